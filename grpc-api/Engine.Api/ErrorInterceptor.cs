@@ -1,0 +1,72 @@
+using Engine.Contracts;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Engine.Api;
+
+/// <summary>
+/// Turns what grains throw into the status codes of DESIGN.md §5: refusals keep their code and sentence, an
+/// unreachable or overloaded cluster is UNAVAILABLE, and anything unexpected is INTERNAL without internals.
+/// </summary>
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Handle(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Handle(ex, context);
+        }
+    }
+
+    /// <summary>The RpcException a caller should see for <paramref name="ex"/>.</summary>
+    public static RpcException Translate(Exception ex) => ex switch
+    {
+        RpcException rpc => rpc,
+        EngineException { Kind: EngineErrorKind.InvalidArgument } e => Errors.Invalid([(e.Field ?? "request", e.Message)]),
+        EngineException { Kind: EngineErrorKind.NotFound } e => Errors.NotFound(e.Message),
+        EngineException { Kind: EngineErrorKind.FailedPrecondition } e => Errors.Precondition(e.Message),
+        EngineException { Kind: EngineErrorKind.AlreadyExists } e => Errors.Plain(StatusCode.AlreadyExists, e.Message),
+        EngineException { Kind: EngineErrorKind.Unavailable } e => Errors.Plain(StatusCode.Unavailable, e.Message),
+        TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException
+            => Errors.Plain(StatusCode.Unavailable, "the engine is unavailable; retry with the same idempotency key"),
+        OperationCanceledException => Errors.Plain(StatusCode.Cancelled, "the call was cancelled"),
+        _ => Errors.Plain(StatusCode.Internal, "internal error"),
+    };
+
+    private RpcException Handle(Exception ex, ServerCallContext context)
+    {
+        var rpc = Translate(ex);
+        if (rpc.StatusCode is StatusCode.Internal or StatusCode.Unavailable)
+        {
+            Log.CallFailed(logger, ex, context.Method, rpc.StatusCode);
+        }
+
+        return rpc;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "{Method} failed with {Code}")]
+        public static partial void CallFailed(ILogger logger, Exception exception, string method, StatusCode code);
+    }
+}

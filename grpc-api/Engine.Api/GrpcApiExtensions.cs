@@ -1,0 +1,53 @@
+using Engine.Api.Services;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using V1 = Engine.V1;
+
+namespace Engine.Api;
+
+public static class GrpcApiExtensions
+{
+    /// <summary>Largest request accepted (bulk imports are the largest).</summary>
+    public const int MaxReceiveMessageBytes = 32 * 1024 * 1024;
+
+    /// <summary>The engine's gRPC services, health and reflection. The host supplies IGrainFactory.</summary>
+    public static IServiceCollection AddEngineGrpc(this IServiceCollection services)
+    {
+        services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<ErrorInterceptor>();
+            options.MaxReceiveMessageSize = MaxReceiveMessageBytes;
+            options.EnableDetailedErrors = false;
+        });
+        services.AddGrpcReflection();
+        services.AddSingleton<HealthServiceImpl>();
+        return services;
+    }
+
+    /// <summary>Maps the services; <paramref name="host"/> (e.g. "*:50051") keeps them off the dashboard's port.</summary>
+    public static IEndpointRouteBuilder MapEngineGrpc(this IEndpointRouteBuilder endpoints, string host)
+    {
+        endpoints.MapGrpcService<IntakeApi>().RequireHost(host);
+        endpoints.MapGrpcService<TicketApi>().RequireHost(host);
+        endpoints.MapGrpcService<CaseApi>().RequireHost(host);
+        endpoints.MapGrpcService<DirectoryApi>().RequireHost(host);
+        endpoints.MapGrpcService<EventApi>().RequireHost(host);
+        endpoints.MapGrpcService<StatsApi>().RequireHost(host);
+        endpoints.MapGrpcService<HealthServiceImpl>().RequireHost(host);
+        endpoints.MapGrpcReflectionService().RequireHost(host);
+        return endpoints;
+    }
+
+    /// <summary>Marks every service SERVING (or NOT_SERVING) in grpc.health.v1.</summary>
+    public static void SetServing(this HealthServiceImpl health, bool serving)
+    {
+        var status = serving ? Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving : Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing;
+        health.SetStatus(string.Empty, status);
+        foreach (var name in new[] { V1.IntakeService.Descriptor.FullName, V1.TicketService.Descriptor.FullName, V1.CaseService.Descriptor.FullName, V1.DirectoryService.Descriptor.FullName, V1.EventService.Descriptor.FullName, V1.StatsService.Descriptor.FullName })
+        {
+            health.SetStatus(name, status);
+        }
+    }
+}

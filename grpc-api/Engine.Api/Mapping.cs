@@ -1,0 +1,152 @@
+using System.Collections.Immutable;
+using Engine.Contracts;
+using Google.Protobuf.WellKnownTypes;
+using D = Engine.Domain;
+using V1 = Engine.V1;
+
+namespace Engine.Api;
+
+/// <summary>Protobuf ↔ engine records, at the gRPC edge only. Enum values are equal on both sides by design.</summary>
+public static class Mapping
+{
+    public static Timestamp? ToTimestamp(DateTimeOffset? value) => value is { } v ? Timestamp.FromDateTimeOffset(v) : null;
+
+    public static DateTimeOffset? FromTimestamp(Timestamp? value) => value?.ToDateTimeOffset();
+
+    public static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    public static V1.Ticket ToProto(TicketRecord t)
+    {
+        var ticket = new V1.Ticket
+        {
+            TicketId = t.TicketId,
+            State = (V1.TicketState)t.State,
+            Channel = (V1.Channel)t.Channel,
+            Kind = (V1.TicketKind)t.Kind,
+            SubKind = (V1.TicketSubKind)t.SubKind,
+            CourtId = t.CourtId ?? string.Empty,
+            CaseNumber = t.CaseNumber ?? string.Empty,
+            Assignee = ToProto(t.Assignee),
+            Mode = (V1.TicketMode)t.Mode,
+            CreatedAt = Timestamp.FromDateTimeOffset(t.CreatedAt),
+            UpdatedAt = Timestamp.FromDateTimeOffset(t.UpdatedAt),
+            IdempotencyKey = t.IdempotencyKey,
+            Caller = new V1.Caller { Name = t.Caller.Name, Phone = t.Caller.Phone, Role = (V1.CallerRole)t.Caller.Role },
+            Content = t.Content,
+            Priority = (V1.Priority)t.Priority,
+            Routing = new V1.RoutingExplanation { Rule = t.Routing.Rule, Detail = t.Routing.Detail },
+            Reply = t.Reply ?? string.Empty,
+            Version = t.Version,
+        };
+        ticket.Attachments.AddRange(t.Attachments);
+        foreach (var h in t.History)
+        {
+            ticket.History.Add(new V1.HistoryEntry
+            {
+                At = Timestamp.FromDateTimeOffset(h.At),
+                Actor = h.Actor,
+                Action = h.Action,
+                FromState = (V1.TicketState)h.FromState,
+                ToState = (V1.TicketState)h.ToState,
+                Reason = h.Reason ?? string.Empty,
+                Assignee = h.Assignee is null ? null : ToProto(h.Assignee),
+            });
+        }
+
+        return ticket;
+    }
+
+    public static V1.Assignee ToProto(Assignee a) =>
+        new() { Type = (V1.AssigneeType)a.Type, Id = a.Id, CourtId = a.CourtId ?? string.Empty };
+
+    public static V1.Court ToProto(CourtInfo c) => new()
+    {
+        CourtId = c.CourtId,
+        Name = c.Name,
+        ShortName = c.ShortName ?? string.Empty,
+        Level = (V1.CourtLevel)c.Level,
+        ParentCourtId = c.ParentCourtId ?? string.Empty,
+        FilingDivisionId = c.FilingDivisionId ?? string.Empty,
+        ServiceOfficeId = c.ServiceOfficeId ?? string.Empty,
+        SubPlatformId = c.EffectiveSubPlatformId,
+        HotlineShare = c.HotlineShare,
+    };
+
+    public static CourtInfo FromProto(V1.Court c, IEnumerable<DivisionInfo> divisions)
+    {
+        var list = divisions.ToList();
+        return new CourtInfo(
+            c.CourtId, c.Name, NullIfEmpty(c.ShortName), (D.CourtLevel)c.Level, NullIfEmpty(c.ParentCourtId),
+            NullIfEmpty(c.FilingDivisionId) ?? list.FirstOrDefault(d => d.Role == D.DivisionRole.Filing)?.DivisionId,
+            NullIfEmpty(c.ServiceOfficeId) ?? list.FirstOrDefault(d => d.Role == D.DivisionRole.ServiceOffice)?.DivisionId,
+            NullIfEmpty(c.SubPlatformId), c.HotlineShare);
+    }
+
+    public static V1.Division ToProto(DivisionInfo d) => new()
+    {
+        CourtId = d.CourtId,
+        DivisionId = d.DivisionId,
+        Name = d.Name,
+        Role = (V1.DivisionRole)d.Role,
+        HeadJudgeId = d.HeadJudgeId ?? string.Empty,
+        VicePresidentId = d.VicePresidentId ?? string.Empty,
+    };
+
+    public static DivisionInfo FromProto(V1.Division d) => new(
+        d.CourtId, d.DivisionId, d.Name, (D.DivisionRole)d.Role, NullIfEmpty(d.HeadJudgeId), NullIfEmpty(d.VicePresidentId));
+
+    public static V1.Judge ToProto(JudgeInfo j, int openTickets = 0) => new()
+    {
+        JudgeId = j.JudgeId,
+        Name = j.Name,
+        CourtId = j.CourtId,
+        DivisionId = j.DivisionId ?? string.Empty,
+        Role = (V1.JudgeRole)j.Role,
+        Availability = ToProto(j.Availability),
+        OpenTickets = openTickets,
+    };
+
+    public static JudgeInfo FromProto(V1.Judge j) => new(
+        j.JudgeId, j.Name, j.CourtId, NullIfEmpty(j.DivisionId), (D.JudgeRole)j.Role, FromProto(j.Availability));
+
+    public static V1.Availability ToProto(AvailabilityInfo a) => new()
+    {
+        LeaveFrom = ToTimestamp(a.LeaveFrom),
+        LeaveTo = ToTimestamp(a.LeaveTo),
+        DelegateJudgeId = a.DelegateJudgeId ?? string.Empty,
+    };
+
+    public static AvailabilityInfo FromProto(V1.Availability? a) => a is null
+        ? AvailabilityInfo.Available
+        : new AvailabilityInfo(FromTimestamp(a.LeaveFrom), FromTimestamp(a.LeaveTo), NullIfEmpty(a.DelegateJudgeId));
+
+    public static V1.Case ToProto(CaseRecord c)
+    {
+        var proto = new V1.Case
+        {
+            CaseNumber = c.CaseNumber,
+            CourtId = c.CourtId,
+            DivisionId = c.DivisionId ?? string.Empty,
+            PresidingJudgeId = c.PresidingJudgeId ?? string.Empty,
+            Status = (V1.CaseStatus)c.Status,
+            MovedToCourtId = c.MovedToCourtId ?? string.Empty,
+            MovedToCaseNumber = c.MovedToCaseNumber ?? string.Empty,
+            Version = c.Version,
+        };
+        proto.Parties.AddRange(c.Parties.Select(p => new V1.Party { Name = p.Name, Role = (V1.PartyRole)p.Role, Phone = p.Phone ?? string.Empty }));
+        proto.Nodes.AddRange(c.Nodes.Select(ToProto));
+        proto.RelatedCases.AddRange(c.RelatedCases);
+        return proto;
+    }
+
+    public static V1.CaseNode ToProto(CaseNodeInfo n) => new()
+    {
+        Type = (V1.CaseNodeType)n.Type,
+        At = Timestamp.FromDateTimeOffset(n.At),
+        Detail = n.Detail ?? string.Empty,
+        Public = n.Public,
+    };
+
+    public static ImmutableArray<PartyInfo> FromProto(IEnumerable<V1.Party> parties) =>
+        [.. parties.Select(p => new PartyInfo(p.Name, (D.PartyRole)p.Role, NullIfEmpty(p.Phone)))];
+}

@@ -1,0 +1,134 @@
+using Google.Protobuf;
+
+namespace Engine.Api;
+
+/// <summary>Collects every field violation of a request, then throws them together as INVALID_ARGUMENT.</summary>
+public sealed class RequestValidator
+{
+    private readonly List<(string Field, string Description)> _violations = [];
+
+    public bool IsValid => _violations.Count == 0;
+
+    public void Add(string field, string description) => _violations.Add((field, description));
+
+    /// <summary>A required enum: defined, and not its UNSPECIFIED value.</summary>
+    public void RequireEnum<T>(string field, T value)
+        where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            Add(field, $"{Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)} is not a known {typeof(T).Name}");
+        }
+        else if (Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            Add(field, "is required");
+        }
+    }
+
+    /// <summary>An optional enum: unspecified or defined.</summary>
+    public void OptionalEnum<T>(string field, T value)
+        where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            Add(field, $"{Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)} is not a known {typeof(T).Name}");
+        }
+    }
+
+    /// <summary>Text that is required and at most <paramref name="maxLength"/> characters, without control characters.</summary>
+    public void RequireText(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "is required");
+            return;
+        }
+
+        OptionalText(field, value, maxLength);
+    }
+
+    public void OptionalText(string field, string? value, int maxLength, bool multiline = false)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        if (value.Length > maxLength)
+        {
+            Add(field, $"is longer than {maxLength} characters");
+        }
+        else if (HasForbiddenCharacters(value, multiline))
+        {
+            Add(field, multiline ? "contains control characters" : "contains control characters or line breaks");
+        }
+    }
+
+    /// <summary>Free text measured in UTF-8 bytes, line breaks and tabs allowed.</summary>
+    public void RequireContent(string field, string? value, int maxBytes)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "is required");
+        }
+        else if (System.Text.Encoding.UTF8.GetByteCount(value) > maxBytes)
+        {
+            Add(field, $"is larger than {maxBytes / 1024} KiB of UTF-8");
+        }
+        else if (HasForbiddenCharacters(value, multiline: true))
+        {
+            Add(field, "contains control characters");
+        }
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (_violations.Count > 0)
+        {
+            throw Errors.Invalid(_violations);
+        }
+    }
+
+    private static bool HasForbiddenCharacters(string value, bool multiline)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t'))
+            {
+                return true;
+            }
+
+            // A lone surrogate means the text was not valid UTF-16 (and so not valid UTF-8 on the wire).
+            if (char.IsSurrogate(c))
+            {
+                return !IsWellFormed(value);
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static string Describe(IMessage message) => message.Descriptor.Name;
+}

@@ -1,0 +1,45 @@
+namespace Engine.Domain;
+
+/// <summary>The commands a ticket accepts and the states each is allowed from (DESIGN.md §3, States).</summary>
+public enum TicketCommand
+{
+    AnswerOnSpot,
+    Dispatch,
+    Accept,
+    Reply,
+    Transfer,
+    ReturnToPlatform,
+    Close,
+    Reopen,
+    Cancel,
+    PauseClock,
+    ResumeClock,
+    Merge,
+}
+
+public static class TicketLifecycle
+{
+    public static bool IsOpen(TicketState state) =>
+        state is TicketState.Received or TicketState.Dispatched or TicketState.Accepted
+            or TicketState.Returned or TicketState.Reopened;
+
+    public static bool Allows(TicketState state, TicketCommand command) => command switch
+    {
+        TicketCommand.AnswerOnSpot => state is TicketState.Received or TicketState.Returned,
+        TicketCommand.Dispatch => state is TicketState.Received or TicketState.Returned,
+        TicketCommand.Accept => state is TicketState.Dispatched or TicketState.Reopened,
+        TicketCommand.Reply => state is TicketState.Dispatched or TicketState.Accepted or TicketState.Reopened,
+        TicketCommand.Transfer => state is TicketState.Dispatched or TicketState.Accepted or TicketState.Reopened,
+        TicketCommand.ReturnToPlatform => state is TicketState.Dispatched or TicketState.Accepted or TicketState.Reopened,
+        TicketCommand.Close => state is TicketState.Replied or TicketState.AnsweredOnSpot,
+        TicketCommand.Reopen => state is TicketState.Closed or TicketState.Replied,
+        TicketCommand.Cancel => IsOpen(state),
+        TicketCommand.PauseClock or TicketCommand.ResumeClock => state is TicketState.Dispatched or TicketState.Accepted or TicketState.Reopened,
+        TicketCommand.Merge => state is TicketState.Received,
+        _ => false,
+    };
+
+    /// <summary>A sentence for FAILED_PRECONDITION answers.</summary>
+    public static string Refusal(TicketState state, TicketCommand command) =>
+        $"a ticket in state {state} cannot be given the command {command}";
+}

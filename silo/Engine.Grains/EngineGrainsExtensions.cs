@@ -1,0 +1,34 @@
+using Engine.Domain;
+using Engine.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace Engine.Grains;
+
+public static class EngineGrainsExtensions
+{
+    public const string SqliteInvariant = "System.Data.SQLite";
+
+    /// <summary>The grains' storage on one SQLite file: grain state through the Orleans ADO.NET provider (binary
+    /// payloads), tickets through the engine's group-committed tables. Applies the schema first.</summary>
+    public static ISiloBuilder AddEngineSqliteStorage(this ISiloBuilder silo, StorageOptions storage)
+    {
+        SqliteSchema.Apply(storage.ConnectionString);
+        silo.AddAdoNetGrainStorage(EngineStorage.GrainStateName, options =>
+        {
+            options.Invariant = SqliteInvariant;
+            options.ConnectionString = storage.ConnectionString;
+        });
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(EngineStorage.GrainStateName)
+            .Configure<IServiceProvider>((options, services) =>
+                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()));
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(storage));
+        silo.Services.AddSingleton<SqliteTicketStore>();
+        silo.Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<SqliteTicketStore>());
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredService<TimeProvider>()));
+        return silo;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Engine.Grains;
+
+/// <summary>Log event ids, one range per area, kept in one place.</summary>
+internal static class EventIds
+{
+    // 1000–1099 storage
+    public const int StorageBatchFailed = 1000;
+    public const int StorageSchemaApplied = 1001;
+
+    // 1100–1199 tickets and intake
+    public const int TicketCreated = 1100;
+    public const int TicketDeduplicated = 1101;
+    public const int TicketCommand = 1102;
+
+    // 1200–1299 directory and cases
+    public const int DirectoryImported = 1200;
+}

@@ -1,0 +1,218 @@
+using System.Collections.Immutable;
+using Engine.Contracts;
+using Engine.Contracts.Grains;
+using Engine.Domain;
+using Engine.Domain.Routing;
+using Engine.Grains.Storage;
+
+namespace Engine.Grains.Grains;
+
+[GenerateSerializer]
+internal sealed class CourtState
+{
+    [Id(0)]
+    public CourtInfo? Court { get; set; }
+
+    [Id(1)]
+    public Dictionary<string, DivisionInfo> Divisions { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(2)]
+    public Dictionary<string, JudgeInfo> Judges { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(3)]
+    public List<RoutingRuleEntry> Rules { get; set; } = [];
+}
+
+/// <summary>
+/// One court's directory, persisted as grain state, and its routing: the grain keeps a <see cref="CourtDirectory"/>
+/// built from the state and the members' open-ticket loads (counted from the ticket table on activation, then kept
+/// as tickets are routed and released). Routing is partitioned by court, so no single grain sees every ticket.
+/// </summary>
+internal sealed class CourtGrain(
+    [PersistentState("court", EngineStorage.GrainStateName)] IPersistentState<CourtState> state,
+    ITicketStore tickets,
+    TimeProvider time) : Grain, ICourtGrain
+{
+    private readonly Dictionary<string, int> _loads = new(StringComparer.Ordinal);
+    private CourtDirectory? _directory;
+
+    private string CourtId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Court is not null)
+        {
+            foreach (var (judgeId, load) in await tickets.OpenLoadsAsync(CourtId))
+            {
+                _loads[judgeId] = load;
+            }
+
+            Rebuild();
+        }
+    }
+
+    public async Task<CourtInfo> UpsertCourtAsync(CourtInfo court)
+    {
+        state.State.Court = court;
+        await SaveAsync();
+        return court;
+    }
+
+    public async Task<DivisionInfo> UpsertDivisionAsync(DivisionInfo division)
+    {
+        RequireCourt();
+        state.State.Divisions[division.DivisionId] = division;
+        await SaveAsync();
+        return division;
+    }
+
+    public async Task<JudgeInfo> UpsertJudgeAsync(JudgeInfo judge)
+    {
+        RequireCourt();
+        RequireDivision(judge.DivisionId, "judge.division_id");
+        state.State.Judges[judge.JudgeId] = judge;
+        await SaveAsync();
+        return judge;
+    }
+
+    public async Task RemoveJudgeAsync(string judgeId)
+    {
+        if (state.State.Judges.Remove(judgeId))
+        {
+            await SaveAsync();
+        }
+    }
+
+    public async Task<JudgeInfo> SetAvailabilityAsync(string judgeId, AvailabilityInfo availability)
+    {
+        RequireCourt();
+        if (!state.State.Judges.TryGetValue(judgeId, out var judge))
+        {
+            throw EngineException.NotFound($"judge {judgeId} is not in court {CourtId}");
+        }
+
+        if (availability.DelegateJudgeId is { } delegateId
+            && (string.Equals(delegateId, judgeId, StringComparison.Ordinal) || !state.State.Judges.ContainsKey(delegateId)))
+        {
+            throw EngineException.Invalid("availability.delegate_judge_id", $"delegate '{delegateId}' must be another person of court {CourtId}");
+        }
+
+        var updated = judge with { Availability = availability };
+        state.State.Judges[judgeId] = updated;
+        await SaveAsync();
+        return updated;
+    }
+
+    public async Task ImportAsync(CourtImport court, ImmutableArray<JudgeInfo> judges)
+    {
+        state.State.Court = court.Court;
+        foreach (var division in court.Divisions)
+        {
+            state.State.Divisions[division.DivisionId] = division;
+        }
+
+        foreach (var judge in judges)
+        {
+            RequireDivision(judge.DivisionId, "judges.division_id");
+            state.State.Judges[judge.JudgeId] = judge;
+        }
+
+        await SaveAsync();
+    }
+
+    public async Task SetRoutingRulesAsync(ImmutableArray<RoutingRuleEntry> rules)
+    {
+        RequireCourt();
+        state.State.Rules = [.. rules];
+        await SaveAsync();
+    }
+
+    public Task<CourtSnapshot?> GetAsync() => Task.FromResult(state.State.Court is { } court
+        ? new CourtSnapshot(
+            court,
+            [.. state.State.Divisions.Values],
+            [.. state.State.Judges.Values],
+            [.. state.State.Rules],
+            _loads.ToImmutableDictionary(StringComparer.Ordinal))
+        : null);
+
+    public Task<RoutedTarget> RouteAsync(RoutingRequest request)
+    {
+        if (_directory is null)
+        {
+            return Task.FromResult(new RoutedTarget(false, Assignee.Triage, TicketMode.Undecided, Describe(RoutingDecision.Triage)));
+        }
+
+        var decision = Router.Route(_directory, request, time.GetUtcNow());
+        if (decision.Type == AssigneeType.Judge && _directory.Judges.TryGetValue(decision.Id, out var judge))
+        {
+            judge.Load++;
+            _loads[judge.Id] = judge.Load;
+        }
+
+        return Task.FromResult(new RoutedTarget(
+            true, new Assignee(decision.Type, decision.Id, decision.CourtId), decision.Mode, Describe(decision)));
+    }
+
+    public Task ReleaseAsync(string judgeId)
+    {
+        if (_directory is not null && _directory.Judges.TryGetValue(judgeId, out var judge) && judge.Load > 0)
+        {
+            judge.Load--;
+            _loads[judgeId] = judge.Load;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static RoutingInfo Describe(RoutingDecision decision) =>
+        new(RoutingExplanation.RuleName(decision), RoutingExplanation.Describe(decision));
+
+    private void RequireCourt()
+    {
+        if (state.State.Court is null)
+        {
+            throw EngineException.NotFound($"court {CourtId} is not in the directory");
+        }
+    }
+
+    private void RequireDivision(string? divisionId, string field)
+    {
+        if (divisionId is not null && !state.State.Divisions.ContainsKey(divisionId))
+        {
+            throw EngineException.Invalid(field, $"division '{divisionId}' is not a division of court {CourtId}");
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        await state.WriteStateAsync();
+        Rebuild();
+    }
+
+    private void Rebuild()
+    {
+        var court = state.State.Court!;
+        var directory = new CourtDirectory(CourtId, court.EffectiveSubPlatformId)
+        {
+            FilingDivisionId = court.FilingDivisionId,
+            ServiceOfficeId = court.ServiceOfficeId,
+            Rules = [.. state.State.Rules],
+        };
+        foreach (var division in state.State.Divisions.Values)
+        {
+            directory.AddDivision(division.DivisionId, division.Role, division.HeadJudgeId, division.VicePresidentId);
+        }
+
+        foreach (var info in state.State.Judges.Values)
+        {
+            var judge = directory.AddJudge(info.JudgeId, info.DivisionId, info.Role);
+            judge.LeaveFrom = info.Availability.LeaveFrom;
+            judge.LeaveTo = info.Availability.LeaveTo;
+            judge.DelegateJudgeId = info.Availability.DelegateJudgeId;
+            judge.Load = _loads.GetValueOrDefault(info.JudgeId);
+        }
+
+        _directory = directory;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using Engine.Contracts;
+using Engine.Contracts.Grains;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Engine.Grains.Grains;
+
+[StatelessWorker]
+internal sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
+{
+    private const int Parallelism = 16;
+
+    public async Task<ImportSummary> ImportAsync(DirectoryImport import)
+    {
+        var importing = import.Courts.Select(c => c.Court.CourtId).ToHashSet(StringComparer.Ordinal);
+        foreach (var courtId in import.Judges.Select(j => j.CourtId).Distinct(StringComparer.Ordinal).Where(c => !importing.Contains(c)))
+        {
+            if (await GrainFactory.GetGrain<ICourtGrain>(courtId).GetAsync() is null)
+            {
+                throw EngineException.Invalid("judges.court_id", $"court '{courtId}' is neither imported nor in the directory");
+            }
+        }
+
+        var byCourt = import.Judges.GroupBy(j => j.CourtId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
+        await InChunksAsync(import.Courts, court =>
+            GrainFactory.GetGrain<ICourtGrain>(court.Court.CourtId).ImportAsync(court, byCourt.GetValueOrDefault(court.Court.CourtId, [])));
+        foreach (var (courtId, judges) in byCourt.Where(kv => !importing.Contains(kv.Key)))
+        {
+            foreach (var judge in judges)
+            {
+                await GrainFactory.GetGrain<ICourtGrain>(courtId).UpsertJudgeAsync(judge);
+            }
+        }
+
+        await InChunksAsync(import.Judges, LocateAsync);
+
+        var summary = new ImportSummary(import.Courts.Length, import.Courts.Sum(c => c.Divisions.Length), import.Judges.Length);
+        DirectoryLog.Imported(logger, summary.Courts, summary.Divisions, summary.Judges);
+        return summary;
+    }
+
+    public async Task<JudgeInfo> UpsertJudgeAsync(JudgeInfo judge)
+    {
+        var stored = await GrainFactory.GetGrain<ICourtGrain>(judge.CourtId).UpsertJudgeAsync(judge);
+        await LocateAsync(judge);
+        return stored;
+    }
+
+    public async Task<JudgeInfo> SetAvailabilityAsync(string judgeId, AvailabilityInfo availability)
+    {
+        var courtId = await GrainFactory.GetGrain<IJudgeGrain>(judgeId).GetCourtAsync()
+            ?? throw EngineException.NotFound($"judge {judgeId} is not in the directory");
+        return await GrainFactory.GetGrain<ICourtGrain>(courtId).SetAvailabilityAsync(judgeId, availability);
+    }
+
+    /// <summary>Runs the calls a chunk at a time. (Parallel.ForEachAsync would leave the grain's scheduler, and grain
+    /// calls may only be made from it.)</summary>
+    private static async Task InChunksAsync<T>(ImmutableArray<T> items, Func<T, Task> call)
+    {
+        foreach (var chunk in items.Chunk(Parallelism))
+        {
+            await Task.WhenAll(chunk.Select(call));
+        }
+    }
+
+    /// <summary>Points the judge's locator at their court, removing them from a court they left.</summary>
+    private async Task LocateAsync(JudgeInfo judge)
+    {
+        var locator = GrainFactory.GetGrain<IJudgeGrain>(judge.JudgeId);
+        var previous = await locator.GetCourtAsync();
+        if (previous is not null && !string.Equals(previous, judge.CourtId, StringComparison.Ordinal))
+        {
+            await GrainFactory.GetGrain<ICourtGrain>(previous).RemoveJudgeAsync(judge.JudgeId);
+        }
+
+        await locator.SetCourtAsync(judge.CourtId);
+    }
+}
+
+internal static partial class DirectoryLog
+{
+    [LoggerMessage(EventId = EventIds.DirectoryImported, Level = LogLevel.Information, Message = "Directory imported: {Courts} courts, {Divisions} divisions, {Judges} people")]
+    public static partial void Imported(ILogger logger, int courts, int divisions, int judges);
+}

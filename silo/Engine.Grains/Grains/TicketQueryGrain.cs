@@ -1,0 +1,14 @@
+using Engine.Contracts;
+using Engine.Contracts.Grains;
+using Engine.Grains.Storage;
+using Orleans.Concurrency;
+
+namespace Engine.Grains.Grains;
+
+/// <summary>Lists tickets straight from the tickets table: writes are acknowledged only once committed, so a
+/// list read after an acknowledgement sees it.</summary>
+[StatelessWorker]
+internal sealed class TicketQueryGrain(ITicketStore store) : Grain, ITicketQueryGrain
+{
+    public Task<TicketPage> ListAsync(TicketQuery query) => store.ListAsync(query);
+}

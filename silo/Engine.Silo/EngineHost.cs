@@ -1,0 +1,139 @@
+using System.Net.Sockets;
+using Engine.Api;
+using Engine.Api.Services;
+using Engine.Contracts.Grains;
+using Engine.Grains;
+using Engine.Grains.Storage;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Orleans.Dashboard;
+
+namespace Engine.Silo;
+
+/// <summary>Builds and runs the single-process engine: silo, co-hosted gRPC API, dashboard.</summary>
+public static class EngineHost
+{
+    /// <summary>Short command-line switches: <c>--grpc 127.0.0.1:50051 --data ./data</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--grpc"] = "Engine:GrpcEndpoint",
+        ["--dashboard"] = "Engine:DashboardEndpoint",
+        ["--data"] = "Engine:Storage:DataDirectory",
+        ["--silo-port"] = "Engine:SiloPort",
+        ["--gateway-port"] = "Engine:GatewayPort",
+        ["--import"] = "Engine:ImportDirectory",
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+            await StartAsync(app);
+        }
+        catch (Exception ex) when (Explain(ex) is { } reason)
+        {
+            await Console.Error.WriteLineAsync("engine: " + reason);
+            return 1;
+        }
+
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    /// <summary>Starts the app and imports the configured directory file, if any.</summary>
+    public static async Task StartAsync(WebApplication app)
+    {
+        await app.StartAsync();
+        var options = app.Services.GetRequiredService<EngineOptions>();
+        if (!string.IsNullOrEmpty(options.ImportDirectory))
+        {
+            var request = DirectoryJson.Parse(await File.ReadAllTextAsync(options.ImportDirectory));
+            await app.Services.GetRequiredService<IClusterClient>().GetGrain<IDirectoryGrain>(0).ImportAsync(DirectoryApi.ToImport(request));
+        }
+    }
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
+        var options = builder.Configuration.GetSection("Engine").Get<EngineOptions>() ?? new EngineOptions();
+        var storage = builder.Configuration.GetSection("Engine:Storage").Get<StorageOptions>() ?? new StorageOptions();
+        var grpc = EngineOptions.ParseEndpoint(options.GrpcEndpoint, "Engine:GrpcEndpoint");
+        var dashboard = string.IsNullOrEmpty(options.DashboardEndpoint) ? null : EngineOptions.ParseEndpoint(options.DashboardEndpoint, "Engine:DashboardEndpoint");
+        CheckDataDirectory(storage.DataDirectory);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(grpc, listen => listen.Protocols = HttpProtocols.Http2);
+            if (dashboard is not null)
+            {
+                kestrel.Listen(dashboard, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+        });
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
+            silo.AddEngineSqliteStorage(storage);
+            if (dashboard is not null)
+            {
+                silo.AddDashboard();
+            }
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddEngineGrpc();
+
+        var app = builder.Build();
+        app.MapEngineGrpc($"*:{grpc.Port}");
+        if (dashboard is not null)
+        {
+            app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost($"*:{dashboard.Port}");
+        }
+
+        var health = app.Services.GetRequiredService<HealthServiceImpl>();
+        app.Lifetime.ApplicationStarted.Register(() => health.SetServing(true));
+        app.Lifetime.ApplicationStopping.Register(() => health.SetServing(false));
+        return app;
+    }
+
+    /// <summary>A one-line reason for a start-up failure an operator can fix, or null for anything else.</summary>
+    public static string? Explain(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case StartupException startup:
+                    return startup.Message;
+                case SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }:
+                case IOException when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase):
+                    return $"an address the engine needs is already in use: {e.Message}";
+                case Microsoft.Data.Sqlite.SqliteException sqlite:
+                    return $"the database could not be opened or upgraded: {sqlite.Message}";
+            }
+        }
+
+        return ex is InvalidOperationException or IOException or UnauthorizedAccessException or FileNotFoundException
+            ? ex.Message.ReplaceLineEndings(" ")
+            : null;
+    }
+
+    private static void CheckDataDirectory(string directory)
+    {
+        var full = Path.GetFullPath(directory);
+        try
+        {
+            Directory.CreateDirectory(full);
+            var probe = Path.Combine(full, $".write-probe-{Environment.ProcessId}");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"data directory '{full}' is not writable: {ex.Message}");
+        }
+    }
+}

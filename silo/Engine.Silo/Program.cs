@@ -1,0 +1,3 @@
+using Engine.Silo;
+
+return await EngineHost.RunAsync(args);
