@@ -1,0 +1,3 @@
+using Engine.Frontend;
+
+return await FrontendHost.RunAsync(args);

@@ -1,0 +1,60 @@
+using Engine.Contracts;
+using Engine.Domain;
+
+namespace Engine.Tests.StorageTests;
+
+/// <summary>Open tickets per judge, which the least-loaded rule reads after a restart.</summary>
+public sealed class OpenLoadTests
+{
+    [Fact]
+    public async Task Only_open_tickets_assigned_to_judges_of_the_court_count()
+    {
+        using var db = new StoreUnderTest();
+        foreach (var state in new[] { TicketState.Received, TicketState.Dispatched, TicketState.Accepted, TicketState.Returned, TicketState.Reopened })
+        {
+            await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-1", state: state));
+        }
+
+        foreach (var state in new[] { TicketState.AnsweredOnSpot, TicketState.Replied, TicketState.Closed, TicketState.Merged, TicketState.Cancelled })
+        {
+            await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-1", state: state));
+        }
+
+        await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-2", state: TicketState.Accepted));
+        await Create(db, TestTickets.New(db.Ids.Next(), assigneeType: AssigneeType.Division, assigneeId: "civil"));
+        await Create(db, TestTickets.New(db.Ids.Next(), assigneeType: AssigneeType.Division, assigneeId: "judge-3"));
+        await Create(db, TestTickets.New(db.Ids.Next(), assigneeType: AssigneeType.PlatformQueue, assigneeId: "court-a-platform"));
+        await Create(db, TestTickets.New(db.Ids.Next(), courtId: "court-b", assigneeId: "judge-1"));
+        await Create(db, TestTickets.New(db.Ids.Next(), courtId: "court-b", assigneeId: "judge-4"));
+
+        var loads = await db.Store.OpenLoadsAsync(TestTickets.Court);
+
+        Assert.Equal(new Dictionary<string, int> { ["judge-1"] = 5, ["judge-2"] = 1 }, loads);
+    }
+
+    [Fact]
+    public async Task A_ticket_stops_counting_once_an_update_closes_it()
+    {
+        using var db = new StoreUnderTest();
+        var ticket = TestTickets.New(db.Ids.Next(), assigneeId: "judge-1");
+        await Create(db, ticket);
+        await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-1"));
+        Assert.Equal(2, (await db.Store.OpenLoadsAsync(TestTickets.Court))["judge-1"]);
+
+        var replied = TestTickets.Changed(ticket, TicketState.Replied, "reply", reply: "已回复");
+        await db.Store.UpdateAsync(replied, expectedVersion: 1);
+
+        Assert.Equal(1, (await db.Store.OpenLoadsAsync(TestTickets.Court))["judge-1"]);
+    }
+
+    [Fact]
+    public async Task A_court_without_tickets_has_no_loads()
+    {
+        using var db = new StoreUnderTest();
+        await Create(db, TestTickets.New(db.Ids.Next()));
+
+        Assert.Empty(await db.Store.OpenLoadsAsync("court-without-tickets"));
+    }
+
+    private static async Task Create(StoreUnderTest db, TicketRecord ticket) => Assert.Null(await db.Store.CreateAsync(ticket));
+}

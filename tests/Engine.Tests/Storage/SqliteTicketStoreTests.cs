@@ -1,0 +1,159 @@
+using Engine.Contracts;
+using Engine.Domain;
+
+namespace Engine.Tests.StorageTests;
+
+/// <summary>Writing tickets: create, the idempotency claim, group commit, optimistic updates.</summary>
+public sealed class SqliteTicketStoreTests
+{
+    [Fact]
+    public async Task A_created_ticket_loads_back_equal()
+    {
+        using var db = new StoreUnderTest();
+        var ticket = TestTickets.New(db.Ids.Next());
+
+        var holder = await db.Store.CreateAsync(ticket);
+
+        Assert.Null(holder);
+        TestTickets.AssertSame(ticket, await db.Store.LoadAsync(ticket.TicketId));
+        Assert.Equal(ticket.TicketId, await db.Store.FindByIdempotencyKeyAsync(ticket.Channel, ticket.IdempotencyKey));
+    }
+
+    [Fact]
+    public async Task An_unknown_ticket_loads_as_null()
+    {
+        using var db = new StoreUnderTest();
+
+        Assert.Null(await db.Store.LoadAsync(db.Ids.Next()));
+        Assert.Null(await db.Store.FindByIdempotencyKeyAsync(Channel.Hotline, "no-such-key"));
+    }
+
+    [Fact]
+    public async Task A_second_ticket_with_the_same_channel_and_key_gets_the_first_ticket_id_and_stores_nothing()
+    {
+        using var db = new StoreUnderTest();
+        var first = TestTickets.New(db.Ids.Next(), idempotencyKey: "retry-1");
+        var retry = TestTickets.New(db.Ids.Next(), idempotencyKey: "retry-1") with { Content = "重复提交" };
+        await db.Store.CreateAsync(first);
+
+        var holder = await db.Store.CreateAsync(retry);
+
+        Assert.Equal(first.TicketId, holder);
+        Assert.Null(await db.Store.LoadAsync(retry.TicketId));
+        TestTickets.AssertSame(first, await db.Store.LoadAsync(first.TicketId));
+        Assert.Equal(1, db.Scalar("SELECT COUNT(*) FROM tickets;"));
+        Assert.Equal(1, db.Scalar("SELECT COUNT(*) FROM ticket_idempotency;"));
+    }
+
+    [Fact]
+    public async Task The_same_key_on_another_channel_makes_another_ticket()
+    {
+        using var db = new StoreUnderTest();
+        var byPhone = TestTickets.New(db.Ids.Next(), idempotencyKey: "shared-key", channel: Channel.Hotline);
+        var byWeb = TestTickets.New(db.Ids.Next(), idempotencyKey: "shared-key", channel: Channel.Web);
+
+        Assert.Null(await db.Store.CreateAsync(byPhone));
+        Assert.Null(await db.Store.CreateAsync(byWeb));
+
+        Assert.Equal(byWeb.TicketId, await db.Store.FindByIdempotencyKeyAsync(Channel.Web, "shared-key"));
+        Assert.Equal(2, db.Scalar("SELECT COUNT(*) FROM tickets;"));
+    }
+
+    [Fact]
+    public async Task Concurrent_retries_with_one_key_store_one_ticket_and_all_learn_its_id()
+    {
+        using var db = new StoreUnderTest();
+        var attempts = Enumerable.Range(0, 20).Select(_ => TestTickets.New(db.Ids.Next(), idempotencyKey: "burst")).ToArray();
+
+        var holders = await Task.WhenAll(attempts.Select(t => Task.Run(() => db.Store.CreateAsync(t))));
+
+        var winners = attempts.Where((_, i) => holders[i] is null).ToArray();
+        var winner = Assert.Single(winners);
+        Assert.All(holders.Where(h => h is not null), h => Assert.Equal(winner.TicketId, h));
+        Assert.Equal(1, db.Scalar("SELECT COUNT(*) FROM tickets;"));
+    }
+
+    [Fact]
+    public async Task Five_hundred_concurrent_creates_all_land_in_fewer_commits_than_writes()
+    {
+        using var db = new StoreUnderTest();
+        var tickets = Enumerable.Range(0, 500).Select(_ => TestTickets.New(db.Ids.Next())).ToArray();
+
+        var holders = await Task.WhenAll(tickets.Select(t => Task.Run(() => db.Store.CreateAsync(t))));
+
+        Assert.All(holders, Assert.Null);
+        Assert.Equal(500, db.Scalar("SELECT COUNT(*) FROM tickets;"));
+        foreach (var ticket in tickets)
+        {
+            Assert.NotNull(await db.Store.LoadAsync(ticket.TicketId));
+        }
+
+        Assert.Equal(500, db.Store.Committer.Writes);
+        Assert.True(db.Store.Committer.Batches < db.Store.Committer.Writes, $"{db.Store.Committer.Batches} batches for {db.Store.Committer.Writes} writes: no group commit");
+    }
+
+    [Fact]
+    public async Task An_update_with_the_expected_version_replaces_the_ticket()
+    {
+        using var db = new StoreUnderTest();
+        var created = TestTickets.New(db.Ids.Next());
+        await db.Store.CreateAsync(created);
+        var replied = TestTickets.Changed(created, TicketState.Replied, "reply", reply: "已联系承办法官，请耐心等待。");
+
+        await db.Store.UpdateAsync(replied, expectedVersion: created.Version);
+
+        var loaded = await db.Store.LoadAsync(created.TicketId);
+        TestTickets.AssertSame(replied, loaded);
+        Assert.Equal(2, loaded!.Version);
+        Assert.Equal(2, db.Scalar($"SELECT version FROM tickets WHERE ticket_id = '{created.TicketId}';"));
+        Assert.Equal((int)TicketState.Replied, db.Scalar($"SELECT state FROM tickets WHERE ticket_id = '{created.TicketId}';"));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task An_update_with_a_stale_version_throws_and_leaves_the_stored_ticket_unchanged(long staleVersion)
+    {
+        using var db = new StoreUnderTest();
+        var created = TestTickets.New(db.Ids.Next());
+        await db.Store.CreateAsync(created);
+        var accepted = TestTickets.Changed(created, TicketState.Accepted, "accept");
+        await db.Store.UpdateAsync(accepted, expectedVersion: 1);
+        var lostUpdate = TestTickets.Changed(created, TicketState.Cancelled, "cancel");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.UpdateAsync(lostUpdate, staleVersion));
+
+        TestTickets.AssertSame(accepted, await db.Store.LoadAsync(created.TicketId));
+    }
+
+    [Fact]
+    public async Task An_update_of_a_ticket_never_created_throws_and_stores_nothing()
+    {
+        using var db = new StoreUnderTest();
+        var ghost = TestTickets.New(db.Ids.Next());
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.UpdateAsync(ghost, expectedVersion: 1));
+
+        Assert.Null(await db.Store.LoadAsync(ghost.TicketId));
+    }
+
+    [Fact]
+    public async Task A_refused_update_does_not_refuse_the_writes_committed_with_it()
+    {
+        using var db = new StoreUnderTest();
+        var existing = TestTickets.New(db.Ids.Next());
+        await db.Store.CreateAsync(existing);
+        var fresh = Enumerable.Range(0, 50).Select(_ => TestTickets.New(db.Ids.Next())).ToArray();
+        var stale = TestTickets.Changed(existing, TicketState.Closed, "close");
+
+        var creates = fresh.Select(t => db.Store.CreateAsync(t)).ToArray();
+        var refused = db.Store.UpdateAsync(stale, expectedVersion: 7);
+        var good = db.Store.UpdateAsync(TestTickets.Changed(existing, TicketState.Accepted, "accept"), expectedVersion: 1);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => refused);
+        await good;
+        await Task.WhenAll(creates);
+        Assert.Equal(51, db.Scalar("SELECT COUNT(*) FROM tickets;"));
+        Assert.Equal(TicketState.Accepted, (await db.Store.LoadAsync(existing.TicketId))!.State);
+    }
+}
