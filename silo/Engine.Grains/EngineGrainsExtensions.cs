@@ -27,6 +27,7 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(storage));
         silo.Services.AddSingleton<SqliteTicketStore>();
         silo.Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<SqliteTicketStore>());
+        silo.Services.AddSingleton<IJudgeLocator, SqliteJudgeLocator>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredService<TimeProvider>()));
         return silo;

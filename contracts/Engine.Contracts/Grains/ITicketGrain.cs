@@ -1,11 +1,8 @@
 namespace Engine.Contracts.Grains;
 
-/// <summary>One ticket (work order), keyed by its engine-made id.</summary>
+/// <summary>One ticket (work order), keyed by its engine-made id. Intake stores new tickets; this grain handles them.</summary>
 public interface ITicketGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the ticket durably; when its idempotency key was taken meanwhile, returns the id that holds it.</summary>
-    Task<CreateOutcome> CreateAsync(TicketRecord ticket);
-
     /// <summary>The ticket, or null when no ticket has this id.</summary>
     Task<TicketRecord?> GetAsync();
 
@@ -15,6 +12,3 @@ public interface ITicketGrain : IGrainWithStringKey
     /// <summary>Closes a replied ticket.</summary>
     Task<TicketRecord> CloseAsync(string actor, string? note);
 }
-
-[GenerateSerializer, Immutable]
-public sealed record CreateOutcome(TicketRecord? Created, string? ExistingTicketId);

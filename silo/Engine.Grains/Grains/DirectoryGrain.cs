@@ -1,13 +1,14 @@
 using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
+using Engine.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace Engine.Grains.Grains;
 
 [StatelessWorker]
-internal sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
+internal sealed class DirectoryGrain(IJudgeLocator locator, ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
 {
     private const int Parallelism = 16;
 
@@ -34,7 +35,7 @@ internal sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, ID
             }
         }
 
-        await InChunksAsync(import.Judges, LocateAsync);
+        await LocateAsync(import.Judges);
 
         var summary = new ImportSummary(import.Courts.Length, import.Courts.Sum(c => c.Divisions.Length), import.Judges.Length);
         DirectoryLog.Imported(logger, summary.Courts, summary.Divisions, summary.Judges);
@@ -44,13 +45,13 @@ internal sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, ID
     public async Task<JudgeInfo> UpsertJudgeAsync(JudgeInfo judge)
     {
         var stored = await GrainFactory.GetGrain<ICourtGrain>(judge.CourtId).UpsertJudgeAsync(judge);
-        await LocateAsync(judge);
+        await LocateAsync([judge]);
         return stored;
     }
 
     public async Task<JudgeInfo> SetAvailabilityAsync(string judgeId, AvailabilityInfo availability)
     {
-        var courtId = await GrainFactory.GetGrain<IJudgeGrain>(judgeId).GetCourtAsync()
+        var courtId = await locator.FindCourtAsync(judgeId)
             ?? throw EngineException.NotFound($"judge {judgeId} is not in the directory");
         return await GrainFactory.GetGrain<ICourtGrain>(courtId).SetAvailabilityAsync(judgeId, availability);
     }
@@ -65,17 +66,19 @@ internal sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, ID
         }
     }
 
-    /// <summary>Points the judge's locator at their court, removing them from a court they left.</summary>
-    private async Task LocateAsync(JudgeInfo judge)
+    /// <summary>Points the locator at each person's court, removing people from a court they left.</summary>
+    private async Task LocateAsync(ImmutableArray<JudgeInfo> judges)
     {
-        var locator = GrainFactory.GetGrain<IJudgeGrain>(judge.JudgeId);
-        var previous = await locator.GetCourtAsync();
-        if (previous is not null && !string.Equals(previous, judge.CourtId, StringComparison.Ordinal))
+        var previous = await locator.FindCourtsAsync([.. judges.Select(j => j.JudgeId)]);
+        foreach (var judge in judges)
         {
-            await GrainFactory.GetGrain<ICourtGrain>(previous).RemoveJudgeAsync(judge.JudgeId);
+            if (previous.TryGetValue(judge.JudgeId, out var old) && !string.Equals(old, judge.CourtId, StringComparison.Ordinal))
+            {
+                await GrainFactory.GetGrain<ICourtGrain>(old).RemoveJudgeAsync(judge.JudgeId);
+            }
         }
 
-        await locator.SetCourtAsync(judge.CourtId);
+        await locator.SetCourtsAsync([.. judges.Select(j => (j.JudgeId, j.CourtId))]);
     }
 }
 

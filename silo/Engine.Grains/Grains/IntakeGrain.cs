@@ -11,8 +11,8 @@ namespace Engine.Grains.Grains;
 
 /// <summary>
 /// Intake: a retry returns the first ticket; otherwise the case (followed through its moves) and the court decide
-/// the route, and the ticket grain stores the ticket with its idempotency key in one transaction. Two submissions
-/// racing with the same key both get the same ticket: the table's key decides, not this grain.
+/// the route, and the ticket is stored with its idempotency key in one transaction. Two submissions racing with the
+/// same key both get the same ticket: the table's key decides, not this grain.
 /// </summary>
 [StatelessWorker]
 internal sealed class IntakeGrain(ITicketStore store, TicketIds ids, TimeProvider time, ILogger<IntakeGrain> logger) : Grain, IIntakeGrain
@@ -47,8 +47,9 @@ internal sealed class IntakeGrain(ITicketStore store, TicketIds ids, TimeProvide
                 new HistoryEntry(now, "engine", state == TicketState.Dispatched ? "dispatched" : "queued", TicketState.Received, state, routed.Routing.Rule + ": " + routed.Routing.Detail, routed.Assignee),
             ]);
 
-        var outcome = await GrainFactory.GetGrain<ITicketGrain>(ticket.TicketId).CreateAsync(ticket);
-        if (outcome.ExistingTicketId is { } holder)
+        // Stored here rather than through the ticket grain: the id is new, so no activation can hold it yet, and
+        // a ticket then costs no activation (nor its memory) until someone acts on it.
+        if (await store.CreateAsync(ticket) is { } holder)
         {
             if (routed.Assignee is { Type: AssigneeType.Judge, CourtId: { } court })
             {
@@ -59,7 +60,7 @@ internal sealed class IntakeGrain(ITicketStore store, TicketIds ids, TimeProvide
         }
 
         IntakeLog.Created(logger, ticket.TicketId, ticket.Kind, ticket.Channel, routed.Routing.Rule);
-        return new SubmitResult(outcome.Created!, Deduplicated: false);
+        return new SubmitResult(ticket, Deduplicated: false);
     }
 
     private static readonly RoutingInfo TriageInfo = new(

@@ -16,26 +16,7 @@ internal sealed class TicketGrain(ITicketStore store, TimeProvider time) : Grain
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         _ticket = await store.LoadAsync(this.GetPrimaryKeyString());
 
-    public async Task<CreateOutcome> CreateAsync(TicketRecord ticket)
-    {
-        if (_ticket is not null)
-        {
-            return new CreateOutcome(_ticket, null);
-        }
-
-        var holder = await store.CreateAsync(ticket);
-        if (holder is not null)
-        {
-            // The idempotency key was claimed by another ticket meanwhile: this id was never stored.
-            DeactivateOnIdle();
-            return new CreateOutcome(null, holder);
-        }
-
-        _ticket = ticket;
-        return new CreateOutcome(ticket, null);
-    }
-
-    public Task<TicketRecord?> GetAsync() => Task.FromResult(_ticket);
+    public Task<TicketRecord?> GetAsync() => Task.FromResult(_ticket ?? Absent());
 
     public Task<TicketRecord> ReplyAsync(string actor, string reply) =>
         ApplyAsync(TicketCommand.Reply, actor, "replied", null, t => t with { State = TicketState.Replied, Reply = reply });
@@ -51,9 +32,16 @@ internal sealed class TicketGrain(ITicketStore store, TimeProvider time) : Grain
         return closed;
     }
 
+    /// <summary>No such ticket (intake stores new tickets itself): answer, then let the empty activation go.</summary>
+    private TicketRecord? Absent()
+    {
+        DeactivateOnIdle();
+        return null;
+    }
+
     private async Task<TicketRecord> ApplyAsync(TicketCommand command, string actor, string action, string? reason, Func<TicketRecord, TicketRecord> change)
     {
-        var current = _ticket ?? throw EngineException.NotFound($"ticket {this.GetPrimaryKeyString()} does not exist");
+        var current = _ticket ?? Absent() ?? throw EngineException.NotFound($"ticket {this.GetPrimaryKeyString()} does not exist");
         if (!TicketLifecycle.Allows(current.State, command))
         {
             throw EngineException.Precondition(TicketLifecycle.Refusal(current.State, command));

@@ -22,8 +22,9 @@ public static class SqliteSchema
 
     public static int LatestVersion => Scripts[^1].Version;
 
-    /// <summary>Brings the database up to the latest schema; answers the version it is at afterwards.</summary>
-    public static int Apply(string connectionString)
+    /// <summary>Brings the database up to the latest schema (or to <paramref name="upTo"/>, for upgrade tests);
+    /// answers the version it is at afterwards.</summary>
+    public static int Apply(string connectionString, int upTo = int.MaxValue)
     {
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
@@ -40,7 +41,7 @@ public static class SqliteSchema
         var current = CurrentVersion(connection);
         foreach (var (version, name) in Scripts)
         {
-            if (version <= current)
+            if (version <= current || version > upTo)
             {
                 continue;
             }

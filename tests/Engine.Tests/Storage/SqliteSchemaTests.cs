@@ -35,6 +35,27 @@ public sealed class SqliteSchemaTests
     }
 
     [Fact]
+    public void A_database_at_an_older_version_is_upgraded_and_keeps_its_data()
+    {
+        using var directory = new TempDirectory();
+        var connectionString = ConnectionString(directory);
+        Assert.Equal(2, SqliteSchema.Apply(connectionString, upTo: 2));
+        using (var connection = Open(connectionString))
+        {
+            Execute(connection, """
+                INSERT INTO ticket_idempotency (channel, idempotency_key, ticket_id) VALUES (1, 'older-key', 'T-older');
+                """);
+            Assert.DoesNotContain("judge_courts", Query(connection, "SELECT name FROM sqlite_master WHERE type = 'table';"));
+        }
+
+        Assert.Equal(SqliteSchema.LatestVersion, SqliteSchema.Apply(connectionString));
+
+        using var upgraded = Open(connectionString);
+        Assert.Contains("judge_courts", Query(upgraded, "SELECT name FROM sqlite_master WHERE type = 'table';"));
+        Assert.Equal(["T-older"], Query(upgraded, "SELECT ticket_id FROM ticket_idempotency;"));
+    }
+
+    [Fact]
     public void Applying_the_schema_again_is_harmless_and_records_each_script_once()
     {
         using var directory = new TempDirectory();

@@ -1,0 +1,64 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Engine.Grains.Storage;
+
+public sealed class SqliteJudgeLocator(IOptions<StorageOptions> options) : IJudgeLocator
+{
+    private readonly string _connectionString = options.Value.ConnectionString;
+
+    public Task<string?> FindCourtAsync(string judgeId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT court_id FROM judge_courts WHERE judge_id = $j;";
+        command.Parameters.AddWithValue("$j", judgeId);
+        return Task.FromResult(command.ExecuteScalar() as string);
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> FindCourtsAsync(IReadOnlyCollection<string> judgeIds)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT court_id FROM judge_courts WHERE judge_id = $j;";
+        var parameter = command.Parameters.Add("$j", SqliteType.Text);
+        foreach (var judgeId in judgeIds)
+        {
+            parameter.Value = judgeId;
+            if (command.ExecuteScalar() is string court)
+            {
+                found[judgeId] = court;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(found);
+    }
+
+    public Task SetCourtsAsync(IReadOnlyCollection<(string JudgeId, string CourtId)> placements)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO judge_courts (judge_id, court_id) VALUES ($j, $c) ON CONFLICT (judge_id) DO UPDATE SET court_id = excluded.court_id;";
+        var judge = command.Parameters.Add("$j", SqliteType.Text);
+        var court = command.Parameters.Add("$c", SqliteType.Text);
+        foreach (var (judgeId, courtId) in placements)
+        {
+            judge.Value = judgeId;
+            court.Value = courtId;
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+}
