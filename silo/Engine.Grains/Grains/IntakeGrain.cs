@@ -14,7 +14,10 @@ namespace Engine.Grains.Grains;
 /// the route, and the ticket is stored with its idempotency key in one transaction. Two submissions racing with the
 /// same key both get the same ticket: the table's key decides, not this grain.
 /// </summary>
+// Reentrant: it holds no state between calls, so interleaving is safe; without it each worker would take one
+// submission at a time and intake would be capped by commit latency (measured: ~1.5k/s at 64 in flight).
 [StatelessWorker]
+[Reentrant]
 internal sealed class IntakeGrain(ITicketStore store, TicketIds ids, TimeProvider time, ILogger<IntakeGrain> logger) : Grain, IIntakeGrain
 {
     private const int MaxCaseMoves = 8;

@@ -7,7 +7,9 @@ namespace Engine.Grains.Grains;
 
 /// <summary>Lists tickets straight from the tickets table: writes are acknowledged only once committed, so a
 /// list read after an acknowledgement sees it.</summary>
+// Reentrant: no state, so interleaving reads is safe.
 [StatelessWorker]
+[Reentrant]
 internal sealed class TicketQueryGrain(ITicketStore store) : Grain, ITicketQueryGrain
 {
     public Task<TicketPage> ListAsync(TicketQuery query) => store.ListAsync(query);
