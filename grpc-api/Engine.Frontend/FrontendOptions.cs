@@ -13,6 +13,3 @@ public sealed class FrontendOptions
 
     public string ServiceId { get; set; } = "court-engine";
 }
-
-/// <summary>A start-up failure with a one-line explanation for the operator.</summary>
-public sealed class FrontendStartupException(string message) : Exception(message);

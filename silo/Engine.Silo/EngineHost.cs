@@ -1,10 +1,8 @@
-using System.Net.Sockets;
 using Engine.Api;
 using Engine.Api.Services;
 using Engine.Contracts.Grains;
 using Engine.Grains;
 using Engine.Grains.Storage;
-using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Dashboard;
 
@@ -24,24 +22,7 @@ public static class EngineHost
         ["--import"] = "Engine:ImportDirectory",
     };
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        WebApplication app;
-        try
-        {
-            app = Build(args);
-            await StartAsync(app);
-        }
-        catch (Exception ex) when (Explain(ex) is { } reason)
-        {
-            await Console.Error.WriteLineAsync("engine: " + reason);
-            return 1;
-        }
-
-        await app.WaitForShutdownAsync();
-        await app.DisposeAsync();
-        return 0;
-    }
+    public static Task<int> RunAsync(string[] args) => Hosting.RunAsync("engine", () => Build(args), StartAsync, Explain);
 
     /// <summary>Starts the app and imports the configured directory file, if any.</summary>
     public static async Task StartAsync(WebApplication app)
@@ -61,8 +42,8 @@ public static class EngineHost
         builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
         var options = builder.Configuration.GetSection("Engine").Get<EngineOptions>() ?? new EngineOptions();
         var storage = builder.Configuration.GetSection("Engine:Storage").Get<StorageOptions>() ?? new StorageOptions();
-        var grpc = EngineOptions.ParseEndpoint(options.GrpcEndpoint, "Engine:GrpcEndpoint");
-        var dashboard = string.IsNullOrEmpty(options.DashboardEndpoint) ? null : EngineOptions.ParseEndpoint(options.DashboardEndpoint, "Engine:DashboardEndpoint");
+        var grpc = Hosting.ParseEndpoint(options.GrpcEndpoint, "Engine:GrpcEndpoint");
+        var dashboard = string.IsNullOrEmpty(options.DashboardEndpoint) ? null : Hosting.ParseEndpoint(options.DashboardEndpoint, "Engine:DashboardEndpoint");
         CheckDataDirectory(storage.DataDirectory);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -87,38 +68,34 @@ public static class EngineHost
         builder.Services.AddEngineGrpc();
 
         var app = builder.Build();
-        app.MapEngineGrpc($"*:{grpc.Port}");
+        app.MapEngineGrpcWithHealth(grpc.Port);
         if (dashboard is not null)
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost($"*:{dashboard.Port}");
         }
 
-        var health = app.Services.GetRequiredService<HealthServiceImpl>();
-        app.Lifetime.ApplicationStarted.Register(() => health.SetServing(true));
-        app.Lifetime.ApplicationStopping.Register(() => health.SetServing(false));
         return app;
     }
 
     /// <summary>A one-line reason for a start-up failure an operator can fix, or null for anything else.</summary>
-    public static string? Explain(Exception ex)
+    public static string? Explain(Exception ex) => Hosting.Explain(ex) ?? ex switch
     {
-        for (var e = ex; e is not null; e = e.InnerException)
+        _ when FindSqlite(ex) is { } sqlite => $"the database could not be opened or upgraded: {sqlite.Message}",
+        InvalidOperationException or IOException or UnauthorizedAccessException => ex.Message.ReplaceLineEndings(" "),
+        _ => null,
+    };
+
+    private static Microsoft.Data.Sqlite.SqliteException? FindSqlite(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
         {
-            switch (e)
+            if (ex is Microsoft.Data.Sqlite.SqliteException sqlite)
             {
-                case StartupException startup:
-                    return startup.Message;
-                case SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }:
-                case IOException when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase):
-                    return $"an address the engine needs is already in use: {e.Message}";
-                case Microsoft.Data.Sqlite.SqliteException sqlite:
-                    return $"the database could not be opened or upgraded: {sqlite.Message}";
+                return sqlite;
             }
         }
 
-        return ex is InvalidOperationException or IOException or UnauthorizedAccessException or FileNotFoundException
-            ? ex.Message.ReplaceLineEndings(" ")
-            : null;
+        return null;
     }
 
     private static void CheckDataDirectory(string directory)

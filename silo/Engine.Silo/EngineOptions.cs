@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Engine.Silo;
 
 /// <summary>The engine process's addresses and identity. Bound from the "Engine" section (appsettings.json,
@@ -24,23 +22,4 @@ public sealed class EngineOptions
 
     /// <summary>A directory file (the shape of shared/data/shanghai-courts.json) imported after start; upserts, so safe on every start.</summary>
     public string? ImportDirectory { get; set; }
-
-    public static IPEndPoint ParseEndpoint(string value, string name)
-    {
-        if (IPEndPoint.TryParse(value, out var endpoint) && endpoint.Port > 0)
-        {
-            return endpoint;
-        }
-
-        if (value.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase)
-            && int.TryParse(value.AsSpan("localhost:".Length), out var port) && port is > 0 and < 65536)
-        {
-            return new IPEndPoint(IPAddress.Loopback, port);
-        }
-
-        throw new StartupException($"{name} '{value}' is not an address:port such as 127.0.0.1:50051");
-    }
 }
-
-/// <summary>A start-up failure with a one-line explanation for the operator.</summary>
-public sealed class StartupException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using Engine.Api;
 using Engine.Grains.Storage;
 using Engine.Silo;
 using Engine.Tests.Support;
