@@ -52,7 +52,8 @@ public sealed record CourtSnapshot(
     ImmutableArray<DivisionInfo> Divisions,
     ImmutableArray<JudgeInfo> Judges,
     ImmutableArray<RoutingRuleEntry> Rules,
-    ImmutableDictionary<string, int> OpenTickets);
+    ImmutableDictionary<string, int> OpenTickets,
+    ImmutableDictionary<string, long> ReturnsByRule);
 
 [GenerateSerializer, Immutable]
 public sealed record CourtImport(CourtInfo Court, ImmutableArray<DivisionInfo> Divisions);

@@ -39,34 +39,90 @@ public sealed record HistoryEntry(
 [GenerateSerializer, Immutable]
 public sealed record RoutingInfo(string Rule, string Detail);
 
-/// <summary>A ticket as stored: every change makes a new record with Version + 1 and a history entry.</summary>
+/// <summary>A ticket as stored: every change makes a new record with Version + 1 and a history entry.
+/// Field ids are forever: add new ones at the end, never renumber.</summary>
 [GenerateSerializer, Immutable]
-public sealed record TicketRecord(
-    string TicketId,
-    long Version,
-    string IdempotencyKey,
-    Channel Channel,
-    TicketKind Kind,
-    TicketSubKind SubKind,
-    string? CourtId,
-    string? CaseNumber,
-    CallerInfo Caller,
-    string Content,
-    Priority Priority,
-    ImmutableArray<string> Attachments,
-    TicketState State,
-    TicketMode Mode,
-    Assignee Assignee,
-    RoutingInfo Routing,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    string? Reply,
-    ImmutableArray<HistoryEntry> History);
+public sealed record TicketRecord
+{
+    [Id(0)] public required string TicketId { get; init; }
+
+    [Id(1)] public required long Version { get; init; }
+
+    [Id(2)] public required string IdempotencyKey { get; init; }
+
+    [Id(3)] public required Channel Channel { get; init; }
+
+    [Id(4)] public required TicketKind Kind { get; init; }
+
+    [Id(5)] public TicketSubKind SubKind { get; init; }
+
+    [Id(6)] public string? CourtId { get; init; }
+
+    [Id(7)] public string? CaseNumber { get; init; }
+
+    [Id(8)] public required CallerInfo Caller { get; init; }
+
+    [Id(9)] public required string Content { get; init; }
+
+    [Id(10)] public Priority Priority { get; init; } = Priority.Normal;
+
+    [Id(11)] public ImmutableArray<string> Attachments { get; init; } = [];
+
+    [Id(12)] public required TicketState State { get; init; }
+
+    [Id(13)] public TicketMode Mode { get; init; }
+
+    [Id(14)] public required Assignee Assignee { get; init; }
+
+    [Id(15)] public required RoutingInfo Routing { get; init; }
+
+    [Id(16)] public required DateTimeOffset CreatedAt { get; init; }
+
+    [Id(17)] public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The handler's reply, or the staff's answer given on the spot.</summary>
+    [Id(18)] public string? Reply { get; init; }
+
+    [Id(19)] public ImmutableArray<HistoryEntry> History { get; init; } = [];
+
+    [Id(20)] public string? RepliedBy { get; init; }
+
+    [Id(21)] public DateTimeOffset? RepliedAt { get; init; }
+
+    [Id(22)] public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>Set on a duplicate: the open ticket it was merged into.</summary>
+    [Id(23)] public string? MergedInto { get; init; }
+
+    /// <summary>Duplicates merged into this ticket.</summary>
+    [Id(24)] public ImmutableArray<string> MergedTicketIds { get; init; } = [];
+
+    /// <summary>On a CALLBACK ticket: the closed ticket it calls back about.</summary>
+    [Id(25)] public string? CallbackOf { get; init; }
+
+    [Id(26)] public int TransferCount { get; init; }
+
+    [Id(27)] public int ReturnCount { get; init; }
+
+    [Id(28)] public int ReopenCount { get; init; }
+
+    [Id(29)] public int CloseCount { get; init; }
+
+    /// <summary>The judge whose ticket this is while it is with their delegate, so it stays visible to them.</summary>
+    [Id(30)] public string? DelegatedFrom { get; init; }
+
+    /// <summary>On a CALLBACK ticket, once recorded: what the caller said.</summary>
+    [Id(31)] public CallbackResult? Callback { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record CallbackResult(Satisfaction Service, Satisfaction Result, string? Note, string Actor, DateTimeOffset At);
 
 [GenerateSerializer, Immutable]
 public sealed record SubmitResult(TicketRecord Ticket, bool Deduplicated);
 
-/// <summary>A page query. At least one filter is set; AfterTicketId is the keyset cursor.</summary>
+/// <summary>A page query. At least one filter is set; AfterTicketId is the keyset cursor. An assignee filter on a
+/// judge also finds the tickets delegated away from them during a leave.</summary>
 [GenerateSerializer, Immutable]
 public sealed record TicketQuery(
     AssigneeType AssigneeType,
@@ -77,7 +133,8 @@ public sealed record TicketQuery(
     TicketKind Kind,
     int PageSize,
     string? AfterTicketId,
-    bool OldestFirst);
+    bool OldestFirst,
+    bool OpenOnly = false);
 
 [GenerateSerializer, Immutable]
 public sealed record TicketPage(ImmutableArray<TicketRecord> Tickets, string? NextAfterTicketId);

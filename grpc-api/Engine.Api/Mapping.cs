@@ -37,7 +37,27 @@ public static class Mapping
             Routing = new V1.RoutingExplanation { Rule = t.Routing.Rule, Detail = t.Routing.Detail },
             Reply = t.Reply ?? string.Empty,
             Version = t.Version,
+            MergedInto = t.MergedInto ?? string.Empty,
+            CallbackOf = t.CallbackOf ?? string.Empty,
+            RepliedBy = t.RepliedBy ?? string.Empty,
+            RepliedAt = ToTimestamp(t.RepliedAt),
+            ClosedAt = ToTimestamp(t.ClosedAt),
+            TransferCount = t.TransferCount,
+            ReturnCount = t.ReturnCount,
+            ReopenCount = t.ReopenCount,
+            DelegatedFrom = t.DelegatedFrom ?? string.Empty,
+            Callback = t.Callback is { } c
+                ? new V1.CallbackOutcome
+                {
+                    ServiceSatisfaction = (V1.Satisfaction)c.Service,
+                    ResultSatisfaction = (V1.Satisfaction)c.Result,
+                    Note = c.Note ?? string.Empty,
+                    Actor = c.Actor,
+                    At = Timestamp.FromDateTimeOffset(c.At),
+                }
+                : null,
         };
+        ticket.MergedTicketIds.AddRange(t.MergedTicketIds);
         ticket.Attachments.AddRange(t.Attachments);
         foreach (var h in t.History)
         {

@@ -198,3 +198,12 @@ public enum CaseNodeType
     ExecutionStarted = 14,
     Other = 99,
 }
+
+[GenerateSerializer]
+public enum Satisfaction
+{
+    Unspecified = 0,
+    Satisfied = 1,
+    BasicallySatisfied = 2,
+    Dissatisfied = 3,
+}

@@ -14,7 +14,8 @@ public enum TicketCommand
     Cancel,
     PauseClock,
     ResumeClock,
-    Merge,
+    Reroute,
+    RecordCallback,
 }
 
 public static class TicketLifecycle
@@ -35,7 +36,8 @@ public static class TicketLifecycle
         TicketCommand.Reopen => state is TicketState.Closed or TicketState.Replied,
         TicketCommand.Cancel => IsOpen(state),
         TicketCommand.PauseClock or TicketCommand.ResumeClock => state is TicketState.Dispatched or TicketState.Accepted or TicketState.Reopened,
-        TicketCommand.Merge => state is TicketState.Received,
+        TicketCommand.Reroute => IsOpen(state),
+        TicketCommand.RecordCallback => state is TicketState.Received or TicketState.Dispatched or TicketState.Accepted,
         _ => false,
     };
 

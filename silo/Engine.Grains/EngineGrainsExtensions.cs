@@ -30,6 +30,7 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton<IJudgeLocator, SqliteJudgeLocator>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredService<TimeProvider>()));
+        silo.Services.AddOptions<TicketPolicyOptions>();
         return silo;
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Engine.Contracts.Grains;
 
 /// <summary>One case, keyed by its normalized case number.</summary>
@@ -9,8 +11,18 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>The case, or null when unknown.</summary>
     Task<CaseRecord?> GetAsync();
 
-    /// <summary>Changes the presiding judge.</summary>
+    /// <summary>Changes the presiding judge. (The case's open tickets are then moved by <see cref="IReroutingGrain"/>.)</summary>
     Task<CaseRecord> AssignJudgeAsync(string judgeId, string actor, string? reason);
+
+    /// <summary>The case was appealed or transferred to <paramref name="toCourtId"/> (there numbered
+    /// <paramref name="toCaseNumber"/> when known): new tickets follow it there.</summary>
+    Task<CaseRecord> MoveAsync(string toCourtId, string? toCaseNumber, string actor, string? reason);
+
+    /// <summary>Records a progress node.</summary>
+    Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor);
+
+    /// <summary>The public nodes, for a party or agent who proves who they are; null for every kind of failure.</summary>
+    Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password);
 
     /// <summary>What routing needs, or null when the case is unknown.</summary>
     Task<CaseRoutingFacts?> GetRoutingFactsAsync();

@@ -30,12 +30,22 @@ public interface ICourtGrain : IGrainWithStringKey
     /// <summary>The court's directory, or null when the court is unknown.</summary>
     Task<CourtSnapshot?> GetAsync();
 
-    /// <summary>Routes a ticket in this court and counts it against the chosen member's load.</summary>
-    Task<RoutedTarget> RouteAsync(RoutingRequest request);
+    /// <summary>Routes a ticket in this court; with <paramref name="reserve"/>, counts it against the chosen member's load.</summary>
+    Task<RoutedTarget> RouteAsync(RoutingRequest request, bool reserve);
 
-    /// <summary>A ticket left a member's hands (closed, moved): their load drops by one.</summary>
+    /// <summary>A ticket left a member's hands (replied, moved, cancelled): their load drops by one.</summary>
     [Orleans.Concurrency.OneWay]
     Task ReleaseAsync(string judgeId);
+
+    /// <summary>A ticket came to a member other than by routing (transfer, reopen): their load rises by one.</summary>
+    [Orleans.Concurrency.OneWay]
+    Task AcquireAsync(string judgeId);
+
+    /// <summary>Checks that a judge, division or office of this court exists; answers it with the court filled in.</summary>
+    Task<Assignee> ResolveAsync(Assignee target);
+
+    /// <summary>A ticket routed by <paramref name="rule"/> came back as mis-routed.</summary>
+    Task RecordReturnAsync(string rule);
 }
 
 /// <summary>The routing outcome as tickets record it.</summary>

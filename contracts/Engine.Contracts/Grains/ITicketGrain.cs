@@ -1,14 +1,48 @@
+using Engine.Domain;
+
 namespace Engine.Contracts.Grains;
 
-/// <summary>One ticket (work order), keyed by its engine-made id. Intake stores new tickets; this grain handles them.</summary>
+/// <summary>One ticket (work order), keyed by its engine-made id. Intake stores new tickets; this grain handles them.
+/// Every command checks the lifecycle, records who, when and why, and answers once the change is on disk.</summary>
 public interface ITicketGrain : IGrainWithStringKey
 {
     /// <summary>The ticket, or null when no ticket has this id.</summary>
     Task<TicketRecord?> GetAsync();
 
+    /// <summary>The platform answers at once: the ticket closes as answered on the spot.</summary>
+    Task<TicketRecord> AnswerOnSpotAsync(string staffId, string answer);
+
+    /// <summary>Staff dispatch a ticket waiting at the platform: to <paramref name="to"/>, or by the routing rules.</summary>
+    Task<TicketRecord> DispatchAsync(string staffId, Assignee? to, string? reason);
+
+    /// <summary>The handler acknowledges the ticket.</summary>
+    Task<TicketRecord> AcceptAsync(string actor);
+
     /// <summary>The handler's reply.</summary>
     Task<TicketRecord> ReplyAsync(string actor, string reply);
 
-    /// <summary>Closes a replied ticket.</summary>
+    /// <summary>Hands the ticket to another judge, division or office.</summary>
+    Task<TicketRecord> TransferAsync(string actor, Assignee to, string reason);
+
+    /// <summary>Mis-routed: back to the platform to be routed by staff; counted against the rule that routed it.</summary>
+    Task<TicketRecord> ReturnToPlatformAsync(string actor, string reason);
+
+    /// <summary>Closes a replied (or answered) ticket, and schedules its callback when sampled.</summary>
     Task<TicketRecord> CloseAsync(string actor, string? note);
+
+    /// <summary>The caller was not satisfied: the ticket goes back to its handler.</summary>
+    Task<TicketRecord> ReopenAsync(string actor, string reason);
+
+    /// <summary>Withdrawn by the caller.</summary>
+    Task<TicketRecord> CancelAsync(string actor, string reason);
+
+    /// <summary>Routes an open ticket again by the rules (judge reassigned, case moved, leave began); answers
+    /// whether it moved.</summary>
+    Task<bool> RerouteAsync(string actor, string reason);
+
+    /// <summary>Records that a duplicate was merged into this ticket.</summary>
+    Task AddMergedAsync(string mergedTicketId);
+
+    /// <summary>On a CALLBACK ticket: what the caller said; a dissatisfied result acts on the original ticket.</summary>
+    Task<TicketRecord> RecordCallbackAsync(string actor, Satisfaction service, Satisfaction result, string? note);
 }

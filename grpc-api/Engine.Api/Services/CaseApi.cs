@@ -6,12 +6,12 @@ using V1 = Engine.V1;
 
 namespace Engine.Api.Services;
 
-/// <summary>What the case-management system pushes. MoveCase, RecordNode, LookupCase and ListCaseTickets answer
-/// UNIMPLEMENTED until they are built.</summary>
+/// <summary>What the case-management system pushes, and the parties' password look-up.</summary>
 public sealed class CaseApi(IClusterClient grains) : V1.CaseService.CaseServiceBase
 {
     public const int MaxParties = 100;
     public const int MaxPasswordLength = 64;
+    public const int MaxReasonLength = 1024;
 
     public override async Task<V1.UpsertCaseResponse> UpsertCase(V1.UpsertCaseRequest request, ServerCallContext context)
     {
@@ -81,11 +81,98 @@ public sealed class CaseApi(IClusterClient grains) : V1.CaseService.CaseServiceB
         CheckCaseNumber(v, "case_number", request.CaseNumber);
         v.RequireText("judge_id", request.JudgeId, SubmitValidation.MaxIdLength);
         v.OptionalText("actor", request.Actor, SubmitValidation.MaxIdLength);
-        v.OptionalText("reason", request.Reason, 1024);
+        v.OptionalText("reason", request.Reason, MaxReasonLength);
         v.ThrowIfInvalid();
-        var stored = await Case(CaseNumber.Normalize(request.CaseNumber))
-            .AssignJudgeAsync(request.JudgeId, ActorOrDefault(request.Actor), Mapping.NullIfEmpty(request.Reason));
-        return new V1.AssignJudgeResponse { Case = Mapping.ToProto(stored) };
+        var number = CaseNumber.Normalize(request.CaseNumber);
+        var actor = ActorOrDefault(request.Actor);
+        var stored = await Case(number).AssignJudgeAsync(request.JudgeId, actor, Mapping.NullIfEmpty(request.Reason));
+        var moved = await grains.GetGrain<IReroutingGrain>(0).RerouteCaseAsync(number, actor, $"the case was assigned to judge {request.JudgeId}");
+        return new V1.AssignJudgeResponse { Case = Mapping.ToProto(stored), TicketsMoved = moved };
+    }
+
+    public override async Task<V1.MoveCaseResponse> MoveCase(V1.MoveCaseRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        CheckCaseNumber(v, "case_number", request.CaseNumber);
+        v.RequireText("to_court_id", request.ToCourtId, SubmitValidation.MaxIdLength);
+        if (request.ToCaseNumber.Length > 0)
+        {
+            CheckCaseNumber(v, "to_case_number", request.ToCaseNumber);
+        }
+
+        v.OptionalText("reason", request.Reason, MaxReasonLength);
+        v.OptionalText("actor", request.Actor, SubmitValidation.MaxIdLength);
+        v.ThrowIfInvalid();
+        var number = CaseNumber.Normalize(request.CaseNumber);
+        var actor = ActorOrDefault(request.Actor);
+        var stored = await Case(number).MoveAsync(
+            request.ToCourtId, request.ToCaseNumber.Length > 0 ? CaseNumber.Normalize(request.ToCaseNumber) : null, actor, Mapping.NullIfEmpty(request.Reason));
+        await grains.GetGrain<IReroutingGrain>(0).RerouteCaseAsync(number, actor, $"the case moved to court {request.ToCourtId}");
+        return new V1.MoveCaseResponse { Case = Mapping.ToProto(stored) };
+    }
+
+    public override async Task<V1.RecordNodeResponse> RecordNode(V1.RecordNodeRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        CheckCaseNumber(v, "case_number", request.CaseNumber);
+        var node = request.Node;
+        if (node is null)
+        {
+            v.Add("node", "is required");
+        }
+        else
+        {
+            v.RequireEnum("node.type", node.Type);
+            if (node.At is null || node.At.Seconds is < 946_684_800 or >= 4_102_444_800)
+            {
+                v.Add("node.at", "is required, between 2000 and 2100");
+            }
+
+            v.OptionalText("node.detail", node.Detail, MaxReasonLength, multiline: true);
+        }
+
+        v.OptionalText("actor", request.Actor, SubmitValidation.MaxIdLength);
+        v.ThrowIfInvalid();
+        var info = new CaseNodeInfo((CaseNodeType)node!.Type, node.At!.ToDateTimeOffset(), Mapping.NullIfEmpty(node.Detail), node.Public);
+        var stored = await Case(CaseNumber.Normalize(request.CaseNumber)).RecordNodeAsync(info, ActorOrDefault(request.Actor));
+        return new V1.RecordNodeResponse { Case = Mapping.ToProto(stored) };
+    }
+
+    /// <summary>Every failure (no such case, a phone that is not a party's, a wrong password, a locked pair) gets the
+    /// same answer, after the same work.</summary>
+    public override async Task<V1.LookupCaseResponse> LookupCase(V1.LookupCaseRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        CheckCaseNumber(v, "case_number", request.CaseNumber);
+        if (!Phone.IsValid(request.Phone))
+        {
+            v.Add("phone", "is not a mainland mobile or landline number");
+        }
+
+        v.RequireText("service_password", request.ServicePassword, MaxPasswordLength);
+        v.ThrowIfInvalid();
+        var number = CaseNumber.Normalize(request.CaseNumber);
+        var nodes = await Case(number).LookupAsync(Phone.Canonical(request.Phone)!, request.ServicePassword)
+            ?? throw Errors.NotFound("no case matches this case number, phone and service password");
+        var stored = await Case(number).GetAsync();
+        var response = new V1.LookupCaseResponse
+        {
+            CaseNumber = stored!.CaseNumber,
+            CourtId = stored.CourtId,
+            Status = (V1.CaseStatus)stored.Status,
+        };
+        response.PublicNodes.AddRange(nodes.Select(Mapping.ToProto));
+        return response;
+    }
+
+    public override async Task<V1.ListCaseTicketsResponse> ListCaseTickets(V1.ListCaseTicketsRequest request, ServerCallContext context)
+    {
+        var list = await new TicketApi(grains).ListTickets(
+            new V1.ListTicketsRequest { CaseNumber = request.CaseNumber, PageSize = request.PageSize, PageToken = request.PageToken, Order = V1.SortOrder.OldestFirst },
+            context);
+        var response = new V1.ListCaseTicketsResponse { NextPageToken = list.NextPageToken };
+        response.Tickets.AddRange(list.Tickets);
+        return response;
     }
 
     private static string ActorOrDefault(string actor) => actor.Length > 0 ? actor : "case-management";

@@ -94,6 +94,7 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
             TargetType = (V1.AssigneeType)r.TargetType,
             TargetId = r.TargetId,
         }));
+        response.ReturnsByRule.Add(snapshot.ReturnsByRule);
         return response;
     }
 

@@ -6,13 +6,14 @@ using V1 = Engine.V1;
 
 namespace Engine.Api.Services;
 
-/// <summary>Ticket handling. Commands not built yet (answer on the spot, transfer, …) answer UNIMPLEMENTED
-/// through the generated base class.</summary>
+/// <summary>Ticket handling. The clock commands (PauseClock, ResumeClock, ExtendDeadline) answer UNIMPLEMENTED through
+/// the generated base class until deadlines are built.</summary>
 public sealed class TicketApi(IClusterClient grains) : V1.TicketService.TicketServiceBase
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
     public const int MaxReplyBytes = 8 * 1024;
+    public const int MaxReasonLength = 2048;
 
     public override async Task<V1.GetTicketResponse> GetTicket(V1.GetTicketRequest request, ServerCallContext context)
     {
@@ -81,27 +82,91 @@ public sealed class TicketApi(IClusterClient grains) : V1.TicketService.TicketSe
         return response;
     }
 
-    public override async Task<V1.TicketResponse> Reply(V1.ReplyRequest request, ServerCallContext context)
+    public override Task<V1.TicketResponse> AnswerOnSpot(V1.AnswerOnSpotRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.StaffId, "staff_id", v => v.RequireContent("answer", request.Answer, MaxReplyBytes),
+            t => t.AnswerOnSpotAsync(request.StaffId, request.Answer));
+
+    public override Task<V1.TicketResponse> Dispatch(V1.DispatchRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.StaffId, "staff_id", v =>
+            {
+                if (request.Assignee is not null)
+                {
+                    CheckAssignee(v, "assignee", request.Assignee);
+                }
+
+                v.OptionalText("reason", request.Reason, MaxReasonLength, multiline: true);
+            },
+            t => t.DispatchAsync(request.StaffId, request.Assignee is null ? null : ToAssignee(request.Assignee), Mapping.NullIfEmpty(request.Reason)));
+
+    public override Task<V1.TicketResponse> Accept(V1.AcceptRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", _ => { }, t => t.AcceptAsync(request.Actor));
+
+    public override Task<V1.TicketResponse> Reply(V1.ReplyRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", v => v.RequireContent("reply", request.Reply, MaxReplyBytes),
+            t => t.ReplyAsync(request.Actor, request.Reply));
+
+    public override Task<V1.TicketResponse> Transfer(V1.TransferRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", v =>
+            {
+                if (request.To is null)
+                {
+                    v.Add("to", "is required");
+                }
+                else
+                {
+                    CheckAssignee(v, "to", request.To);
+                }
+
+                v.RequireText("reason", request.Reason, MaxReasonLength);
+            },
+            t => t.TransferAsync(request.Actor, ToAssignee(request.To), request.Reason));
+
+    public override Task<V1.TicketResponse> ReturnToPlatform(V1.ReturnToPlatformRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
+            t => t.ReturnToPlatformAsync(request.Actor, request.Reason));
+
+    public override Task<V1.TicketResponse> Close(V1.CloseRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", v => v.OptionalText("note", request.Note, MaxReasonLength, multiline: true),
+            t => t.CloseAsync(request.Actor, Mapping.NullIfEmpty(request.Note)));
+
+    public override Task<V1.TicketResponse> Reopen(V1.ReopenRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
+            t => t.ReopenAsync(request.Actor, request.Reason));
+
+    public override Task<V1.TicketResponse> Cancel(V1.CancelRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
+            t => t.CancelAsync(request.Actor, request.Reason));
+
+    public override Task<V1.TicketResponse> RecordCallback(V1.RecordCallbackRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", v =>
+            {
+                v.RequireEnum("service_satisfaction", request.ServiceSatisfaction);
+                v.RequireEnum("result_satisfaction", request.ResultSatisfaction);
+                v.OptionalText("note", request.Note, MaxReasonLength, multiline: true);
+            },
+            t => t.RecordCallbackAsync(request.Actor, (Satisfaction)request.ServiceSatisfaction, (Satisfaction)request.ResultSatisfaction, Mapping.NullIfEmpty(request.Note)));
+
+    /// <summary>Validates the ticket id, the actor and the command's own fields, then runs the command on the ticket.</summary>
+    private async Task<V1.TicketResponse> CommandAsync(
+        string ticketId, string actor, string actorField, Action<RequestValidator> check, Func<ITicketGrain, Task<TicketRecord>> command)
     {
         var v = new RequestValidator();
-        var ticketId = CheckTicketId(v, request.TicketId);
-        v.RequireText("actor", request.Actor, SubmitValidation.MaxIdLength);
-        v.RequireContent("reply", request.Reply, MaxReplyBytes);
+        CheckTicketId(v, ticketId);
+        v.RequireText(actorField, actor, SubmitValidation.MaxIdLength);
+        check(v);
         v.ThrowIfInvalid();
-        var ticket = await grains.GetGrain<ITicketGrain>(ticketId).ReplyAsync(request.Actor, request.Reply);
+        var ticket = await command(grains.GetGrain<ITicketGrain>(ticketId));
         return new V1.TicketResponse { Ticket = Mapping.ToProto(ticket) };
     }
 
-    public override async Task<V1.TicketResponse> Close(V1.CloseRequest request, ServerCallContext context)
+    private static void CheckAssignee(RequestValidator v, string field, V1.Assignee assignee)
     {
-        var v = new RequestValidator();
-        var ticketId = CheckTicketId(v, request.TicketId);
-        v.RequireText("actor", request.Actor, SubmitValidation.MaxIdLength);
-        v.OptionalText("note", request.Note, 2048, multiline: true);
-        v.ThrowIfInvalid();
-        var ticket = await grains.GetGrain<ITicketGrain>(ticketId).CloseAsync(request.Actor, Mapping.NullIfEmpty(request.Note));
-        return new V1.TicketResponse { Ticket = Mapping.ToProto(ticket) };
+        v.RequireEnum(field + ".type", assignee.Type);
+        v.RequireText(field + ".id", assignee.Id, SubmitValidation.MaxIdLength);
+        v.OptionalText(field + ".court_id", assignee.CourtId, SubmitValidation.MaxIdLength);
     }
+
+    private static Assignee ToAssignee(V1.Assignee a) => new((AssigneeType)a.Type, a.Id, Mapping.NullIfEmpty(a.CourtId));
 
     private static string RequireTicketId(string ticketId)
     {

@@ -54,8 +54,12 @@ public static class Router
                 // The presiding judge is not in this court's directory (yet): the case's own division.
                 return ToDivision(court, facts.DivisionId ?? court.FilingDivisionId, RoutingRule.CaseDivision, now, AssigneeType.Division);
 
-            case TicketKind.CaseInquiry or TicketKind.Consultation or TicketKind.Callback:
+            case TicketKind.CaseInquiry or TicketKind.Consultation or TicketKind.Callback when !request.Dispatch:
                 return SubPlatform(court);
+
+            case TicketKind.CaseInquiry or TicketKind.Consultation when request.Case is { DivisionId: { } division }:
+                // Dispatched by staff: the business line of the case.
+                return ToDivision(court, division, RoutingRule.CaseDivision, now, AssigneeType.Division);
 
             case TicketKind.Suggestion:
                 return ToDivision(court, court.ServiceOfficeId, RoutingRule.ServiceOffice, now, AssigneeType.Office);
@@ -64,8 +68,10 @@ public static class Router
                 return ToDivision(court, court.FilingDivisionId, RoutingRule.FilingDivision, now, AssigneeType.Division);
 
             default:
-                // A contact-judge or online-matter request without a case: the court's staff find the case first.
-                return SubPlatform(court);
+                // Without a case: the staff find the case first; dispatched anyway, the filing division.
+                return request.Dispatch
+                    ? ToDivision(court, court.FilingDivisionId, RoutingRule.FilingDivision, now, AssigneeType.Division)
+                    : SubPlatform(court);
         }
     }
 

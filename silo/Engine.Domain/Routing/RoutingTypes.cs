@@ -9,8 +9,9 @@ namespace Engine.Domain.Routing;
 public readonly record struct CaseFacts(string CourtId, string? DivisionId, string? PresidingJudgeId, bool Moved);
 
 /// <param name="CourtId">The court the caller addressed; the case's court wins when the case is known.</param>
+/// <param name="Dispatch">Staff dispatch a ticket the platform could not answer: never back to the sub-platform.</param>
 [GenerateSerializer, Immutable]
-public readonly record struct RoutingRequest(TicketKind Kind, TicketSubKind SubKind, string? CourtId, CaseFacts? Case);
+public readonly record struct RoutingRequest(TicketKind Kind, TicketSubKind SubKind, string? CourtId, CaseFacts? Case, bool Dispatch = false);
 
 /// <summary>The rule that decided, so that "why did this go to judge J?" is answered from the ticket.</summary>
 public enum RoutingRule

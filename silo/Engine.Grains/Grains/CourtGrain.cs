@@ -21,6 +21,10 @@ internal sealed class CourtState
 
     [Id(3)]
     public List<RoutingRuleEntry> Rules { get; set; } = [];
+
+    /// <summary>Tickets returned to the platform as mis-routed, per the rule that routed them.</summary>
+    [Id(4)]
+    public Dictionary<string, long> ReturnsByRule { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -133,10 +137,11 @@ internal sealed class CourtGrain(
             [.. state.State.Divisions.Values],
             [.. state.State.Judges.Values],
             [.. state.State.Rules],
-            _loads.ToImmutableDictionary(StringComparer.Ordinal))
+            _loads.ToImmutableDictionary(StringComparer.Ordinal),
+            state.State.ReturnsByRule.ToImmutableDictionary(StringComparer.Ordinal))
         : null);
 
-    public Task<RoutedTarget> RouteAsync(RoutingRequest request)
+    public Task<RoutedTarget> RouteAsync(RoutingRequest request, bool reserve)
     {
         if (_directory is null)
         {
@@ -144,10 +149,9 @@ internal sealed class CourtGrain(
         }
 
         var decision = Router.Route(_directory, request, time.GetUtcNow());
-        if (decision.Type == AssigneeType.Judge && _directory.Judges.TryGetValue(decision.Id, out var judge))
+        if (reserve && decision.Type == AssigneeType.Judge)
         {
-            judge.Load++;
-            _loads[judge.Id] = judge.Load;
+            ChangeLoad(decision.Id, +1);
         }
 
         return Task.FromResult(new RoutedTarget(
@@ -156,13 +160,46 @@ internal sealed class CourtGrain(
 
     public Task ReleaseAsync(string judgeId)
     {
-        if (_directory is not null && _directory.Judges.TryGetValue(judgeId, out var judge) && judge.Load > 0)
-        {
-            judge.Load--;
-            _loads[judgeId] = judge.Load;
-        }
-
+        ChangeLoad(judgeId, -1);
         return Task.CompletedTask;
+    }
+
+    public Task AcquireAsync(string judgeId)
+    {
+        ChangeLoad(judgeId, +1);
+        return Task.CompletedTask;
+    }
+
+    public Task<Assignee> ResolveAsync(Assignee target)
+    {
+        RequireCourt();
+        var known = target.Type switch
+        {
+            AssigneeType.Judge => state.State.Judges.ContainsKey(target.Id),
+            AssigneeType.Division => state.State.Divisions.ContainsKey(target.Id),
+            AssigneeType.Office => state.State.Divisions.TryGetValue(target.Id, out var office) && office.Role == DivisionRole.ServiceOffice,
+            AssigneeType.PlatformQueue => string.Equals(target.Id, state.State.Court!.EffectiveSubPlatformId, StringComparison.Ordinal),
+            _ => false,
+        };
+        return known
+            ? Task.FromResult(target with { CourtId = CourtId })
+            : throw EngineException.NotFound($"court {CourtId} has no {target.Type} '{target.Id}'");
+    }
+
+    public async Task RecordReturnAsync(string rule)
+    {
+        state.State.ReturnsByRule[rule] = state.State.ReturnsByRule.GetValueOrDefault(rule) + 1;
+        await state.WriteStateAsync();
+    }
+
+    private void ChangeLoad(string judgeId, int delta)
+    {
+        var load = Math.Max(0, _loads.GetValueOrDefault(judgeId) + delta);
+        _loads[judgeId] = load;
+        if (_directory is not null && _directory.Judges.TryGetValue(judgeId, out var judge))
+        {
+            judge.Load = load;
+        }
     }
 
     private static RoutingInfo Describe(RoutingDecision decision) =>

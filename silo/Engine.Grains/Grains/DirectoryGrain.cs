@@ -8,7 +8,7 @@ using Orleans.Concurrency;
 namespace Engine.Grains.Grains;
 
 [StatelessWorker]
-internal sealed class DirectoryGrain(IJudgeLocator locator, ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
+internal sealed class DirectoryGrain(IJudgeLocator locator, TimeProvider time, ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
 {
     private const int Parallelism = 16;
 
@@ -53,7 +53,15 @@ internal sealed class DirectoryGrain(IJudgeLocator locator, ILogger<DirectoryGra
     {
         var courtId = await locator.FindCourtAsync(judgeId)
             ?? throw EngineException.NotFound($"judge {judgeId} is not in the directory");
-        return await GrainFactory.GetGrain<ICourtGrain>(courtId).SetAvailabilityAsync(judgeId, availability);
+        var judge = await GrainFactory.GetGrain<ICourtGrain>(courtId).SetAvailabilityAsync(judgeId, availability);
+        if (availability.LeaveFrom is { } from && from <= time.GetUtcNow() && availability.LeaveTo > time.GetUtcNow())
+        {
+            // The leave has begun: the tickets the judge holds go to the delegate (or the division head), and stay
+            // visible to the judge. (A leave that begins later moves them when the deadline machinery wakes it.)
+            await GrainFactory.GetGrain<IReroutingGrain>(0).RerouteJudgeAsync(courtId, judgeId, "engine", $"judge {judgeId} is on leave");
+        }
+
+        return judge;
     }
 
     /// <summary>Runs the calls a chunk at a time. (Parallel.ForEachAsync would leave the grain's scheduler, and grain

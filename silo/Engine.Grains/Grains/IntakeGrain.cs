@@ -1,27 +1,25 @@
-using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
-using Engine.Domain.Routing;
 using Engine.Grains.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace Engine.Grains.Grains;
 
 /// <summary>
-/// Intake: a retry returns the first ticket; otherwise the case (followed through its moves) and the court decide
-/// the route, and the ticket is stored with its idempotency key in one transaction. Two submissions racing with the
-/// same key both get the same ticket: the table's key decides, not this grain.
+/// Intake: a retry returns the first ticket; a duplicate of an open ticket (same caller, case and kind) is stored
+/// merged into it; otherwise the case and the court decide the route. The ticket is stored with its idempotency key
+/// in one transaction, so two submissions racing with one key get one ticket: the table's key decides.
 /// </summary>
 // Reentrant: it holds no state between calls, so interleaving is safe; without it each worker would take one
 // submission at a time and intake would be capped by commit latency (measured: ~1.5k/s at 64 in flight).
 [StatelessWorker]
 [Reentrant]
-internal sealed class IntakeGrain(ITicketStore store, TicketIds ids, TimeProvider time, ILogger<IntakeGrain> logger) : Grain, IIntakeGrain
+internal sealed class IntakeGrain(
+    ITicketStore store, TicketIds ids, TimeProvider time, IOptions<TicketPolicyOptions> policy, ILogger<IntakeGrain> logger) : Grain, IIntakeGrain
 {
-    private const int MaxCaseMoves = 8;
-
     public async Task<SubmitResult> SubmitAsync(NewTicket request)
     {
         if (await store.FindByIdempotencyKeyAsync(request.Channel, request.IdempotencyKey) is { } known)
@@ -29,26 +27,19 @@ internal sealed class IntakeGrain(ITicketStore store, TicketIds ids, TimeProvide
             return await ExistingAsync(known);
         }
 
-        var facts = request.CaseNumber is null ? null : await FollowCaseAsync(request.CaseNumber);
-        var courtId = facts?.CourtId ?? request.CourtId;
-        var routed = courtId is null
-            ? new RoutedTarget(false, Assignee.Triage, TicketMode.Undecided, TriageInfo)
-            : await GrainFactory.GetGrain<ICourtGrain>(courtId).RouteAsync(new RoutingRequest(request.Kind, request.SubKind, courtId, facts));
+        var now = time.GetUtcNow();
+        if (await FindOpenDuplicateAsync(request, now) is { } open)
+        {
+            return await MergeAsync(request, open, now);
+        }
+
+        var (routed, facts) = await TicketRouting.RouteAsync(GrainFactory, request.Kind, request.SubKind, request.CourtId, request.CaseNumber);
         if (!routed.CourtKnown && facts is null && request.CourtId is not null)
         {
             throw EngineException.Invalid("court_id", $"court '{request.CourtId}' is not in the directory");
         }
 
-        var now = time.GetUtcNow();
-        var state = routed.Mode == TicketMode.Dispatched ? TicketState.Dispatched : TicketState.Received;
-        var ticket = new TicketRecord(
-            ids.Next(), 1, request.IdempotencyKey, request.Channel, request.Kind, request.SubKind,
-            routed.Assignee.CourtId ?? courtId, request.CaseNumber, request.Caller, request.Content, request.Priority,
-            request.Attachments, state, routed.Mode, routed.Assignee, routed.Routing, now, now, null,
-            [
-                new HistoryEntry(now, ActorOf(request), "received", TicketState.Unspecified, TicketState.Received, null, null),
-                new HistoryEntry(now, "engine", state == TicketState.Dispatched ? "dispatched" : "queued", TicketState.Received, state, routed.Routing.Rule + ": " + routed.Routing.Detail, routed.Assignee),
-            ]);
+        var ticket = NewRecord(ids.Next(), request, routed, facts?.CourtId ?? request.CourtId, now, ActorOf(request));
 
         // Stored here rather than through the ticket grain: the id is new, so no activation can hold it yet, and
         // a ticket then costs no activation (nor its memory) until someone acts on it.
@@ -66,44 +57,80 @@ internal sealed class IntakeGrain(ITicketStore store, TicketIds ids, TimeProvide
         return new SubmitResult(ticket, Deduplicated: false);
     }
 
-    private static readonly RoutingInfo TriageInfo = new(
-        RoutingExplanation.RuleName(RoutingDecision.Triage), RoutingExplanation.Describe(RoutingDecision.Triage));
+    /// <summary>A new ticket as routed: dispatched when the route says so, else waiting at a platform queue.</summary>
+    internal static TicketRecord NewRecord(string ticketId, NewTicket request, RoutedTarget routed, string? courtId, DateTimeOffset now, string actor)
+    {
+        var state = routed.Mode == TicketMode.Dispatched ? TicketState.Dispatched : TicketState.Received;
+        return new TicketRecord
+        {
+            TicketId = ticketId,
+            Version = 1,
+            IdempotencyKey = request.IdempotencyKey,
+            Channel = request.Channel,
+            Kind = request.Kind,
+            SubKind = request.SubKind,
+            CourtId = routed.Assignee.CourtId ?? courtId,
+            CaseNumber = request.CaseNumber,
+            Caller = request.Caller,
+            Content = request.Content,
+            Priority = request.Priority,
+            Attachments = request.Attachments,
+            State = state,
+            Mode = routed.Mode,
+            Assignee = routed.Assignee,
+            Routing = routed.Routing,
+            CreatedAt = now,
+            UpdatedAt = now,
+            History =
+            [
+                new HistoryEntry(now, actor, "received", TicketState.Unspecified, TicketState.Received, null, null),
+                new HistoryEntry(now, "engine", state == TicketState.Dispatched ? "dispatched" : "queued", TicketState.Received, state, routed.Routing.Rule + ": " + routed.Routing.Detail, routed.Assignee),
+            ],
+        };
+    }
 
     private static string ActorOf(NewTicket request) => "channel:" + request.Channel.ToString().ToLowerInvariant();
+
+    private async Task<TicketRecord?> FindOpenDuplicateAsync(NewTicket request, DateTimeOffset now)
+    {
+        var window = policy.Value.MergeWindow;
+        if (window <= TimeSpan.Zero || request.CaseNumber is null || string.IsNullOrEmpty(request.Caller.Phone))
+        {
+            return null;
+        }
+
+        var id = await store.FindOpenDuplicateAsync(request.CaseNumber, request.Kind, request.Caller.Phone, now - window);
+        return id is null ? null : await GrainFactory.GetGrain<ITicketGrain>(id).GetAsync();
+    }
+
+    /// <summary>Stores the duplicate as its own record, merged (closed to work: no routing, no deadlines of its own),
+    /// and makes it visible from the open ticket.</summary>
+    private async Task<SubmitResult> MergeAsync(NewTicket request, TicketRecord open, DateTimeOffset now)
+    {
+        var reason = $"the same caller has ticket {open.TicketId} open on this case and kind";
+        var merged = NewRecord(ids.Next(), request, new RoutedTarget(true, open.Assignee, open.Mode, new RoutingInfo("merged", reason)), open.CourtId, now, ActorOf(request)) with
+        {
+            State = TicketState.Merged,
+            MergedInto = open.TicketId,
+        };
+        merged = merged with
+        {
+            History = [merged.History[0], new HistoryEntry(now, "engine", "merged", TicketState.Received, TicketState.Merged, reason, open.Assignee)],
+        };
+        if (await store.CreateAsync(merged) is { } holder)
+        {
+            return await ExistingAsync(holder);
+        }
+
+        await GrainFactory.GetGrain<ITicketGrain>(open.TicketId).AddMergedAsync(merged.TicketId);
+        return new SubmitResult(merged, Deduplicated: false);
+    }
 
     private async Task<SubmitResult> ExistingAsync(string ticketId)
     {
         var existing = await GrainFactory.GetGrain<ITicketGrain>(ticketId).GetAsync()
             ?? throw new InvalidOperationException($"Idempotency key points at ticket {ticketId}, which is not stored.");
         return new SubmitResult(existing, Deduplicated: true);
-    }
-
-    /// <summary>The case's facts at its current court: a moved case is followed, hop by hop, to where it is now.</summary>
-    private async Task<CaseFacts?> FollowCaseAsync(string caseNumber)
-    {
-        var facts = await GrainFactory.GetGrain<ICaseGrain>(caseNumber).GetRoutingFactsAsync();
-        if (facts is null)
-        {
-            return null;
-        }
-
-        var moved = false;
-        for (var hop = 0; hop < MaxCaseMoves && facts.MovedToCourtId is { } toCourt; hop++)
-        {
-            moved = true;
-            var next = facts.MovedToCaseNumber is { } toCase
-                ? await GrainFactory.GetGrain<ICaseGrain>(toCase).GetRoutingFactsAsync()
-                : null;
-            if (next is null)
-            {
-                // Moved, but the new court has not registered the case yet: its court decides, with no judge known.
-                return new CaseFacts(toCourt, null, null, Moved: true);
-            }
-
-            facts = next;
-        }
-
-        return new CaseFacts(facts.CourtId, facts.DivisionId, facts.PresidingJudgeId, moved);
     }
 }
 

@@ -2,35 +2,247 @@ using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Grains.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Engine.Grains.Grains;
 
 /// <summary>
-/// One ticket. Its record lives in the tickets table (group-committed with other tickets) rather than in
-/// grain storage; every command checks the lifecycle, appends history, and awaits the write before answering.
+/// One ticket. Its record lives in the tickets table (group-committed with other tickets) rather than in grain
+/// storage; every command checks the lifecycle, appends history, awaits the write, then keeps the members' loads.
 /// </summary>
-internal sealed class TicketGrain(ITicketStore store, TimeProvider time) : Grain, ITicketGrain
+internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvider time, IOptions<TicketPolicyOptions> policy) : Grain, ITicketGrain
 {
     private TicketRecord? _ticket;
 
+    private string TicketId => this.GetPrimaryKeyString();
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
-        _ticket = await store.LoadAsync(this.GetPrimaryKeyString());
+        _ticket = await store.LoadAsync(TicketId);
 
     public Task<TicketRecord?> GetAsync() => Task.FromResult(_ticket ?? Absent());
 
+    public async Task<TicketRecord> AnswerOnSpotAsync(string staffId, string answer)
+    {
+        await ApplyAsync(TicketCommand.AnswerOnSpot, staffId, "answered-on-spot", null, t => t with
+        {
+            State = TicketState.AnsweredOnSpot,
+            Mode = TicketMode.AnsweredOnSpot,
+            Reply = answer,
+            RepliedBy = staffId,
+            RepliedAt = time.GetUtcNow(),
+        });
+        return await CloseAsync(staffId, "answered on the spot");
+    }
+
+    public async Task<TicketRecord> DispatchAsync(string staffId, Assignee? to, string? reason)
+    {
+        var current = Require();
+        var (target, routing) = to is null
+            ? await RouteAsync(current, dispatch: true)
+            : (await ResolveAsync(to, current), new RoutingInfo("staff-dispatch", $"dispatched by {staffId}"));
+        return await ApplyAsync(TicketCommand.Dispatch, staffId, "dispatched", reason ?? routing.Detail, t => t with
+        {
+            State = TicketState.Dispatched,
+            Mode = TicketMode.Dispatched,
+            Assignee = target,
+            CourtId = target.CourtId ?? t.CourtId,
+            Routing = routing,
+            DelegatedFrom = null,
+        });
+    }
+
+    public Task<TicketRecord> AcceptAsync(string actor) =>
+        ApplyAsync(TicketCommand.Accept, actor, "accepted", null, t => t with { State = TicketState.Accepted });
+
     public Task<TicketRecord> ReplyAsync(string actor, string reply) =>
-        ApplyAsync(TicketCommand.Reply, actor, "replied", null, t => t with { State = TicketState.Replied, Reply = reply });
+        ApplyAsync(TicketCommand.Reply, actor, "replied", null, t => t with
+        {
+            State = TicketState.Replied,
+            Reply = reply,
+            RepliedBy = actor,
+            RepliedAt = time.GetUtcNow(),
+        });
+
+    public async Task<TicketRecord> TransferAsync(string actor, Assignee to, string reason)
+    {
+        var current = Require();
+        Check(current, TicketCommand.Transfer);
+        var target = await ResolveAsync(to, current);
+        if (target == current.Assignee)
+        {
+            throw EngineException.Precondition($"the ticket is already with {target.Type} {target.Id}");
+        }
+
+        return await ApplyAsync(TicketCommand.Transfer, actor, "transferred", reason, t => t with
+        {
+            State = TicketState.Dispatched,
+            Assignee = target,
+            CourtId = target.CourtId ?? t.CourtId,
+            TransferCount = t.TransferCount + 1,
+            DelegatedFrom = null,
+        });
+    }
+
+    public async Task<TicketRecord> ReturnToPlatformAsync(string actor, string reason)
+    {
+        var current = Require();
+        Check(current, TicketCommand.ReturnToPlatform);
+        var platform = current.CourtId is { } court && await GrainFactory.GetGrain<ICourtGrain>(court).GetAsync() is { } snapshot
+            ? new Assignee(AssigneeType.PlatformQueue, snapshot.Court.EffectiveSubPlatformId, court)
+            : Assignee.Triage;
+        var returned = await ApplyAsync(TicketCommand.ReturnToPlatform, actor, "returned", reason, t => t with
+        {
+            State = TicketState.Returned,
+            Mode = TicketMode.Undecided,
+            Assignee = platform,
+            ReturnCount = t.ReturnCount + 1,
+            DelegatedFrom = null,
+        });
+        if (current.CourtId is { } routedIn)
+        {
+            await GrainFactory.GetGrain<ICourtGrain>(routedIn).RecordReturnAsync(current.Routing.Rule);
+        }
+
+        return returned;
+    }
 
     public async Task<TicketRecord> CloseAsync(string actor, string? note)
     {
-        var closed = await ApplyAsync(TicketCommand.Close, actor, "closed", note, t => t with { State = TicketState.Closed });
-        if (closed.Assignee is { Type: AssigneeType.Judge, CourtId: { } courtId })
+        var closed = await ApplyAsync(TicketCommand.Close, actor, "closed", note, t => t with
         {
-            await GrainFactory.GetGrain<ICourtGrain>(courtId).ReleaseAsync(closed.Assignee.Id);
+            State = TicketState.Closed,
+            ClosedAt = time.GetUtcNow(),
+            CloseCount = t.CloseCount + 1,
+        });
+        if (CallbackSampling.IsSampled(closed.TicketId, policy.Value.CallbackShareFor(closed.Kind, closed.SubKind)))
+        {
+            await ScheduleCallbackAsync(closed);
         }
 
         return closed;
     }
+
+    public Task<TicketRecord> ReopenAsync(string actor, string reason) =>
+        ApplyAsync(TicketCommand.Reopen, actor, "reopened", reason, t => t with
+        {
+            State = TicketState.Reopened,
+            ReopenCount = t.ReopenCount + 1,
+        });
+
+    public Task<TicketRecord> CancelAsync(string actor, string reason) =>
+        ApplyAsync(TicketCommand.Cancel, actor, "cancelled", reason, t => t with { State = TicketState.Cancelled });
+
+    public async Task<bool> RerouteAsync(string actor, string reason)
+    {
+        if (_ticket is not { } current || !TicketLifecycle.Allows(current.State, TicketCommand.Reroute))
+        {
+            return false;
+        }
+
+        var (target, routing) = await RouteAsync(current, dispatch: current.Mode == TicketMode.Dispatched);
+        if (target == current.Assignee)
+        {
+            return false;
+        }
+
+        var delegatedFrom = routing.Rule.EndsWith("delegate", StringComparison.Ordinal) || routing.Rule.EndsWith("division-head", StringComparison.Ordinal)
+            ? current.DelegatedFrom ?? (current.Assignee.Type == AssigneeType.Judge ? current.Assignee.Id : null)
+            : null;
+        await ApplyAsync(TicketCommand.Reroute, actor, "rerouted", reason + " (" + routing.Rule + ")", t => t with
+        {
+            Assignee = target,
+            CourtId = target.CourtId ?? t.CourtId,
+            Routing = routing,
+            DelegatedFrom = delegatedFrom,
+        });
+        return true;
+    }
+
+    public async Task AddMergedAsync(string mergedTicketId)
+    {
+        var current = Require();
+        if (current.MergedTicketIds.Contains(mergedTicketId))
+        {
+            return;
+        }
+
+        await WriteAsync(current, current with { MergedTicketIds = current.MergedTicketIds.Add(mergedTicketId) }, "engine", "merged-in", mergedTicketId);
+    }
+
+    public async Task<TicketRecord> RecordCallbackAsync(string actor, Satisfaction service, Satisfaction result, string? note)
+    {
+        var current = Require();
+        if (current.Kind != TicketKind.Callback || current.CallbackOf is null)
+        {
+            throw EngineException.Precondition($"ticket {TicketId} is a {current.Kind} ticket, not a callback");
+        }
+
+        var now = time.GetUtcNow();
+        var recorded = await ApplyAsync(TicketCommand.RecordCallback, actor, "callback-recorded", note, t => t with
+        {
+            State = TicketState.Closed,
+            Callback = new CallbackResult(service, result, note, actor, now),
+            Reply = note,
+            RepliedBy = actor,
+            RepliedAt = now,
+            ClosedAt = now,
+            CloseCount = t.CloseCount + 1,
+        });
+        if (result == Satisfaction.Dissatisfied)
+        {
+            await ActOnDissatisfactionAsync(recorded);
+        }
+
+        return recorded;
+    }
+
+    private async Task ActOnDissatisfactionAsync(TicketRecord callback)
+    {
+        var original = GrainFactory.GetGrain<ITicketGrain>(callback.CallbackOf!);
+        if (policy.Value.DissatisfiedResult == DissatisfiedPolicy.Reopen
+            && await original.GetAsync() is { } ticket && TicketLifecycle.Allows(ticket.State, TicketCommand.Reopen))
+        {
+            await original.ReopenAsync("engine", $"callback {callback.TicketId}: the caller is dissatisfied with the result");
+            return;
+        }
+
+        await CreateFollowUpAsync(callback, "supervision", TicketKind.Suggestion, TicketSubKind.SuggestionComplaint,
+            $"回访不满意：工单 {callback.CallbackOf}");
+    }
+
+    private Task ScheduleCallbackAsync(TicketRecord closed) =>
+        CreateFollowUpAsync(closed, "callback", TicketKind.Callback, TicketSubKind.CallbackVisit, $"回访：工单 {closed.TicketId}");
+
+    /// <summary>Makes a ticket the engine owes because of this one (a callback, a supervision ticket). Its key is
+    /// derived from this ticket and its close count, so making it twice makes it once.</summary>
+    private async Task CreateFollowUpAsync(TicketRecord about, string purpose, TicketKind kind, TicketSubKind subKind, string content)
+    {
+        var key = $"{purpose}:{about.TicketId}:{about.CloseCount}";
+        var request = new NewTicket(key, about.Channel, kind, subKind, about.CourtId, about.CaseNumber, about.Caller, content, Priority.Normal, []);
+        var (routed, _) = await TicketRouting.RouteAsync(GrainFactory, kind, subKind, about.CourtId, caseNumber: null, reserve: true);
+        var ticket = IntakeGrain.NewRecord(ids.Next(), request, routed, about.CourtId, time.GetUtcNow(), "engine") with
+        {
+            CallbackOf = kind == TicketKind.Callback ? about.TicketId : about.CallbackOf,
+        };
+        await store.CreateAsync(ticket);
+    }
+
+    private async Task<(Assignee Target, RoutingInfo Routing)> RouteAsync(TicketRecord ticket, bool dispatch)
+    {
+        // Not reserved: the write that follows moves the load (WriteAsync).
+        var (routed, _) = await TicketRouting.RouteAsync(GrainFactory, ticket.Kind, ticket.SubKind, ticket.CourtId, ticket.CaseNumber, dispatch, reserve: false);
+        return (routed.Assignee, routed.Routing);
+    }
+
+    private async Task<Assignee> ResolveAsync(Assignee to, TicketRecord ticket)
+    {
+        var court = to.CourtId ?? ticket.CourtId
+            ?? throw EngineException.Invalid("to.court_id", "the ticket has no court: name the court of the assignee");
+        return await GrainFactory.GetGrain<ICourtGrain>(court).ResolveAsync(to with { CourtId = court });
+    }
+
+    private TicketRecord Require() =>
+        _ticket ?? Absent() ?? throw EngineException.NotFound($"ticket {TicketId} does not exist");
 
     /// <summary>No such ticket (intake stores new tickets itself): answer, then let the empty activation go.</summary>
     private TicketRecord? Absent()
@@ -39,16 +251,25 @@ internal sealed class TicketGrain(ITicketStore store, TimeProvider time) : Grain
         return null;
     }
 
+    private static void Check(TicketRecord ticket, TicketCommand command)
+    {
+        if (!TicketLifecycle.Allows(ticket.State, command))
+        {
+            throw EngineException.Precondition(TicketLifecycle.Refusal(ticket.State, command));
+        }
+    }
+
     private async Task<TicketRecord> ApplyAsync(TicketCommand command, string actor, string action, string? reason, Func<TicketRecord, TicketRecord> change)
     {
-        var current = _ticket ?? Absent() ?? throw EngineException.NotFound($"ticket {this.GetPrimaryKeyString()} does not exist");
-        if (!TicketLifecycle.Allows(current.State, command))
-        {
-            throw EngineException.Precondition(TicketLifecycle.Refusal(current.State, command));
-        }
+        var current = Require();
+        Check(current, command);
+        return await WriteAsync(current, change(current), actor, action, reason);
+    }
 
+    /// <summary>Writes the next version with its history entry, then moves load from the old holder to the new.</summary>
+    private async Task<TicketRecord> WriteAsync(TicketRecord current, TicketRecord changed, string actor, string action, string? reason)
+    {
         var now = time.GetUtcNow();
-        var changed = change(current);
         var next = changed with
         {
             Version = current.Version + 1,
@@ -57,6 +278,26 @@ internal sealed class TicketGrain(ITicketStore store, TimeProvider time) : Grain
         };
         await store.UpdateAsync(next, current.Version);
         _ticket = next;
+
+        var wasHolding = HeldBy(current);
+        var nowHolding = HeldBy(next);
+        if (wasHolding != nowHolding)
+        {
+            if (wasHolding is { } before)
+            {
+                await GrainFactory.GetGrain<ICourtGrain>(before.CourtId!).ReleaseAsync(before.Id);
+            }
+
+            if (nowHolding is { } after)
+            {
+                await GrainFactory.GetGrain<ICourtGrain>(after.CourtId!).AcquireAsync(after.Id);
+            }
+        }
+
         return next;
     }
+
+    /// <summary>The judge whose open-ticket load this ticket counts in, if any.</summary>
+    private static Assignee? HeldBy(TicketRecord t) =>
+        TicketLifecycle.IsOpen(t.State) && t.Assignee is { Type: AssigneeType.Judge, CourtId: not null } ? t.Assignee : null;
 }

@@ -19,6 +19,9 @@ public interface ITicketStore
 
     Task<TicketPage> ListAsync(TicketQuery query);
 
+    /// <summary>The oldest open ticket of this caller on this case and kind created since <paramref name="since"/>.</summary>
+    Task<string?> FindOpenDuplicateAsync(string caseNumber, TicketKind kind, string callerPhone, DateTimeOffset since);
+
     /// <summary>Open tickets per judge of a court, for the least-loaded rule after a restart.</summary>
     Task<IReadOnlyDictionary<string, int>> OpenLoadsAsync(string courtId);
 }

@@ -21,6 +21,9 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
     private readonly GroupCommitter<TicketWrite> _committer;
     private readonly WriterCommands _commands;
 
+    /// <summary>The states <see cref="TicketLifecycle.IsOpen"/> calls open, as an SQL list.</summary>
+    private static readonly string OpenStates = "(" + string.Join(", ", Enum.GetValues<TicketState>().Where(TicketLifecycle.IsOpen).Select(s => (int)s)) + ")";
+
     public SqliteTicketStore(IOptions<StorageOptions> options, Serializer<TicketRecord> serializer, ILogger<SqliteTicketStore> logger)
     {
         _serializer = serializer;
@@ -71,9 +74,16 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
         var sql = new StringBuilder("SELECT ticket_id, payload FROM tickets WHERE 1 = 1");
         if (query.AssigneeId is not null)
         {
-            sql.Append(" AND assignee_type = $at AND assignee_id = $aid");
+            sql.Append(query.AssigneeType == AssigneeType.Judge
+                ? " AND ((assignee_type = $at AND assignee_id = $aid) OR delegated_from = $aid)"
+                : " AND assignee_type = $at AND assignee_id = $aid");
             command.Parameters.AddWithValue("$at", (int)query.AssigneeType);
             command.Parameters.AddWithValue("$aid", query.AssigneeId);
+        }
+
+        if (query.OpenOnly)
+        {
+            sql.Append(" AND state IN ").Append(OpenStates);
         }
 
         AddFilter(command, sql, "court_id", "$court", query.CourtId);
@@ -110,6 +120,23 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
         return Task.FromResult(new TicketPage(tickets.ToImmutable(), more ? tickets[^1].TicketId : null));
     }
 
+    public Task<string?> FindOpenDuplicateAsync(string caseNumber, TicketKind kind, string callerPhone, DateTimeOffset since)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT ticket_id FROM tickets
+            WHERE case_number = $case AND kind = $kind AND caller_phone = $phone AND state IN {OpenStates}
+              AND created_at_ms >= $since
+            ORDER BY ticket_id LIMIT 1;
+            """;
+        command.Parameters.AddWithValue("$case", caseNumber);
+        command.Parameters.AddWithValue("$kind", (int)kind);
+        command.Parameters.AddWithValue("$phone", callerPhone);
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        return Task.FromResult(command.ExecuteScalar() as string);
+    }
+
     public Task<IReadOnlyDictionary<string, int>> OpenLoadsAsync(string courtId)
     {
         using var connection = OpenReader();
@@ -117,7 +144,7 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
         command.CommandText = $"""
             SELECT assignee_id, COUNT(*) FROM tickets
             WHERE court_id = $court AND assignee_type = {(int)AssigneeType.Judge}
-              AND state IN ({(int)TicketState.Received}, {(int)TicketState.Dispatched}, {(int)TicketState.Accepted}, {(int)TicketState.Returned}, {(int)TicketState.Reopened})
+              AND state IN {OpenStates}
             GROUP BY assignee_id;
             """;
         command.Parameters.AddWithValue("$court", courtId);
@@ -203,12 +230,13 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
             _findKey = Make(connection, "SELECT ticket_id FROM ticket_idempotency WHERE channel = $channel AND idempotency_key = $key;");
             _insert = Make(connection, """
                 INSERT INTO tickets (ticket_id, version, channel, idempotency_key, kind, state, court_id, case_number,
-                                     assignee_type, assignee_id, created_at_ms, updated_at_ms, payload)
-                VALUES ($id, $version, $channel, $key, $kind, $state, $court, $case, $atype, $aid, $created, $updated, $payload);
+                                     assignee_type, assignee_id, created_at_ms, updated_at_ms, payload, caller_phone, delegated_from)
+                VALUES ($id, $version, $channel, $key, $kind, $state, $court, $case, $atype, $aid, $created, $updated, $payload, $phone, $delegated);
                 """);
             _update = Make(connection, """
                 UPDATE tickets SET version = $version, kind = $kind, state = $state, court_id = $court, case_number = $case,
-                                   assignee_type = $atype, assignee_id = $aid, updated_at_ms = $updated, payload = $payload
+                                   assignee_type = $atype, assignee_id = $aid, updated_at_ms = $updated, payload = $payload,
+                                   caller_phone = $phone, delegated_from = $delegated
                 WHERE ticket_id = $id AND version = $expected;
                 """);
             _all = [Savepoint, Release, RollbackToSavepoint, _claimKey, _findKey, _insert, _update];
@@ -277,6 +305,8 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
             command.Parameters["$aid"].Value = t.Assignee.Id;
             command.Parameters["$updated"].Value = t.UpdatedAt.ToUnixTimeMilliseconds();
             command.Parameters["$payload"].Value = write.Payload;
+            command.Parameters["$phone"].Value = string.IsNullOrEmpty(t.Caller.Phone) ? DBNull.Value : t.Caller.Phone;
+            command.Parameters["$delegated"].Value = (object?)t.DelegatedFrom ?? DBNull.Value;
         }
 
         private static void Bind(SqliteCommand command, params ReadOnlySpan<(string Name, object Value)> values)

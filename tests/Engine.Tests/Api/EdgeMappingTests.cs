@@ -75,9 +75,23 @@ public sealed class EdgeMappingTests
     private static TicketRecord Ticket(NewTicket t)
     {
         var now = DateTimeOffset.UnixEpoch;
-        return new TicketRecord(
-            "T01ARZ3NDEKTSV4RRFFQ69G5FAV", 1, t.IdempotencyKey, t.Channel, t.Kind, t.SubKind, t.CourtId, t.CaseNumber, t.Caller,
-            t.Content, t.Priority, t.Attachments, TicketState.Received, TicketMode.Undecided, Assignee.Triage,
-            new RoutingInfo("triage", "test"), now, now, null, []);
+        return new TicketRecord
+        {
+            TicketId = "T01ARZ3NDEKTSV4RRFFQ69G5FAV",
+            Version = 1,
+            IdempotencyKey = t.IdempotencyKey,
+            Channel = t.Channel,
+            Kind = t.Kind,
+            SubKind = t.SubKind,
+            CourtId = t.CourtId,
+            CaseNumber = t.CaseNumber,
+            Caller = t.Caller,
+            Content = t.Content,
+            State = TicketState.Received,
+            Assignee = Assignee.Triage,
+            Routing = new RoutingInfo("triage", "test"),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
     }
 }

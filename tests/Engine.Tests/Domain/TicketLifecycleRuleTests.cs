@@ -28,7 +28,8 @@ public sealed class TicketLifecycleRuleTests
         [TicketCommand.Cancel] = [Received, Dispatched, Accepted, Returned, Reopened],
         [TicketCommand.PauseClock] = [Dispatched, Accepted, Reopened],
         [TicketCommand.ResumeClock] = [Dispatched, Accepted, Reopened],
-        [TicketCommand.Merge] = [Received],
+        [TicketCommand.Reroute] = [Received, Dispatched, Accepted, Returned, Reopened],
+        [TicketCommand.RecordCallback] = [Received, Dispatched, Accepted],
     };
 
     public static TheoryData<TicketState, TicketCommand, bool> Table()

@@ -23,27 +23,26 @@ internal static class TestTickets
         string? caseNumber = CaseNumber)
     {
         var assignee = new Assignee(assigneeType, assigneeId, courtId);
-        return new TicketRecord(
-            ticketId,
-            Version: 1,
-            idempotencyKey ?? "key-" + ticketId,
-            channel,
-            kind,
-            TicketSubKind.Unspecified,
-            courtId,
-            caseNumber,
-            new CallerInfo("测试当事人", "13800000001", CallerRole.Party),
-            "请问案件进展如何？",
-            Priority.Normal,
-            ["attachment-1", "attachment-2"],
-            state,
-            TicketMode.Dispatched,
-            assignee,
-            new RoutingInfo("presiding-judge", $"judge {assigneeId} presides over the case."),
-            Created,
-            Created,
-            Reply: null,
-            [new HistoryEntry(Created, "engine", "submit", TicketState.Unspecified, state, null, assignee)]);
+        return new TicketRecord
+        {
+            TicketId = ticketId,
+            Version = 1,
+            IdempotencyKey = idempotencyKey ?? "key-" + ticketId,
+            Channel = channel,
+            Kind = kind,
+            CourtId = courtId,
+            CaseNumber = caseNumber,
+            Caller = new CallerInfo("测试当事人", "13800000001", CallerRole.Party),
+            Content = "请问案件进展如何？",
+            Attachments = ["attachment-1", "attachment-2"],
+            State = state,
+            Mode = TicketMode.Dispatched,
+            Assignee = assignee,
+            Routing = new RoutingInfo("presiding-judge", $"judge {assigneeId} presides over the case."),
+            CreatedAt = Created,
+            UpdatedAt = Created,
+            History = [new HistoryEntry(Created, "engine", "submit", TicketState.Unspecified, state, null, assignee)],
+        };
     }
 
     /// <summary>The next version of <paramref name="ticket"/>, as a grain would write it.</summary>
