@@ -65,6 +65,7 @@ public static class EngineHost
             }
         });
         builder.Services.AddSingleton(options);
+        builder.Services.Configure<TicketPolicyOptions>(builder.Configuration.GetSection("Engine:Tickets"));
         builder.Services.AddEngineGrpc();
 
         var app = builder.Build();

@@ -98,6 +98,30 @@ public sealed class CaseLookupAndCallbackTests
         Assert.Equal(V1.Satisfaction.BasicallySatisfied, (await engine.Tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = callback.TicketId })).Ticket.Callback.ServiceSatisfaction);
     }
 
+    [Fact]
+    public async Task With_the_supervise_policy_a_dissatisfied_result_opens_a_complaint_for_the_service_office()
+    {
+        await using var engine = await EngineInstance.StartWithSampleDirectoryAsync("--Engine:Tickets:DissatisfiedResult=Supervise", "--Engine:Tickets:CallbackShare=1");
+        var judge = SampleDirectory.JudgeId(Court, "civil-1", 1);
+        var caseNumber = SharedEngine.NewCaseNumber("沪0106");
+        await engine.Cases.UpsertCaseAsync(Requests.Case(caseNumber, Court, "civil-1", judge));
+        var ticket = (await engine.Intake.SubmitTicketAsync(Requests.ContactJudge(caseNumber))).Ticket;
+        await engine.Tickets.ReplyAsync(new V1.ReplyRequest { TicketId = ticket.TicketId, Actor = judge, Reply = "已答复" });
+        await engine.Tickets.CloseAsync(new V1.CloseRequest { TicketId = ticket.TicketId, Actor = "staff-01" });
+        var callback = Assert.Single((await engine.Tickets.ListTicketsAsync(new V1.ListTicketsRequest { CourtId = Court, Kind = V1.TicketKind.Callback })).Tickets);
+
+        await engine.Tickets.RecordCallbackAsync(new V1.RecordCallbackRequest
+        {
+            TicketId = callback.TicketId, Actor = "staff-09", ServiceSatisfaction = V1.Satisfaction.Satisfied, ResultSatisfaction = V1.Satisfaction.Dissatisfied,
+        });
+
+        var supervision = Assert.Single((await engine.Tickets.ListTicketsAsync(new V1.ListTicketsRequest { CourtId = Court, Kind = V1.TicketKind.Suggestion })).Tickets);
+        Assert.Equal(V1.TicketSubKind.SuggestionComplaint, supervision.SubKind);
+        Assert.Equal(ticket.TicketId, supervision.CallbackOf);
+        Assert.StartsWith(Court + "/service-office/", supervision.Assignee.Id, StringComparison.Ordinal);
+        Assert.Equal(V1.TicketState.Closed, (await engine.Tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = ticket.TicketId })).Ticket.State);
+    }
+
     private static V1.LookupCaseRequest Lookup(string caseNumber, string phone, string password) =>
         new() { CaseNumber = caseNumber, Phone = phone, ServicePassword = password };
 

@@ -16,9 +16,12 @@ public sealed class EngineInstance : IAsyncDisposable
     private WebApplication? _app;
     private GrpcChannel? _channel;
 
-    private EngineInstance(string dataDirectory, TempDirectory? owned)
+    private readonly string[] _extraArgs;
+
+    private EngineInstance(string dataDirectory, TempDirectory? owned, string[] extraArgs)
     {
         DataDirectory = dataDirectory;
+        _extraArgs = extraArgs;
         _ownedData = owned;
         GrpcPort = FreePorts.Next();
         DashboardPort = FreePorts.Next();
@@ -45,6 +48,7 @@ public sealed class EngineInstance : IAsyncDisposable
         "--silo-port", SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--data", DataDirectory,
+        .. _extraArgs,
     ];
 
     public GrpcChannel Channel => _channel ?? throw new InvalidOperationException("The engine is not running.");
@@ -59,18 +63,19 @@ public sealed class EngineInstance : IAsyncDisposable
 
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The engine is not running.");
 
-    public static async Task<EngineInstance> StartAsync(string? dataDirectory = null)
+    /// <param name="extraArgs">More command-line settings, e.g. "--Engine:Tickets:MergeWindow=00:00:00".</param>
+    public static async Task<EngineInstance> StartAsync(string? dataDirectory = null, params string[] extraArgs)
     {
         var owned = dataDirectory is null ? new TempDirectory() : null;
-        var engine = new EngineInstance(dataDirectory ?? owned!.Path, owned);
+        var engine = new EngineInstance(dataDirectory ?? owned!.Path, owned, extraArgs);
         await engine.StartHostAsync();
         return engine;
     }
 
     /// <summary>Starts an engine with the sample directory imported.</summary>
-    public static async Task<EngineInstance> StartWithSampleDirectoryAsync()
+    public static async Task<EngineInstance> StartWithSampleDirectoryAsync(params string[] extraArgs)
     {
-        var engine = await StartAsync();
+        var engine = await StartAsync(null, extraArgs);
         await engine.Directory.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
         return engine;
     }
