@@ -28,6 +28,8 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton<SqliteTicketStore>();
         silo.Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<SqliteTicketStore>());
         silo.Services.AddSingleton<IJudgeLocator, SqliteJudgeLocator>();
+        silo.Services.AddSingleton<ILeaveSchedule, SqliteLeaveSchedule>();
+        silo.Services.AddHostedService<LeaveStartService>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredService<TimeProvider>()));
         silo.Services.AddOptions<TicketPolicyOptions>();

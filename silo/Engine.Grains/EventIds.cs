@@ -14,4 +14,6 @@ internal static class EventIds
 
     // 1200–1299 directory and cases
     public const int DirectoryImported = 1200;
+    public const int LeaveBegan = 1201;
+    public const int LeavePollFailed = 1202;
 }

@@ -8,7 +8,7 @@ using Orleans.Concurrency;
 namespace Engine.Grains.Grains;
 
 [StatelessWorker]
-internal sealed class DirectoryGrain(IJudgeLocator locator, TimeProvider time, ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
+internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leaves, TimeProvider time, ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
 {
     private const int Parallelism = 16;
 
@@ -54,11 +54,24 @@ internal sealed class DirectoryGrain(IJudgeLocator locator, TimeProvider time, I
         var courtId = await locator.FindCourtAsync(judgeId)
             ?? throw EngineException.NotFound($"judge {judgeId} is not in the directory");
         var judge = await GrainFactory.GetGrain<ICourtGrain>(courtId).SetAvailabilityAsync(judgeId, availability);
-        if (availability.LeaveFrom is { } from && from <= time.GetUtcNow() && availability.LeaveTo > time.GetUtcNow())
+        var now = time.GetUtcNow();
+        if (availability is { LeaveFrom: { } from, LeaveTo: { } to } && to > now)
         {
-            // The leave has begun: the tickets the judge holds go to the delegate (or the division head), and stay
-            // visible to the judge. (A leave that begins later moves them when the deadline machinery wakes it.)
-            await GrainFactory.GetGrain<IReroutingGrain>(0).RerouteJudgeAsync(courtId, judgeId, "engine", $"judge {judgeId} is on leave");
+            if (from <= now)
+            {
+                // The leave has begun: the judge's open tickets go to the delegate (or the division head), and stay
+                // visible to the judge.
+                await leaves.CancelAsync(judgeId);
+                await GrainFactory.GetGrain<IReroutingGrain>(0).RerouteJudgeAsync(courtId, judgeId, "engine", $"judge {judgeId} is on leave");
+            }
+            else
+            {
+                await leaves.ScheduleAsync(judgeId, courtId, from);
+            }
+        }
+        else
+        {
+            await leaves.CancelAsync(judgeId);
         }
 
         return judge;

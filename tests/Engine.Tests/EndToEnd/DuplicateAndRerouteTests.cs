@@ -101,6 +101,39 @@ public sealed class DuplicateAndRerouteTests(SharedEngine shared) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_leave_that_begins_later_moves_the_tickets_when_it_begins()
+    {
+        var judge = Judge("administrative", 1);
+        var delegateJudge = Judge("administrative", 2);
+        var ticket = (await _engine.Intake.SubmitTicketAsync(Requests.ContactJudge(await CaseAsync("administrative", judge)))).Ticket;
+        var begins = DateTimeOffset.UtcNow.AddSeconds(2);
+
+        await _engine.Directory.SetAvailabilityAsync(new V1.SetAvailabilityRequest
+        {
+            JudgeId = judge,
+            Availability = new V1.Availability
+            {
+                LeaveFrom = Timestamp.FromDateTimeOffset(begins),
+                LeaveTo = Timestamp.FromDateTimeOffset(begins.AddDays(2)),
+                DelegateJudgeId = delegateJudge,
+            },
+        });
+        Assert.Equal(judge, (await _engine.Tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = ticket.TicketId })).Ticket.Assignee.Id);
+
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        V1.Ticket current;
+        do
+        {
+            current = (await _engine.Tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = ticket.TicketId })).Ticket;
+        }
+        while (current.Assignee.Id != delegateJudge && DateTimeOffset.UtcNow < deadline);
+
+        Assert.True(current.Assignee.Id == delegateJudge, $"the ticket should be with the delegate once the leave began; it is with {current.Assignee.Id}");
+        Assert.Equal(judge, current.DelegatedFrom);
+        Assert.True(current.UpdatedAt.ToDateTimeOffset() >= begins, "the ticket moved before the leave began");
+    }
+
+    [Fact]
     public async Task Tickets_follow_an_appealed_case_to_its_new_court_and_never_return_to_the_old_one()
     {
         var caseNumber = await CaseAsync("civil-1", Judge("civil-1", 1));
