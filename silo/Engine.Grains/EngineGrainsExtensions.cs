@@ -1,4 +1,5 @@
 using Engine.Domain;
+using Engine.Grains.Events;
 using Engine.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,8 @@ public static class EngineGrainsExtensions
             .Configure<IServiceProvider>((options, services) =>
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(storage));
+        silo.Services.AddSingleton<EventNotifier>();
+        silo.Services.AddSingleton<SqliteEventLog>();
         silo.Services.AddSingleton<SqliteTicketStore>();
         silo.Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<SqliteTicketStore>());
         silo.Services.AddSingleton<IJudgeLocator, SqliteJudgeLocator>();

@@ -1,3 +1,4 @@
+using Engine.ProtoMapping;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;

@@ -1,3 +1,4 @@
+using Engine.ProtoMapping;
 using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Contracts.Grains;

@@ -1,3 +1,4 @@
+using Engine.ProtoMapping;
 using Engine.Contracts.Grains;
 using Grpc.Core;
 using V1 = Engine.V1;

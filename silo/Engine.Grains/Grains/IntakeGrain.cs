@@ -1,6 +1,7 @@
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
+using Engine.Grains.Events;
 using Engine.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -43,7 +44,7 @@ internal sealed class IntakeGrain(
 
         // Stored here rather than through the ticket grain: the id is new, so no activation can hold it yet, and
         // a ticket then costs no activation (nor its memory) until someone acts on it.
-        if (await store.CreateAsync(ticket) is { } holder)
+        if (await store.CreateAsync(ticket, TicketEvents.Created(ticket, ActorOf(request))) is { } holder)
         {
             if (routed.Assignee is { Type: AssigneeType.Judge, CourtId: { } court })
             {
@@ -117,7 +118,7 @@ internal sealed class IntakeGrain(
         {
             History = [merged.History[0], new HistoryEntry(now, "engine", "merged", TicketState.Received, TicketState.Merged, reason, open.Assignee)],
         };
-        if (await store.CreateAsync(merged) is { } holder)
+        if (await store.CreateAsync(merged, TicketEvents.Created(merged, ActorOf(request))) is { } holder)
         {
             return await ExistingAsync(holder);
         }

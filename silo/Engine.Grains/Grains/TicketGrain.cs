@@ -1,6 +1,7 @@
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
+using Engine.Grains.Events;
 using Engine.Grains.Storage;
 using Microsoft.Extensions.Options;
 
@@ -224,7 +225,7 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
         {
             CallbackOf = kind == TicketKind.Callback ? about.TicketId : about.CallbackOf,
         };
-        await store.CreateAsync(ticket);
+        await store.CreateAsync(ticket, TicketEvents.Created(ticket, "engine"));
     }
 
     private async Task<(Assignee Target, RoutingInfo Routing)> RouteAsync(TicketRecord ticket, bool dispatch)
@@ -276,7 +277,7 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
             UpdatedAt = now,
             History = current.History.Add(new HistoryEntry(now, actor, action, current.State, changed.State, reason, changed.Assignee)),
         };
-        await store.UpdateAsync(next, current.Version);
+        await store.UpdateAsync(next, current.Version, TicketEvents.Changed(action, current, next, actor, reason));
         _ticket = next;
 
         var wasHolding = HeldBy(current);

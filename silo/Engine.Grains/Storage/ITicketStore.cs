@@ -1,17 +1,19 @@
 using Engine.Contracts;
 using Engine.Domain;
+using Engine.Grains.Events;
 
 namespace Engine.Grains.Storage;
 
 /// <summary>Durable ticket records. A returned task completes only once the change is on disk.</summary>
 public interface ITicketStore
 {
-    /// <summary>Stores a new ticket and claims its (channel, idempotency key). If the key is taken, nothing is
-    /// written and the id of the ticket that holds it is returned.</summary>
-    Task<string?> CreateAsync(TicketRecord ticket);
+    /// <summary>Stores a new ticket, claims its (channel, idempotency key) and appends its events, in one
+    /// transaction. If the key is taken, nothing is written and the id of the ticket that holds it is returned.</summary>
+    Task<string?> CreateAsync(TicketRecord ticket, IReadOnlyList<EventRow> events);
 
-    /// <summary>Replaces the ticket if its stored version is <paramref name="expectedVersion"/>; throws otherwise.</summary>
-    Task UpdateAsync(TicketRecord ticket, long expectedVersion);
+    /// <summary>Replaces the ticket if its stored version is <paramref name="expectedVersion"/> and appends its
+    /// events, in one transaction; throws (writing nothing) otherwise.</summary>
+    Task UpdateAsync(TicketRecord ticket, long expectedVersion, IReadOnlyList<EventRow> events);
 
     Task<TicketRecord?> LoadAsync(string ticketId);
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Engine.Contracts;
 using Engine.Domain;
+using Engine.Grains.Events;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,8 +25,11 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
     /// <summary>The states <see cref="TicketLifecycle.IsOpen"/> calls open, as an SQL list.</summary>
     private static readonly string OpenStates = "(" + string.Join(", ", Enum.GetValues<TicketState>().Where(TicketLifecycle.IsOpen).Select(s => (int)s)) + ")";
 
-    public SqliteTicketStore(IOptions<StorageOptions> options, Serializer<TicketRecord> serializer, ILogger<SqliteTicketStore> logger)
+    private readonly EventNotifier _notifier;
+
+    public SqliteTicketStore(IOptions<StorageOptions> options, Serializer<TicketRecord> serializer, EventNotifier notifier, ILogger<SqliteTicketStore> logger)
     {
+        _notifier = notifier;
         _serializer = serializer;
         _connectionString = options.Value.ConnectionString;
         _writer = new SqliteConnection(_connectionString);
@@ -37,16 +41,22 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
         }
 
         _commands = new WriterCommands(_writer);
+        using (var head = _writer.CreateCommand())
+        {
+            head.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM events;";
+            _notifier.Advance((long)head.ExecuteScalar()!);
+        }
+
         _committer = new GroupCommitter<TicketWrite>("ticket-commit", Commit, options.Value.MaxBatchSize, options.Value.MaxQueuedWrites, logger);
     }
 
     public GroupCommitter<TicketWrite> Committer => _committer;
 
-    public async Task<string?> CreateAsync(TicketRecord ticket) =>
-        (string?)await _committer.WriteAsync(new TicketWrite(ticket, Payload(ticket), ExpectedVersion: null));
+    public async Task<string?> CreateAsync(TicketRecord ticket, IReadOnlyList<EventRow> events) =>
+        (string?)await _committer.WriteAsync(new TicketWrite(ticket, Payload(ticket), ExpectedVersion: null, events));
 
-    public Task UpdateAsync(TicketRecord ticket, long expectedVersion) =>
-        _committer.WriteAsync(new TicketWrite(ticket, Payload(ticket), expectedVersion));
+    public Task UpdateAsync(TicketRecord ticket, long expectedVersion, IReadOnlyList<EventRow> events) =>
+        _committer.WriteAsync(new TicketWrite(ticket, Payload(ticket), expectedVersion, events));
 
     public Task<TicketRecord?> LoadAsync(string ticketId)
     {
@@ -189,6 +199,7 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
     {
         using var transaction = _writer.BeginTransaction();
         _commands.Enlist(transaction);
+        var head = 0L;
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
@@ -196,6 +207,11 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
             try
             {
                 results[i] = write.ExpectedVersion is null ? _commands.Create(write) : _commands.Update(write);
+                if (results[i] is null)
+                {
+                    head = Math.Max(head, _commands.Append(write.Events));
+                }
+
                 _commands.Release.ExecuteNonQuery();
             }
             catch (SqliteException ex)
@@ -207,10 +223,14 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
         }
 
         transaction.Commit();
+        if (head > 0)
+        {
+            _notifier.Advance(head);
+        }
     }
 
     /// <summary>A write for the committer: a new ticket (no expected version) or a new version of one.</summary>
-    public sealed record TicketWrite(TicketRecord Ticket, byte[] Payload, long? ExpectedVersion);
+    public sealed record TicketWrite(TicketRecord Ticket, byte[] Payload, long? ExpectedVersion, IReadOnlyList<EventRow> Events);
 
     /// <summary>Prepared statements of the writer connection, reused by every batch.</summary>
     private sealed class WriterCommands : IDisposable
@@ -220,6 +240,7 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
         private readonly SqliteCommand _findKey;
         private readonly SqliteCommand _insert;
         private readonly SqliteCommand _update;
+        private readonly SqliteCommand _append;
 
         public WriterCommands(SqliteConnection connection)
         {
@@ -239,7 +260,12 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
                                    caller_phone = $phone, delegated_from = $delegated
                 WHERE ticket_id = $id AND version = $expected;
                 """);
-            _all = [Savepoint, Release, RollbackToSavepoint, _claimKey, _findKey, _insert, _update];
+            _append = Make(connection, """
+                INSERT INTO events (aggregate_id, aggregate_version, ordinal, event_type, at_ms, actor, court_id, kind, payload)
+                VALUES ($aggregate, $aversion, $ordinal, $type, $at, $actor, $court, $kind, $payload)
+                RETURNING sequence;
+                """);
+            _all = [Savepoint, Release, RollbackToSavepoint, _claimKey, _findKey, _insert, _update, _append];
         }
 
         public SqliteCommand Savepoint { get; }
@@ -282,6 +308,27 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
             return _update.ExecuteNonQuery() == 1
                 ? null
                 : new InvalidOperationException($"Ticket {write.Ticket.TicketId} changed concurrently (expected version {write.ExpectedVersion}).");
+        }
+
+        /// <returns>The sequence of the last event appended (0 when none).</returns>
+        public long Append(IReadOnlyList<EventRow> events)
+        {
+            var last = 0L;
+            foreach (var e in events)
+            {
+                _append.Parameters["$aggregate"].Value = e.AggregateId;
+                _append.Parameters["$aversion"].Value = e.AggregateVersion;
+                _append.Parameters["$ordinal"].Value = e.Ordinal;
+                _append.Parameters["$type"].Value = e.Type;
+                _append.Parameters["$at"].Value = e.At.ToUnixTimeMilliseconds();
+                _append.Parameters["$actor"].Value = e.Actor;
+                _append.Parameters["$court"].Value = (object?)e.CourtId ?? DBNull.Value;
+                _append.Parameters["$kind"].Value = (int)e.Kind;
+                _append.Parameters["$payload"].Value = e.Payload;
+                last = (long)_append.ExecuteScalar()!;
+            }
+
+            return last;
         }
 
         public void Dispose()

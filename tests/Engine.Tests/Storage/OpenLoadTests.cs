@@ -42,7 +42,7 @@ public sealed class OpenLoadTests
         Assert.Equal(2, (await db.Store.OpenLoadsAsync(TestTickets.Court))["judge-1"]);
 
         var replied = TestTickets.Changed(ticket, TicketState.Replied, "reply", reply: "已回复");
-        await db.Store.UpdateAsync(replied, expectedVersion: 1);
+        await db.Store.UpdateAsync(replied, expectedVersion: 1, []);
 
         Assert.Equal(1, (await db.Store.OpenLoadsAsync(TestTickets.Court))["judge-1"]);
     }
@@ -56,5 +56,5 @@ public sealed class OpenLoadTests
         Assert.Empty(await db.Store.OpenLoadsAsync("court-without-tickets"));
     }
 
-    private static async Task Create(StoreUnderTest db, TicketRecord ticket) => Assert.Null(await db.Store.CreateAsync(ticket));
+    private static async Task Create(StoreUnderTest db, TicketRecord ticket) => Assert.Null(await db.Store.CreateAsync(ticket, []));
 }

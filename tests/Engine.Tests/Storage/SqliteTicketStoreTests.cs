@@ -12,7 +12,7 @@ public sealed class SqliteTicketStoreTests
         using var db = new StoreUnderTest();
         var ticket = TestTickets.New(db.Ids.Next());
 
-        var holder = await db.Store.CreateAsync(ticket);
+        var holder = await db.Store.CreateAsync(ticket, []);
 
         Assert.Null(holder);
         TestTickets.AssertSame(ticket, await db.Store.LoadAsync(ticket.TicketId));
@@ -34,9 +34,9 @@ public sealed class SqliteTicketStoreTests
         using var db = new StoreUnderTest();
         var first = TestTickets.New(db.Ids.Next(), idempotencyKey: "retry-1");
         var retry = TestTickets.New(db.Ids.Next(), idempotencyKey: "retry-1") with { Content = "重复提交" };
-        await db.Store.CreateAsync(first);
+        await db.Store.CreateAsync(first, []);
 
-        var holder = await db.Store.CreateAsync(retry);
+        var holder = await db.Store.CreateAsync(retry, []);
 
         Assert.Equal(first.TicketId, holder);
         Assert.Null(await db.Store.LoadAsync(retry.TicketId));
@@ -52,8 +52,8 @@ public sealed class SqliteTicketStoreTests
         var byPhone = TestTickets.New(db.Ids.Next(), idempotencyKey: "shared-key", channel: Channel.Hotline);
         var byWeb = TestTickets.New(db.Ids.Next(), idempotencyKey: "shared-key", channel: Channel.Web);
 
-        Assert.Null(await db.Store.CreateAsync(byPhone));
-        Assert.Null(await db.Store.CreateAsync(byWeb));
+        Assert.Null(await db.Store.CreateAsync(byPhone, []));
+        Assert.Null(await db.Store.CreateAsync(byWeb, []));
 
         Assert.Equal(byWeb.TicketId, await db.Store.FindByIdempotencyKeyAsync(Channel.Web, "shared-key"));
         Assert.Equal(2, db.Scalar("SELECT COUNT(*) FROM tickets;"));
@@ -65,7 +65,7 @@ public sealed class SqliteTicketStoreTests
         using var db = new StoreUnderTest();
         var attempts = Enumerable.Range(0, 20).Select(_ => TestTickets.New(db.Ids.Next(), idempotencyKey: "burst")).ToArray();
 
-        var holders = await Task.WhenAll(attempts.Select(t => Task.Run(() => db.Store.CreateAsync(t))));
+        var holders = await Task.WhenAll(attempts.Select(t => Task.Run(() => db.Store.CreateAsync(t, []))));
 
         var winners = attempts.Where((_, i) => holders[i] is null).ToArray();
         var winner = Assert.Single(winners);
@@ -79,7 +79,7 @@ public sealed class SqliteTicketStoreTests
         using var db = new StoreUnderTest();
         var tickets = Enumerable.Range(0, 500).Select(_ => TestTickets.New(db.Ids.Next())).ToArray();
 
-        var holders = await Task.WhenAll(tickets.Select(t => Task.Run(() => db.Store.CreateAsync(t))));
+        var holders = await Task.WhenAll(tickets.Select(t => Task.Run(() => db.Store.CreateAsync(t, []))));
 
         Assert.All(holders, Assert.Null);
         Assert.Equal(500, db.Scalar("SELECT COUNT(*) FROM tickets;"));
@@ -97,10 +97,10 @@ public sealed class SqliteTicketStoreTests
     {
         using var db = new StoreUnderTest();
         var created = TestTickets.New(db.Ids.Next());
-        await db.Store.CreateAsync(created);
+        await db.Store.CreateAsync(created, []);
         var replied = TestTickets.Changed(created, TicketState.Replied, "reply", reply: "已联系承办法官，请耐心等待。");
 
-        await db.Store.UpdateAsync(replied, expectedVersion: created.Version);
+        await db.Store.UpdateAsync(replied, expectedVersion: created.Version, []);
 
         var loaded = await db.Store.LoadAsync(created.TicketId);
         TestTickets.AssertSame(replied, loaded);
@@ -116,12 +116,12 @@ public sealed class SqliteTicketStoreTests
     {
         using var db = new StoreUnderTest();
         var created = TestTickets.New(db.Ids.Next());
-        await db.Store.CreateAsync(created);
+        await db.Store.CreateAsync(created, []);
         var accepted = TestTickets.Changed(created, TicketState.Accepted, "accept");
-        await db.Store.UpdateAsync(accepted, expectedVersion: 1);
+        await db.Store.UpdateAsync(accepted, expectedVersion: 1, []);
         var lostUpdate = TestTickets.Changed(created, TicketState.Cancelled, "cancel");
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.UpdateAsync(lostUpdate, staleVersion));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.UpdateAsync(lostUpdate, staleVersion, []));
 
         TestTickets.AssertSame(accepted, await db.Store.LoadAsync(created.TicketId));
     }
@@ -132,7 +132,7 @@ public sealed class SqliteTicketStoreTests
         using var db = new StoreUnderTest();
         var ghost = TestTickets.New(db.Ids.Next());
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.UpdateAsync(ghost, expectedVersion: 1));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.UpdateAsync(ghost, expectedVersion: 1, []));
 
         Assert.Null(await db.Store.LoadAsync(ghost.TicketId));
     }
@@ -142,13 +142,13 @@ public sealed class SqliteTicketStoreTests
     {
         using var db = new StoreUnderTest();
         var existing = TestTickets.New(db.Ids.Next());
-        await db.Store.CreateAsync(existing);
+        await db.Store.CreateAsync(existing, []);
         var fresh = Enumerable.Range(0, 50).Select(_ => TestTickets.New(db.Ids.Next())).ToArray();
         var stale = TestTickets.Changed(existing, TicketState.Closed, "close");
 
-        var creates = fresh.Select(t => db.Store.CreateAsync(t)).ToArray();
-        var refused = db.Store.UpdateAsync(stale, expectedVersion: 7);
-        var good = db.Store.UpdateAsync(TestTickets.Changed(existing, TicketState.Accepted, "accept"), expectedVersion: 1);
+        var creates = fresh.Select(t => db.Store.CreateAsync(t, [])).ToArray();
+        var refused = db.Store.UpdateAsync(stale, expectedVersion: 7, []);
+        var good = db.Store.UpdateAsync(TestTickets.Changed(existing, TicketState.Accepted, "accept"), expectedVersion: 1, []);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => refused);
         await good;

@@ -24,10 +24,13 @@ internal sealed class StoreUnderTest : IDisposable
         Store = new SqliteTicketStore(
             Microsoft.Extensions.Options.Options.Create(Settings),
             _services.GetRequiredService<Serializer<TicketRecord>>(),
+            Notifier,
             NullLogger<SqliteTicketStore>.Instance);
     }
 
     public StorageOptions Settings { get; }
+
+    public Engine.Grains.Events.EventNotifier Notifier { get; } = new(TimeProvider.System);
 
     public SqliteTicketStore Store { get; }
 

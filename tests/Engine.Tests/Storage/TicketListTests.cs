@@ -94,7 +94,7 @@ public sealed class TicketListTests
 
     private static async Task<string> Create(StoreUnderTest db, TicketRecord ticket)
     {
-        Assert.Null(await db.Store.CreateAsync(ticket));
+        Assert.Null(await db.Store.CreateAsync(ticket, []));
         return ticket.TicketId;
     }
 

@@ -4,9 +4,10 @@ using Google.Protobuf.WellKnownTypes;
 using D = Engine.Domain;
 using V1 = Engine.V1;
 
-namespace Engine.Api;
+namespace Engine.ProtoMapping;
 
-/// <summary>Protobuf ↔ engine records, at the gRPC edge only. Enum values are equal on both sides by design.</summary>
+/// <summary>Protobuf ↔ engine records: for the gRPC edge, and for event payloads (which are protobuf so that any
+/// subscriber can read them). Enum values are equal on both sides by design.</summary>
 public static class Mapping
 {
     public static Timestamp? ToTimestamp(DateTimeOffset? value) => value is { } v ? Timestamp.FromDateTimeOffset(v) : null;

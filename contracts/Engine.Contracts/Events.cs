@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using Engine.Domain;
+
+namespace Engine.Contracts;
+
+/// <summary>An event read from the log. <see cref="Payload"/> is a protobuf google.protobuf.Any.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LoggedEvent(
+    long Sequence,
+    string AggregateId,
+    long AggregateVersion,
+    string Type,
+    DateTimeOffset At,
+    string Actor,
+    string? CourtId,
+    TicketKind Kind,
+    byte[] Payload);
+
+/// <summary>Which events a subscriber wants; an empty list matches everything.</summary>
+[GenerateSerializer, Immutable]
+public sealed record EventFilter(ImmutableArray<string> Types, ImmutableArray<string> Courts, ImmutableArray<TicketKind> Kinds)
+{
+    public static EventFilter All { get; } = new([], [], []);
+}
+
+/// <summary>A page of the log: the matching events, and how far the log was scanned (so that a filtered reader
+/// does not scan the same non-matching events again).</summary>
+[GenerateSerializer, Immutable]
+public sealed record EventBatch(ImmutableArray<LoggedEvent> Events, long ScannedUpTo);

@@ -1,0 +1,70 @@
+using Engine.Contracts;
+using Engine.ProtoMapping;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using V1 = Engine.V1;
+
+namespace Engine.Grains.Events;
+
+/// <summary>The events a ticket change appends, with their protobuf payloads (engine.v1 events.proto).</summary>
+public static class TicketEvents
+{
+    /// <summary>The events of a new ticket: received, then routed (or merged).</summary>
+    public static EventRow[] Created(TicketRecord ticket, string actor)
+    {
+        var proto = Mapping.ToProto(ticket);
+        var second = ticket.MergedInto is { } into
+            ? Row(ticket, 1, "ticket.merged", "engine", new V1.TicketMerged { Ticket = proto, MergedInto = into })
+            : Row(ticket, 1, "ticket.routed", "engine", new V1.TicketRouted
+            {
+                Ticket = proto,
+                Rule = ticket.Routing.Rule,
+                Detail = ticket.Routing.Detail,
+                Assignee = Mapping.ToProto(ticket.Assignee),
+                Mode = (V1.TicketMode)ticket.Mode,
+            });
+        var events = new List<EventRow> { Row(ticket, 0, "ticket.received", actor, new V1.TicketReceived { Ticket = proto }), second };
+        if (ticket.Kind == Domain.TicketKind.Callback && ticket.CallbackOf is { } of)
+        {
+            events.Add(Row(ticket, 2, "callback.scheduled", "engine", new V1.CallbackScheduled { Callback = proto, CallbackOf = of }));
+        }
+
+        return [.. events];
+    }
+
+    /// <summary>The event of a command that changed <paramref name="before"/> into <paramref name="after"/>.</summary>
+    public static EventRow[] Changed(string action, TicketRecord before, TicketRecord after, string actor, string? reason)
+    {
+        var t = Mapping.ToProto(after);
+        var from = Mapping.ToProto(before.Assignee);
+        var to = Mapping.ToProto(after.Assignee);
+        (string Type, IMessage Payload) e = action switch
+        {
+            "answered-on-spot" => ("ticket.answered_on_spot", new V1.TicketAnsweredOnSpot { Ticket = t, StaffId = actor, Answer = after.Reply ?? string.Empty }),
+            "dispatched" => ("ticket.dispatched", new V1.TicketDispatched { Ticket = t, Assignee = to, Reason = reason ?? string.Empty }),
+            "accepted" => ("ticket.accepted", new V1.TicketAccepted { Ticket = t }),
+            "replied" => ("ticket.replied", new V1.TicketReplied { Ticket = t, Reply = after.Reply ?? string.Empty }),
+            "transferred" => ("ticket.transferred", new V1.TicketTransferred { Ticket = t, From = from, To = to, Reason = reason ?? string.Empty }),
+            "returned" => ("ticket.returned", new V1.TicketReturned { Ticket = t, Reason = reason ?? string.Empty, RoutedByRule = before.Routing.Rule }),
+            "rerouted" => ("ticket.rerouted", new V1.TicketRerouted { Ticket = t, From = from, To = to, Reason = reason ?? string.Empty }),
+            "closed" => ("ticket.closed", new V1.TicketClosed { Ticket = t }),
+            "reopened" => ("ticket.reopened", new V1.TicketReopened { Ticket = t, Reason = reason ?? string.Empty }),
+            "cancelled" => ("ticket.cancelled", new V1.TicketCancelled { Ticket = t, Reason = reason ?? string.Empty }),
+            "merged-in" => ("ticket.merged_in", new V1.TicketMergedIn { Ticket = t, MergedTicketId = reason ?? string.Empty }),
+            "callback-recorded" => ("ticket.callback_recorded", new V1.TicketCallbackRecorded { Ticket = t, Outcome = t.Callback }),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, "no event type for this ticket action"),
+        };
+        return [Row(after, 0, e.Type, actor, e.Payload)];
+    }
+
+    /// <summary>Every event type the log holds, for validating subscription filters.</summary>
+    public static IReadOnlySet<string> Types { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "ticket.received", "ticket.routed", "ticket.merged", "ticket.answered_on_spot", "ticket.dispatched", "ticket.accepted",
+        "ticket.replied", "ticket.transferred", "ticket.returned", "ticket.rerouted", "ticket.closed", "ticket.reopened",
+        "ticket.cancelled", "ticket.merged_in", "ticket.callback_recorded", "callback.scheduled",
+    };
+
+    private static EventRow Row(TicketRecord ticket, int ordinal, string type, string actor, IMessage payload) =>
+        new(ticket.TicketId, ticket.Version, ordinal, type, ticket.UpdatedAt, actor, ticket.CourtId, ticket.Kind, Any.Pack(payload).ToByteArray());
+}

@@ -1,0 +1,20 @@
+using Engine.Contracts;
+using Engine.Contracts.Grains;
+using Engine.Grains.Events;
+using Engine.Grains.Storage;
+using Orleans.Concurrency;
+
+namespace Engine.Grains.Grains;
+
+// Reentrant: no state; many subscribers wait on it at once.
+[StatelessWorker]
+[Reentrant]
+internal sealed class EventReaderGrain(SqliteEventLog log, EventNotifier notifier) : Grain, IEventReaderGrain
+{
+    public Task<EventBatch> ReadAsync(long after, EventFilter filter, int max) => Task.FromResult(log.Read(after, filter, max));
+
+    public async Task<bool> WaitAsync(long after, TimeSpan timeout) =>
+        log.Head() > after || await notifier.WaitAboveAsync(after, timeout);
+
+    public Task<long> HeadAsync() => Task.FromResult(log.Head());
+}
