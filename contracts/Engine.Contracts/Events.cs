@@ -27,3 +27,19 @@ public sealed record EventFilter(ImmutableArray<string> Types, ImmutableArray<st
 /// does not scan the same non-matching events again).</summary>
 [GenerateSerializer, Immutable]
 public sealed record EventBatch(ImmutableArray<LoggedEvent> Events, long ScannedUpTo);
+
+/// <summary>The event types the log holds (engine.v1 events.proto lists their payloads).</summary>
+public static class EventTypes
+{
+    public const string TicketReceived = "ticket.received";
+    public const string TicketRouted = "ticket.routed";
+    public const string TicketMerged = "ticket.merged";
+    public const string CallbackScheduled = "callback.scheduled";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        TicketReceived, TicketRouted, TicketMerged, "ticket.answered_on_spot", "ticket.dispatched", "ticket.accepted",
+        "ticket.replied", "ticket.transferred", "ticket.returned", "ticket.rerouted", "ticket.closed", "ticket.reopened",
+        "ticket.cancelled", "ticket.merged_in", "ticket.callback_recorded", CallbackScheduled,
+    };
+}

@@ -3,6 +3,7 @@ using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using V1 = Engine.V1;
 
 namespace Engine.Api;
@@ -23,6 +24,8 @@ public static class GrpcApiExtensions
         });
         services.AddGrpcReflection();
         services.AddSingleton<HealthServiceImpl>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<EventStreamOptions>();
         return services;
     }
 

@@ -38,6 +38,7 @@ public static class FrontendHost
             });
         });
         builder.Services.AddEngineGrpc();
+        builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Frontend:Events"));
 
         var app = builder.Build();
         app.MapEngineGrpcWithHealth(grpc.Port);

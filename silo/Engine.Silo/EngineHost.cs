@@ -66,6 +66,7 @@ public static class EngineHost
         });
         builder.Services.AddSingleton(options);
         builder.Services.Configure<TicketPolicyOptions>(builder.Configuration.GetSection("Engine:Tickets"));
+        builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Engine:Events"));
         builder.Services.AddEngineGrpc();
 
         var app = builder.Build();

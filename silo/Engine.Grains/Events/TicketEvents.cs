@@ -14,8 +14,8 @@ public static class TicketEvents
     {
         var proto = Mapping.ToProto(ticket);
         var second = ticket.MergedInto is { } into
-            ? Row(ticket, 1, "ticket.merged", "engine", new V1.TicketMerged { Ticket = proto, MergedInto = into })
-            : Row(ticket, 1, "ticket.routed", "engine", new V1.TicketRouted
+            ? Row(ticket, 1, EventTypes.TicketMerged, "engine", new V1.TicketMerged { Ticket = proto, MergedInto = into })
+            : Row(ticket, 1, EventTypes.TicketRouted, "engine", new V1.TicketRouted
             {
                 Ticket = proto,
                 Rule = ticket.Routing.Rule,
@@ -23,10 +23,10 @@ public static class TicketEvents
                 Assignee = Mapping.ToProto(ticket.Assignee),
                 Mode = (V1.TicketMode)ticket.Mode,
             });
-        var events = new List<EventRow> { Row(ticket, 0, "ticket.received", actor, new V1.TicketReceived { Ticket = proto }), second };
+        var events = new List<EventRow> { Row(ticket, 0, EventTypes.TicketReceived, actor, new V1.TicketReceived { Ticket = proto }), second };
         if (ticket.Kind == Domain.TicketKind.Callback && ticket.CallbackOf is { } of)
         {
-            events.Add(Row(ticket, 2, "callback.scheduled", "engine", new V1.CallbackScheduled { Callback = proto, CallbackOf = of }));
+            events.Add(Row(ticket, 2, EventTypes.CallbackScheduled, "engine", new V1.CallbackScheduled { Callback = proto, CallbackOf = of }));
         }
 
         return [.. events];
@@ -56,14 +56,6 @@ public static class TicketEvents
         };
         return [Row(after, 0, e.Type, actor, e.Payload)];
     }
-
-    /// <summary>Every event type the log holds, for validating subscription filters.</summary>
-    public static IReadOnlySet<string> Types { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "ticket.received", "ticket.routed", "ticket.merged", "ticket.answered_on_spot", "ticket.dispatched", "ticket.accepted",
-        "ticket.replied", "ticket.transferred", "ticket.returned", "ticket.rerouted", "ticket.closed", "ticket.reopened",
-        "ticket.cancelled", "ticket.merged_in", "ticket.callback_recorded", "callback.scheduled",
-    };
 
     private static EventRow Row(TicketRecord ticket, int ordinal, string type, string actor, IMessage payload) =>
         new(ticket.TicketId, ticket.Version, ordinal, type, ticket.UpdatedAt, actor, ticket.CourtId, ticket.Kind, Any.Pack(payload).ToByteArray());

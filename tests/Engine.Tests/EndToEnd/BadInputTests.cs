@@ -40,11 +40,13 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Engine>
         request.CourtId = "sh-pudong";
         spoil(request);
         var before = TicketLifecycleTests.CountRows(_engine, "tickets");
+        var events = TicketLifecycleTests.CountRows(_engine, "events");
 
         await RpcAssert.InvalidFieldAsync(field, async () => await _engine.Intake.SubmitTicketAsync(request));
 
         Assert.Equal(before, TicketLifecycleTests.CountRows(_engine, "tickets"));
         Assert.Equal(before, TicketLifecycleTests.CountRows(_engine, "ticket_idempotency"));
+        Assert.Equal(events, TicketLifecycleTests.CountRows(_engine, "events"));
     }
 
     [Fact]

@@ -125,6 +125,7 @@ public sealed class TicketLifecycleTests
         var stored = (await engine.Tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = ticket.TicketId })).Ticket;
         Assert.Equal(V1.TicketState.Replied, stored.State);
         Assert.Equal(2, stored.Version);
+        Assert.Equal(3, CountRows(engine, "events"));
     }
 
     [Fact]

@@ -1,0 +1,190 @@
+using Engine.Tests.Support;
+using Grpc.Core;
+using V1 = Engine.V1;
+
+namespace Engine.Tests.EndToEnd;
+
+/// <summary>EventService.Subscribe: catch-up, live tail, resume, filters, heartbeats, bad requests.</summary>
+public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly EngineInstance _engine;
+
+    public EventStreamTests(Engine engine) => _engine = engine.Instance;
+
+    private V1.EventService.EventServiceClient Events => new(_engine.Channel);
+
+    [Fact]
+    public async Task A_subscriber_catches_up_then_sees_new_tickets_live_in_sequence_order()
+    {
+        var court = "sh-fengxian";
+        var before = await SubmitManyAsync(court, 3);
+        using var call = Events.Subscribe(new V1.SubscribeRequest { Filter = new V1.EventFilter { CourtIds = { court } } });
+
+        var caughtUp = await ReadEventsAsync(call, e => before.All(id => e.Any(x => x.AggregateId == id && x.EventType == "ticket.routed")));
+        var live = (await SubmitManyAsync(court, 1)).Single();
+        var all = await ReadEventsAsync(call, e => e.Any(x => x.AggregateId == live && x.EventType == "ticket.routed"), caughtUp);
+
+        AssertStrictlyIncreasing(all);
+        Assert.Equal(["ticket.received", "ticket.routed"], all.Where(e => e.AggregateId == live).Select(e => e.EventType));
+        var routed = all.Last(e => e.AggregateId == live).Payload.Unpack<V1.TicketRouted>();
+        Assert.Equal(live, routed.Ticket.TicketId);
+        Assert.Equal("sub-platform", routed.Rule);
+        Assert.All(all, e => Assert.Equal(court, e.CourtId));
+    }
+
+    [Fact]
+    public async Task Resuming_after_a_disconnect_sees_every_event_once_in_order()
+    {
+        var court = "sh-putuo";
+        await SubmitManyAsync(court, 4);
+        var filter = new V1.EventFilter { CourtIds = { court } };
+        List<V1.Event> first;
+        using (var call = Events.Subscribe(new V1.SubscribeRequest { Filter = filter }))
+        {
+            first = await ReadEventsAsync(call, e => e.Count >= 3);
+        }
+
+        var more = await SubmitManyAsync(court, 3);
+        var resumeFrom = first[2].Sequence;
+        using var resumed = Events.Subscribe(new V1.SubscribeRequest { FromSequence = resumeFrom, Filter = filter });
+        var rest = await ReadEventsAsync(resumed, e => more.All(id => e.Any(x => x.AggregateId == id && x.EventType == "ticket.routed")));
+        using var whole = Events.Subscribe(new V1.SubscribeRequest { Filter = filter });
+        var everything = await ReadEventsAsync(whole, e => e.Count >= 14);
+
+        Assert.Equal(everything.Select(e => e.Sequence), first.Take(3).Concat(rest).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task The_seam_between_catch_up_and_live_has_no_gap_and_no_repeat_under_concurrent_writes()
+    {
+        var court = "sh-hongkou";
+        await SubmitManyAsync(court, 20);
+        var filter = new V1.EventFilter { CourtIds = { court }, EventTypes = { "ticket.routed" } };
+        using var call = Events.Subscribe(new V1.SubscribeRequest { Filter = filter });
+
+        var writing = SubmitManyAsync(court, 100, parallel: true);
+        var seen = await ReadEventsAsync(call, e => e.Count >= 120);
+        await writing;
+
+        AssertStrictlyIncreasing(seen);
+        Assert.Equal(120, seen.Select(e => e.AggregateId).Distinct().Count());
+        using var again = Events.Subscribe(new V1.SubscribeRequest { Filter = filter });
+        Assert.Equal(seen.Select(e => e.Sequence), (await ReadEventsAsync(again, e => e.Count >= 120)).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Filters_select_by_event_type_and_kind()
+    {
+        var court = "sh-baoshan";
+        await SubmitManyAsync(court, 2);
+        var filing = Requests.ContactJudge(string.Empty);
+        (filing.Kind, filing.SubKind, filing.CourtId) = (V1.TicketKind.OnlineFiling, V1.TicketSubKind.FilingApplication, court);
+        var filed = (await _engine.Intake.SubmitTicketAsync(filing)).Ticket.TicketId;
+        using var call = Events.Subscribe(new V1.SubscribeRequest
+        {
+            Filter = new V1.EventFilter { Kinds = { V1.TicketKind.OnlineFiling }, EventTypes = { "ticket.received" }, CourtIds = { court } },
+        });
+
+        var seen = await ReadEventsAsync(call, e => e.Any(x => x.AggregateId == filed));
+
+        var only = Assert.Single(seen);
+        Assert.Equal("ticket.received", only.EventType);
+        Assert.Equal(V1.TicketKind.OnlineFiling, only.Kind);
+    }
+
+    [Fact]
+    public async Task An_idle_stream_gets_heartbeats_that_carry_the_head_of_the_log()
+    {
+        await SubmitManyAsync("sh-chongming", 1);
+        using var call = Events.Subscribe(new V1.SubscribeRequest { Filter = new V1.EventFilter { CourtIds = { "sh-nobody-writes-here" } } });
+        using var timeout = new CancellationTokenSource(Patience);
+
+        Assert.True(await call.ResponseStream.MoveNext(timeout.Token));
+
+        Assert.Equal(V1.SubscribeResponse.ItemOneofCase.Heartbeat, call.ResponseStream.Current.ItemCase);
+        Assert.True(call.ResponseStream.Current.Heartbeat.HeadSequence > 0);
+    }
+
+    [Fact]
+    public async Task Bad_subscriptions_are_refused_with_the_reason()
+    {
+        await ExpectAsync(StatusCode.InvalidArgument, new V1.SubscribeRequest { Filter = new V1.EventFilter { EventTypes = { "ticket.exploded" } } }, "filter.event_types[0]");
+        await ExpectAsync(StatusCode.InvalidArgument, new V1.SubscribeRequest { Filter = new V1.EventFilter { Kinds = { (V1.TicketKind)42 } } }, "filter.kinds[0]");
+        await ExpectAsync(StatusCode.InvalidArgument, new V1.SubscribeRequest { FromSequence = -1 }, "from_sequence");
+        var beyond = await ExpectAsync(StatusCode.OutOfRange, new V1.SubscribeRequest { FromSequence = long.MaxValue / 2 }, null);
+        Assert.Contains("earliest available sequence is 1", beyond.Status.Detail, StringComparison.Ordinal);
+        await ExpectAsync(StatusCode.Unimplemented, new V1.SubscribeRequest { Subscription = "warehouse" }, null);
+    }
+
+    private async Task<RpcException> ExpectAsync(StatusCode code, V1.SubscribeRequest request, string? field)
+    {
+        using var call = Events.Subscribe(request);
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(code, ex.StatusCode);
+        if (field is not null)
+        {
+            RpcAssert.AssertInvalidField(ex, field);
+        }
+
+        return ex;
+    }
+
+    /// <summary>Reads events (skipping heartbeats) until <paramref name="enough"/> holds, or fails after a while.</summary>
+    private static async Task<List<V1.Event>> ReadEventsAsync(AsyncServerStreamingCall<V1.SubscribeResponse> call, Func<List<V1.Event>, bool> enough, List<V1.Event>? already = null)
+    {
+        var events = already ?? [];
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!enough(events))
+        {
+            Assert.True(await call.ResponseStream.MoveNext(timeout.Token), "the stream ended");
+            if (call.ResponseStream.Current.ItemCase == V1.SubscribeResponse.ItemOneofCase.Event)
+            {
+                events.Add(call.ResponseStream.Current.Event);
+            }
+        }
+
+        return events;
+    }
+
+    private static void AssertStrictlyIncreasing(List<V1.Event> events)
+    {
+        for (var i = 1; i < events.Count; i++)
+        {
+            Assert.True(events[i].Sequence > events[i - 1].Sequence, $"sequence {events[i].Sequence} came after {events[i - 1].Sequence}");
+        }
+    }
+
+    private async Task<List<string>> SubmitManyAsync(string court, int count, bool parallel = false)
+    {
+        async Task<string> One()
+        {
+            var request = Requests.ContactJudge(string.Empty);
+            (request.Kind, request.SubKind, request.CourtId) = (V1.TicketKind.Consultation, V1.TicketSubKind.ConsultationProcedure, court);
+            return (await _engine.Intake.SubmitTicketAsync(request)).Ticket.TicketId;
+        }
+
+        if (parallel)
+        {
+            return [.. await Task.WhenAll(Enumerable.Range(0, count).Select(_ => One()))];
+        }
+
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await One());
+        }
+
+        return ids;
+    }
+
+    public sealed class Engine : IAsyncLifetime
+    {
+        public EngineInstance Instance { get; private set; } = null!;
+
+        public async Task InitializeAsync() =>
+            Instance = await EngineInstance.StartWithSampleDirectoryAsync("--Engine:Events:HeartbeatInterval=00:00:01");
+
+        public async Task DisposeAsync() => await Instance.DisposeAsync();
+    }
+}
