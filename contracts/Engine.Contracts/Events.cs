@@ -16,9 +16,10 @@ public sealed record LoggedEvent(
     TicketKind Kind,
     byte[] Payload);
 
-/// <summary>Which events a subscriber wants; an empty list matches everything.</summary>
+/// <summary>Which events a subscriber wants; an empty list matches everything. With <paramref name="MemberCount"/>
+/// above zero, only the events of the aggregates that fall to member <paramref name="MemberIndex"/> of the group.</summary>
 [GenerateSerializer, Immutable]
-public sealed record EventFilter(ImmutableArray<string> Types, ImmutableArray<string> Courts, ImmutableArray<TicketKind> Kinds)
+public sealed record EventFilter(ImmutableArray<string> Types, ImmutableArray<string> Courts, ImmutableArray<TicketKind> Kinds, int MemberIndex = 0, int MemberCount = 0)
 {
     public static EventFilter All { get; } = new([], [], []);
 }

@@ -33,6 +33,8 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton<IJudgeLocator, SqliteJudgeLocator>();
         silo.Services.AddSingleton<ILeaveSchedule, SqliteLeaveSchedule>();
         silo.Services.AddHostedService<LeaveStartService>();
+        silo.Services.AddOptions<EventRetentionOptions>();
+        silo.Services.AddHostedService<EventRetentionService>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredService<TimeProvider>()));
         silo.Services.AddOptions<TicketPolicyOptions>();

@@ -12,6 +12,10 @@ internal static class EventIds
     public const int TicketDeduplicated = 1101;
     public const int TicketCommand = 1102;
 
+    // 1300–1399 events
+    public const int EventsTrimmed = 1300;
+    public const int EventsTrimFailed = 1301;
+
     // 1200–1299 directory and cases
     public const int DirectoryImported = 1200;
     public const int LeaveBegan = 1201;

@@ -11,4 +11,14 @@ public interface IEventReaderGrain : IGrainWithIntegerKey
 
     /// <summary>The highest sequence in the log (0 when empty).</summary>
     Task<long> HeadAsync();
+
+    /// <summary>The lowest sequence still in the log (older ones were removed by retention); head + 1 when empty.</summary>
+    Task<long> EarliestAsync();
+
+    /// <summary>The last sequence a member of a named subscription committed, or null when it never did.</summary>
+    Task<long?> GetCursorAsync(string subscription, int memberIndex);
+
+    /// <summary>Records that a member processed everything up to <paramref name="sequence"/>; never moves backwards.
+    /// Answers the cursor as stored.</summary>
+    Task<long> CommitCursorAsync(string subscription, int memberIndex, long sequence);
 }

@@ -13,28 +13,34 @@ namespace Engine.Api.Services;
 /// Event subscriptions: catch-up from the log, then the live tail, in one loop that always reads the log itself
 /// (waking early when the engine appends), so the seam between the two can neither skip nor repeat an event. A slow
 /// subscriber only slows its own loop: the next batch is read after the previous one was written to it.
-/// Named subscriptions, cursors and consumer groups answer UNIMPLEMENTED until they are built.
+/// A named subscription starts from the cursor its members commit; a consumer group of n members splits the log by
+/// aggregate, so each event reaches one member and one aggregate's events stay in order.
 /// </summary>
 public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions> options, TimeProvider time) : V1.EventService.EventServiceBase
 {
     public const int MaxFilterValues = 100;
+    public const int MaxMembers = 256;
 
     public override async Task Subscribe(V1.SubscribeRequest request, IServerStreamWriter<V1.SubscribeResponse> responseStream, ServerCallContext context)
     {
-        if (request.Subscription.Length > 0 || request.MemberCount > 0)
-        {
-            throw Errors.Plain(StatusCode.Unimplemented, "named subscriptions and consumer groups are not built yet; subscribe with from_sequence");
-        }
-
         var filter = Validate(request);
         var reader = grains.GetGrain<IEventReaderGrain>(0);
         var head = await reader.HeadAsync();
-        if (request.FromSequence > head)
+        var earliest = await reader.EarliestAsync();
+        var from = request.Subscription.Length > 0
+            ? await reader.GetCursorAsync(request.Subscription, request.MemberIndex) ?? 0
+            : request.FromSequence;
+        if (from > head)
         {
-            throw Errors.Plain(StatusCode.OutOfRange, $"from_sequence {request.FromSequence} is beyond the head of the log ({head}); the earliest available sequence is 1");
+            throw Errors.Plain(StatusCode.OutOfRange, $"from_sequence {from} is beyond the head of the log ({head}); the earliest available sequence is {earliest}");
         }
 
-        var after = request.FromSequence;
+        if (from > 0 && from < earliest - 1)
+        {
+            throw Errors.Plain(StatusCode.OutOfRange, $"from_sequence {from} is before the earliest available sequence {earliest}: older events were removed by retention");
+        }
+
+        var after = Math.Max(from, earliest - 1);
         var settings = options.Value;
         var cancel = context.CancellationToken;
         while (!cancel.IsCancellationRequested)
@@ -88,8 +94,62 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
             v.RequireEnum($"filter.kinds[{i}]", filter.Kinds[i]);
         }
 
+        if (request.Subscription.Length > 0)
+        {
+            CheckSubscription(v, "subscription", request.Subscription);
+        }
+
+        if (request.MemberCount is < 0 or > MaxMembers)
+        {
+            v.Add("member_count", $"must be between 0 (no group) and {MaxMembers}");
+        }
+        else if (request.MemberIndex < 0 || (request.MemberIndex > 0 && request.MemberIndex >= request.MemberCount))
+        {
+            v.Add("member_index", $"must be between 0 and member_count - 1 ({request.MemberCount - 1})");
+        }
+
         v.ThrowIfInvalid();
-        return new EventFilter([.. filter.EventTypes], [.. filter.CourtIds], [.. filter.Kinds.Select(k => (TicketKind)k)]);
+        return new EventFilter(
+            [.. filter.EventTypes], [.. filter.CourtIds], [.. filter.Kinds.Select(k => (TicketKind)k)], request.MemberIndex, request.MemberCount);
+    }
+
+    public override async Task<V1.CommitCursorResponse> CommitCursor(V1.CommitCursorRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        CheckSubscription(v, "subscription", request.Subscription);
+        if (request.MemberIndex is < 0 or >= MaxMembers)
+        {
+            v.Add("member_index", $"must be between 0 and {MaxMembers - 1}");
+        }
+
+        var reader = grains.GetGrain<IEventReaderGrain>(0);
+        var head = await reader.HeadAsync();
+        if (request.Sequence < 0 || request.Sequence > head)
+        {
+            v.Add("sequence", $"must be a sequence that was delivered (0 to {head})");
+        }
+
+        v.ThrowIfInvalid();
+        return new V1.CommitCursorResponse { Sequence = await reader.CommitCursorAsync(request.Subscription, request.MemberIndex, request.Sequence) };
+    }
+
+    public override async Task<V1.GetCursorResponse> GetCursor(V1.GetCursorRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        CheckSubscription(v, "subscription", request.Subscription);
+        v.ThrowIfInvalid();
+        var cursor = await grains.GetGrain<IEventReaderGrain>(0).GetCursorAsync(request.Subscription, request.MemberIndex)
+            ?? throw Errors.NotFound($"subscription '{request.Subscription}' member {request.MemberIndex} has committed no cursor");
+        return new V1.GetCursorResponse { Sequence = cursor };
+    }
+
+    /// <summary>Subscription names: 1–64 letters, digits, '.', '_' or '-'.</summary>
+    private static void CheckSubscription(RequestValidator v, string field, string name)
+    {
+        if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        {
+            v.Add(field, "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
     }
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";

@@ -9,7 +9,7 @@ namespace Engine.Grains.Grains;
 // Reentrant: no state; many subscribers wait on it at once.
 [StatelessWorker]
 [Reentrant]
-internal sealed class EventReaderGrain(SqliteEventLog log, EventNotifier notifier) : Grain, IEventReaderGrain
+internal sealed class EventReaderGrain(SqliteEventLog log, EventNotifier notifier, TimeProvider time) : Grain, IEventReaderGrain
 {
     public Task<EventBatch> ReadAsync(long after, EventFilter filter, int max) => Task.FromResult(log.Read(after, filter, max));
 
@@ -17,4 +17,11 @@ internal sealed class EventReaderGrain(SqliteEventLog log, EventNotifier notifie
         log.Head() > after || await notifier.WaitAboveAsync(after, timeout);
 
     public Task<long> HeadAsync() => Task.FromResult(log.Head());
+
+    public Task<long> EarliestAsync() => Task.FromResult(log.Earliest());
+
+    public Task<long?> GetCursorAsync(string subscription, int memberIndex) => Task.FromResult(log.GetCursor(subscription, memberIndex));
+
+    public Task<long> CommitCursorAsync(string subscription, int memberIndex, long sequence) =>
+        Task.FromResult(log.CommitCursor(subscription, memberIndex, sequence, time.GetUtcNow()));
 }

@@ -15,8 +15,7 @@ public sealed class SqliteEventLog(IOptions<StorageOptions> options)
 
     public EventBatch Read(long after, EventFilter filter, int max)
     {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
+        using var connection = Open();
         using var snapshot = connection.BeginTransaction(deferred: true);
         var head = Head(connection, snapshot);
         using var command = connection.CreateCommand();
@@ -30,6 +29,12 @@ public sealed class SqliteEventLog(IOptions<StorageOptions> options)
         In(command, sql, "event_type", "$t", filter.Types.Select(t => (object)t));
         In(command, sql, "court_id", "$c", filter.Courts.Select(c => (object)c));
         In(command, sql, "kind", "$k", filter.Kinds.Select(k => (object)(int)k));
+        if (filter.MemberCount > 0)
+        {
+            sql.Append(" AND aggregate_hash % $members = $member");
+            command.Parameters.AddWithValue("$members", filter.MemberCount);
+            command.Parameters.AddWithValue("$member", filter.MemberIndex);
+        }
         sql.Append(" ORDER BY sequence LIMIT $max;");
         command.Parameters.AddWithValue("$max", max);
         command.CommandText = sql.ToString();
@@ -50,11 +55,97 @@ public sealed class SqliteEventLog(IOptions<StorageOptions> options)
         return new EventBatch(events.ToImmutable(), Math.Max(scanned, after));
     }
 
+    public long Earliest()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MIN(sequence), (SELECT seq FROM sqlite_sequence WHERE name = 'events') FROM events;";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return reader.IsDBNull(0) ? (reader.IsDBNull(1) ? 0 : reader.GetInt64(1)) + 1 : reader.GetInt64(0);
+    }
+
+    public long? GetCursor(string subscription, int memberIndex)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence FROM subscription_cursors WHERE name = $n AND member_index = $m;";
+        command.Parameters.AddWithValue("$n", subscription);
+        command.Parameters.AddWithValue("$m", memberIndex);
+        return command.ExecuteScalar() is long sequence ? sequence : null;
+    }
+
+    public long CommitCursor(string subscription, int memberIndex, long sequence, DateTimeOffset now)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO subscription_cursors (name, member_index, sequence, updated_at_ms) VALUES ($n, $m, $s, $t)
+            ON CONFLICT (name, member_index) DO UPDATE SET sequence = MAX(sequence, excluded.sequence), updated_at_ms = excluded.updated_at_ms
+            RETURNING sequence;
+            """;
+        command.Parameters.AddWithValue("$n", subscription);
+        command.Parameters.AddWithValue("$m", memberIndex);
+        command.Parameters.AddWithValue("$s", sequence);
+        command.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Removes events as the retention settings allow: older than <paramref name="keepSince"/> or beyond the
+    /// newest <paramref name="keepEvents"/>, but never one a named subscription has not committed, unless that
+    /// subscription lags more than <paramref name="maxSubscriptionLag"/> events (0: subscriptions always protect).
+    /// Answers how many were removed.</summary>
+    public int Trim(DateTimeOffset? keepSince, long keepEvents, long maxSubscriptionLag)
+    {
+        using var connection = Open();
+        var head = Head(connection, null);
+        long cut = 0;
+        if (keepEvents > 0)
+        {
+            cut = Math.Max(cut, head - keepEvents);
+        }
+
+        if (keepSince is { } since)
+        {
+            using var old = connection.CreateCommand();
+            old.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE at_ms < $since;";
+            old.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+            cut = Math.Max(cut, (long)old.ExecuteScalar()!);
+        }
+
+        using (var protect = connection.CreateCommand())
+        {
+            protect.CommandText = "SELECT MIN(sequence) FROM subscription_cursors WHERE $lag = 0 OR $head - sequence <= $lag;";
+            protect.Parameters.AddWithValue("$lag", maxSubscriptionLag);
+            protect.Parameters.AddWithValue("$head", head);
+            if (protect.ExecuteScalar() is long slowest)
+            {
+                cut = Math.Min(cut, slowest);
+            }
+        }
+
+        if (cut <= 0)
+        {
+            return 0;
+        }
+
+        using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM events WHERE sequence <= $cut;";
+        delete.Parameters.AddWithValue("$cut", cut);
+        return delete.ExecuteNonQuery();
+    }
+
     public long Head()
     {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
+        using var connection = Open();
         return Head(connection, null);
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
     }
 
     private static long Head(SqliteConnection connection, SqliteTransaction? transaction)

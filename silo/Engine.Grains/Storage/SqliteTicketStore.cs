@@ -261,8 +261,8 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
                 WHERE ticket_id = $id AND version = $expected;
                 """);
             _append = Make(connection, """
-                INSERT INTO events (aggregate_id, aggregate_version, ordinal, event_type, at_ms, actor, court_id, kind, payload)
-                VALUES ($aggregate, $aversion, $ordinal, $type, $at, $actor, $court, $kind, $payload)
+                INSERT INTO events (aggregate_id, aggregate_version, ordinal, event_type, at_ms, actor, court_id, kind, payload, aggregate_hash)
+                VALUES ($aggregate, $aversion, $ordinal, $type, $at, $actor, $court, $kind, $payload, $hash)
                 RETURNING sequence;
                 """);
             _all = [Savepoint, Release, RollbackToSavepoint, _claimKey, _findKey, _insert, _update, _append];
@@ -325,6 +325,7 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
                 _append.Parameters["$court"].Value = (object?)e.CourtId ?? DBNull.Value;
                 _append.Parameters["$kind"].Value = (int)e.Kind;
                 _append.Parameters["$payload"].Value = e.Payload;
+                _append.Parameters["$hash"].Value = EventPartitions.Hash(e.AggregateId);
                 last = (long)_append.ExecuteScalar()!;
             }
 

@@ -114,7 +114,64 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
         await ExpectAsync(StatusCode.InvalidArgument, new V1.SubscribeRequest { FromSequence = -1 }, "from_sequence");
         var beyond = await ExpectAsync(StatusCode.OutOfRange, new V1.SubscribeRequest { FromSequence = long.MaxValue / 2 }, null);
         Assert.Contains("earliest available sequence is 1", beyond.Status.Detail, StringComparison.Ordinal);
-        await ExpectAsync(StatusCode.Unimplemented, new V1.SubscribeRequest { Subscription = "warehouse" }, null);
+        await ExpectAsync(StatusCode.InvalidArgument, new V1.SubscribeRequest { Subscription = "not a name!" }, "subscription");
+        await ExpectAsync(StatusCode.InvalidArgument, new V1.SubscribeRequest { MemberCount = 2, MemberIndex = 5 }, "member_index");
+        await RpcAssert.StatusAsync(StatusCode.NotFound, async () => await Events.GetCursorAsync(new V1.GetCursorRequest { Subscription = "never-committed" }));
+        await RpcAssert.InvalidFieldAsync("sequence", async () => await Events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "sms", Sequence = long.MaxValue }));
+    }
+
+    [Fact]
+    public async Task A_named_subscription_resumes_after_the_cursor_it_committed()
+    {
+        var court = "sh-qingpu";
+        await SubmitManyAsync(court, 3);
+        var filter = new V1.EventFilter { CourtIds = { court } };
+        long committed;
+        using (var call = Events.Subscribe(new V1.SubscribeRequest { Subscription = "sms-sender", Filter = filter }))
+        {
+            var first = await ReadEventsAsync(call, e => e.Count >= 4);
+            committed = (await Events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "sms-sender", Sequence = first[3].Sequence })).Sequence;
+            Assert.Equal(first[3].Sequence, committed);
+        }
+
+        Assert.Equal(committed, (await Events.GetCursorAsync(new V1.GetCursorRequest { Subscription = "sms-sender" })).Sequence);
+        Assert.Equal(committed, (await Events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "sms-sender", Sequence = 1 })).Sequence);
+        using var resumed = Events.Subscribe(new V1.SubscribeRequest { Subscription = "sms-sender", FromSequence = 0, Filter = filter });
+        var rest = await ReadEventsAsync(resumed, e => e.Count >= 2);
+        Assert.True(rest[0].Sequence > committed, $"resumed at {rest[0].Sequence}, cursor was {committed}");
+    }
+
+    [Fact]
+    public async Task A_consumer_group_gets_each_event_once_with_each_tickets_events_on_one_member()
+    {
+        var court = "sh-jiading";
+        var ids = await SubmitManyAsync(court, 12);
+        var filter = new V1.EventFilter { CourtIds = { court } };
+        var members = new List<List<V1.Event>>();
+        for (var member = 0; member < 3; member++)
+        {
+            using var call = Events.Subscribe(new V1.SubscribeRequest { Filter = filter, MemberCount = 3, MemberIndex = member });
+            members.Add(await ReadUntilIdleAsync(call));
+        }
+
+        var all = members.SelectMany(m => m).ToList();
+        Assert.Equal(24, all.Count);
+        Assert.Equal(all.Count, all.Select(e => e.Sequence).Distinct().Count());
+        Assert.All(ids, id => Assert.Single(members, m => m.Any(e => e.AggregateId == id)));
+        Assert.All(members, m => AssertStrictlyIncreasing(m));
+    }
+
+    /// <summary>Reads events until the first heartbeat, which says the member is caught up.</summary>
+    private static async Task<List<V1.Event>> ReadUntilIdleAsync(AsyncServerStreamingCall<V1.SubscribeResponse> call)
+    {
+        var events = new List<V1.Event>();
+        using var timeout = new CancellationTokenSource(Patience);
+        while (await call.ResponseStream.MoveNext(timeout.Token) && call.ResponseStream.Current.ItemCase == V1.SubscribeResponse.ItemOneofCase.Event)
+        {
+            events.Add(call.ResponseStream.Current.Event);
+        }
+
+        return events;
     }
 
     private async Task<RpcException> ExpectAsync(StatusCode code, V1.SubscribeRequest request, string? field)

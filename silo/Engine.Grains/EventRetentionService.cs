@@ -1,0 +1,59 @@
+using Engine.Grains.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Engine.Grains;
+
+/// <summary>How long the event log keeps events. Bound from "Engine:Events:Retention". Defaults keep everything.</summary>
+public sealed class EventRetentionOptions
+{
+    /// <summary>Keep events younger than this many days; 0 keeps them regardless of age.</summary>
+    public int KeepDays { get; set; }
+
+    /// <summary>Keep at most this many of the newest events; 0 keeps them regardless of count.</summary>
+    public long KeepEvents { get; set; }
+
+    /// <summary>A named subscription protects the events it has not committed, unless it lags the head by more than
+    /// this many events; 0: subscriptions always protect.</summary>
+    public long SubscriptionMaxLag { get; set; }
+
+    /// <summary>How often retention runs. Default 1 minute.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+internal sealed partial class EventRetentionService(SqliteEventLog log, IOptions<EventRetentionOptions> options, TimeProvider time, ILogger<EventRetentionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (settings.KeepDays <= 0 && settings.KeepEvents <= 0)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(settings.Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var since = settings.KeepDays > 0 ? time.GetUtcNow().AddDays(-settings.KeepDays) : (DateTimeOffset?)null;
+                var removed = log.Trim(since, settings.KeepEvents, settings.SubscriptionMaxLag);
+                if (removed > 0)
+                {
+                    Trimmed(logger, removed);
+                }
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            {
+                TrimFailed(logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = EventIds.EventsTrimmed, Level = LogLevel.Information, Message = "Event retention removed {Count} events")]
+    private static partial void Trimmed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = EventIds.EventsTrimFailed, Level = LogLevel.Warning, Message = "Event retention failed; retrying at the next interval")]
+    private static partial void TrimFailed(ILogger logger, Exception exception);
+}
