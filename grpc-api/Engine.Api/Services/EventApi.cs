@@ -20,6 +20,7 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
 {
     public const int MaxFilterValues = 100;
     public const int MaxMembers = 256;
+    private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
     public override async Task Subscribe(V1.SubscribeRequest request, IServerStreamWriter<V1.SubscribeResponse> responseStream, ServerCallContext context)
     {
@@ -46,9 +47,11 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
         while (!cancel.IsCancellationRequested)
         {
             var batch = await reader.ReadAsync(after, filter, settings.BatchSize);
-            foreach (var e in batch.Events)
+            for (var i = 0; i < batch.Events.Length; i++)
             {
-                await responseStream.WriteAsync(new V1.SubscribeResponse { Event = ToProto(e) }, cancel);
+                // Within a batch, let HTTP/2 buffer the messages; the last one of the batch flushes them all.
+                responseStream.WriteOptions = i < batch.Events.Length - 1 ? Buffered : null;
+                await responseStream.WriteAsync(new V1.SubscribeResponse { Event = ToProto(batch.Events[i]) }, cancel);
             }
 
             after = batch.ScannedUpTo;
