@@ -42,5 +42,8 @@ public static class EventTypes
         TicketReceived, TicketRouted, TicketMerged, "ticket.answered_on_spot", "ticket.dispatched", "ticket.accepted",
         "ticket.replied", "ticket.transferred", "ticket.returned", "ticket.rerouted", "ticket.closed", "ticket.reopened",
         "ticket.cancelled", "ticket.merged_in", "ticket.callback_recorded", CallbackScheduled,
+        "case.upserted", "case.judge_assigned", "case.moved", "case.node_recorded",
+        "directory.court_upserted", "directory.division_upserted", "directory.judge_upserted", "directory.judge_removed",
+        "directory.availability_set", "directory.court_imported", "directory.routing_rules_set",
     };
 }

@@ -28,6 +28,8 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(storage));
         silo.Services.AddSingleton<EventNotifier>();
         silo.Services.AddSingleton<SqliteEventLog>();
+        silo.Services.AddSingleton<Outbox>();
+        silo.Services.AddHostedService<OutboxSweepService>();
         silo.Services.AddSingleton<SqliteTicketStore>();
         silo.Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<SqliteTicketStore>());
         silo.Services.AddSingleton<IJudgeLocator, SqliteJudgeLocator>();

@@ -15,6 +15,8 @@ internal static class EventIds
     // 1300–1399 events
     public const int EventsTrimmed = 1300;
     public const int EventsTrimFailed = 1301;
+    public const int OutboxSwept = 1302;
+    public const int OutboxSweepFailed = 1303;
 
     // 1200–1299 directory and cases
     public const int DirectoryImported = 1200;

@@ -24,6 +24,9 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>The public nodes, for a party or agent who proves who they are; null for every kind of failure.</summary>
     Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password);
 
+    /// <summary>Appends to the log any event the case's state still holds (after a crash); the start-up sweep calls it.</summary>
+    Task EnsureEventsLoggedAsync();
+
     /// <summary>What routing needs, or null when the case is unknown.</summary>
     Task<CaseRoutingFacts?> GetRoutingFactsAsync();
 }

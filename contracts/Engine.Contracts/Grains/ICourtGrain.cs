@@ -27,6 +27,9 @@ public interface ICourtGrain : IGrainWithStringKey
     /// <summary>Replaces the court's routing overrides.</summary>
     Task SetRoutingRulesAsync(ImmutableArray<RoutingRuleEntry> rules);
 
+    /// <summary>Appends to the log any event the court's state still holds (after a crash); the start-up sweep calls it.</summary>
+    Task EnsureEventsLoggedAsync();
+
     /// <summary>The court's directory, or null when the court is unknown.</summary>
     Task<CourtSnapshot?> GetAsync();
 

@@ -2,6 +2,9 @@ using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
+using Engine.Grains.Events;
+using Engine.ProtoMapping;
+using V1 = Engine.V1;
 
 namespace Engine.Grains.Grains;
 
@@ -13,13 +16,33 @@ internal sealed class CaseState
 
     [Id(1)]
     public string? PasswordHash { get; set; }
+
+    /// <summary>The events of the last change, kept until they are in the log (see <see cref="Outbox"/>).</summary>
+    [Id(2)]
+    public List<OutboxEvent> Outbox { get; set; } = [];
 }
 
 /// <summary>One case, as the case-management system describes it; grain state through the ADO.NET provider.</summary>
 internal sealed class CaseGrain(
-    [PersistentState("case", EngineStorage.GrainStateName)] IPersistentState<CaseState> state) : Grain, ICaseGrain
+    [PersistentState("case", EngineStorage.GrainStateName)] IPersistentState<CaseState> state,
+    Outbox outbox,
+    TimeProvider time) : Grain, ICaseGrain
 {
+    public const string OutboxType = "case";
+
     private string CaseNumber => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => EnsureEventsLoggedAsync();
+
+    public async Task EnsureEventsLoggedAsync()
+    {
+        if (state.State.Outbox.Count > 0)
+        {
+            await outbox.AppendAsync(state.State.Outbox);
+        }
+
+        await outbox.ClearAsync(OutboxType, CaseNumber);
+    }
 
     public async Task<CaseRecord> UpsertAsync(CaseUpsert update)
     {
@@ -35,14 +58,16 @@ internal sealed class CaseGrain(
             state.State.PasswordHash = ServicePassword.Hash(update.ServicePassword);
         }
 
-        await state.WriteStateAsync();
-        return state.State.Case;
+        var stored = state.State.Case;
+        await CommitAsync(update.Actor, "case.upserted", new V1.CaseUpserted { Case = Mapping.ToProto(stored) });
+        return stored;
     }
 
     public Task<CaseRecord?> GetAsync() => Task.FromResult(state.State.Case);
 
     public Task<CaseRecord> AssignJudgeAsync(string judgeId, string actor, string? reason) =>
-        ChangeAsync(c => c with { PresidingJudgeId = judgeId });
+        ChangeAsync(c => c with { PresidingJudgeId = judgeId }, actor, "case.judge_assigned",
+            c => new V1.CaseJudgeAssigned { Case = Mapping.ToProto(c), JudgeId = judgeId, Reason = reason ?? string.Empty });
 
     public async Task<CaseRecord> MoveAsync(string toCourtId, string? toCaseNumber, string actor, string? reason)
     {
@@ -52,11 +77,13 @@ internal sealed class CaseGrain(
             throw EngineException.Invalid("to_case_number", "a case cannot move to itself");
         }
 
-        return await ChangeAsync(c => c with { MovedToCourtId = toCourtId, MovedToCaseNumber = toCaseNumber, Status = CaseStatus.Moved });
+        return await ChangeAsync(c => c with { MovedToCourtId = toCourtId, MovedToCaseNumber = toCaseNumber, Status = CaseStatus.Moved }, actor, "case.moved",
+            c => new V1.CaseMoved { Case = Mapping.ToProto(c), ToCourtId = toCourtId, ToCaseNumber = toCaseNumber ?? string.Empty, Reason = reason ?? string.Empty });
     }
 
     public Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor) =>
-        ChangeAsync(c => c with { Nodes = c.Nodes.Add(node) });
+        ChangeAsync(c => c with { Nodes = c.Nodes.Add(node) }, actor, "case.node_recorded",
+            c => new V1.CaseNodeRecorded { Case = Mapping.ToProto(c), Node = Mapping.ToProto(node) });
 
     public async Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password)
     {
@@ -80,12 +107,26 @@ internal sealed class CaseGrain(
         ? new CaseRoutingFacts(c.CaseNumber, c.CourtId, c.DivisionId, c.PresidingJudgeId, c.MovedToCourtId, c.MovedToCaseNumber)
         : null);
 
-    private async Task<CaseRecord> ChangeAsync(Func<CaseRecord, CaseRecord> change)
+    private async Task<CaseRecord> ChangeAsync(Func<CaseRecord, CaseRecord> change, string actor, string eventType, Func<CaseRecord, Google.Protobuf.IMessage> payload)
     {
         var current = state.State.Case ?? throw EngineException.NotFound($"case {CaseNumber} is not known");
-        state.State.Case = change(current) with { Version = current.Version + 1 };
+        var next = change(current) with { Version = current.Version + 1 };
+        state.State.Case = next;
+        await CommitAsync(actor, eventType, payload(next));
+        return next;
+    }
+
+    /// <summary>Marks the grain pending, writes the state with its event, appends the event, clears the mark.</summary>
+    private async Task CommitAsync(string actor, string eventType, Google.Protobuf.IMessage payload)
+    {
+        var c = state.State.Case!;
+        await outbox.MarkAsync(OutboxType, CaseNumber);
+        state.State.Outbox = [OutboxEvent.Of(CaseNumber, c.Version, 0, eventType, time.GetUtcNow(), actor, c.CourtId, payload)];
+        Faults.At("case:before-state");
         await state.WriteStateAsync();
-        return state.State.Case;
+        Faults.At("case:after-state");
+        await outbox.AppendAsync(state.State.Outbox);
+        await outbox.ClearAsync(OutboxType, CaseNumber);
     }
 
     private async Task RequireCourtAsync(string courtId, string field)

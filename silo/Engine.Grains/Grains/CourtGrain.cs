@@ -3,7 +3,11 @@ using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Domain.Routing;
+using Engine.Grains.Events;
 using Engine.Grains.Storage;
+using Engine.ProtoMapping;
+using Google.Protobuf;
+using V1 = Engine.V1;
 
 namespace Engine.Grains.Grains;
 
@@ -25,6 +29,14 @@ internal sealed class CourtState
     /// <summary>Tickets returned to the platform as mis-routed, per the rule that routed them.</summary>
     [Id(4)]
     public Dictionary<string, long> ReturnsByRule { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>One per directory change: the version of the court's events.</summary>
+    [Id(5)]
+    public long Version { get; set; }
+
+    /// <summary>The events of the last change, kept until they are in the log (see <see cref="Events.Outbox"/>).</summary>
+    [Id(6)]
+    public List<OutboxEvent> Outbox { get; set; } = [];
 }
 
 /// <summary>
@@ -35,8 +47,11 @@ internal sealed class CourtState
 internal sealed class CourtGrain(
     [PersistentState("court", EngineStorage.GrainStateName)] IPersistentState<CourtState> state,
     ITicketStore tickets,
+    Outbox outbox,
     TimeProvider time) : Grain, ICourtGrain
 {
+    public const string OutboxType = "court";
+
     private readonly Dictionary<string, int> _loads = new(StringComparer.Ordinal);
     private CourtDirectory? _directory;
 
@@ -44,6 +59,7 @@ internal sealed class CourtGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await EnsureEventsLoggedAsync();
         if (state.State.Court is not null)
         {
             foreach (var (judgeId, load) in await tickets.OpenLoadsAsync(CourtId))
@@ -55,10 +71,20 @@ internal sealed class CourtGrain(
         }
     }
 
+    public async Task EnsureEventsLoggedAsync()
+    {
+        if (state.State.Outbox.Count > 0)
+        {
+            await outbox.AppendAsync(state.State.Outbox);
+        }
+
+        await outbox.ClearAsync(OutboxType, CourtId);
+    }
+
     public async Task<CourtInfo> UpsertCourtAsync(CourtInfo court)
     {
         state.State.Court = court;
-        await SaveAsync();
+        await SaveAsync("directory.court_upserted", new V1.DirectoryCourtUpserted { Court = Mapping.ToProto(court) });
         return court;
     }
 
@@ -66,7 +92,7 @@ internal sealed class CourtGrain(
     {
         RequireCourt();
         state.State.Divisions[division.DivisionId] = division;
-        await SaveAsync();
+        await SaveAsync("directory.division_upserted", new V1.DirectoryDivisionUpserted { Division = Mapping.ToProto(division) });
         return division;
     }
 
@@ -75,7 +101,7 @@ internal sealed class CourtGrain(
         RequireCourt();
         RequireDivision(judge.DivisionId, "judge.division_id");
         state.State.Judges[judge.JudgeId] = judge;
-        await SaveAsync();
+        await SaveAsync("directory.judge_upserted", new V1.DirectoryJudgeUpserted { Judge = Mapping.ToProto(judge) });
         return judge;
     }
 
@@ -83,7 +109,7 @@ internal sealed class CourtGrain(
     {
         if (state.State.Judges.Remove(judgeId))
         {
-            await SaveAsync();
+            await SaveAsync("directory.judge_removed", new V1.DirectoryJudgeRemoved { CourtId = CourtId, JudgeId = judgeId });
         }
     }
 
@@ -103,7 +129,7 @@ internal sealed class CourtGrain(
 
         var updated = judge with { Availability = availability };
         state.State.Judges[judgeId] = updated;
-        await SaveAsync();
+        await SaveAsync("directory.availability_set", new V1.DirectoryAvailabilitySet { Judge = Mapping.ToProto(updated) });
         return updated;
     }
 
@@ -121,14 +147,27 @@ internal sealed class CourtGrain(
             state.State.Judges[judge.JudgeId] = judge;
         }
 
-        await SaveAsync();
+        var imported = new V1.DirectoryCourtImported { Court = Mapping.ToProto(court.Court) };
+        imported.Divisions.AddRange(court.Divisions.Select(Mapping.ToProto));
+        imported.Judges.AddRange(judges.Select(j => Mapping.ToProto(j)));
+        await SaveAsync("directory.court_imported", imported);
     }
 
     public async Task SetRoutingRulesAsync(ImmutableArray<RoutingRuleEntry> rules)
     {
         RequireCourt();
         state.State.Rules = [.. rules];
-        await SaveAsync();
+        var set = new V1.DirectoryRoutingRulesSet { CourtId = CourtId };
+        set.Rules.AddRange(rules.Select(r => new V1.RoutingRule
+        {
+            RuleId = r.RuleId,
+            Kind = (V1.TicketKind)r.Kind,
+            SubKind = (V1.TicketSubKind)r.SubKind,
+            CaseDivisionId = r.CaseDivisionId ?? string.Empty,
+            TargetType = (V1.AssigneeType)r.TargetType,
+            TargetId = r.TargetId,
+        }));
+        await SaveAsync("directory.routing_rules_set", set);
     }
 
     public Task<CourtSnapshot?> GetAsync() => Task.FromResult(state.State.Court is { } court
@@ -221,10 +260,17 @@ internal sealed class CourtGrain(
         }
     }
 
-    private async Task SaveAsync()
+    /// <summary>Marks the court pending, writes the state with its event, appends the event, clears the mark; then
+    /// rebuilds the routing directory.</summary>
+    private async Task SaveAsync(string eventType, IMessage payload)
     {
+        state.State.Version++;
+        await outbox.MarkAsync(OutboxType, CourtId);
+        state.State.Outbox = [OutboxEvent.Of(CourtId, state.State.Version, 0, eventType, time.GetUtcNow(), "directory", CourtId, payload)];
         await state.WriteStateAsync();
         Rebuild();
+        await outbox.AppendAsync(state.State.Outbox);
+        await outbox.ClearAsync(OutboxType, CourtId);
     }
 
     private void Rebuild()

@@ -9,20 +9,20 @@ public sealed class EventRetentionTests
     [Fact]
     public async Task Retention_keeps_what_a_named_subscription_has_not_committed_and_then_trims()
     {
-        await using var engine = await EngineInstance.StartWithSampleDirectoryAsync(
+        await using var engine = await EngineInstance.StartAsync(null,
             "--Engine:Events:Retention:KeepEvents=4", "--Engine:Events:Retention:Interval=00:00:00.200");
         var events = new V1.EventService.EventServiceClient(engine.Channel);
-        await Submit(engine);
-        await events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "warehouse", Sequence = 1 });
-        for (var i = 0; i < 6; i++)
+        await events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "warehouse", Sequence = 0 });
+        for (var i = 0; i < 7; i++)
         {
             await Submit(engine);
         }
 
+        await events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "warehouse", Sequence = 1 });
         var protectedEarliest = await EarliestAsync(engine, e => e >= 2);
         Assert.Equal(2, protectedEarliest);
 
-        var head = (long)TicketLifecycleTests.CountRows(engine, "events") + 1;
+        var head = Query(engine, "SELECT MAX(sequence) FROM events;");
         await events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "warehouse", Sequence = head });
         var earliest = await EarliestAsync(engine, e => e > head - 4);
         Assert.Equal(head - 3, earliest);
@@ -36,10 +36,19 @@ public sealed class EventRetentionTests
         Assert.Equal(earliest, fromStart.ResponseStream.Current.Event.Sequence);
     }
 
+    private static long Query(EngineInstance engine, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={engine.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
     private static async Task Submit(EngineInstance engine)
     {
         var request = Requests.ContactJudge(string.Empty);
-        (request.Kind, request.SubKind, request.CourtId) = (V1.TicketKind.Consultation, V1.TicketSubKind.ConsultationOther, "sh-huangpu");
+        (request.Kind, request.SubKind) = (V1.TicketKind.Consultation, V1.TicketSubKind.ConsultationOther);
         await engine.Intake.SubmitTicketAsync(request);
     }
 

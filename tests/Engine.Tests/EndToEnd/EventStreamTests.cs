@@ -38,7 +38,7 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
     {
         var court = "sh-putuo";
         await SubmitManyAsync(court, 4);
-        var filter = new V1.EventFilter { CourtIds = { court } };
+        var filter = new V1.EventFilter { CourtIds = { court }, Kinds = { V1.TicketKind.Consultation } };
         List<V1.Event> first;
         using (var call = Events.Subscribe(new V1.SubscribeRequest { Filter = filter }))
         {
@@ -146,7 +146,7 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
     {
         var court = "sh-jiading";
         var ids = await SubmitManyAsync(court, 12);
-        var filter = new V1.EventFilter { CourtIds = { court } };
+        var filter = new V1.EventFilter { CourtIds = { court }, Kinds = { V1.TicketKind.Consultation } };
         var members = new List<List<V1.Event>>();
         for (var member = 0; member < 3; member++)
         {

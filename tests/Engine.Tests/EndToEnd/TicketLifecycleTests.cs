@@ -125,7 +125,7 @@ public sealed class TicketLifecycleTests
         var stored = (await engine.Tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = ticket.TicketId })).Ticket;
         Assert.Equal(V1.TicketState.Replied, stored.State);
         Assert.Equal(2, stored.Version);
-        Assert.Equal(3, CountRows(engine, "events"));
+        Assert.Equal(3, CountRows(engine, "events", $"aggregate_id = '{ticket.TicketId}'"));
     }
 
     [Fact]
@@ -138,12 +138,12 @@ public sealed class TicketLifecycleTests
             await new V1.StatsService.StatsServiceClient(engine.Channel).GetStatsAsync(new V1.GetStatsRequest()));
     }
 
-    internal static long CountRows(EngineInstance engine, string table)
+    internal static long CountRows(EngineInstance engine, string table, string where = "1 = 1")
     {
         using var connection = new SqliteConnection($"Data Source={engine.DatabasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table};";
+        command.CommandText = $"SELECT COUNT(*) FROM {table} WHERE {where};";
         return (long)command.ExecuteScalar()!;
     }
 }

@@ -13,7 +13,7 @@ public sealed partial class EngineProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private EngineProcess(IEnumerable<string> args)
+    private EngineProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +26,11 @@ public sealed partial class EngineProcess : IDisposable
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -83,7 +88,9 @@ public sealed partial class EngineProcess : IDisposable
         }
     }
 
-    public static EngineProcess Start(params string[] args) => new(args);
+    public static EngineProcess Start(params string[] args) => new(args, null);
+
+    public static EngineProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => new(args, environment);
 
     /// <summary>Waits for the host's "Application started" line.</summary>
     public async Task WaitUntilStartedAsync(TimeSpan timeout)

@@ -1,0 +1,54 @@
+using Engine.Contracts.Grains;
+using Engine.Grains.Events;
+using Engine.Grains.Grains;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Engine.Grains;
+
+/// <summary>
+/// Finishes what a crash interrupted: every grain still marked in outbox_pending is woken, and appends the events its
+/// state holds (or finds none, when the crash came before its state write). Runs at start and then every 30 s.
+/// </summary>
+internal sealed partial class OutboxSweepService(Outbox outbox, IClusterClient cluster, TimeProvider time, ILogger<OutboxSweepService> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartRetry = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var wait = StartRetry;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var (type, key) in await outbox.PendingAsync())
+                {
+                    await (type switch
+                    {
+                        CaseGrain.OutboxType => cluster.GetGrain<ICaseGrain>(key).EnsureEventsLoggedAsync(),
+                        CourtGrain.OutboxType => cluster.GetGrain<ICourtGrain>(key).EnsureEventsLoggedAsync(),
+                        _ => outbox.ClearAsync(type, key),
+                    });
+                    Swept(logger, type, key);
+                }
+
+                wait = Interval;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The silo may still be starting: try again soon.
+                SweepFailed(logger, ex);
+                wait = StartRetry;
+            }
+
+            await Task.Delay(wait, time, stoppingToken);
+        }
+    }
+
+    [LoggerMessage(EventId = EventIds.OutboxSwept, Level = LogLevel.Information, Message = "Finished the interrupted event append of {GrainType} {GrainKey}")]
+    private static partial void Swept(ILogger logger, string grainType, string grainKey);
+
+    [LoggerMessage(EventId = EventIds.OutboxSweepFailed, Level = LogLevel.Warning, Message = "The outbox sweep failed; retrying")]
+    private static partial void SweepFailed(ILogger logger, Exception exception);
+}
