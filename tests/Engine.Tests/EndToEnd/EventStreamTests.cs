@@ -74,6 +74,21 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
     }
 
     [Fact]
+    public async Task A_subscriber_that_stops_reading_slows_neither_intake_nor_other_subscribers()
+    {
+        var court = "sh-railway";
+        var filter = new V1.EventFilter { CourtIds = { court }, Kinds = { V1.TicketKind.Consultation } };
+        using var stalled = Events.Subscribe(new V1.SubscribeRequest { Filter = filter });
+        Assert.True(await stalled.ResponseStream.MoveNext(CancellationToken.None));
+        using var reading = Events.Subscribe(new V1.SubscribeRequest { Filter = filter });
+
+        var ids = await SubmitManyAsync(court, 300, parallel: true);
+        var seen = await ReadEventsAsync(reading, e => ids.All(id => e.Any(x => x.AggregateId == id && x.EventType == "ticket.routed")));
+
+        Assert.Equal(600, seen.Count);
+    }
+
+    [Fact]
     public async Task Filters_select_by_event_type_and_kind()
     {
         var court = "sh-baoshan";
