@@ -168,6 +168,16 @@ public static class Mapping
         Public = n.Public,
     };
 
+    public static V1.RoutingRule ToProto(Domain.Routing.RoutingRuleEntry r) => new()
+    {
+        RuleId = r.RuleId,
+        Kind = (V1.TicketKind)r.Kind,
+        SubKind = (V1.TicketSubKind)r.SubKind,
+        CaseDivisionId = r.CaseDivisionId ?? string.Empty,
+        TargetType = (V1.AssigneeType)r.TargetType,
+        TargetId = r.TargetId,
+    };
+
     public static ImmutableArray<PartyInfo> FromProto(IEnumerable<V1.Party> parties) =>
         [.. parties.Select(p => new PartyInfo(p.Name, (D.PartyRole)p.Role, NullIfEmpty(p.Phone)))];
 }

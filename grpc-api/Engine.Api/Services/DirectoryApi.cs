@@ -86,15 +86,7 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
         response.Divisions.AddRange(snapshot.Divisions.OrderBy(d => d.DivisionId, StringComparer.Ordinal).Select(Mapping.ToProto));
         response.Judges.AddRange(snapshot.Judges.OrderBy(j => j.JudgeId, StringComparer.Ordinal)
             .Select(j => Mapping.ToProto(j, snapshot.OpenTickets.GetValueOrDefault(j.JudgeId))));
-        response.RoutingRules.AddRange(snapshot.Rules.Select(r => new V1.RoutingRule
-        {
-            RuleId = r.RuleId,
-            Kind = (V1.TicketKind)r.Kind,
-            SubKind = (V1.TicketSubKind)r.SubKind,
-            CaseDivisionId = r.CaseDivisionId ?? string.Empty,
-            TargetType = (V1.AssigneeType)r.TargetType,
-            TargetId = r.TargetId,
-        }));
+        response.RoutingRules.AddRange(snapshot.Rules.Select(Mapping.ToProto));
         response.ReturnsByRule.Add(snapshot.ReturnsByRule);
         return response;
     }

@@ -158,15 +158,7 @@ internal sealed class CourtGrain(
         RequireCourt();
         state.State.Rules = [.. rules];
         var set = new V1.DirectoryRoutingRulesSet { CourtId = CourtId };
-        set.Rules.AddRange(rules.Select(r => new V1.RoutingRule
-        {
-            RuleId = r.RuleId,
-            Kind = (V1.TicketKind)r.Kind,
-            SubKind = (V1.TicketSubKind)r.SubKind,
-            CaseDivisionId = r.CaseDivisionId ?? string.Empty,
-            TargetType = (V1.AssigneeType)r.TargetType,
-            TargetId = r.TargetId,
-        }));
+        set.Rules.AddRange(rules.Select(Mapping.ToProto));
         await SaveAsync("directory.routing_rules_set", set);
     }
 

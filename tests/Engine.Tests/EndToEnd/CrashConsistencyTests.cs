@@ -1,4 +1,3 @@
-using System.Globalization;
 using Engine.Tests.Support;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -47,7 +46,7 @@ public sealed class CrashConsistencyTests
     private static async Task CrashDuringUpsertAsync(string data, string caseNumber, string fault)
     {
         var grpc = FreePorts.Next();
-        using var engine = EngineProcess.Start(new Dictionary<string, string> { ["ENGINE_FAULT"] = fault }, Args(grpc, data));
+        using var engine = EngineProcess.Start(new Dictionary<string, string> { ["ENGINE_FAULT"] = fault }, EngineProcess.Args(grpc, data));
         await engine.WaitUntilStartedAsync(StartTimeout);
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
         await new V1.DirectoryService.DirectoryServiceClient(channel).ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
@@ -62,7 +61,7 @@ public sealed class CrashConsistencyTests
     private static async Task<(List<V1.Event> Events, V1.Case? Case)> RestartAndReadAsync(string data, string caseNumber)
     {
         var grpc = FreePorts.Next();
-        using var engine = EngineProcess.Start([.. Args(grpc, data), "--Engine:Events:HeartbeatInterval=00:00:01"]);
+        using var engine = EngineProcess.Start([.. EngineProcess.Args(grpc, data), "--Engine:Events:HeartbeatInterval=00:00:01"]);
         await engine.WaitUntilStartedAsync(StartTimeout);
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
         var cases = new V1.CaseService.CaseServiceClient(channel);
@@ -105,12 +104,4 @@ public sealed class CrashConsistencyTests
         return (long)command.ExecuteScalar()!;
     }
 
-    private static string[] Args(int grpcPort, string dataDirectory) =>
-    [
-        "--grpc", $"127.0.0.1:{grpcPort}",
-        "--dashboard", string.Empty,
-        "--silo-port", FreePorts.Next().ToString(CultureInfo.InvariantCulture),
-        "--gateway-port", FreePorts.Next().ToString(CultureInfo.InvariantCulture),
-        "--data", dataDirectory,
-    ];
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Engine.Tests.Support;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -15,7 +14,7 @@ public sealed class ProcessTests
     {
         using var data = new TempDirectory();
         var grpc = FreePorts.Next();
-        using var engine = EngineProcess.Start(Args(grpc, data.Path));
+        using var engine = EngineProcess.Start(EngineProcess.Args(grpc, data.Path));
         await engine.WaitUntilStartedAsync(StartTimeout);
         using (var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}"))
         {
@@ -35,7 +34,7 @@ public sealed class ProcessTests
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
         var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
-        using var engine = EngineProcess.Start(Args(port, data.Path));
+        using var engine = EngineProcess.Start(EngineProcess.Args(port, data.Path));
 
         Assert.Equal(1, await engine.WaitForExitAsync(StartTimeout));
 
@@ -50,7 +49,7 @@ public sealed class ProcessTests
         using var data = new TempDirectory();
         var file = Path.Combine(data.Path, "not-a-directory");
         await File.WriteAllTextAsync(file, "x");
-        using var engine = EngineProcess.Start(Args(FreePorts.Next(), Path.Combine(file, "data")));
+        using var engine = EngineProcess.Start(EngineProcess.Args(FreePorts.Next(), Path.Combine(file, "data")));
 
         Assert.Equal(1, await engine.WaitForExitAsync(StartTimeout));
 
@@ -58,12 +57,4 @@ public sealed class ProcessTests
         Assert.Contains("not writable", line, StringComparison.Ordinal);
     }
 
-    private static string[] Args(int grpcPort, string dataDirectory) =>
-    [
-        "--grpc", $"127.0.0.1:{grpcPort}",
-        "--dashboard", string.Empty,
-        "--silo-port", FreePorts.Next().ToString(CultureInfo.InvariantCulture),
-        "--gateway-port", FreePorts.Next().ToString(CultureInfo.InvariantCulture),
-        "--data", dataDirectory,
-    ];
 }

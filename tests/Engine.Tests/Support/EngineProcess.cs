@@ -90,6 +90,16 @@ public sealed partial class EngineProcess : IDisposable
 
     public static EngineProcess Start(params string[] args) => new(args, null);
 
+    /// <summary>Arguments for a private engine: its own ports and data directory, no dashboard.</summary>
+    public static string[] Args(int grpcPort, string dataDirectory) =>
+    [
+        "--grpc", $"127.0.0.1:{grpcPort}",
+        "--dashboard", string.Empty,
+        "--silo-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--gateway-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--data", dataDirectory,
+    ];
+
     public static EngineProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => new(args, environment);
 
     /// <summary>Waits for the host's "Application started" line.</summary>
