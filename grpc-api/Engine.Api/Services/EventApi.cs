@@ -22,6 +22,11 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
     public const int MaxMembers = 256;
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
+    /// <summary>A wait is one grain call, which Orleans times out at 30 s.</summary>
+    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(25);
+
+    private TimeSpan HeartbeatEvery => options.Value.HeartbeatInterval > LongestWait ? LongestWait : options.Value.HeartbeatInterval;
+
     public override async Task Subscribe(V1.SubscribeRequest request, IServerStreamWriter<V1.SubscribeResponse> responseStream, ServerCallContext context)
     {
         var filter = Validate(request);
@@ -55,7 +60,7 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
             }
 
             after = batch.ScannedUpTo;
-            if (batch.Events.Length < settings.BatchSize && !await reader.WaitAsync(after, settings.HeartbeatInterval))
+            if (batch.Events.Length < settings.BatchSize && !await reader.WaitAsync(after, HeartbeatEvery))
             {
                 await responseStream.WriteAsync(new V1.SubscribeResponse
                 {
