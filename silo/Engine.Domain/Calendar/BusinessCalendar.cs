@@ -1,0 +1,119 @@
+namespace Engine.Domain.Calendar;
+
+/// <summary>A year the calendar has no data for: deadlines there cannot be counted honestly.</summary>
+public sealed class CalendarYearMissingException(int year)
+    : Exception($"no holiday calendar is loaded for {year}: load calendar-cn-{year}.json before counting working time in {year}")
+{
+    public int Year { get; } = year;
+}
+
+/// <summary>
+/// A court's working time (DESIGN.md §3, Deadlines): working hours on working days, in the court's time zone. A
+/// working day is a Monday to Friday that is not a holiday, or a weekend day listed as a make-up working day.
+/// "N working hours after T" is the first moment at which N hours of working time have passed since T (counting
+/// from the next start of working time when T is outside it), so a deadline is never inside a break.
+/// "N working days" is N × the working hours of a day. Pure: no clock, no I/O.
+/// </summary>
+public sealed class BusinessCalendar
+{
+    private readonly Dictionary<int, CalendarYear> _years;
+    private readonly (TimeOnly Start, TimeOnly End)[] _periods;
+
+    /// <param name="periods">The working periods of a day, in order, not overlapping: default 08:30–12:00, 13:30–17:30.</param>
+    public BusinessCalendar(TimeZoneInfo zone, IEnumerable<CalendarYear> years, IEnumerable<(TimeOnly Start, TimeOnly End)>? periods = null)
+    {
+        Zone = zone;
+        _years = years.ToDictionary(y => y.Year);
+        _periods = (periods ?? DefaultPeriods).ToArray();
+        for (var i = 0; i < _periods.Length; i++)
+        {
+            if (_periods[i].End <= _periods[i].Start || (i > 0 && _periods[i].Start < _periods[i - 1].End))
+            {
+                throw new ArgumentException("working periods must be in order, each ending after it starts, not overlapping", nameof(periods));
+            }
+        }
+
+        WorkingDay = TimeSpan.FromTicks(_periods.Sum(p => (p.End - p.Start).Ticks));
+    }
+
+    public static IReadOnlyList<(TimeOnly Start, TimeOnly End)> DefaultPeriods { get; } =
+        [(new TimeOnly(8, 30), new TimeOnly(12, 0)), (new TimeOnly(13, 30), new TimeOnly(17, 30))];
+
+    public TimeZoneInfo Zone { get; }
+
+    /// <summary>The working time of one working day (7.5 h by default).</summary>
+    public TimeSpan WorkingDay { get; }
+
+    public bool IsWorkingDay(DateOnly day)
+    {
+        if (!_years.TryGetValue(day.Year, out var year))
+        {
+            throw new CalendarYearMissingException(day.Year);
+        }
+
+        if (year.Holidays.Contains(day))
+        {
+            return false;
+        }
+
+        return year.Workdays.Contains(day) || day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+    }
+
+    public DateTimeOffset AddWorkingDays(DateTimeOffset from, double days) => AddWorkingTime(from, WorkingDay * days);
+
+    /// <summary>The moment <paramref name="amount"/> of working time has passed since <paramref name="from"/>.</summary>
+    public DateTimeOffset AddWorkingTime(DateTimeOffset from, TimeSpan amount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(amount, TimeSpan.Zero);
+        var local = TimeZoneInfo.ConvertTime(from, Zone).DateTime;
+        var day = DateOnly.FromDateTime(local);
+        var time = TimeOnly.FromDateTime(local);
+        var left = amount;
+        for (var guard = 0; guard < 3_700; guard++)
+        {
+            if (IsWorkingDay(day))
+            {
+                foreach (var (start, end) in _periods)
+                {
+                    if (time >= end)
+                    {
+                        continue;
+                    }
+
+                    var begin = time > start ? time : start;
+                    var available = end - begin;
+                    if (left <= available && left > TimeSpan.Zero)
+                    {
+                        return ToInstant(day, begin.Add(left, out var wrapped), wrapped);
+                    }
+
+                    if (left <= TimeSpan.Zero)
+                    {
+                        return ToInstant(day, begin, 0);
+                    }
+
+                    left -= available;
+                    time = end;
+                }
+            }
+
+            day = day.AddDays(1);
+            time = TimeOnly.MinValue;
+        }
+
+        throw new InvalidOperationException($"no working time found within ten years after {from:O}");
+    }
+
+    /// <summary>N calendar days after T: the same wall-clock time N days later in the court's time zone.</summary>
+    public DateTimeOffset AddCalendarDays(DateTimeOffset from, int days)
+    {
+        var local = TimeZoneInfo.ConvertTime(from, Zone).DateTime.AddDays(days);
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
+    }
+
+    private DateTimeOffset ToInstant(DateOnly day, TimeOnly time, int wrappedDays)
+    {
+        var local = day.AddDays(wrappedDays).ToDateTime(time);
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
+    }
+}
