@@ -105,9 +105,12 @@ public sealed class BusinessCalendar
     }
 
     /// <summary>N calendar days after T: the same wall-clock time N days later in the court's time zone.</summary>
-    public DateTimeOffset AddCalendarDays(DateTimeOffset from, int days)
+    public DateTimeOffset AddCalendarDays(DateTimeOffset from, int days) => AddCalendarTime(from, TimeSpan.FromDays(days));
+
+    /// <summary>Wall-clock time in the court's time zone, whatever the day.</summary>
+    public DateTimeOffset AddCalendarTime(DateTimeOffset from, TimeSpan amount)
     {
-        var local = TimeZoneInfo.ConvertTime(from, Zone).DateTime.AddDays(days);
+        var local = TimeZoneInfo.ConvertTime(from, Zone).DateTime + amount;
         return new DateTimeOffset(local, Zone.GetUtcOffset(local));
     }
 
