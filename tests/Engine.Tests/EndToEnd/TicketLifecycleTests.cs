@@ -65,7 +65,8 @@ public sealed class TicketLifecycleTests
         Assert.Contains(court.Judges, j => j.JudgeId == judge);
         Assert.Equal("filing", court.Court.FilingDivisionId);
 
-        var afterRestart = await engine.Tickets.ListTicketsAsync(new V1.ListTicketsRequest { CourtId = Court });
+        // (Closing may have sampled a CALLBACK ticket in the same court: list the contact-judge tickets.)
+        var afterRestart = await engine.Tickets.ListTicketsAsync(new V1.ListTicketsRequest { CourtId = Court, Kind = V1.TicketKind.ContactJudge });
         Assert.Equal([ticket.TicketId], afterRestart.Tickets.Select(t => t.TicketId));
     }
 
