@@ -107,20 +107,16 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
         return returned;
     }
 
+    /// <summary>Closes; a sampled ticket's CALLBACK ticket is made in the same transaction as the close.</summary>
     public async Task<TicketRecord> CloseAsync(string actor, string? note)
     {
-        var closed = await ApplyAsync(TicketCommand.Close, actor, "closed", note, t => t with
-        {
-            State = TicketState.Closed,
-            ClosedAt = time.GetUtcNow(),
-            CloseCount = t.CloseCount + 1,
-        });
-        if (CallbackSampling.IsSampled(closed.TicketId, policy.Value.CallbackShareFor(closed.Kind, closed.SubKind)))
-        {
-            await ScheduleCallbackAsync(closed);
-        }
-
-        return closed;
+        var current = Require();
+        Check(current, TicketCommand.Close);
+        var closed = current with { State = TicketState.Closed, ClosedAt = time.GetUtcNow(), CloseCount = current.CloseCount + 1 };
+        var callback = CallbackSampling.IsSampled(closed.TicketId, policy.Value.CallbackShareFor(closed.Kind, closed.SubKind))
+            ? await FollowUpAsync(closed, "callback", TicketKind.Callback, TicketSubKind.CallbackVisit, $"回访：工单 {closed.TicketId}")
+            : null;
+        return await WriteAsync(current, closed, actor, "closed", note, callback);
     }
 
     public Task<TicketRecord> ReopenAsync(string actor, string reason) =>
@@ -170,6 +166,8 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
         await WriteAsync(current, current with { MergedTicketIds = current.MergedTicketIds.Add(mergedTicketId) }, "engine", "merged-in", mergedTicketId);
     }
 
+    /// <summary>Records what the caller said. A dissatisfied result reopens the original ticket, or (by policy, or
+    /// when it cannot be reopened) opens a supervision ticket in the same transaction as the record.</summary>
     public async Task<TicketRecord> RecordCallbackAsync(string actor, Satisfaction service, Satisfaction result, string? note)
     {
         var current = Require();
@@ -178,8 +176,9 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
             throw EngineException.Precondition($"ticket {TicketId} is a {current.Kind} ticket, not a callback");
         }
 
+        Check(current, TicketCommand.RecordCallback);
         var now = time.GetUtcNow();
-        var recorded = await ApplyAsync(TicketCommand.RecordCallback, actor, "callback-recorded", note, t => t with
+        var recorded = current with
         {
             State = TicketState.Closed,
             Callback = new CallbackResult(service, result, note, actor, now),
@@ -187,45 +186,34 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
             RepliedBy = actor,
             RepliedAt = now,
             ClosedAt = now,
-            CloseCount = t.CloseCount + 1,
-        });
-        if (result == Satisfaction.Dissatisfied)
+            CloseCount = current.CloseCount + 1,
+        };
+        var original = GrainFactory.GetGrain<ITicketGrain>(current.CallbackOf);
+        var reopen = result == Satisfaction.Dissatisfied && policy.Value.DissatisfiedResult == DissatisfiedPolicy.Reopen
+            && await original.GetAsync() is { } ticket && TicketLifecycle.Allows(ticket.State, TicketCommand.Reopen);
+        var supervision = result == Satisfaction.Dissatisfied && !reopen
+            ? await FollowUpAsync(recorded, "supervision", TicketKind.Suggestion, TicketSubKind.SuggestionComplaint, $"回访不满意：工单 {current.CallbackOf}")
+            : null;
+        var written = await WriteAsync(current, recorded, actor, "callback-recorded", note, supervision);
+        if (reopen)
         {
-            await ActOnDissatisfactionAsync(recorded);
+            await original.ReopenAsync("engine", $"callback {TicketId}: the caller is dissatisfied with the result");
         }
 
-        return recorded;
+        return written;
     }
 
-    private async Task ActOnDissatisfactionAsync(TicketRecord callback)
-    {
-        var original = GrainFactory.GetGrain<ITicketGrain>(callback.CallbackOf!);
-        if (policy.Value.DissatisfiedResult == DissatisfiedPolicy.Reopen
-            && await original.GetAsync() is { } ticket && TicketLifecycle.Allows(ticket.State, TicketCommand.Reopen))
-        {
-            await original.ReopenAsync("engine", $"callback {callback.TicketId}: the caller is dissatisfied with the result");
-            return;
-        }
-
-        await CreateFollowUpAsync(callback, "supervision", TicketKind.Suggestion, TicketSubKind.SuggestionComplaint,
-            $"回访不满意：工单 {callback.CallbackOf}");
-    }
-
-    private Task ScheduleCallbackAsync(TicketRecord closed) =>
-        CreateFollowUpAsync(closed, "callback", TicketKind.Callback, TicketSubKind.CallbackVisit, $"回访：工单 {closed.TicketId}");
-
-    /// <summary>Makes a ticket the engine owes because of this one (a callback, a supervision ticket). Its key is
-    /// derived from this ticket and its close count, so making it twice makes it once.</summary>
-    private async Task CreateFollowUpAsync(TicketRecord about, string purpose, TicketKind kind, TicketSubKind subKind, string content)
+    /// <summary>A ticket the engine owes because of this one (a callback, a supervision ticket), routed but not yet
+    /// stored. Its key is derived from this ticket and its close count, so making it twice makes it once.</summary>
+    private async Task<TicketRecord> FollowUpAsync(TicketRecord about, string purpose, TicketKind kind, TicketSubKind subKind, string content)
     {
         var key = $"{purpose}:{about.TicketId}:{about.CloseCount}";
         var request = new NewTicket(key, about.Channel, kind, subKind, about.CourtId, about.CaseNumber, about.Caller, content, Priority.Normal, []);
         var (routed, _) = await TicketRouting.RouteAsync(GrainFactory, kind, subKind, about.CourtId, caseNumber: null, reserve: true);
-        var ticket = IntakeGrain.NewRecord(ids.Next(), request, routed, about.CourtId, time.GetUtcNow(), "engine") with
+        return IntakeGrain.NewRecord(ids.Next(), request, routed, about.CourtId, time.GetUtcNow(), "engine") with
         {
             CallbackOf = kind == TicketKind.Callback ? about.TicketId : about.CallbackOf,
         };
-        await store.CreateAsync(ticket, TicketEvents.Created(ticket, "engine"));
     }
 
     private async Task<(Assignee Target, RoutingInfo Routing)> RouteAsync(TicketRecord ticket, bool dispatch)
@@ -267,8 +255,9 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
         return await WriteAsync(current, change(current), actor, action, reason);
     }
 
-    /// <summary>Writes the next version with its history entry, then moves load from the old holder to the new.</summary>
-    private async Task<TicketRecord> WriteAsync(TicketRecord current, TicketRecord changed, string actor, string action, string? reason)
+    /// <summary>Writes the next version with its history entry (and, when given, a ticket the change owes, in the same
+    /// transaction), then moves load from the old holder to the new.</summary>
+    private async Task<TicketRecord> WriteAsync(TicketRecord current, TicketRecord changed, string actor, string action, string? reason, TicketRecord? owed = null)
     {
         var now = time.GetUtcNow();
         var next = changed with
@@ -277,7 +266,10 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
             UpdatedAt = now,
             History = current.History.Add(new HistoryEntry(now, actor, action, current.State, changed.State, reason, changed.Assignee)),
         };
-        await store.UpdateAsync(next, current.Version, TicketEvents.Changed(action, current, next, actor, reason));
+        var events = TicketEvents.Changed(action, current, next, actor, reason);
+        await (owed is null
+            ? store.UpdateAsync(next, current.Version, events)
+            : store.UpdateAndCreateAsync(next, current.Version, events, owed, TicketEvents.Created(owed, "engine")));
         _ticket = next;
 
         var wasHolding = HeldBy(current);

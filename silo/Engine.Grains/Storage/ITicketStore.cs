@@ -15,6 +15,10 @@ public interface ITicketStore
     /// events, in one transaction; throws (writing nothing) otherwise.</summary>
     Task UpdateAsync(TicketRecord ticket, long expectedVersion, IReadOnlyList<EventRow> events);
 
+    /// <summary>As <see cref="UpdateAsync"/>, and in the same transaction creates a ticket the change owes (a
+    /// callback, a supervision ticket) with its events; if that ticket's idempotency key exists it is not made again.</summary>
+    Task UpdateAndCreateAsync(TicketRecord ticket, long expectedVersion, IReadOnlyList<EventRow> events, TicketRecord created, IReadOnlyList<EventRow> createdEvents);
+
     Task<TicketRecord?> LoadAsync(string ticketId);
 
     Task<string?> FindByIdempotencyKeyAsync(Channel channel, string idempotencyKey);

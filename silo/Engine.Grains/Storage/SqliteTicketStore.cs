@@ -58,6 +58,12 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
     public Task UpdateAsync(TicketRecord ticket, long expectedVersion, IReadOnlyList<EventRow> events) =>
         _committer.WriteAsync(new TicketWrite(ticket, Payload(ticket), expectedVersion, events));
 
+    public Task UpdateAndCreateAsync(TicketRecord ticket, long expectedVersion, IReadOnlyList<EventRow> events, TicketRecord created, IReadOnlyList<EventRow> createdEvents) =>
+        _committer.WriteAsync(new TicketWrite(ticket, Payload(ticket), expectedVersion, events)
+        {
+            AlsoCreate = new TicketWrite(created, Payload(created), ExpectedVersion: null, createdEvents),
+        });
+
     public Task<TicketRecord?> LoadAsync(string ticketId)
     {
         using var connection = OpenReader();
@@ -210,6 +216,10 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
                 if (results[i] is null)
                 {
                     head = Math.Max(head, _commands.Append(write.Events));
+                    if (write.AlsoCreate is { } also && _commands.Create(also) is null)
+                    {
+                        head = Math.Max(head, _commands.Append(also.Events));
+                    }
                 }
 
                 _commands.Release.ExecuteNonQuery();
@@ -230,7 +240,11 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
     }
 
     /// <summary>A write for the committer: a new ticket (no expected version) or a new version of one.</summary>
-    public sealed record TicketWrite(TicketRecord Ticket, byte[] Payload, long? ExpectedVersion, IReadOnlyList<EventRow> Events);
+    public sealed record TicketWrite(TicketRecord Ticket, byte[] Payload, long? ExpectedVersion, IReadOnlyList<EventRow> Events)
+    {
+        /// <summary>A new ticket made in the same savepoint as this write (so: both or neither).</summary>
+        public TicketWrite? AlsoCreate { get; init; }
+    }
 
     /// <summary>Prepared statements of the writer connection, reused by every batch.</summary>
     private sealed class WriterCommands : IDisposable

@@ -1,0 +1,37 @@
+using Engine.Domain;
+
+namespace Engine.Tests.StorageTests;
+
+/// <summary>A change that owes a new ticket (a close and its callback) is written with it: both or neither.</summary>
+public sealed class OwedTicketTests
+{
+    [Fact]
+    public async Task The_change_and_the_ticket_it_owes_are_stored_together()
+    {
+        using var db = new StoreUnderTest();
+        var ticket = TestTickets.New(db.Ids.Next());
+        await db.Store.CreateAsync(ticket, []);
+        var callback = TestTickets.New(db.Ids.Next(), idempotencyKey: "callback:" + ticket.TicketId, kind: TicketKind.Callback);
+
+        await db.Store.UpdateAndCreateAsync(TestTickets.Changed(ticket, TicketState.Closed, "closed"), ticket.Version, [], callback, []);
+
+        Assert.Equal(TicketState.Closed, (await db.Store.LoadAsync(ticket.TicketId))!.State);
+        Assert.NotNull(await db.Store.LoadAsync(callback.TicketId));
+    }
+
+    [Fact]
+    public async Task A_refused_change_stores_the_owed_ticket_neither()
+    {
+        using var db = new StoreUnderTest();
+        var ticket = TestTickets.New(db.Ids.Next());
+        await db.Store.CreateAsync(ticket, []);
+        var callback = TestTickets.New(db.Ids.Next(), idempotencyKey: "callback:" + ticket.TicketId, kind: TicketKind.Callback);
+
+        await Assert.ThrowsAnyAsync<Exception>(() =>
+            db.Store.UpdateAndCreateAsync(TestTickets.Changed(ticket, TicketState.Closed, "closed"), expectedVersion: 7, [], callback, []));
+
+        Assert.Equal(ticket.State, (await db.Store.LoadAsync(ticket.TicketId))!.State);
+        Assert.Null(await db.Store.LoadAsync(callback.TicketId));
+        Assert.Null(await db.Store.FindByIdempotencyKeyAsync(callback.Channel, callback.IdempotencyKey));
+    }
+}
