@@ -1,5 +1,3 @@
-using Google.Protobuf;
-
 namespace Engine.Api;
 
 /// <summary>Collects every field violation of a request, then throws them together as INVALID_ARGUMENT.</summary>
@@ -129,6 +127,4 @@ public sealed class RequestValidator
 
         return true;
     }
-
-    internal static string Describe(IMessage message) => message.Descriptor.Name;
 }

@@ -9,10 +9,6 @@ public static class TicketKinds
     public static bool Belongs(TicketSubKind subKind, TicketKind kind) =>
         subKind == TicketSubKind.Unspecified || KindOf(subKind) == kind;
 
-    /// <summary>Kinds a channel adapter may submit; callbacks are made by the engine only.</summary>
-    public static bool IsSubmittable(TicketKind kind) =>
-        kind is > TicketKind.Unspecified and < TicketKind.Callback;
-
     /// <summary>Kinds that name a case and go to the judge who holds it.</summary>
     public static bool GoesToPresidingJudge(TicketKind kind) =>
         kind is TicketKind.ContactJudge or TicketKind.OnlineMatter;

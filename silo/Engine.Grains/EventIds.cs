@@ -5,12 +5,9 @@ internal static class EventIds
 {
     // 1000–1099 storage
     public const int StorageBatchFailed = 1000;
-    public const int StorageSchemaApplied = 1001;
 
     // 1100–1199 tickets and intake
     public const int TicketCreated = 1100;
-    public const int TicketDeduplicated = 1101;
-    public const int TicketCommand = 1102;
 
     // 1300–1399 events
     public const int EventsTrimmed = 1300;

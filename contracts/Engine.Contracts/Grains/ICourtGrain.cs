@@ -51,6 +51,7 @@ public interface ICourtGrain : IGrainWithStringKey
     Task RecordReturnAsync(string rule);
 }
 
-/// <summary>The routing outcome as tickets record it.</summary>
+/// <summary>The routing outcome as tickets record it. <paramref name="StandsIn"/>: the assignee holds the ticket for
+/// a judge on leave (delegate or division head), so the ticket stays visible to that judge.</summary>
 [GenerateSerializer, Immutable]
-public sealed record RoutedTarget(bool CourtKnown, Assignee Assignee, Domain.TicketMode Mode, RoutingInfo Routing);
+public sealed record RoutedTarget(bool CourtKnown, Assignee Assignee, Domain.TicketMode Mode, RoutingInfo Routing, bool StandsIn = false);

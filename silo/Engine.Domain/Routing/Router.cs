@@ -40,7 +40,7 @@ public static class Router
 
         switch (request.Kind)
         {
-            case TicketKind.ContactJudge or TicketKind.OnlineMatter when request.Case is { } facts:
+            case var kind when TicketKinds.GoesToPresidingJudge(kind) && request.Case is { } facts:
                 if (facts.PresidingJudgeId is null)
                 {
                     return ToDivision(court, court.FilingDivisionId, RoutingRule.FilingDivisionNoJudge, now, AssigneeType.Division);

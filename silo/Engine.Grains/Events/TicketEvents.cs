@@ -1,7 +1,6 @@
 using Engine.Contracts;
 using Engine.ProtoMapping;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using V1 = Engine.V1;
 
 namespace Engine.Grains.Events;
@@ -58,5 +57,5 @@ public static class TicketEvents
     }
 
     private static EventRow Row(TicketRecord ticket, int ordinal, string type, string actor, IMessage payload) =>
-        new(ticket.TicketId, ticket.Version, ordinal, type, ticket.UpdatedAt, actor, ticket.CourtId, ticket.Kind, Any.Pack(payload).ToByteArray());
+        EventRow.Of(ticket.TicketId, ticket.Version, ordinal, type, ticket.UpdatedAt, actor, ticket.CourtId, ticket.Kind, payload);
 }

@@ -19,7 +19,7 @@ internal sealed class CaseState
 
     /// <summary>The events of the last change, kept until they are in the log (see <see cref="Outbox"/>).</summary>
     [Id(2)]
-    public List<OutboxEvent> Outbox { get; set; } = [];
+    public List<EventRow> Outbox { get; set; } = [];
 }
 
 /// <summary>One case, as the case-management system describes it; grain state through the ADO.NET provider.</summary>
@@ -121,7 +121,7 @@ internal sealed class CaseGrain(
     {
         var c = state.State.Case!;
         await outbox.MarkAsync(OutboxType, CaseNumber);
-        state.State.Outbox = [OutboxEvent.Of(CaseNumber, c.Version, 0, eventType, time.GetUtcNow(), actor, c.CourtId, payload)];
+        state.State.Outbox = [EventRow.Of(CaseNumber, c.Version, 0, eventType, time.GetUtcNow(), actor, c.CourtId, TicketKind.Unspecified, payload)];
         Faults.At("case:before-state");
         await state.WriteStateAsync();
         Faults.At("case:after-state");

@@ -36,7 +36,7 @@ internal sealed class CourtState
 
     /// <summary>The events of the last change, kept until they are in the log (see <see cref="Events.Outbox"/>).</summary>
     [Id(6)]
-    public List<OutboxEvent> Outbox { get; set; } = [];
+    public List<EventRow> Outbox { get; set; } = [];
 }
 
 /// <summary>
@@ -186,7 +186,8 @@ internal sealed class CourtGrain(
         }
 
         return Task.FromResult(new RoutedTarget(
-            true, new Assignee(decision.Type, decision.Id, decision.CourtId), decision.Mode, Describe(decision)));
+            true, new Assignee(decision.Type, decision.Id, decision.CourtId), decision.Mode, Describe(decision),
+            StandsIn: decision.Rule is RoutingRule.Delegate or RoutingRule.DivisionHead));
     }
 
     public Task ReleaseAsync(string judgeId)
@@ -258,7 +259,7 @@ internal sealed class CourtGrain(
     {
         state.State.Version++;
         await outbox.MarkAsync(OutboxType, CourtId);
-        state.State.Outbox = [OutboxEvent.Of(CourtId, state.State.Version, 0, eventType, time.GetUtcNow(), "directory", CourtId, payload)];
+        state.State.Outbox = [EventRow.Of(CourtId, state.State.Version, 0, eventType, time.GetUtcNow(), "directory", CourtId, TicketKind.Unspecified, payload)];
         await state.WriteStateAsync();
         Rebuild();
         await outbox.AppendAsync(state.State.Outbox);

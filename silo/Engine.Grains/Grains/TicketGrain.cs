@@ -38,9 +38,10 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
     public async Task<TicketRecord> DispatchAsync(string staffId, Assignee? to, string? reason)
     {
         var current = Require();
-        var (target, routing) = to is null
+        var routed = to is null
             ? await RouteAsync(current, dispatch: true)
-            : (await ResolveAsync(to, current), new RoutingInfo("staff-dispatch", $"dispatched by {staffId}"));
+            : new RoutedTarget(true, await ResolveAsync(to, current), TicketMode.Dispatched, new RoutingInfo("staff-dispatch", $"dispatched by {staffId}"));
+        var (target, routing) = (routed.Assignee, routed.Routing);
         return await ApplyAsync(TicketCommand.Dispatch, staffId, "dispatched", reason ?? routing.Detail, t => t with
         {
             State = TicketState.Dispatched,
@@ -136,20 +137,20 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
             return false;
         }
 
-        var (target, routing) = await RouteAsync(current, dispatch: current.Mode == TicketMode.Dispatched);
-        if (target == current.Assignee)
+        var routed = await RouteAsync(current, dispatch: current.Mode == TicketMode.Dispatched);
+        if (routed.Assignee == current.Assignee)
         {
             return false;
         }
 
-        var delegatedFrom = routing.Rule.EndsWith("delegate", StringComparison.Ordinal) || routing.Rule.EndsWith("division-head", StringComparison.Ordinal)
+        var delegatedFrom = routed.StandsIn
             ? current.DelegatedFrom ?? (current.Assignee.Type == AssigneeType.Judge ? current.Assignee.Id : null)
             : null;
-        await ApplyAsync(TicketCommand.Reroute, actor, "rerouted", reason + " (" + routing.Rule + ")", t => t with
+        await ApplyAsync(TicketCommand.Reroute, actor, "rerouted", reason + " (" + routed.Routing.Rule + ")", t => t with
         {
-            Assignee = target,
-            CourtId = target.CourtId ?? t.CourtId,
-            Routing = routing,
+            Assignee = routed.Assignee,
+            CourtId = routed.Assignee.CourtId ?? t.CourtId,
+            Routing = routed.Routing,
             DelegatedFrom = delegatedFrom,
         });
         return true;
@@ -216,11 +217,11 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
         };
     }
 
-    private async Task<(Assignee Target, RoutingInfo Routing)> RouteAsync(TicketRecord ticket, bool dispatch)
+    private async Task<RoutedTarget> RouteAsync(TicketRecord ticket, bool dispatch)
     {
         // Not reserved: the write that follows moves the load (WriteAsync).
         var (routed, _) = await TicketRouting.RouteAsync(GrainFactory, ticket.Kind, ticket.SubKind, ticket.CourtId, ticket.CaseNumber, dispatch, reserve: false);
-        return (routed.Assignee, routed.Routing);
+        return routed;
     }
 
     private async Task<Assignee> ResolveAsync(Assignee to, TicketRecord ticket)

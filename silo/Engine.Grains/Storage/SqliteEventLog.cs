@@ -129,10 +129,7 @@ public sealed class SqliteEventLog(IOptions<StorageOptions> options)
             return 0;
         }
 
-        using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM events WHERE sequence <= $cut;";
-        delete.Parameters.AddWithValue("$cut", cut);
-        return delete.ExecuteNonQuery();
+        return Sqlite.Execute(_connectionString, "DELETE FROM events WHERE sequence <= $cut;", ("$cut", cut));
     }
 
     public long Head()
@@ -141,12 +138,7 @@ public sealed class SqliteEventLog(IOptions<StorageOptions> options)
         return Head(connection, null);
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    private SqliteConnection Open() => Sqlite.Open(_connectionString);
 
     private static long Head(SqliteConnection connection, SqliteTransaction? transaction)
     {

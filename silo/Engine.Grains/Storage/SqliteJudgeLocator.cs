@@ -55,10 +55,5 @@ public sealed class SqliteJudgeLocator(IOptions<StorageOptions> options) : IJudg
         return Task.CompletedTask;
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    private SqliteConnection Open() => Sqlite.Open(_connectionString);
 }

@@ -35,22 +35,9 @@ public sealed class SqliteLeaveSchedule(IOptions<StorageOptions> options) : ILea
 
     private Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        command.ExecuteNonQuery();
+        Sqlite.Execute(_connectionString, sql, [.. parameters.Select(p => (p.Name, (object?)p.Value))]);
         return Task.CompletedTask;
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    private SqliteConnection Open() => Sqlite.Open(_connectionString);
 }

@@ -190,12 +190,7 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
         }
     }
 
-    private SqliteConnection OpenReader()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    private SqliteConnection OpenReader() => Sqlite.Open(_connectionString);
 
     private byte[] Payload(TicketRecord ticket) => _serializer.SerializeToArray(ticket);
 
@@ -215,10 +210,10 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
                 results[i] = write.ExpectedVersion is null ? _commands.Create(write) : _commands.Update(write);
                 if (results[i] is null)
                 {
-                    head = Math.Max(head, _commands.Append(write.Events));
+                    head = Math.Max(head, _commands.Events.Append(write.Events));
                     if (write.AlsoCreate is { } also && _commands.Create(also) is null)
                     {
-                        head = Math.Max(head, _commands.Append(also.Events));
+                        head = Math.Max(head, _commands.Events.Append(also.Events));
                     }
                 }
 
@@ -254,7 +249,6 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
         private readonly SqliteCommand _findKey;
         private readonly SqliteCommand _insert;
         private readonly SqliteCommand _update;
-        private readonly SqliteCommand _append;
 
         public WriterCommands(SqliteConnection connection)
         {
@@ -274,12 +268,8 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
                                    caller_phone = $phone, delegated_from = $delegated
                 WHERE ticket_id = $id AND version = $expected;
                 """);
-            _append = Make(connection, """
-                INSERT INTO events (aggregate_id, aggregate_version, ordinal, event_type, at_ms, actor, court_id, kind, payload, aggregate_hash)
-                VALUES ($aggregate, $aversion, $ordinal, $type, $at, $actor, $court, $kind, $payload, $hash)
-                RETURNING sequence;
-                """);
-            _all = [Savepoint, Release, RollbackToSavepoint, _claimKey, _findKey, _insert, _update, _append];
+            _all = [Savepoint, Release, RollbackToSavepoint, _claimKey, _findKey, _insert, _update];
+            Events = new EventInsert(connection);
         }
 
         public SqliteCommand Savepoint { get; }
@@ -288,12 +278,16 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
 
         public SqliteCommand RollbackToSavepoint { get; }
 
+        public EventInsert Events { get; }
+
         public void Enlist(SqliteTransaction transaction)
         {
             foreach (var command in _all)
             {
                 command.Transaction = transaction;
             }
+
+            Events.Transaction = transaction;
         }
 
         /// <returns>Null when created; the id of the ticket holding the key when it was taken.</returns>
@@ -324,34 +318,14 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
                 : new InvalidOperationException($"Ticket {write.Ticket.TicketId} changed concurrently (expected version {write.ExpectedVersion}).");
         }
 
-        /// <returns>The sequence of the last event appended (0 when none).</returns>
-        public long Append(IReadOnlyList<EventRow> events)
-        {
-            var last = 0L;
-            foreach (var e in events)
-            {
-                _append.Parameters["$aggregate"].Value = e.AggregateId;
-                _append.Parameters["$aversion"].Value = e.AggregateVersion;
-                _append.Parameters["$ordinal"].Value = e.Ordinal;
-                _append.Parameters["$type"].Value = e.Type;
-                _append.Parameters["$at"].Value = e.At.ToUnixTimeMilliseconds();
-                _append.Parameters["$actor"].Value = e.Actor;
-                _append.Parameters["$court"].Value = (object?)e.CourtId ?? DBNull.Value;
-                _append.Parameters["$kind"].Value = (int)e.Kind;
-                _append.Parameters["$payload"].Value = e.Payload;
-                _append.Parameters["$hash"].Value = EventPartitions.Hash(e.AggregateId);
-                last = (long)_append.ExecuteScalar()!;
-            }
-
-            return last;
-        }
-
         public void Dispose()
         {
             foreach (var command in _all)
             {
                 command.Dispose();
             }
+
+            Events.Dispose();
         }
 
         private static void BindRow(SqliteCommand command, TicketWrite write)
