@@ -113,6 +113,10 @@ public sealed record TicketRecord
 
     /// <summary>On a CALLBACK ticket, once recorded: what the caller said.</summary>
     [Id(31)] public CallbackResult? Callback { get; init; }
+
+    /// <summary>The reply clock, the steps taken and the extensions; null on a ticket that never had a clock
+    /// (merged duplicates).</summary>
+    [Id(32)] public Domain.Calendar.TicketDeadlines? Deadlines { get; init; }
 }
 
 [GenerateSerializer, Immutable]

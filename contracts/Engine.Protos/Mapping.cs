@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Engine.Contracts;
 using Google.Protobuf.WellKnownTypes;
+using Engine.Domain.Calendar;
 using D = Engine.Domain;
 using V1 = Engine.V1;
 
@@ -16,7 +17,8 @@ public static class Mapping
 
     public static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    public static V1.Ticket ToProto(TicketRecord t)
+    /// <param name="now">For the clock's time left; the ticket's last change when not given (event payloads).</param>
+    public static V1.Ticket ToProto(TicketRecord t, DateTimeOffset? now = null)
     {
         var ticket = new V1.Ticket
         {
@@ -60,6 +62,11 @@ public static class Mapping
         };
         ticket.MergedTicketIds.AddRange(t.MergedTicketIds);
         ticket.Attachments.AddRange(t.Attachments);
+        if (t.Deadlines is { } deadlines)
+        {
+            AddDeadlines(ticket, deadlines, now ?? t.UpdatedAt);
+        }
+
         foreach (var h in t.History)
         {
             ticket.History.Add(new V1.HistoryEntry
@@ -75,6 +82,59 @@ public static class Mapping
         }
 
         return ticket;
+    }
+
+    public static V1.DeadlineKind ToProto(DeadlineStep step) => step switch
+    {
+        DeadlineStep.Warning => V1.DeadlineKind.Warning,
+        DeadlineStep.Urging => V1.DeadlineKind.Reply,
+        DeadlineStep.Supervision => V1.DeadlineKind.Supervision,
+        _ => V1.DeadlineKind.SpecialSupervision,
+    };
+
+    public static V1.Recipient ToProto(Recipient r) => new() { Role = (V1.RecipientRole)r.Role, Id = r.Id };
+
+    public static V1.DeadlineExtension ToProto(DeadlineExtension e) => new()
+    {
+        Clock = e.Clock,
+        At = Timestamp.FromDateTimeOffset(e.At),
+        Actor = e.Actor,
+        Approver = e.Approver,
+        Reason = e.Reason,
+        From = Timestamp.FromDateTimeOffset(e.From),
+        To = Timestamp.FromDateTimeOffset(e.To),
+    };
+
+    public static V1.Deadline ToProto(TakenStep s)
+    {
+        var step = new V1.Deadline { Kind = ToProto(s.Step), DueAt = Timestamp.FromDateTimeOffset(s.DueAt), FiredAt = Timestamp.FromDateTimeOffset(s.FiredAt), Clock = s.Clock };
+        step.Recipients.AddRange(s.Recipients.Select(ToProto));
+        return step;
+    }
+
+    private static void AddDeadlines(V1.Ticket ticket, TicketDeadlines deadlines, DateTimeOffset now)
+    {
+        var steps = deadlines.Taken.Select(ToProto).ToList();
+        if (deadlines.Clock is { } clock)
+        {
+            steps.AddRange(clock.Pending.Select(p => new V1.Deadline { Kind = ToProto(p.Step), DueAt = Timestamp.FromDateTimeOffset(p.DueAt), Clock = clock.Number }));
+            var asOf = clock.StoppedAt ?? clock.PausedAt ?? now;
+            ticket.Clock = new V1.ReplyClock
+            {
+                Number = clock.Number,
+                Cause = (V1.ClockCause)clock.Cause,
+                StartedAt = Timestamp.FromDateTimeOffset(clock.StartedAt),
+                ReplyDueAt = clock.Problem is null ? Timestamp.FromDateTimeOffset(clock.ReplyDueAt) : null,
+                PausedAt = ToTimestamp(clock.PausedAt),
+                StoppedAt = ToTimestamp(clock.StoppedAt),
+                Problem = clock.Problem ?? string.Empty,
+                TimeLeft = clock.Problem is null ? Duration.FromTimeSpan(clock.ReplyDueAt - asOf) : null,
+                CountsWorkingTime = clock.CountsWorkingTime,
+            };
+        }
+
+        ticket.Deadlines.AddRange(steps.OrderBy(d => d.DueAt).ThenBy(d => d.Clock));
+        ticket.Extensions.AddRange(deadlines.Extensions.Select(ToProto));
     }
 
     public static V1.Assignee ToProto(Assignee a) =>

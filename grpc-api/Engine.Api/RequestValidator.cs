@@ -9,6 +9,18 @@ public sealed class RequestValidator
 
     public void Add(string field, string description) => _violations.Add((field, description));
 
+    /// <summary>A time between 2000 and 2100 (anything else is a mistake, not a date a court deals in).</summary>
+    public static bool IsReasonable(Google.Protobuf.WellKnownTypes.Timestamp? t) =>
+        t is not null && t.Seconds is >= 946_684_800 and < 4_102_444_800 && t.Nanos is >= 0 and < 1_000_000_000;
+
+    public void RequireTime(string field, Google.Protobuf.WellKnownTypes.Timestamp? value)
+    {
+        if (!IsReasonable(value))
+        {
+            Add(field, "is required, a time between 2000 and 2100");
+        }
+    }
+
     /// <summary>A required enum: defined, and not its UNSPECIFIED value.</summary>
     public void RequireEnum<T>(string field, T value)
         where T : struct, Enum

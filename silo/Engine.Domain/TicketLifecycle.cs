@@ -16,6 +16,8 @@ public enum TicketCommand
     ResumeClock,
     Reroute,
     RecordCallback,
+    ExtendDeadline,
+    FireDeadline,
 }
 
 public static class TicketLifecycle
@@ -35,7 +37,7 @@ public static class TicketLifecycle
         TicketCommand.Close => state is TicketState.Replied or TicketState.AnsweredOnSpot,
         TicketCommand.Reopen => state is TicketState.Closed or TicketState.Replied,
         TicketCommand.Cancel => IsOpen(state),
-        TicketCommand.PauseClock or TicketCommand.ResumeClock => state is TicketState.Dispatched or TicketState.Accepted or TicketState.Reopened,
+        TicketCommand.PauseClock or TicketCommand.ResumeClock or TicketCommand.ExtendDeadline or TicketCommand.FireDeadline => IsOpen(state),
         TicketCommand.Reroute => IsOpen(state),
         TicketCommand.RecordCallback => state is TicketState.Received or TicketState.Dispatched or TicketState.Accepted,
         _ => false,

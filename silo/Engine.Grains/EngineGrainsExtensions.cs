@@ -1,8 +1,10 @@
 using Engine.Domain;
+using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Engine.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
 
@@ -40,6 +42,10 @@ public static class EngineGrainsExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredService<TimeProvider>()));
         silo.Services.AddOptions<TicketPolicyOptions>();
+        silo.Services.AddOptions<DeadlineOptions>().ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();
+        silo.Services.AddSingleton<DeadlinePlanner>();
+        silo.Services.AddHostedService<DeadlineKeeperService>();
         return silo;
     }
 }

@@ -8,6 +8,11 @@ internal static class EventIds
 
     // 1100–1199 tickets and intake
     public const int TicketCreated = 1100;
+    public const int DeadlineFired = 1101;
+    public const int DeadlineFireFailed = 1102;
+    public const int DeadlineShardFailed = 1103;
+    public const int DeadlineShardsStarted = 1104;
+    public const int DeadlineShardsNotYet = 1105;
 
     // 1300–1399 events
     public const int EventsTrimmed = 1300;

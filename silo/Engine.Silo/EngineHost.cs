@@ -2,6 +2,7 @@ using Engine.Api;
 using Engine.Api.Services;
 using Engine.Contracts.Grains;
 using Engine.Grains;
+using Engine.Grains.Deadlines;
 using Engine.Grains.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Dashboard;
@@ -66,6 +67,7 @@ public static class EngineHost
         });
         builder.Services.AddSingleton(options);
         builder.Services.Configure<TicketPolicyOptions>(builder.Configuration.GetSection("Engine:Tickets"));
+        builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Engine:Deadlines"));
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Engine:Events"));
         builder.Services.Configure<EventRetentionOptions>(builder.Configuration.GetSection("Engine:Events:Retention"));
         builder.Services.AddEngineGrpc();

@@ -43,6 +43,18 @@ public interface ITicketGrain : IGrainWithStringKey
     /// <summary>Records that a duplicate was merged into this ticket.</summary>
     Task AddMergedAsync(string mergedTicketId);
 
+    /// <summary>The ticket waits on the caller (e.g. to supply material): its clock stops until resumed.</summary>
+    Task<TicketRecord> PauseClockAsync(string actor, string reason);
+
+    /// <summary>The clock runs again; every pending step moves later by the time it stood.</summary>
+    Task<TicketRecord> ResumeClockAsync(string actor, string? reason);
+
+    /// <summary>An approved extension: the reply deadline moves to <paramref name="newReplyDeadline"/> (a new clock).</summary>
+    Task<TicketRecord> ExtendDeadlineAsync(string actor, string approver, string reason, DateTimeOffset newReplyDeadline);
+
+    /// <summary>Fires the deadline steps due now (the deadline shards call it); answers how many fired.</summary>
+    Task<int> FireDueAsync();
+
     /// <summary>On a CALLBACK ticket: what the caller said; a dissatisfied result acts on the original ticket.</summary>
     Task<TicketRecord> RecordCallbackAsync(string actor, Satisfaction service, Satisfaction result, string? note);
 }

@@ -8,7 +8,7 @@ using V1 = Engine.V1;
 namespace Engine.Api.Services;
 
 /// <summary>What the case-management system pushes, and the parties' password look-up.</summary>
-public sealed class CaseApi(IClusterClient grains) : V1.CaseService.CaseServiceBase
+public sealed class CaseApi(IClusterClient grains, TimeProvider time) : V1.CaseService.CaseServiceBase
 {
     public const int MaxParties = 100;
     public const int MaxPasswordLength = 64;
@@ -124,10 +124,7 @@ public sealed class CaseApi(IClusterClient grains) : V1.CaseService.CaseServiceB
         else
         {
             v.RequireEnum("node.type", node.Type);
-            if (node.At is null || node.At.Seconds is < 946_684_800 or >= 4_102_444_800)
-            {
-                v.Add("node.at", "is required, between 2000 and 2100");
-            }
+            v.RequireTime("node.at", node.At);
 
             v.OptionalText("node.detail", node.Detail, MaxReasonLength, multiline: true);
         }
@@ -168,7 +165,7 @@ public sealed class CaseApi(IClusterClient grains) : V1.CaseService.CaseServiceB
 
     public override async Task<V1.ListCaseTicketsResponse> ListCaseTickets(V1.ListCaseTicketsRequest request, ServerCallContext context)
     {
-        var list = await new TicketApi(grains).ListTickets(
+        var list = await new TicketApi(grains, time).ListTickets(
             new V1.ListTicketsRequest { CaseNumber = request.CaseNumber, PageSize = request.PageSize, PageToken = request.PageToken, Order = V1.SortOrder.OldestFirst },
             context);
         var response = new V1.ListCaseTicketsResponse { NextPageToken = list.NextPageToken };

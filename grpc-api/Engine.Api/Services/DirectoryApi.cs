@@ -197,7 +197,7 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
         }
         else if (a.LeaveFrom is not null && a.LeaveTo is not null)
         {
-            if (!IsReasonable(a.LeaveFrom) || !IsReasonable(a.LeaveTo))
+            if (!RequestValidator.IsReasonable(a.LeaveFrom) || !RequestValidator.IsReasonable(a.LeaveTo))
             {
                 v.Add(prefix + "leave_from", "is not a date between 2000 and 2100");
             }
@@ -207,7 +207,4 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
             }
         }
     }
-
-    private static bool IsReasonable(Google.Protobuf.WellKnownTypes.Timestamp t) =>
-        t.Seconds is >= 946_684_800 and < 4_102_444_800 && t.Nanos is >= 0 and < 1_000_000_000;
 }

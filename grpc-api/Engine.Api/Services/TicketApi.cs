@@ -7,9 +7,9 @@ using V1 = Engine.V1;
 
 namespace Engine.Api.Services;
 
-/// <summary>Ticket handling. The clock commands (PauseClock, ResumeClock, ExtendDeadline) answer UNIMPLEMENTED through
-/// the generated base class until deadlines are built.</summary>
-public sealed class TicketApi(IClusterClient grains) : V1.TicketService.TicketServiceBase
+/// <summary>Ticket handling: reads, lists, every command of the lifecycle, and the clock commands. Tickets are answered
+/// with the time left on their reply clock as of the answer.</summary>
+public sealed class TicketApi(IClusterClient grains, TimeProvider time) : V1.TicketService.TicketServiceBase
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -21,7 +21,7 @@ public sealed class TicketApi(IClusterClient grains) : V1.TicketService.TicketSe
         var ticketId = RequireTicketId(request.TicketId);
         var ticket = await grains.GetGrain<ITicketGrain>(ticketId).GetAsync()
             ?? throw Errors.NotFound($"ticket {ticketId} does not exist");
-        return new V1.GetTicketResponse { Ticket = Mapping.ToProto(ticket) };
+        return new V1.GetTicketResponse { Ticket = Mapping.ToProto(ticket, time.GetUtcNow()) };
     }
 
     public override async Task<V1.ListTicketsResponse> ListTickets(V1.ListTicketsRequest request, ServerCallContext context)
@@ -79,7 +79,8 @@ public sealed class TicketApi(IClusterClient grains) : V1.TicketService.TicketSe
         {
             NextPageToken = page.NextAfterTicketId is { } last ? PageTokens.Encode(query, last) : string.Empty,
         };
-        response.Tickets.AddRange(page.Tickets.Select(Mapping.ToProto));
+        var now = time.GetUtcNow();
+        response.Tickets.AddRange(page.Tickets.Select(t => Mapping.ToProto(t, now)));
         return response;
     }
 
@@ -147,6 +148,22 @@ public sealed class TicketApi(IClusterClient grains) : V1.TicketService.TicketSe
             },
             t => t.RecordCallbackAsync(request.Actor, (Satisfaction)request.ServiceSatisfaction, (Satisfaction)request.ResultSatisfaction, Mapping.NullIfEmpty(request.Note)));
 
+    public override Task<V1.TicketResponse> PauseClock(V1.PauseClockRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
+            t => t.PauseClockAsync(request.Actor, request.Reason));
+
+    public override Task<V1.TicketResponse> ResumeClock(V1.ResumeClockRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", _ => { }, t => t.ResumeClockAsync(request.Actor, null));
+
+    public override Task<V1.TicketResponse> ExtendDeadline(V1.ExtendDeadlineRequest request, ServerCallContext context) =>
+        CommandAsync(request.TicketId, request.Actor, "actor", v =>
+            {
+                v.RequireText("approver", request.Approver, SubmitValidation.MaxIdLength);
+                v.RequireText("reason", request.Reason, MaxReasonLength);
+                v.RequireTime("new_reply_deadline", request.NewReplyDeadline);
+            },
+            t => t.ExtendDeadlineAsync(request.Actor, request.Approver, request.Reason, request.NewReplyDeadline.ToDateTimeOffset()));
+
     /// <summary>Validates the ticket id, the actor and the command's own fields, then runs the command on the ticket.</summary>
     private async Task<V1.TicketResponse> CommandAsync(
         string ticketId, string actor, string actorField, Action<RequestValidator> check, Func<ITicketGrain, Task<TicketRecord>> command)
@@ -157,7 +174,7 @@ public sealed class TicketApi(IClusterClient grains) : V1.TicketService.TicketSe
         check(v);
         v.ThrowIfInvalid();
         var ticket = await command(grains.GetGrain<ITicketGrain>(ticketId));
-        return new V1.TicketResponse { Ticket = Mapping.ToProto(ticket) };
+        return new V1.TicketResponse { Ticket = Mapping.ToProto(ticket, time.GetUtcNow()) };
     }
 
     private static void CheckAssignee(RequestValidator v, string field, V1.Assignee assignee)

@@ -104,6 +104,39 @@ public sealed class BusinessCalendar
         throw new InvalidOperationException($"no working time found within ten years after {from:O}");
     }
 
+    /// <summary>How much working time lies between <paramref name="from"/> and <paramref name="to"/> (zero when
+    /// <paramref name="to"/> is not later).</summary>
+    public TimeSpan WorkingTimeBetween(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (to <= from)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var start = TimeZoneInfo.ConvertTime(from, Zone).DateTime;
+        var end = TimeZoneInfo.ConvertTime(to, Zone).DateTime;
+        var total = TimeSpan.Zero;
+        for (var day = DateOnly.FromDateTime(start); day <= DateOnly.FromDateTime(end); day = day.AddDays(1))
+        {
+            if (!IsWorkingDay(day))
+            {
+                continue;
+            }
+
+            foreach (var (periodStart, periodEnd) in _periods)
+            {
+                var begin = Max(day.ToDateTime(periodStart), start);
+                var finish = Min(day.ToDateTime(periodEnd), end);
+                if (finish > begin)
+                {
+                    total += finish - begin;
+                }
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>N calendar days after T: the same wall-clock time N days later in the court's time zone.</summary>
     public DateTimeOffset AddCalendarDays(DateTimeOffset from, int days) => AddCalendarTime(from, TimeSpan.FromDays(days));
 
@@ -113,6 +146,10 @@ public sealed class BusinessCalendar
         var local = TimeZoneInfo.ConvertTime(from, Zone).DateTime + amount;
         return new DateTimeOffset(local, Zone.GetUtcOffset(local));
     }
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
     private DateTimeOffset ToInstant(DateOnly day, TimeOnly time, int wrappedDays)
     {

@@ -21,6 +21,54 @@ public readonly record struct DeadlineSpan(double Amount, DeadlineUnit Unit)
 
     public DeadlineSpan Times(double factor) => this with { Amount = Amount * factor };
 
+    /// <summary>Whether the span counts working time (so a pause is measured in working time too).</summary>
+    public bool IsWorkingTime => Unit is DeadlineUnit.WorkingDays or DeadlineUnit.WorkingHours;
+
+    /// <summary>Reads "1 working day", "3 working days", "4 working hours", "7 calendar days", "30 seconds".</summary>
+    public static DeadlineSpan Parse(string text)
+    {
+        var parts = (text ?? string.Empty).Trim().Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 2
+            && double.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount)
+            && amount >= 0 && double.IsFinite(amount))
+        {
+            DeadlineUnit? unit = parts[1].ToLowerInvariant() switch
+            {
+                "working day" or "working days" => DeadlineUnit.WorkingDays,
+                "working hour" or "working hours" => DeadlineUnit.WorkingHours,
+                "calendar day" or "calendar days" or "day" or "days" => DeadlineUnit.CalendarDays,
+                "second" or "seconds" => DeadlineUnit.Seconds,
+                _ => null,
+            };
+            if (unit is { } u)
+            {
+                return new DeadlineSpan(amount, u);
+            }
+        }
+
+        throw new FormatException($"'{text}' is not a deadline span: write e.g. \"1 working day\", \"4 working hours\", \"7 calendar days\" or \"30 seconds\"");
+    }
+
+    public override string ToString() => Unit switch
+    {
+        DeadlineUnit.WorkingDays => $"{Amount} working days",
+        DeadlineUnit.WorkingHours => $"{Amount} working hours",
+        DeadlineUnit.CalendarDays => $"{Amount} calendar days",
+        _ => $"{Amount} seconds",
+    };
+
+    /// <summary>How much of this span's measure lies between two moments: working time for working units, elapsed
+    /// time otherwise.</summary>
+    public TimeSpan Between(DateTimeOffset from, DateTimeOffset to, BusinessCalendar calendar) =>
+        IsWorkingTime ? calendar.WorkingTimeBetween(from, to) : (to > from ? to - from : TimeSpan.Zero);
+
+    /// <summary>The moment <paramref name="amount"/> of this span's measure has passed since <paramref name="from"/>.</summary>
+    public DateTimeOffset Add(DateTimeOffset from, TimeSpan amount, BusinessCalendar calendar) =>
+        amount <= TimeSpan.Zero ? from
+        : IsWorkingTime ? calendar.AddWorkingTime(from, amount)
+        : Unit == DeadlineUnit.CalendarDays ? calendar.AddCalendarTime(from, amount)
+        : from + amount;
+
     /// <summary>The moment this span has passed since <paramref name="from"/>, on <paramref name="calendar"/>.</summary>
     public DateTimeOffset After(DateTimeOffset from, BusinessCalendar calendar) => Unit switch
     {
@@ -33,6 +81,7 @@ public readonly record struct DeadlineSpan(double Amount, DeadlineUnit Unit)
 }
 
 /// <summary>The steps a deadline ladder takes, in order.</summary>
+[GenerateSerializer]
 public enum DeadlineStep
 {
     Warning,
@@ -60,13 +109,18 @@ public sealed record DeadlinePolicy(DeadlineSpan Reply, double WarningShare, Dea
     };
 
     /// <summary>When each step is due for a clock that started at <paramref name="start"/>.</summary>
-    public IReadOnlyList<(DeadlineStep Step, DateTimeOffset DueAt)> Ladder(DateTimeOffset start, BusinessCalendar calendar)
+    public IReadOnlyList<(DeadlineStep Step, DateTimeOffset DueAt)> Ladder(DateTimeOffset start, BusinessCalendar calendar) =>
+        LadderTo(start, Reply.After(start, calendar), calendar);
+
+    /// <summary>The ladder of a clock started at <paramref name="start"/> whose reply deadline is
+    /// <paramref name="reply"/> (set by the policy, or by an extension): the warning at the policy's share of the time
+    /// between them, the later steps counted from the deadline.</summary>
+    public IReadOnlyList<(DeadlineStep Step, DateTimeOffset DueAt)> LadderTo(DateTimeOffset start, DateTimeOffset reply, BusinessCalendar calendar)
     {
-        var reply = Reply.After(start, calendar);
         var steps = new List<(DeadlineStep, DateTimeOffset)>(4);
         if (WarningShare is > 0 and < 1)
         {
-            steps.Add((DeadlineStep.Warning, Reply.Times(WarningShare).After(start, calendar)));
+            steps.Add((DeadlineStep.Warning, Reply.Add(start, Reply.Between(start, reply, calendar) * WarningShare, calendar)));
         }
 
         steps.Add((DeadlineStep.Urging, reply));

@@ -1,6 +1,8 @@
 using Engine.Contracts;
 using Engine.ProtoMapping;
+using Engine.Domain.Calendar;
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using V1 = Engine.V1;
 
 namespace Engine.Grains.Events;
@@ -51,9 +53,33 @@ public static class TicketEvents
             "cancelled" => ("ticket.cancelled", new V1.TicketCancelled { Ticket = t, Reason = reason ?? string.Empty }),
             "merged-in" => ("ticket.merged_in", new V1.TicketMergedIn { Ticket = t, MergedTicketId = reason ?? string.Empty }),
             "callback-recorded" => ("ticket.callback_recorded", new V1.TicketCallbackRecorded { Ticket = t, Outcome = t.Callback }),
+            "clock-paused" => (EventTypes.ClockPaused, new V1.TicketClockPaused { Ticket = t, Reason = reason ?? string.Empty }),
+            "clock-resumed" => (EventTypes.ClockResumed, new V1.TicketClockResumed { Ticket = t, ReplyDueAt = t.Clock?.ReplyDueAt }),
+            "deadline-extended" => (EventTypes.DeadlineExtended, new V1.TicketDeadlineExtended { Ticket = t, Extension = t.Extensions.LastOrDefault() }),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "no event type for this ticket action"),
         };
         return [Row(after, 0, e.Type, actor, e.Payload)];
+    }
+
+    /// <summary>One event per step that fired, in order, each with its recipients.</summary>
+    public static EventRow[] StepsFired(TicketRecord after, IReadOnlyList<TakenStep> steps)
+    {
+        var t = Mapping.ToProto(after);
+        var handler = Mapping.ToProto(after.Assignee);
+        return [.. steps.Select((s, i) =>
+        {
+            var fired = new V1.DeadlineStepFired
+            {
+                Ticket = t,
+                Step = Mapping.ToProto(s.Step),
+                Clock = s.Clock,
+                DueAt = Timestamp.FromDateTimeOffset(s.DueAt),
+                FiredAt = Timestamp.FromDateTimeOffset(s.FiredAt),
+                Handler = handler,
+            };
+            fired.Recipients.AddRange(s.Recipients.Select(Mapping.ToProto));
+            return Row(after, i, EventTypes.Step(s.Step), "engine", fired);
+        })];
     }
 
     private static EventRow Row(TicketRecord ticket, int ordinal, string type, string actor, IMessage payload) =>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
+using Engine.Domain.Calendar;
 using Engine.Domain.Routing;
 using Engine.Grains.Events;
 using Engine.Grains.Storage;
@@ -217,6 +218,54 @@ internal sealed class CourtGrain(
             ? Task.FromResult(target with { CourtId = CourtId })
             : throw EngineException.NotFound($"court {CourtId} has no {target.Type} '{target.Id}'");
     }
+
+    /// <summary>Who a step goes to, from the directory as it is now: warning and urging to the handler; supervision
+    /// to the head of the handler's division and the vice-president in charge of it; special supervision to the
+    /// court's service management office. A step that would reach nobody (no head, no vice-president on record)
+    /// goes to the service office instead, so that it is never addressed to no one.</summary>
+    public Task<ImmutableArray<Recipient>> RecipientsAsync(DeadlineStep step, Assignee handler)
+    {
+        RequireCourt();
+        var recipients = step switch
+        {
+            DeadlineStep.Warning or DeadlineStep.Urging => [new Recipient(RecipientRole.Handler, handler.Id)],
+            DeadlineStep.Supervision => DivisionLeaders(handler),
+            _ => ImmutableArray<Recipient>.Empty,
+        };
+        return Task.FromResult(recipients.IsEmpty ? [new Recipient(RecipientRole.ServiceOffice, ServiceOffice())] : recipients);
+    }
+
+    private ImmutableArray<Recipient> DivisionLeaders(Assignee handler)
+    {
+        var divisionId = handler.Type switch
+        {
+            AssigneeType.Judge => state.State.Judges.GetValueOrDefault(handler.Id)?.DivisionId,
+            AssigneeType.Division or AssigneeType.Office => handler.Id,
+            _ => null,
+        };
+        if (divisionId is null || !state.State.Divisions.TryGetValue(divisionId, out var division))
+        {
+            return [];
+        }
+
+        var leaders = ImmutableArray.CreateBuilder<Recipient>(2);
+        if (division.HeadJudgeId is { Length: > 0 } head)
+        {
+            leaders.Add(new Recipient(RecipientRole.DivisionHead, head));
+        }
+
+        if (division.VicePresidentId is { Length: > 0 } vicePresident)
+        {
+            leaders.Add(new Recipient(RecipientRole.VicePresident, vicePresident));
+        }
+
+        return leaders.ToImmutable();
+    }
+
+    private string ServiceOffice() =>
+        state.State.Court!.ServiceOfficeId
+        ?? state.State.Divisions.Values.Where(d => d.Role == DivisionRole.ServiceOffice).Select(d => d.DivisionId).Order(StringComparer.Ordinal).FirstOrDefault()
+        ?? state.State.Court.EffectiveSubPlatformId;
 
     public async Task RecordReturnAsync(string rule)
     {

@@ -1,6 +1,8 @@
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
+using Engine.Domain.Calendar;
+using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Engine.Grains.Storage;
 using Microsoft.Extensions.Logging;
@@ -19,7 +21,8 @@ namespace Engine.Grains.Grains;
 [StatelessWorker]
 [Reentrant]
 internal sealed class IntakeGrain(
-    ITicketStore store, TicketIds ids, TimeProvider time, IOptions<TicketPolicyOptions> policy, ILogger<IntakeGrain> logger) : Grain, IIntakeGrain
+    ITicketStore store, TicketIds ids, TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, ILogger<IntakeGrain> logger)
+    : Grain, IIntakeGrain
 {
     public async Task<SubmitResult> SubmitAsync(NewTicket request)
     {
@@ -41,6 +44,8 @@ internal sealed class IntakeGrain(
         }
 
         var ticket = NewRecord(ids.Next(), request, routed, facts?.CourtId ?? request.CourtId, now, ActorOf(request));
+        var (deadlinePolicy, calendar) = deadlines.For(ticket.CourtId, ticket.Kind);
+        ticket = ticket with { Deadlines = TicketDeadlines.None.Start(ClockCause.Received, now, deadlinePolicy, calendar) };
 
         // Stored here rather than through the ticket grain: the id is new, so no activation can hold it yet, and
         // a ticket then costs no activation (nor its memory) until someone acts on it.
@@ -104,7 +109,7 @@ internal sealed class IntakeGrain(
         return id is null ? null : await GrainFactory.GetGrain<ITicketGrain>(id).GetAsync();
     }
 
-    /// <summary>Stores the duplicate as its own record, merged (closed to work: no routing, no deadlines of its own),
+    /// <summary>Stores the duplicate as its own record, merged (closed to work: no routing, no clock of its own),
     /// and makes it visible from the open ticket.</summary>
     private async Task<SubmitResult> MergeAsync(NewTicket request, TicketRecord open, DateTimeOffset now)
     {

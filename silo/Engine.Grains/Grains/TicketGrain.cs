@@ -3,6 +3,9 @@ using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Grains.Events;
 using Engine.Grains.Storage;
+using Engine.Domain.Calendar;
+using Engine.Grains.Deadlines;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Engine.Grains.Grains;
@@ -11,16 +14,26 @@ namespace Engine.Grains.Grains;
 /// One ticket. Its record lives in the tickets table (group-committed with other tickets) rather than in grain
 /// storage; every command checks the lifecycle, appends history, awaits the write, then keeps the members' loads.
 /// </summary>
-internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvider time, IOptions<TicketPolicyOptions> policy) : Grain, ITicketGrain
+internal sealed partial class TicketGrain(
+    ITicketStore store, TicketIds ids, TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, ILogger<TicketGrain> logger)
+    : Grain, ITicketGrain
 {
     private TicketRecord? _ticket;
+
+    /// <summary>Something other than a deadline shard has asked for this ticket since it was activated. An activation
+    /// made only to fire a step lets itself go afterwards, so a deadline storm does not fill memory with tickets.</summary>
+    private bool _serving;
 
     private string TicketId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         _ticket = await store.LoadAsync(TicketId);
 
-    public Task<TicketRecord?> GetAsync() => Task.FromResult(_ticket ?? Absent());
+    public Task<TicketRecord?> GetAsync()
+    {
+        _serving = true;
+        return Task.FromResult(_ticket ?? Absent());
+    }
 
     public async Task<TicketRecord> AnswerOnSpotAsync(string staffId, string answer)
     {
@@ -31,6 +44,7 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
             Reply = answer,
             RepliedBy = staffId,
             RepliedAt = time.GetUtcNow(),
+            Deadlines = t.Deadlines?.Stop(time.GetUtcNow()),
         });
         return await CloseAsync(staffId, "answered on the spot");
     }
@@ -50,6 +64,7 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
             CourtId = target.CourtId ?? t.CourtId,
             Routing = routing,
             DelegatedFrom = null,
+            Deadlines = HandOver(t, target, ClockCause.Dispatched),
         });
     }
 
@@ -63,6 +78,7 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
             Reply = reply,
             RepliedBy = actor,
             RepliedAt = time.GetUtcNow(),
+            Deadlines = t.Deadlines?.Stop(time.GetUtcNow()),
         });
 
     public async Task<TicketRecord> TransferAsync(string actor, Assignee to, string reason)
@@ -82,6 +98,7 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
             CourtId = target.CourtId ?? t.CourtId,
             TransferCount = t.TransferCount + 1,
             DelegatedFrom = null,
+            Deadlines = HandOver(t, target, ClockCause.Transferred),
         });
     }
 
@@ -113,7 +130,13 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
     {
         var current = Require();
         Check(current, TicketCommand.Close);
-        var closed = current with { State = TicketState.Closed, ClosedAt = time.GetUtcNow(), CloseCount = current.CloseCount + 1 };
+        var closed = current with
+        {
+            State = TicketState.Closed,
+            ClosedAt = time.GetUtcNow(),
+            CloseCount = current.CloseCount + 1,
+            Deadlines = current.Deadlines?.Stop(time.GetUtcNow()),
+        };
         var callback = CallbackSampling.IsSampled(closed.TicketId, policy.Value.CallbackShareFor(closed.Kind, closed.SubKind))
             ? await FollowUpAsync(closed, "callback", TicketKind.Callback, TicketSubKind.CallbackVisit, $"回访：工单 {closed.TicketId}")
             : null;
@@ -125,10 +148,73 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
         {
             State = TicketState.Reopened,
             ReopenCount = t.ReopenCount + 1,
+            Deadlines = StartClock(t, ClockCause.Reopened),
         });
 
     public Task<TicketRecord> CancelAsync(string actor, string reason) =>
-        ApplyAsync(TicketCommand.Cancel, actor, "cancelled", reason, t => t with { State = TicketState.Cancelled });
+        ApplyAsync(TicketCommand.Cancel, actor, "cancelled", reason, t => t with
+        {
+            State = TicketState.Cancelled,
+            Deadlines = t.Deadlines?.Stop(time.GetUtcNow()),
+        });
+
+    public Task<TicketRecord> PauseClockAsync(string actor, string reason) =>
+        ClockAsync(TicketCommand.PauseClock, actor, "clock-paused", reason, (d, now, _) => d.Pause(now));
+
+    public Task<TicketRecord> ResumeClockAsync(string actor, string? reason) =>
+        ClockAsync(TicketCommand.ResumeClock, actor, "clock-resumed", reason, (d, now, plan) => d.Resume(now, plan.Calendar));
+
+    public Task<TicketRecord> ExtendDeadlineAsync(string actor, string approver, string reason, DateTimeOffset newReplyDeadline) =>
+        ClockAsync(TicketCommand.ExtendDeadline, actor, "deadline-extended", $"{reason} (approved by {approver}; new deadline {newReplyDeadline:O})",
+            (d, now, plan) => d.Extend(now, newReplyDeadline, actor, approver, reason, plan.Policy, plan.Calendar));
+
+    /// <summary>Fires every step due now, each once: the steps are marked taken in the same write as their events,
+    /// so a retry, a restart or a second activation finds them taken (and a racing write fails its version check).</summary>
+    public async Task<int> FireDueAsync()
+    {
+        var firstCall = !_serving;
+        if (_ticket is not { Deadlines: { } deadlines } current || !TicketLifecycle.Allows(current.State, TicketCommand.FireDeadline))
+        {
+            return 0;
+        }
+
+        var now = time.GetUtcNow();
+        var due = deadlines.Due(now);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var next = deadlines;
+        foreach (var step in due)
+        {
+            next = next.Fired(step, now, await RecipientsAsync(current, step.Step));
+        }
+
+        var taken = next.Taken[^due.Count..];
+        var fired = current with
+        {
+            Deadlines = next,
+            Version = current.Version + 1,
+            UpdatedAt = now,
+            History = current.History.AddRange(taken.Select(s => new HistoryEntry(
+                now, "engine", EventTypes.Step(s.Step), current.State, current.State,
+                $"due {s.DueAt:O}; to {string.Join(", ", s.Recipients.Select(r => $"{r.Role} {r.Id}"))}", current.Assignee))),
+        };
+        await store.UpdateAsync(fired, current.Version, TicketEvents.StepsFired(fired, taken));
+        _ticket = fired;
+        foreach (var step in taken)
+        {
+            DeadlineLog.Fired(logger, TicketId, step.Step, step.Clock, (now - step.DueAt).TotalMilliseconds);
+        }
+
+        if (firstCall)
+        {
+            DeactivateOnIdle();
+        }
+
+        return taken.Length;
+    }
 
     public async Task<bool> RerouteAsync(string actor, string reason)
     {
@@ -211,10 +297,11 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
         var key = $"{purpose}:{about.TicketId}:{about.CloseCount}";
         var request = new NewTicket(key, about.Channel, kind, subKind, about.CourtId, about.CaseNumber, about.Caller, content, Priority.Normal, []);
         var (routed, _) = await TicketRouting.RouteAsync(GrainFactory, kind, subKind, about.CourtId, caseNumber: null, reserve: true);
-        return IntakeGrain.NewRecord(ids.Next(), request, routed, about.CourtId, time.GetUtcNow(), "engine") with
+        var owed = IntakeGrain.NewRecord(ids.Next(), request, routed, about.CourtId, time.GetUtcNow(), "engine") with
         {
             CallbackOf = kind == TicketKind.Callback ? about.TicketId : about.CallbackOf,
         };
+        return owed with { Deadlines = StartClock(owed, ClockCause.Received) };
     }
 
     private async Task<RoutedTarget> RouteAsync(TicketRecord ticket, bool dispatch)
@@ -231,8 +318,60 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
         return await GrainFactory.GetGrain<ICourtGrain>(court).ResolveAsync(to with { CourtId = court });
     }
 
-    private TicketRecord Require() =>
-        _ticket ?? Absent() ?? throw EngineException.NotFound($"ticket {TicketId} does not exist");
+    private TicketRecord Require()
+    {
+        _serving = true;
+        return _ticket ?? Absent() ?? throw EngineException.NotFound($"ticket {TicketId} does not exist");
+    }
+
+    /// <summary>A new clock from now, on the policy of the ticket's court and kind.</summary>
+    private TicketDeadlines StartClock(TicketRecord ticket, ClockCause cause)
+    {
+        var (deadlinePolicy, calendar) = deadlines.For(ticket.CourtId, ticket.Kind);
+        return (ticket.Deadlines ?? TicketDeadlines.None).Start(cause, time.GetUtcNow(), deadlinePolicy, calendar);
+    }
+
+    /// <summary>A new handler gets a full reply time, unless the policy keeps the running deadline.</summary>
+    private TicketDeadlines? HandOver(TicketRecord ticket, Assignee to, ClockCause cause) =>
+        to == ticket.Assignee || (deadlines.KeepDeadlineOnTransfer && ticket.Deadlines?.Clock is { StoppedAt: null })
+            ? ticket.Deadlines
+            : StartClock(ticket with { CourtId = to.CourtId ?? ticket.CourtId }, cause);
+
+    private async Task<TicketRecord> ClockAsync(
+        TicketCommand command, string actor, string action, string? reason,
+        Func<TicketDeadlines, DateTimeOffset, (DeadlinePolicy Policy, BusinessCalendar Calendar), TicketDeadlines> change)
+    {
+        var current = Require();
+        Check(current, command);
+        var clock = current.Deadlines ?? throw EngineException.Precondition($"ticket {TicketId} has no deadline clock");
+        TicketDeadlines next;
+        try
+        {
+            next = change(clock, time.GetUtcNow(), deadlines.For(current.CourtId, current.Kind));
+        }
+        catch (ArgumentException ex)
+        {
+            throw EngineException.Invalid("new_reply_deadline", ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw EngineException.Precondition(ex.Message);
+        }
+
+        return await WriteAsync(current, current with { Deadlines = next }, actor, action, reason);
+    }
+
+    /// <summary>Who a step goes to, from the directory as it is now.</summary>
+    private async Task<System.Collections.Immutable.ImmutableArray<Recipient>> RecipientsAsync(TicketRecord ticket, DeadlineStep step)
+    {
+        if (ticket.CourtId is { } court && await GrainFactory.GetGrain<ICourtGrain>(court).GetAsync() is not null)
+        {
+            return await GrainFactory.GetGrain<ICourtGrain>(court).RecipientsAsync(step, ticket.Assignee);
+        }
+
+        // No court (still at the triage queue): every step goes to the queue that holds it.
+        return [new Recipient(step is DeadlineStep.Warning or DeadlineStep.Urging ? RecipientRole.Handler : RecipientRole.ServiceOffice, ticket.Assignee.Id)];
+    }
 
     /// <summary>No such ticket (intake stores new tickets itself): answer, then let the empty activation go.</summary>
     private TicketRecord? Absent()
@@ -294,4 +433,10 @@ internal sealed class TicketGrain(ITicketStore store, TicketIds ids, TimeProvide
     /// <summary>The judge whose open-ticket load this ticket counts in, if any.</summary>
     private static Assignee? HeldBy(TicketRecord t) =>
         TicketLifecycle.IsOpen(t.State) && t.Assignee is { Type: AssigneeType.Judge, CourtId: not null } ? t.Assignee : null;
+}
+
+internal static partial class DeadlineLog
+{
+    [LoggerMessage(EventId = EventIds.DeadlineFired, Level = LogLevel.Debug, Message = "Ticket {TicketId}: {Step} of clock {Clock} fired {LateMs} ms after it was due")]
+    public static partial void Fired(ILogger logger, string ticketId, DeadlineStep step, int clock, double lateMs);
 }

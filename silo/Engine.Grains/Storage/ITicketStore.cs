@@ -28,6 +28,10 @@ public interface ITicketStore
     /// <summary>The oldest open ticket of this caller on this case and kind created since <paramref name="since"/>.</summary>
     Task<string?> FindOpenDuplicateAsync(string caseNumber, TicketKind kind, string callerPhone, DateTimeOffset since);
 
+    /// <summary>The tickets of deadline shard <paramref name="shard"/> with a step due at <paramref name="now"/>,
+    /// earliest first.</summary>
+    Task<IReadOnlyList<(string TicketId, DateTimeOffset DueAt)>> DueAsync(int shard, DateTimeOffset now, int limit);
+
     /// <summary>Open tickets per judge of a court, for the least-loaded rule after a restart.</summary>
     Task<IReadOnlyDictionary<string, int>> OpenLoadsAsync(string courtId);
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Engine.Contracts;
 using Engine.Domain;
+using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -153,6 +154,28 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
         return Task.FromResult(command.ExecuteScalar() as string);
     }
 
+    public Task<IReadOnlyList<(string TicketId, DateTimeOffset DueAt)>> DueAsync(int shard, DateTimeOffset now, int limit)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT ticket_id, due_at_ms FROM tickets
+            WHERE due_shard = $shard AND due_at_ms IS NOT NULL AND due_at_ms <= $now
+            ORDER BY due_at_ms LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$shard", shard);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$limit", limit);
+        var due = new List<(string, DateTimeOffset)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            due.Add((reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1))));
+        }
+
+        return Task.FromResult<IReadOnlyList<(string, DateTimeOffset)>>(due);
+    }
+
     public Task<IReadOnlyDictionary<string, int>> OpenLoadsAsync(string courtId)
     {
         using var connection = OpenReader();
@@ -259,13 +282,15 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
             _findKey = Make(connection, "SELECT ticket_id FROM ticket_idempotency WHERE channel = $channel AND idempotency_key = $key;");
             _insert = Make(connection, """
                 INSERT INTO tickets (ticket_id, version, channel, idempotency_key, kind, state, court_id, case_number,
-                                     assignee_type, assignee_id, created_at_ms, updated_at_ms, payload, caller_phone, delegated_from)
-                VALUES ($id, $version, $channel, $key, $kind, $state, $court, $case, $atype, $aid, $created, $updated, $payload, $phone, $delegated);
+                                     assignee_type, assignee_id, created_at_ms, updated_at_ms, payload, caller_phone, delegated_from,
+                                     due_at_ms, due_shard)
+                VALUES ($id, $version, $channel, $key, $kind, $state, $court, $case, $atype, $aid, $created, $updated, $payload, $phone, $delegated,
+                        $due, $shard);
                 """);
             _update = Make(connection, """
                 UPDATE tickets SET version = $version, kind = $kind, state = $state, court_id = $court, case_number = $case,
                                    assignee_type = $atype, assignee_id = $aid, updated_at_ms = $updated, payload = $payload,
-                                   caller_phone = $phone, delegated_from = $delegated
+                                   caller_phone = $phone, delegated_from = $delegated, due_at_ms = $due, due_shard = $shard
                 WHERE ticket_id = $id AND version = $expected;
                 """);
             _all = [Savepoint, Release, RollbackToSavepoint, _claimKey, _findKey, _insert, _update];
@@ -343,6 +368,9 @@ public sealed class SqliteTicketStore : ITicketStore, IDisposable
             command.Parameters["$payload"].Value = write.Payload;
             command.Parameters["$phone"].Value = string.IsNullOrEmpty(t.Caller.Phone) ? DBNull.Value : t.Caller.Phone;
             command.Parameters["$delegated"].Value = (object?)t.DelegatedFrom ?? DBNull.Value;
+            var due = t.Deadlines?.NextDueAt;
+            command.Parameters["$due"].Value = due is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value;
+            command.Parameters["$shard"].Value = due is null ? DBNull.Value : DeadlineShards.Of(t.TicketId);
         }
 
         private static void Bind(SqliteCommand command, params ReadOnlySpan<(string Name, object Value)> values)

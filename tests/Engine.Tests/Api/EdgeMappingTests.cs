@@ -53,7 +53,7 @@ public sealed class EdgeMappingTests
         var grain = Substitute.For<ITicketQueryGrain>();
         _cluster.GetGrain<ITicketQueryGrain>(0, null).Returns(grain);
         grain.ListAsync(Arg.Do<TicketQuery>(queries.Add)).Returns(new TicketPage([], "T01ARZ3NDEKTSV4RRFFQ69G5FAV"), new TicketPage([], null));
-        var api = new TicketApi(_cluster);
+        var api = new TicketApi(_cluster, TimeProvider.System);
         var request = new V1.ListTicketsRequest { Assignee = new V1.Assignee { Type = V1.AssigneeType.Judge, Id = "j-1" }, PageSize = 2, Order = V1.SortOrder.OldestFirst };
 
         var first = await api.ListTickets(request, _context);

@@ -26,8 +26,10 @@ public sealed class TicketLifecycleRuleTests
         [TicketCommand.Close] = [Replied, AnsweredOnSpot],
         [TicketCommand.Reopen] = [Closed, Replied],
         [TicketCommand.Cancel] = [Received, Dispatched, Accepted, Returned, Reopened],
-        [TicketCommand.PauseClock] = [Dispatched, Accepted, Reopened],
-        [TicketCommand.ResumeClock] = [Dispatched, Accepted, Reopened],
+        [TicketCommand.PauseClock] = [Received, Dispatched, Accepted, Returned, Reopened],
+        [TicketCommand.ResumeClock] = [Received, Dispatched, Accepted, Returned, Reopened],
+        [TicketCommand.ExtendDeadline] = [Received, Dispatched, Accepted, Returned, Reopened],
+        [TicketCommand.FireDeadline] = [Received, Dispatched, Accepted, Returned, Reopened],
         [TicketCommand.Reroute] = [Received, Dispatched, Accepted, Returned, Reopened],
         [TicketCommand.RecordCallback] = [Received, Dispatched, Accepted],
     };

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 namespace Engine.Tests.Support;
 
 /// <summary>The Shanghai sample directory (samples/shanghai-courts.json) with made-up people added: in every court,
-/// two judges per trial division plus its head, one member in the filing division and one in the service office.
-/// Names are obviously fake ("法官 sh-pudong civil-1 1").</summary>
+/// two judges per trial division plus its head, one member in the filing division and one in the service office, and
+/// a vice-president in charge of the trial and execution divisions. Names are obviously fake ("法官 sh-pudong/civil-1/1").</summary>
 public static class SampleDirectory
 {
     public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "samples", "shanghai-courts.json");
@@ -15,6 +15,8 @@ public static class SampleDirectory
     public static string JudgeId(string court, string division, int n) => $"{court}/{division}/{n}";
 
     public static string HeadId(string court, string division) => $"{court}/{division}/head";
+
+    public static string VicePresidentId(string court) => $"{court}/vice-president";
 
     private static string Build()
     {
@@ -34,6 +36,7 @@ public static class SampleDirectory
                 if (role is "TRIAL" or "EXECUTION")
                 {
                     copy["head"] = HeadId(courtId, id);
+                    copy["vicePresident"] = VicePresidentId(courtId);
                     judges.Add(Judge(HeadId(courtId, id), courtId, id, "DIVISION_HEAD"));
                     judges.Add(Judge(JudgeId(courtId, id, 1), courtId, id, "JUDGE"));
                     judges.Add(Judge(JudgeId(courtId, id, 2), courtId, id, "JUDGE"));
@@ -47,6 +50,7 @@ public static class SampleDirectory
             }
 
             court["divisions"] = divisions;
+            judges.Add(new JsonObject { ["id"] = VicePresidentId(courtId), ["name"] = $"副院长 {courtId}", ["court"] = courtId, ["role"] = "VICE_PRESIDENT" });
         }
 
         root["judges"] = judges;

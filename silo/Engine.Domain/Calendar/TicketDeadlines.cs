@@ -1,0 +1,167 @@
+using System.Collections.Immutable;
+
+namespace Engine.Domain.Calendar;
+
+/// <summary>Who a deadline step goes to, as resolved when it fires. Values equal engine.v1 RecipientRole.</summary>
+[GenerateSerializer]
+public enum RecipientRole
+{
+    /// <summary>The judge, division or queue holding the ticket.</summary>
+    Handler = 1,
+    DivisionHead,
+    VicePresident,
+    ServiceOffice,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record Recipient(RecipientRole Role, string Id);
+
+/// <summary>Why a clock (re)started. Values equal engine.v1 ClockCause.</summary>
+[GenerateSerializer]
+public enum ClockCause
+{
+    Received = 1,
+    Dispatched,
+    Transferred,
+    Reopened,
+    Extended,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record PendingStep(DeadlineStep Step, DateTimeOffset DueAt);
+
+/// <summary>A step that fired: of which clock, when it was due, when it fired, to whom.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TakenStep(int Clock, DeadlineStep Step, DateTimeOffset DueAt, DateTimeOffset FiredAt, ImmutableArray<Recipient> Recipients);
+
+/// <summary>An approved extension of the reply deadline (audited: who asked, who approved, why, from when to when).</summary>
+[GenerateSerializer, Immutable]
+public sealed record DeadlineExtension(int Clock, DateTimeOffset At, string Actor, string Approver, string Reason, DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>
+/// One reply clock. A new clock starts when the ticket is received, dispatched or transferred to a new handler,
+/// reopened, or its deadline extended; each step fires at most once per clock. A clock stops for good when the
+/// ticket is replied, closed or cancelled; it pauses while the ticket waits on the caller.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record DeadlineClock(
+    int Number,
+    ClockCause Cause,
+    DateTimeOffset StartedAt,
+    DateTimeOffset ReplyDueAt,
+    bool CountsWorkingTime,
+    ImmutableArray<PendingStep> Pending,
+    DateTimeOffset? PausedAt = null,
+    DateTimeOffset? StoppedAt = null,
+    string? Problem = null)
+{
+    public bool IsRunning => StoppedAt is null && PausedAt is null && Problem is null;
+}
+
+/// <summary>
+/// A ticket's deadlines: the current clock, every step taken so far (across clocks) and every extension. Pure and
+/// immutable: each operation returns the next value, which the ticket stores with the change that caused it.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record TicketDeadlines(DeadlineClock? Clock, ImmutableArray<TakenStep> Taken, ImmutableArray<DeadlineExtension> Extensions)
+{
+    public static TicketDeadlines None { get; } = new(null, [], []);
+
+    /// <summary>When the next pending step is due; null when nothing will fire (stopped, paused, all fired).</summary>
+    public DateTimeOffset? NextDueAt =>
+        Clock is { IsRunning: true, Pending.Length: > 0 } clock ? clock.Pending.Min(p => p.DueAt) : null;
+
+    /// <summary>A new clock from <paramref name="now"/> on the policy. A year with no calendar does not lose the
+    /// ticket: the clock records the problem (naming the year) and nothing fires until it is fixed.</summary>
+    public TicketDeadlines Start(ClockCause cause, DateTimeOffset now, DeadlinePolicy policy, BusinessCalendar calendar)
+    {
+        var number = (Clock?.Number ?? 0) + 1;
+        try
+        {
+            var reply = policy.Reply.After(now, calendar);
+            return this with { Clock = New(number, cause, now, reply, policy, calendar) };
+        }
+        catch (CalendarYearMissingException missing)
+        {
+            return this with { Clock = new DeadlineClock(number, cause, now, now, policy.Reply.IsWorkingTime, [], Problem: missing.Message) };
+        }
+    }
+
+    /// <summary>The clock stops for good (replied, closed, cancelled): nothing more fires.</summary>
+    public TicketDeadlines Stop(DateTimeOffset now) =>
+        Clock is { StoppedAt: null } clock ? this with { Clock = clock with { StoppedAt = now, Pending = [] } } : this;
+
+    /// <summary>Waiting on the caller: nothing fires until <see cref="Resume"/>.</summary>
+    public TicketDeadlines Pause(DateTimeOffset now)
+    {
+        var clock = Clock is { StoppedAt: null, Problem: null } c ? c : throw new InvalidOperationException("the ticket has no running clock to pause");
+        return clock.PausedAt is null ? this with { Clock = clock with { PausedAt = now } } : throw new InvalidOperationException($"the clock is already paused (since {clock.PausedAt:O})");
+    }
+
+    /// <summary>Every pending step moves later by the time the clock stood still, in the clock's own measure
+    /// (working time for working-time deadlines).</summary>
+    public TicketDeadlines Resume(DateTimeOffset now, BusinessCalendar calendar)
+    {
+        var clock = Clock is { StoppedAt: null, PausedAt: { } pausedAt } c ? c : throw new InvalidOperationException("the clock is not paused");
+        var stood = clock.CountsWorkingTime ? calendar.WorkingTimeBetween(pausedAt, now) : now - pausedAt;
+        DateTimeOffset Later(DateTimeOffset due) =>
+            stood <= TimeSpan.Zero ? due : clock.CountsWorkingTime ? calendar.AddWorkingTime(due, stood) : due + stood;
+        return this with
+        {
+            Clock = clock with
+            {
+                PausedAt = null,
+                ReplyDueAt = Later(clock.ReplyDueAt),
+                Pending = [.. clock.Pending.Select(p => p with { DueAt = Later(p.DueAt) })],
+            },
+        };
+    }
+
+    /// <summary>A new reply deadline, approved: a new clock (its steps may fire again) counted to it, and the
+    /// extension recorded. Throws <see cref="ArgumentException"/> for a deadline that is not later than now and the
+    /// current one, <see cref="InvalidOperationException"/> when the clock is stopped or paused.</summary>
+    public TicketDeadlines Extend(DateTimeOffset now, DateTimeOffset to, string actor, string approver, string reason, DeadlinePolicy policy, BusinessCalendar calendar)
+    {
+        var clock = Clock is { StoppedAt: null } c ? c : throw new InvalidOperationException("the ticket has no running clock to extend");
+        if (clock.PausedAt is not null)
+        {
+            throw new InvalidOperationException("the clock is paused: resume it before extending the deadline");
+        }
+
+        if (to <= now || (clock.Problem is null && to <= clock.ReplyDueAt))
+        {
+            throw new ArgumentException($"the new deadline must be later than now and than the current deadline ({clock.ReplyDueAt:O})");
+        }
+
+        var next = New(clock.Number + 1, ClockCause.Extended, now, to, policy, calendar);
+        return this with { Clock = next, Extensions = Extensions.Add(new DeadlineExtension(next.Number, now, actor, approver, reason, clock.ReplyDueAt, to)) };
+    }
+
+    /// <summary>The pending steps due at <paramref name="now"/>, in order.</summary>
+    public IReadOnlyList<PendingStep> Due(DateTimeOffset now) =>
+        Clock is { IsRunning: true } clock ? [.. clock.Pending.Where(p => p.DueAt <= now).OrderBy(p => p.DueAt).ThenBy(p => p.Step)] : [];
+
+    /// <summary>Records that <paramref name="step"/> fired to <paramref name="recipients"/>; it will not fire again.</summary>
+    public TicketDeadlines Fired(PendingStep step, DateTimeOffset now, ImmutableArray<Recipient> recipients)
+    {
+        var clock = Clock ?? throw new InvalidOperationException("no clock");
+        return this with
+        {
+            Clock = clock with { Pending = clock.Pending.Remove(step) },
+            Taken = Taken.Add(new TakenStep(clock.Number, step.Step, step.DueAt, now, recipients)),
+        };
+    }
+
+    private static DeadlineClock New(int number, ClockCause cause, DateTimeOffset start, DateTimeOffset reply, DeadlinePolicy policy, BusinessCalendar calendar)
+    {
+        try
+        {
+            var ladder = policy.LadderTo(start, reply, calendar);
+            return new DeadlineClock(number, cause, start, reply, policy.Reply.IsWorkingTime, [.. ladder.Select(s => new PendingStep(s.Step, s.DueAt))]);
+        }
+        catch (CalendarYearMissingException missing)
+        {
+            return new DeadlineClock(number, cause, start, reply, policy.Reply.IsWorkingTime, [], Problem: missing.Message);
+        }
+    }
+}

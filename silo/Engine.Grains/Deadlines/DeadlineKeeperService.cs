@@ -1,0 +1,56 @@
+using Engine.Contracts.Grains;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Engine.Grains.Deadlines;
+
+/// <summary>
+/// Keeps every deadline shard active: at start (retrying each second until the silo answers) and then every few
+/// seconds. One runs in every silo; activating a shard that is already active elsewhere costs one message, and a
+/// shard lost with a dead silo is activated again within <see cref="Interval"/> — well inside the 60 s in which
+/// overdue steps must fire after a crash.
+/// </summary>
+internal sealed partial class DeadlineKeeperService(IClusterClient cluster, ILogger<DeadlineKeeperService> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.WhenAll(Enumerable.Range(0, DeadlineShards.Count).Select(s => cluster.GetGrain<IDeadlineShardGrain>(s).EnsureRunningAsync()));
+                if (!started)
+                {
+                    started = true;
+                    KeeperLog.Started(logger, DeadlineShards.Count);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Most likely the silo is still starting.
+                KeeperLog.NotYet(logger, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(started ? Interval : TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
+
+internal static partial class KeeperLog
+{
+    [LoggerMessage(EventId = EventIds.DeadlineShardsStarted, Level = LogLevel.Information, Message = "Deadline shards running ({Count})")]
+    public static partial void Started(ILogger logger, int count);
+
+    [LoggerMessage(EventId = EventIds.DeadlineShardsNotYet, Level = LogLevel.Debug, Message = "Deadline shards not started yet: {Reason}")]
+    public static partial void NotYet(ILogger logger, string reason);
+}
