@@ -41,6 +41,8 @@ public static class Hosting
             {
                 case StartupException startup:
                     return startup.Message;
+                case Microsoft.Extensions.Options.OptionsValidationException invalid:
+                    return "the configuration is not valid: " + string.Join("; ", invalid.Failures).ReplaceLineEndings(" ");
                 case SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }:
                 case IOException when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase):
                     return $"an address it needs is already in use: {e.Message}";

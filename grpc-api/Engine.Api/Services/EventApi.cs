@@ -4,6 +4,7 @@ using Engine.Contracts.Grains;
 using Engine.Domain;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using V1 = Engine.V1;
 
@@ -15,8 +16,11 @@ namespace Engine.Api.Services;
 /// subscriber only slows its own loop: the next batch is read after the previous one was written to it.
 /// A named subscription starts from the cursor its members commit; a consumer group of n members splits the log by
 /// aggregate, so each event reaches one member and one aggregate's events stay in order.
+/// When the engine shuts down, open streams end with UNAVAILABLE naming the sequence to resume from, so that a
+/// graceful stop does not wait on subscribers.
 /// </summary>
-public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions> options, TimeProvider time) : V1.EventService.EventServiceBase
+public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
+    : V1.EventService.EventServiceBase
 {
     public const int MaxFilterValues = 100;
     public const int MaxMembers = 256;
@@ -48,26 +52,50 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
 
         var after = Math.Max(from, earliest - 1);
         var settings = options.Value;
-        var cancel = context.CancellationToken;
-        while (!cancel.IsCancellationRequested)
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var cancel = linked.Token;
+        var stopping = new TaskCompletionSource();
+        using var onStopping = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        try
         {
-            var batch = await reader.ReadAsync(after, filter, settings.BatchSize);
-            for (var i = 0; i < batch.Events.Length; i++)
+            while (!context.CancellationToken.IsCancellationRequested)
             {
-                // Within a batch, let HTTP/2 buffer the messages; the last one of the batch flushes them all.
-                responseStream.WriteOptions = i < batch.Events.Length - 1 ? Buffered : null;
-                await responseStream.WriteAsync(new V1.SubscribeResponse { Event = ToProto(batch.Events[i]) }, cancel);
-            }
-
-            after = batch.ScannedUpTo;
-            if (batch.Events.Length < settings.BatchSize && !await reader.WaitAsync(after, HeartbeatEvery))
-            {
-                await responseStream.WriteAsync(new V1.SubscribeResponse
+                if (lifetime.ApplicationStopping.IsCancellationRequested)
                 {
-                    Heartbeat = new V1.Heartbeat { At = Timestamp.FromDateTimeOffset(time.GetUtcNow()), HeadSequence = after },
-                }, cancel);
+                    throw Errors.Plain(StatusCode.Unavailable, $"the engine is shutting down: subscribe again from sequence {after}");
+                }
+
+                var batch = await reader.ReadAsync(after, filter, settings.BatchSize);
+                for (var i = 0; i < batch.Events.Length; i++)
+                {
+                    // Within a batch, let HTTP/2 buffer the messages; the last one of the batch flushes them all.
+                    responseStream.WriteOptions = i < batch.Events.Length - 1 ? Buffered : null;
+                    await responseStream.WriteAsync(new V1.SubscribeResponse { Event = ToProto(batch.Events[i]) }, cancel);
+                }
+
+                after = batch.ScannedUpTo;
+                if (batch.Events.Length < settings.BatchSize && !await WaitAsync(reader, after, stopping.Task))
+                {
+                    await responseStream.WriteAsync(new V1.SubscribeResponse
+                    {
+                        Heartbeat = new V1.Heartbeat { At = Timestamp.FromDateTimeOffset(time.GetUtcNow()), HeadSequence = after },
+                    }, cancel);
+                }
             }
         }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            // Stopped mid-write: resuming after the last whole batch may repeat events, which at-least-once allows.
+            throw Errors.Plain(StatusCode.Unavailable, $"the engine is shutting down: subscribe again from sequence {after}");
+        }
+    }
+
+    /// <summary>Waits for the log to grow past <paramref name="after"/>, at most a heartbeat interval, or until the
+    /// engine stops; answers whether it grew.</summary>
+    private async Task<bool> WaitAsync(IEventReaderGrain reader, long after, Task stopping)
+    {
+        var waited = reader.WaitAsync(after, HeartbeatEvery);
+        return await Task.WhenAny(waited, stopping) == waited && await waited;
     }
 
     private static EventFilter Validate(V1.SubscribeRequest request)

@@ -28,6 +28,9 @@ public sealed class DeadlinePlanner : IDisposable
         });
     }
 
+    /// <summary>A planner for a fixed configuration.</summary>
+    public DeadlinePlanner(DeadlineOptions options) => _plans = Plans.Build(options);
+
     public bool KeepDeadlineOnTransfer => _plans.KeepOnTransfer;
 
     public (DeadlinePolicy Policy, BusinessCalendar Calendar) For(string? courtId, TicketKind kind) => _plans.For(courtId, kind);
@@ -174,7 +177,7 @@ public sealed class DeadlineOptionsValidator(TimeProvider time) : IValidateOptio
     {
         try
         {
-            var planner = new DeadlinePlanner(new StaticMonitor(options));
+            var planner = new DeadlinePlanner(options);
             var (_, calendar) = planner.For(null, TicketKind.Unspecified);
             var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), calendar.Zone).DateTime);
             calendar.IsWorkingDay(today);
@@ -188,14 +191,5 @@ public sealed class DeadlineOptionsValidator(TimeProvider time) : IValidateOptio
         {
             return ValidateOptionsResult.Fail($"{ex.Message} (Engine:Deadlines:CalendarFiles)");
         }
-    }
-
-    private sealed class StaticMonitor(DeadlineOptions value) : IOptionsMonitor<DeadlineOptions>
-    {
-        public DeadlineOptions CurrentValue => value;
-
-        public DeadlineOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<DeadlineOptions, string?> listener) => null;
     }
 }

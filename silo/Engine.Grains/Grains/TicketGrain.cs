@@ -301,7 +301,7 @@ internal sealed partial class TicketGrain(
         {
             CallbackOf = kind == TicketKind.Callback ? about.TicketId : about.CallbackOf,
         };
-        return owed with { Deadlines = StartClock(owed, ClockCause.Received) };
+        return owed with { Deadlines = StartClock(owed, ClockCause.Received, owed.CreatedAt) };
     }
 
     private async Task<RoutedTarget> RouteAsync(TicketRecord ticket, bool dispatch)
@@ -325,10 +325,10 @@ internal sealed partial class TicketGrain(
     }
 
     /// <summary>A new clock from now, on the policy of the ticket's court and kind.</summary>
-    private TicketDeadlines StartClock(TicketRecord ticket, ClockCause cause)
+    private TicketDeadlines StartClock(TicketRecord ticket, ClockCause cause, DateTimeOffset? at = null)
     {
         var (deadlinePolicy, calendar) = deadlines.For(ticket.CourtId, ticket.Kind);
-        return (ticket.Deadlines ?? TicketDeadlines.None).Start(cause, time.GetUtcNow(), deadlinePolicy, calendar);
+        return (ticket.Deadlines ?? TicketDeadlines.None).Start(cause, at ?? time.GetUtcNow(), deadlinePolicy, calendar);
     }
 
     /// <summary>A new handler gets a full reply time, unless the policy keeps the running deadline.</summary>

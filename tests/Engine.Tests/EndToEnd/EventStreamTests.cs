@@ -7,7 +7,7 @@ namespace Engine.Tests.EndToEnd;
 /// <summary>EventService.Subscribe: catch-up, live tail, resume, filters, heartbeats, bad requests.</summary>
 public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = EventStreams.Patience;
     private readonly EngineInstance _engine;
 
     public EventStreamTests(Engine engine) => _engine = engine.Instance;
@@ -21,9 +21,9 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
         var before = await SubmitManyAsync(court, 3);
         using var call = Events.Subscribe(new V1.SubscribeRequest { Filter = new V1.EventFilter { CourtIds = { court } } });
 
-        var caughtUp = await ReadEventsAsync(call, e => before.All(id => e.Any(x => x.AggregateId == id && x.EventType == "ticket.routed")));
+        var caughtUp = await EventStreams.ReadEventsAsync(call, e => before.All(id => e.Any(x => x.AggregateId == id && x.EventType == "ticket.routed")));
         var live = (await SubmitManyAsync(court, 1)).Single();
-        var all = await ReadEventsAsync(call, e => e.Any(x => x.AggregateId == live && x.EventType == "ticket.routed"), caughtUp);
+        var all = await EventStreams.ReadEventsAsync(call, e => e.Any(x => x.AggregateId == live && x.EventType == "ticket.routed"), caughtUp);
 
         AssertStrictlyIncreasing(all);
         Assert.Equal(["ticket.received", "ticket.routed"], all.Where(e => e.AggregateId == live).Select(e => e.EventType));
@@ -42,15 +42,15 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
         List<V1.Event> first;
         using (var call = Events.Subscribe(new V1.SubscribeRequest { Filter = filter }))
         {
-            first = await ReadEventsAsync(call, e => e.Count >= 3);
+            first = await EventStreams.ReadEventsAsync(call, e => e.Count >= 3);
         }
 
         var more = await SubmitManyAsync(court, 3);
         var resumeFrom = first[2].Sequence;
         using var resumed = Events.Subscribe(new V1.SubscribeRequest { FromSequence = resumeFrom, Filter = filter });
-        var rest = await ReadEventsAsync(resumed, e => more.All(id => e.Any(x => x.AggregateId == id && x.EventType == "ticket.routed")));
+        var rest = await EventStreams.ReadEventsAsync(resumed, e => more.All(id => e.Any(x => x.AggregateId == id && x.EventType == "ticket.routed")));
         using var whole = Events.Subscribe(new V1.SubscribeRequest { Filter = filter });
-        var everything = await ReadEventsAsync(whole, e => e.Count >= 14);
+        var everything = await EventStreams.ReadEventsAsync(whole, e => e.Count >= 14);
 
         Assert.Equal(everything.Select(e => e.Sequence), first.Take(3).Concat(rest).Select(e => e.Sequence));
     }
@@ -64,13 +64,13 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
         using var call = Events.Subscribe(new V1.SubscribeRequest { Filter = filter });
 
         var writing = SubmitManyAsync(court, 100, parallel: true);
-        var seen = await ReadEventsAsync(call, e => e.Count >= 120);
+        var seen = await EventStreams.ReadEventsAsync(call, e => e.Count >= 120);
         await writing;
 
         AssertStrictlyIncreasing(seen);
         Assert.Equal(120, seen.Select(e => e.AggregateId).Distinct().Count());
         using var again = Events.Subscribe(new V1.SubscribeRequest { Filter = filter });
-        Assert.Equal(seen.Select(e => e.Sequence), (await ReadEventsAsync(again, e => e.Count >= 120)).Select(e => e.Sequence));
+        Assert.Equal(seen.Select(e => e.Sequence), (await EventStreams.ReadEventsAsync(again, e => e.Count >= 120)).Select(e => e.Sequence));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
         using var reading = Events.Subscribe(new V1.SubscribeRequest { Filter = filter });
 
         var ids = await SubmitManyAsync(court, 300, parallel: true);
-        var seen = await ReadEventsAsync(reading, e => ids.All(id => e.Any(x => x.AggregateId == id && x.EventType == "ticket.routed")));
+        var seen = await EventStreams.ReadEventsAsync(reading, e => ids.All(id => e.Any(x => x.AggregateId == id && x.EventType == "ticket.routed")));
 
         Assert.Equal(600, seen.Count);
     }
@@ -101,7 +101,7 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
             Filter = new V1.EventFilter { Kinds = { V1.TicketKind.OnlineFiling }, EventTypes = { "ticket.received" }, CourtIds = { court } },
         });
 
-        var seen = await ReadEventsAsync(call, e => e.Any(x => x.AggregateId == filed));
+        var seen = await EventStreams.ReadEventsAsync(call, e => e.Any(x => x.AggregateId == filed));
 
         var only = Assert.Single(seen);
         Assert.Equal("ticket.received", only.EventType);
@@ -119,6 +119,31 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
 
         Assert.Equal(V1.SubscribeResponse.ItemOneofCase.Heartbeat, call.ResponseStream.Current.ItemCase);
         Assert.True(call.ResponseStream.Current.Heartbeat.HeadSequence > 0);
+    }
+
+    [Fact]
+    public async Task A_stopping_engine_ends_open_streams_with_unavailable_and_the_sequence_to_resume_from()
+    {
+        await using var engine = await EngineInstance.StartAsync(null, "--Engine:Events:HeartbeatInterval=00:00:00.200");
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{engine.GrpcPort}");
+        using var call = new V1.EventService.EventServiceClient(channel).Subscribe(new V1.SubscribeRequest());
+        using var timeout = new CancellationTokenSource(Patience);
+        Assert.True(await call.ResponseStream.MoveNext(timeout.Token), "the stream is live: a heartbeat came");
+        var reading = call.ResponseStream.MoveNext(timeout.Token);
+
+        // A graceful stop does not wait for the subscriber to go away.
+        var stopping = engine.StopAsync();
+        var ended = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await reading)
+            {
+                reading = call.ResponseStream.MoveNext(timeout.Token);
+            }
+        });
+        await stopping;
+
+        Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+        Assert.Contains("subscribe again from sequence", ended.Status.Detail);
     }
 
     [Fact]
@@ -144,7 +169,7 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
         long committed;
         using (var call = Events.Subscribe(new V1.SubscribeRequest { Subscription = "sms-sender", Filter = filter }))
         {
-            var first = await ReadEventsAsync(call, e => e.Count >= 4);
+            var first = await EventStreams.ReadEventsAsync(call, e => e.Count >= 4);
             committed = (await Events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "sms-sender", Sequence = first[3].Sequence })).Sequence;
             Assert.Equal(first[3].Sequence, committed);
         }
@@ -152,7 +177,7 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
         Assert.Equal(committed, (await Events.GetCursorAsync(new V1.GetCursorRequest { Subscription = "sms-sender" })).Sequence);
         Assert.Equal(committed, (await Events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "sms-sender", Sequence = 1 })).Sequence);
         using var resumed = Events.Subscribe(new V1.SubscribeRequest { Subscription = "sms-sender", FromSequence = 0, Filter = filter });
-        var rest = await ReadEventsAsync(resumed, e => e.Count >= 2);
+        var rest = await EventStreams.ReadEventsAsync(resumed, e => e.Count >= 2);
         Assert.True(rest[0].Sequence > committed, $"resumed at {rest[0].Sequence}, cursor was {committed}");
     }
 
@@ -203,22 +228,6 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
     }
 
     /// <summary>Reads events (skipping heartbeats) until <paramref name="enough"/> holds, or fails after a while.</summary>
-    private static async Task<List<V1.Event>> ReadEventsAsync(AsyncServerStreamingCall<V1.SubscribeResponse> call, Func<List<V1.Event>, bool> enough, List<V1.Event>? already = null)
-    {
-        var events = already ?? [];
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!enough(events))
-        {
-            Assert.True(await call.ResponseStream.MoveNext(timeout.Token), "the stream ended");
-            if (call.ResponseStream.Current.ItemCase == V1.SubscribeResponse.ItemOneofCase.Event)
-            {
-                events.Add(call.ResponseStream.Current.Event);
-            }
-        }
-
-        return events;
-    }
-
     private static void AssertStrictlyIncreasing(List<V1.Event> events)
     {
         for (var i = 1; i < events.Count; i++)

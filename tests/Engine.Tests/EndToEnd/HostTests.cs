@@ -69,6 +69,25 @@ public sealed class HostTests
         await app.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData("--Engine:Deadlines:Kinds:ContactJudge:Reply=3 fortnights", "Engine:Deadlines:Kinds:ContactJudge:Reply")]
+    [InlineData("--Engine:Deadlines:Courts:sh-pudong:WorkingHours:0=8.30-12", "Engine:Deadlines:Courts:sh-pudong:WorkingHours:0")]
+    [InlineData("--Engine:Deadlines:TimeZone=Mars/Olympus", "Engine:Deadlines:TimeZone")]
+    [InlineData("--Engine:Deadlines:All:WarningShare=1.5", "Engine:Deadlines:All:WarningShare")]
+    [InlineData("--Engine:Deadlines:CalendarFiles:0=/nonexistent/calendar-cn-2027.json", "Engine:Deadlines:CalendarFiles")]
+    public async Task A_bad_deadline_setting_fails_start_up_naming_the_setting(string setting, string named)
+    {
+        using var data = new TempDirectory();
+        var app = EngineHost.Build([.. EngineProcess.Args(FreePorts.Next(), data.Path), setting]);
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => EngineHost.StartAsync(app));
+        var reason = EngineHost.Explain(ex);
+
+        Assert.NotNull(reason);
+        Assert.Contains(named, reason, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
     [Fact]
     public void A_data_directory_that_cannot_be_written_fails_start_up_with_a_reason()
     {
