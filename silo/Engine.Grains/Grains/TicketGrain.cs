@@ -364,9 +364,16 @@ internal sealed partial class TicketGrain(
     /// <summary>Who a step goes to, from the directory as it is now.</summary>
     private async Task<System.Collections.Immutable.ImmutableArray<Recipient>> RecipientsAsync(TicketRecord ticket, DeadlineStep step)
     {
-        if (ticket.CourtId is { } court && await GrainFactory.GetGrain<ICourtGrain>(court).GetAsync() is not null)
+        if (ticket.CourtId is { } court)
         {
-            return await GrainFactory.GetGrain<ICourtGrain>(court).RecipientsAsync(step, ticket.Assignee);
+            try
+            {
+                return await GrainFactory.GetGrain<ICourtGrain>(court).RecipientsAsync(step, ticket.Assignee);
+            }
+            catch (EngineException ex) when (ex.Kind == EngineErrorKind.NotFound)
+            {
+                // The court left the directory: the queue that holds the ticket gets every step.
+            }
         }
 
         // No court (still at the triage queue): every step goes to the queue that holds it.

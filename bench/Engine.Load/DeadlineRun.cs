@@ -1,0 +1,290 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Engine.Contracts;
+using Engine.Domain;
+using Engine.Domain.Calendar;
+using Engine.Grains.Events;
+using Engine.Grains.Storage;
+using Grpc.Net.Client;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+using V1 = Engine.V1;
+
+namespace Engine.Load;
+
+/// <summary>
+/// Deadlines at scale (issue "Supervise", promises 2 and 4). Seeds open tickets with pending deadlines straight into
+/// the engine's SQLite file (the engine's own store and row format; background tickets are due in 30 days, the storm
+/// tickets all at one moment), starts the engine as a child process on that file, submits tickets through gRPC at a
+/// steady rate (each with a drill ladder: warning 30 s, urging 60 s, supervision 70 s, special supervision 80 s, so
+/// steps come due all through the run while intake goes on), lets the storm fall due in the middle, then reads
+/// every step from the log: lateness (fired − due) percentiles, duplicates, steps missing; resident memory
+/// throughout; start-up time, and start-up again on the full file.
+/// </summary>
+internal static class DeadlineRun
+{
+    private static readonly string[] Drill =
+    [
+        "--Engine:Deadlines:All:Reply=60 seconds",
+        "--Engine:Deadlines:All:WarningShare=0.5",
+        "--Engine:Deadlines:All:Supervision=10 seconds",
+        "--Engine:Deadlines:All:SpecialSupervision=20 seconds",
+    ];
+
+    public static async Task<int> RunAsync(Dictionary<string, string> options)
+    {
+        var tickets = int.Parse(options.GetValueOrDefault("tickets", "1000000"));
+        var storm = int.Parse(options.GetValueOrDefault("storm", "20000"));
+        var rate = int.Parse(options.GetValueOrDefault("intake-rate", "200"));
+        var duration = TimeSpan.FromSeconds(int.Parse(options.GetValueOrDefault("duration", "120")));
+        var data = options.GetValueOrDefault("data") ?? Path.Combine(Path.GetTempPath(), "engine-load-" + Guid.NewGuid().ToString("N")[..8]);
+        var report = new Dictionary<string, object> { ["machine"] = Machine.Facts(), ["tickets"] = tickets, ["storm"] = storm, ["intakeRate"] = rate, ["durationSeconds"] = duration.TotalSeconds };
+        Directory.CreateDirectory(data);
+        var courts = Courts();
+
+        // 1. Seed. The storm is due a fixed time after seeding ends: long enough for the engine to start.
+        var seeding = Stopwatch.StartNew();
+        var stormIds = await SeedAsync(data, courts, tickets, storm, stormDelay: TimeSpan.FromSeconds(60) + duration / 2);
+        Console.WriteLine($"seeded {tickets:N0} open tickets ({storm:N0} of them due together) in {seeding.Elapsed.TotalSeconds:F0} s");
+        report["seedSeconds"] = seeding.Elapsed.TotalSeconds;
+
+        // 2. Start on the seeded file, then submit at a steady rate while deadlines fall due.
+        var rss = new List<long>();
+        using (var engine = new EngineChild(data, [.. Drill, "--import", Samples("shanghai-courts.json")]))
+        {
+            await engine.WaitUntilReadyAsync(TimeSpan.FromMinutes(5));
+            report["startSeconds"] = engine.StartedAfter.TotalSeconds;
+            report["shardsRunningSeconds"] = engine.ShardsRunningAfter.TotalSeconds;
+            report["rssAfterStartBytes"] = engine.RssBytes;
+            Console.WriteLine($"engine ready in {engine.ShardsRunningAfter.TotalSeconds:F1} s, RSS {engine.RssBytes / 1048576.0:F0} MiB");
+
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{engine.GrpcPort}");
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    rss.Add(engine.RssBytes);
+                    await Task.Delay(1000);
+                }
+            });
+            var (submitted, errors) = await SubmitAsync(new V1.IntakeService.IntakeServiceClient(channel), courts, rate, duration);
+            report["submitted"] = submitted;
+            report["submitErrors"] = errors;
+            Console.WriteLine($"submitted {submitted:N0} tickets at {rate}/s ({errors.Values.Sum()} errors); waiting for their last steps");
+            await Task.Delay(TimeSpan.FromSeconds(85));
+            await sampling.CancelAsync();
+            await sampler;
+            await engine.StopAsync();
+        }
+
+        report["rssMaxBytes"] = rss.Count > 0 ? rss.Max() : 0;
+        report["rssMedianBytes"] = rss.Count > 0 ? rss.Order().ElementAt(rss.Count / 2) : 0;
+
+        // 3. What fired, and when.
+        var steps = ReadSteps(data);
+        var stormSteps = steps.Where(s => stormIds.Contains(s.TicketId)).ToList();
+        var stormLateness = stormSteps.Select(s => s.LateMs).Order().ToArray();
+        var steadySteps = steps.Where(s => !stormIds.Contains(s.TicketId)).ToList();
+        var steadyLateness = steadySteps.Select(s => s.LateMs).Order().ToArray();
+
+        // Steady steps due while the storm was being drained wait behind it; the others show the engine under intake load.
+        var (stormFrom, stormTo) = stormSteps.Count > 0 ? (stormSteps.Min(s => s.DueAt), stormSteps.Max(s => s.DueAt.AddMilliseconds(s.LateMs))) : (DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
+        report["steadyOutsideStormLatenessMs"] = Percentiles([.. steadySteps.Where(s => s.DueAt < stormFrom || s.DueAt > stormTo).Select(s => s.LateMs).Order()]);
+        report["steadyDuringStormLatenessMs"] = Percentiles([.. steadySteps.Where(s => s.DueAt >= stormFrom && s.DueAt <= stormTo).Select(s => s.LateMs).Order()]);
+        var duplicates = steps.GroupBy(s => (s.TicketId, s.Type, s.Clock)).Count(g => g.Count() > 1);
+        var expected = ((long)report["submitted"] * 4) + storm;
+        report["stepsFired"] = steps.Count;
+        report["stepsExpected"] = expected;
+        report["duplicateSteps"] = duplicates;
+        report["steadyLatenessMs"] = Percentiles(steadyLateness);
+        report["stormLatenessMs"] = Percentiles(stormLateness);
+        report["stormDrainSeconds"] = stormLateness.Length > 0 ? stormLateness[^1] / 1000.0 : 0;
+
+        // 4. Start-up again on the full file.
+        using (var again = new EngineChild(data, Drill))
+        {
+            await again.WaitUntilReadyAsync(TimeSpan.FromMinutes(5));
+            report["restartSeconds"] = again.ShardsRunningAfter.TotalSeconds;
+            await Task.Delay(5000);
+            report["rssAfterRestartBytes"] = again.RssBytes;
+            await again.StopAsync();
+        }
+
+        report["databaseBytes"] = new FileInfo(Path.Combine(data, "engine.db")).Length;
+        var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+        Console.WriteLine(json);
+        var file = options.GetValueOrDefault("report", "deadlines-report.json");
+        await File.WriteAllTextAsync(file, json);
+        Console.WriteLine($"report: {Path.GetFullPath(file)}; data: {data}");
+        return steps.Count == expected && duplicates == 0 ? 0 : 2;
+    }
+
+    private static async Task<HashSet<string>> SeedAsync(string data, string[] courts, int tickets, int storm, TimeSpan stormDelay)
+    {
+        var storage = new StorageOptions { DataDirectory = data };
+        SqliteSchema.Apply(storage.ConnectionString);
+        await using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        using var store = new SqliteTicketStore(Options.Create(storage), services.GetRequiredService<Serializer<TicketRecord>>(), new EventNotifier(TimeProvider.System), NullLogger<SqliteTicketStore>.Instance);
+        var ids = new TicketIds(TimeProvider.System);
+        var stormIds = new ConcurrentDictionary<string, bool>();
+        var background = DateTimeOffset.UtcNow.AddDays(30);
+        DateTimeOffset? stormAt = null;
+        using var gate = new SemaphoreSlim(2000);
+        var writes = new List<Task>(tickets);
+        for (var i = 0; i < tickets; i++)
+        {
+            var isStorm = i >= tickets - storm;
+            if (isStorm)
+            {
+                stormAt ??= DateTimeOffset.UtcNow + stormDelay;
+            }
+
+            var ticket = Ticket(ids.Next(), courts[i % courts.Length], i, isStorm ? stormAt!.Value : background);
+            if (isStorm)
+            {
+                stormIds[ticket.TicketId] = true;
+            }
+
+            await gate.WaitAsync();
+            writes.Add(Write(store, ticket, gate));
+            if (i % 100_000 == 0 && i > 0)
+            {
+                Console.WriteLine($"  seeded {i:N0}");
+            }
+        }
+
+        await Task.WhenAll(writes);
+        return [.. stormIds.Keys];
+
+        static async Task Write(SqliteTicketStore store, TicketRecord ticket, SemaphoreSlim gate)
+        {
+            try
+            {
+                await store.CreateAsync(ticket, []);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    private static TicketRecord Ticket(string id, string court, int n, DateTimeOffset due)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var judge = new Assignee(AssigneeType.Judge, $"{court}/civil-1/{(n % 20) + 1}", court);
+        var clock = new DeadlineClock(1, ClockCause.Received, now, due, false, [new PendingStep(DeadlineStep.Urging, due)]);
+        return new TicketRecord
+        {
+            TicketId = id,
+            Version = 1,
+            IdempotencyKey = "seed-" + id,
+            Channel = Channel.Hotline,
+            Kind = TicketKind.ContactJudge,
+            SubKind = TicketSubKind.ContactProgressInquiry,
+            CourtId = court,
+            CaseNumber = null,
+            Caller = new CallerInfo("测试当事人", $"138{n % 100_000_000:D8}", CallerRole.Party),
+            Content = "请问案件进展如何？",
+            State = TicketState.Dispatched,
+            Mode = TicketMode.Dispatched,
+            Assignee = judge,
+            Routing = new RoutingInfo("seed", "seeded by the load tool"),
+            CreatedAt = now,
+            UpdatedAt = now,
+            History = [new HistoryEntry(now, "seed", "dispatched", TicketState.Received, TicketState.Dispatched, null, judge)],
+            Deadlines = new TicketDeadlines(clock, [], []),
+        };
+    }
+
+    /// <summary>Open loop: a fixed arrival rate, whatever the answers' latency (bounded in flight).</summary>
+    private static async Task<(long Submitted, Dictionary<string, long> Errors)> SubmitAsync(V1.IntakeService.IntakeServiceClient intake, string[] courts, int rate, TimeSpan duration)
+    {
+        long submitted = 0;
+        var errors = new ConcurrentDictionary<string, long>();
+        using var inFlight = new SemaphoreSlim(1000);
+        var calls = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        for (var n = 0L; clock.Elapsed < duration; n++)
+        {
+            var dueAt = TimeSpan.FromSeconds((double)n / rate);
+            if (dueAt > clock.Elapsed)
+            {
+                await Task.Delay(dueAt - clock.Elapsed);
+            }
+
+            await inFlight.WaitAsync();
+            var request = new V1.SubmitTicketRequest
+            {
+                IdempotencyKey = Guid.NewGuid().ToString("N"),
+                Channel = V1.Channel.Web,
+                Kind = V1.TicketKind.Consultation,
+                SubKind = V1.TicketSubKind.ConsultationProcedure,
+                CourtId = courts[n % courts.Length],
+                Caller = new V1.Caller { Name = "测试当事人", Phone = $"139{n % 100_000_000:D8}", Role = V1.CallerRole.Party },
+                Content = "请问如何申请网上立案？",
+            };
+            calls.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await intake.SubmitTicketAsync(request);
+                    Interlocked.Increment(ref submitted);
+                }
+                catch (Grpc.Core.RpcException ex)
+                {
+                    errors.AddOrUpdate($"{ex.StatusCode}: {ex.Status.Detail}", 1, (_, c) => c + 1);
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            }));
+        }
+
+        await Task.WhenAll(calls);
+        return (submitted, new Dictionary<string, long>(errors));
+    }
+
+    private static List<(string TicketId, string Type, int Clock, DateTimeOffset DueAt, double LateMs)> ReadSteps(string data)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "engine.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT aggregate_id, event_type, payload FROM events WHERE event_type LIKE 'deadline.%';";
+        var steps = new List<(string, string, int, DateTimeOffset, double)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var fired = Google.Protobuf.WellKnownTypes.Any.Parser.ParseFrom((byte[])reader[2]).Unpack<V1.DeadlineStepFired>();
+            var due = fired.DueAt.ToDateTimeOffset();
+            steps.Add((reader.GetString(0), reader.GetString(1), fired.Clock, due, (fired.FiredAt.ToDateTimeOffset() - due).TotalMilliseconds));
+        }
+
+        return steps;
+    }
+
+    private static Dictionary<string, double> Percentiles(double[] sorted) => sorted.Length == 0
+        ? []
+        : new()
+        {
+            ["count"] = sorted.Length,
+            ["p50"] = sorted[(int)(sorted.Length * 0.50)],
+            ["p90"] = sorted[(int)(sorted.Length * 0.90)],
+            ["p99"] = sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))],
+            ["max"] = sorted[^1],
+        };
+
+    private static string[] Courts()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Samples("shanghai-courts.json")));
+        return [.. document.RootElement.GetProperty("courts").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
+    }
+
+    private static string Samples(string file) => Path.Combine(AppContext.BaseDirectory, "samples", file);
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+
+namespace Engine.Load;
+
+/// <summary>The engine (Engine.Silo.dll, built with this tool) as a child process on private ports, with its start-up
+/// time and resident memory.</summary>
+internal sealed class EngineChild : IDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _shardsRunning = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Stopwatch _sinceLaunch = Stopwatch.StartNew();
+
+    public EngineChild(string dataDirectory, IEnumerable<string> extraArgs)
+    {
+        GrpcPort = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Engine.Silo.dll"));
+        foreach (var arg in (string[])["--grpc", $"127.0.0.1:{GrpcPort}", "--dashboard", "", "--silo-port", $"{FreePort()}", "--gateway-port", $"{FreePort()}", "--data", dataDirectory, .. extraArgs])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Engine.Grains.Deadlines"] = "Information";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Application started", StringComparison.Ordinal) == true)
+            {
+                StartedAfter = _sinceLaunch.Elapsed;
+                _started.TrySetResult();
+            }
+
+            if (e.Data?.Contains("Deadline shards running", StringComparison.Ordinal) == true)
+            {
+                ShardsRunningAfter = _sinceLaunch.Elapsed;
+                _shardsRunning.TrySetResult();
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine("engine: " + e.Data);
+            }
+        };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int GrpcPort { get; }
+
+    public TimeSpan StartedAfter { get; private set; }
+
+    public TimeSpan ShardsRunningAfter { get; private set; }
+
+    /// <summary>Resident set size now, from /proc (Linux).</summary>
+    public long RssBytes
+    {
+        get
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+                }
+            }
+
+            return 0;
+        }
+    }
+
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var ready = Task.WhenAll(_started.Task, _shardsRunning.Task);
+        if (await Task.WhenAny(ready, Task.Delay(timeout)) != ready)
+        {
+            throw new TimeoutException($"the engine was not ready within {timeout}");
+        }
+    }
+
+    /// <summary>SIGTERM, then waits for a clean exit.</summary>
+    public async Task StopAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await _process.WaitForExitAsync();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
