@@ -44,7 +44,6 @@ internal sealed partial class TicketGrain(
             Reply = answer,
             RepliedBy = staffId,
             RepliedAt = time.GetUtcNow(),
-            Deadlines = t.Deadlines?.Stop(time.GetUtcNow()),
         });
         return await CloseAsync(staffId, "answered on the spot");
     }
@@ -78,7 +77,6 @@ internal sealed partial class TicketGrain(
             Reply = reply,
             RepliedBy = actor,
             RepliedAt = time.GetUtcNow(),
-            Deadlines = t.Deadlines?.Stop(time.GetUtcNow()),
         });
 
     public async Task<TicketRecord> TransferAsync(string actor, Assignee to, string reason)
@@ -135,7 +133,6 @@ internal sealed partial class TicketGrain(
             State = TicketState.Closed,
             ClosedAt = time.GetUtcNow(),
             CloseCount = current.CloseCount + 1,
-            Deadlines = current.Deadlines?.Stop(time.GetUtcNow()),
         };
         var callback = CallbackSampling.IsSampled(closed.TicketId, policy.Value.CallbackShareFor(closed.Kind, closed.SubKind))
             ? await FollowUpAsync(closed, "callback", TicketKind.Callback, TicketSubKind.CallbackVisit, $"回访：工单 {closed.TicketId}")
@@ -155,7 +152,6 @@ internal sealed partial class TicketGrain(
         ApplyAsync(TicketCommand.Cancel, actor, "cancelled", reason, t => t with
         {
             State = TicketState.Cancelled,
-            Deadlines = t.Deadlines?.Stop(time.GetUtcNow()),
         });
 
     public Task<TicketRecord> PauseClockAsync(string actor, string reason) =>
@@ -407,6 +403,14 @@ internal sealed partial class TicketGrain(
     private async Task<TicketRecord> WriteAsync(TicketRecord current, TicketRecord changed, string actor, string action, string? reason, TicketRecord? owed = null)
     {
         var now = time.GetUtcNow();
+
+        // Whatever ends the work (reply, answer, close, cancel, a recorded callback) stops the clock: nothing more
+        // fires, and the deadline stays on the record.
+        if (!TicketLifecycle.IsOpen(changed.State) && changed.Deadlines is { } running)
+        {
+            changed = changed with { Deadlines = running.Stop(now) };
+        }
+
         var next = changed with
         {
             Version = current.Version + 1,

@@ -145,7 +145,7 @@ public sealed class DeadlineTests(DeadlineTests.DrillEngine drill) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_callback_ticket_is_due_five_working_days_after_the_close_by_its_own_policy()
+    public async Task A_callback_ticket_is_due_five_working_days_after_the_close_by_its_own_policy_and_stops_when_recorded()
     {
         var ticket = await ContactJudgeAsync(Judge(1));
         await _engine.Tickets.ReplyAsync(new V1.ReplyRequest { TicketId = ticket.TicketId, Actor = Judge(1), Reply = "已答复" });
@@ -157,6 +157,14 @@ public sealed class DeadlineTests(DeadlineTests.DrillEngine drill) : IClassFixtu
         Assert.Equal(calendar.AddWorkingDays(callback.CreatedAt.ToDateTimeOffset(), 5), callback.Clock.ReplyDueAt.ToDateTimeOffset());
         Assert.True(callback.CreatedAt.ToDateTimeOffset() >= closed.ClosedAt.ToDateTimeOffset());
         Assert.True(calendar.WorkingTimeBetween(callback.CreatedAt.ToDateTimeOffset(), callback.Clock.ReplyDueAt.ToDateTimeOffset()) == calendar.WorkingDay * 5);
+
+        // Recording what the caller said ends the callback's work: its clock stops, nothing stays pending.
+        var recorded = (await _engine.Tickets.RecordCallbackAsync(new V1.RecordCallbackRequest
+        {
+            TicketId = callback.TicketId, Actor = "staff-1", ServiceSatisfaction = V1.Satisfaction.Satisfied, ResultSatisfaction = V1.Satisfaction.Satisfied,
+        })).Ticket;
+        Assert.NotNull(recorded.Clock.StoppedAt);
+        Assert.All(recorded.Deadlines, d => Assert.NotNull(d.FiredAt));
     }
 
     private static IEnumerable<(V1.RecipientRole, string)> Recipients(V1.DeadlineStepFired step) => step.Recipients.Select(r => (r.Role, r.Id));
