@@ -1,0 +1,290 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using HdrHistogram;
+using V1 = Engine.V1;
+
+namespace Engine.Load;
+
+/// <summary>
+/// Intake load (issue "Fast, and proven fast"): the white paper's mix submitted as channel adapters do, open loop
+/// (fixed arrival rate; latency from the moment each call was due to be sent, so a stall counts against every call
+/// it delayed: no coordinated omission) or closed loop (fixed concurrency). In the same run, the same client calls
+/// the engine's gRPC health check the same way, so every figure is also a ratio to what gRPC alone does here.
+/// Retries resend a call with its idempotency key and must get the same ticket; afterwards every acknowledged
+/// ticket is read back. A run that loses a ticket or makes two of one key fails (exit 2).
+/// </summary>
+internal static class IntakeRun
+{
+    public static async Task<int> RunAsync(Dictionary<string, string> options)
+    {
+        var mode = options.GetValueOrDefault("mode", "closed");
+        var rate = int.Parse(options.GetValueOrDefault("rate", "2000"));
+        var concurrency = int.Parse(options.GetValueOrDefault("concurrency", "64"));
+        var connections = int.Parse(options.GetValueOrDefault("connections", "4"));
+        var warmup = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "5")));
+        var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "30")));
+        var retryRate = double.Parse(options.GetValueOrDefault("retry-rate", "0.01"));
+        var repeatCallers = double.Parse(options.GetValueOrDefault("repeat-callers", "0.05"));
+        var cases = int.Parse(options.GetValueOrDefault("cases", "5000"));
+        var judges = int.Parse(options.GetValueOrDefault("judges-per-division", "3"));
+        var report = new Dictionary<string, object>
+        {
+            ["machine"] = Machine.Facts(), ["scenario"] = "intake", ["mode"] = mode, ["rate"] = rate, ["concurrency"] = concurrency,
+            ["connections"] = connections, ["warmupSeconds"] = warmup.TotalSeconds, ["durationSeconds"] = duration.TotalSeconds, ["retryRate"] = retryRate,
+        };
+
+        EngineChild? own = null;
+        var target = options.GetValueOrDefault("target");
+        if (target is null)
+        {
+            var data = options.GetValueOrDefault("data") ?? Path.Combine(Path.GetTempPath(), "engine-load-" + Guid.NewGuid().ToString("N")[..8]);
+            own = new EngineChild(data, []);
+            await own.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
+            target = $"http://127.0.0.1:{own.GrpcPort}";
+            report["engine"] = $"child process on {data}";
+        }
+
+        try
+        {
+            var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+            var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } })).ToArray();
+            var workload = await PrepareAsync(channels[0], cases, judges, repeatCallers);
+
+            Console.WriteLine($"baseline: gRPC health check, {Describe(mode, rate, concurrency)}");
+            var baseline = await DriveAsync(mode, rate, concurrency, warmup, duration / 2, channels, async channel =>
+            {
+                await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+                return null;
+            });
+            report["baseline"] = baseline.Summary();
+
+            Console.WriteLine($"intake: SubmitTicket, {Describe(mode, rate, concurrency)}");
+            var acknowledged = new ConcurrentDictionary<(V1.Channel, string), string>();
+            var keyConflicts = 0L;
+            var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
+            var intake = await DriveAsync(mode, rate, concurrency, warmup, duration, channels, async channel =>
+            {
+                var client = new V1.IntakeService.IntakeServiceClient(channel);
+                var request = workload.Next();
+                var ticket = (await client.SubmitTicketAsync(request)).Ticket;
+                acknowledged[(request.Channel, request.IdempotencyKey)] = ticket.TicketId;
+                if (random.Value!.NextDouble() < retryRate)
+                {
+                    var again = await client.SubmitTicketAsync(request);
+                    if (again.Ticket.TicketId != ticket.TicketId || !again.Deduplicated)
+                    {
+                        Interlocked.Increment(ref keyConflicts);
+                    }
+                }
+
+                return ticket.TicketId;
+            });
+            report["intake"] = intake.Summary();
+            // Open loop runs both at the set rate: then the comparison is of latencies, not of rates.
+            report["ratioToBaseline"] = mode == "open" || baseline.Throughput == 0 ? double.NaN : intake.Throughput / baseline.Throughput;
+
+            Console.WriteLine($"verifying {acknowledged.Count:N0} acknowledged tickets");
+            var lost = await VerifyAsync(channels[0], acknowledged);
+            report["acknowledged"] = acknowledged.Count;
+            report["lost"] = lost;
+            report["keyConflicts"] = keyConflicts;
+
+            PrintTable(baseline, intake, (double)report["ratioToBaseline"], acknowledged.Count, lost, keyConflicts);
+            var file = options.GetValueOrDefault("report", "intake-report.json");
+            await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            Console.WriteLine($"report: {Path.GetFullPath(file)}");
+            if (lost > 0 || keyConflicts > 0)
+            {
+                Console.Error.WriteLine($"FAILED: {lost} acknowledged tickets cannot be read back, {keyConflicts} retries got another ticket");
+                return 2;
+            }
+
+            return 0;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.StopAsync();
+                own.Dispose();
+            }
+        }
+    }
+
+    private static string Describe(string mode, int rate, int concurrency) =>
+        mode == "open" ? $"open loop at {rate}/s" : $"closed loop, {concurrency} in flight";
+
+    /// <summary>The directory (sample courts, made-up judges) and the case set the workload refers to.</summary>
+    private static async Task<Workload> PrepareAsync(GrpcChannel channel, int cases, int judges, double repeatCallers)
+    {
+        var sample = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "samples", "shanghai-courts.json"));
+        using var document = JsonDocument.Parse(sample);
+        var courts = document.RootElement.GetProperty("courts").EnumerateArray().Select(c => c.GetProperty("id").GetString()!).ToArray();
+        var workload = new Workload(courts, judges, cases, repeatCallers);
+        await new V1.DirectoryService.DirectoryServiceClient(channel).ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = workload.DirectoryJson(sample) });
+        var caseService = new V1.CaseService.CaseServiceClient(channel);
+        await Parallel.ForEachAsync(workload.Cases, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (c, cancel) =>
+            await caseService.UpsertCaseAsync(
+                new V1.UpsertCaseRequest
+                {
+                    Case = new V1.Case { CaseNumber = c.Number, CourtId = c.Court, DivisionId = "civil-1", PresidingJudgeId = c.Judge },
+                    Actor = "load",
+                },
+                cancellationToken: cancel));
+        Console.WriteLine($"prepared {courts.Length} courts, {judges} judges per trial division, {cases:N0} cases");
+        return workload;
+    }
+
+    private static async Task<Result> DriveAsync(string mode, int rate, int concurrency, TimeSpan warmup, TimeSpan duration, GrpcChannel[] channels, Func<GrpcChannel, Task<string?>> call)
+    {
+        var result = new Result();
+        var clock = Stopwatch.StartNew();
+        var end = warmup + duration;
+        using var progress = new Timer(_ => result.Print(clock.Elapsed, warmup), null, 1000, 1000);
+        if (mode == "open")
+        {
+            using var inFlight = new SemaphoreSlim(20_000);
+            var calls = new List<Task>();
+            for (long n = 0; ; n++)
+            {
+                var due = TimeSpan.FromSeconds((double)n / rate);
+                if (due >= end)
+                {
+                    break;
+                }
+
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed);
+                }
+
+                await inFlight.WaitAsync();
+                var channel = channels[n % channels.Length];
+                calls.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await result.TimeAsync(() => call(channel), clock, due, warmup);
+                    }
+                    finally
+                    {
+                        inFlight.Release();
+                    }
+                }));
+            }
+
+            await Task.WhenAll(calls);
+        }
+        else
+        {
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+            {
+                var channel = channels[w % channels.Length];
+                while (clock.Elapsed < end)
+                {
+                    await result.TimeAsync(() => call(channel), clock, clock.Elapsed, warmup);
+                }
+            })));
+        }
+
+        result.Measured = duration;
+        return result;
+    }
+
+    private static async Task<long> VerifyAsync(GrpcChannel channel, ConcurrentDictionary<(V1.Channel, string), string> acknowledged)
+    {
+        var tickets = new V1.TicketService.TicketServiceClient(channel);
+        long lost = 0;
+        await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (entry, cancel) =>
+        {
+            try
+            {
+                var ticket = (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = entry.Value }, cancellationToken: cancel)).Ticket;
+                if (ticket.IdempotencyKey != entry.Key.Item2 || ticket.Channel != entry.Key.Item1)
+                {
+                    Interlocked.Increment(ref lost);
+                }
+            }
+            catch (RpcException)
+            {
+                Interlocked.Increment(ref lost);
+            }
+        });
+        return lost;
+    }
+
+    private static void PrintTable(Result baseline, Result intake, double ratio, int acknowledged, long lost, long conflicts)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| call | calls/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (var (name, r) in new[] { ("health check (baseline)", baseline), ("SubmitTicket", intake) })
+        {
+            Console.WriteLine($"| {name} | {r.Throughput:F0} | {r.Ms(50):F2} | {r.Ms(90):F2} | {r.Ms(99):F2} | {r.Ms(99.9):F2} | {r.Ms(100):F2} | {r.ErrorCount} |");
+        }
+
+        Console.WriteLine($"\nintake / baseline: {(double.IsNaN(ratio) ? "n/a (open loop)" : ratio.ToString("P1", System.Globalization.CultureInfo.InvariantCulture))}; acknowledged {acknowledged:N0}, lost {lost}, retries answered with another ticket {conflicts}");
+    }
+
+    /// <summary>Latencies (HdrHistogram, microseconds up to 10 minutes, 3 significant digits) and errors by status
+    /// code, after the warm-up.</summary>
+    private sealed class Result
+    {
+        private readonly LongHistogram _histogram = new(600_000_000, 3);
+        private readonly ConcurrentDictionary<string, long> _errors = new();
+        private long _count;
+
+        public TimeSpan Measured { get; set; }
+
+        public double Throughput => _count / Math.Max(Measured.TotalSeconds, 1e-9);
+
+        public long ErrorCount => _errors.Values.Sum();
+
+        public async Task TimeAsync(Func<Task<string?>> call, Stopwatch clock, TimeSpan intended, TimeSpan warmup)
+        {
+            try
+            {
+                await call();
+                if (intended >= warmup)
+                {
+                    var micros = (long)(clock.Elapsed - intended).TotalMicroseconds;
+                    lock (_histogram)
+                    {
+                        _histogram.RecordValue(Math.Max(1, micros));
+                    }
+
+                    Interlocked.Increment(ref _count);
+                }
+            }
+            catch (RpcException ex)
+            {
+                _errors.AddOrUpdate(ex.StatusCode.ToString(), 1, (_, n) => n + 1);
+            }
+        }
+
+        public double Ms(double percentile)
+        {
+            lock (_histogram)
+            {
+                return _histogram.TotalCount == 0 ? 0 : (percentile >= 100 ? _histogram.GetMaxValue() : _histogram.GetValueAtPercentile(percentile)) / 1000.0;
+            }
+        }
+
+        public void Print(TimeSpan elapsed, TimeSpan warmup) =>
+            Console.WriteLine(elapsed < warmup
+                ? $"  {elapsed.TotalSeconds:F0}s warming up"
+                : $"  {elapsed.TotalSeconds:F0}s {_count / Math.Max((elapsed - warmup).TotalSeconds, 1e-9):F0}/s p50 {Ms(50):F1} ms p99 {Ms(99):F1} ms errors {ErrorCount}");
+
+        public Dictionary<string, object> Summary() => new()
+        {
+            ["throughputPerSecond"] = Throughput,
+            ["calls"] = _count,
+            ["latencyMs"] = new Dictionary<string, double> { ["p50"] = Ms(50), ["p90"] = Ms(90), ["p99"] = Ms(99), ["p99.9"] = Ms(99.9), ["max"] = Ms(100) },
+            ["errorsByStatus"] = new Dictionary<string, long>(_errors),
+        };
+    }
+}
