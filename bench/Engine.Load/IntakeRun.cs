@@ -19,7 +19,10 @@ namespace Engine.Load;
 /// </summary>
 internal static class IntakeRun
 {
-    public static async Task<int> RunAsync(Dictionary<string, string> options)
+    /// <param name="flow">The full flow: each ticket is also handled to its close (answered on the spot, or replied by
+    /// its handler and closed), callback tickets are recorded as they appear, and subscribers read the event stream
+    /// throughout (their commit-to-subscriber lag is reported).</param>
+    public static async Task<int> RunAsync(Dictionary<string, string> options, bool flow = false)
     {
         var mode = options.GetValueOrDefault("mode", "closed");
         var rate = int.Parse(options.GetValueOrDefault("rate", "2000"));
@@ -33,7 +36,7 @@ internal static class IntakeRun
         var judges = int.Parse(options.GetValueOrDefault("judges-per-division", "3"));
         var report = new Dictionary<string, object>
         {
-            ["machine"] = Machine.Facts(), ["scenario"] = "intake", ["mode"] = mode, ["rate"] = rate, ["concurrency"] = concurrency,
+            ["machine"] = Machine.Facts(), ["scenario"] = flow ? "flow" : "intake", ["mode"] = mode, ["rate"] = rate, ["concurrency"] = concurrency,
             ["connections"] = connections, ["warmupSeconds"] = warmup.TotalSeconds, ["durationSeconds"] = duration.TotalSeconds, ["retryRate"] = retryRate,
         };
 
@@ -62,7 +65,10 @@ internal static class IntakeRun
             });
             report["baseline"] = baseline.Summary();
 
-            Console.WriteLine($"intake: SubmitTicket, {Describe(mode, rate, concurrency)}");
+            Console.WriteLine($"{(flow ? "flow: SubmitTicket then handled to the close" : "intake: SubmitTicket")}, {Describe(mode, rate, concurrency)}");
+            using var stopSide = new CancellationTokenSource();
+            var subscribers = flow ? Enumerable.Range(0, int.Parse(options.GetValueOrDefault("subscribers", "2"))).Select(_ => Subscriber.Start(channels[0], stopSide.Token)).ToArray() : [];
+            var callbacks = flow ? Task.Run(() => RecordCallbacksAsync(channels[0], workload.Courts, stopSide.Token)) : Task.FromResult(0L);
             var acknowledged = new ConcurrentDictionary<(V1.Channel, string), string>();
             var keyConflicts = 0L;
             var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
@@ -81,9 +87,21 @@ internal static class IntakeRun
                     }
                 }
 
+                if (flow)
+                {
+                    await HandleAsync(channel, ticket);
+                }
+
                 return ticket.TicketId;
             });
+            await stopSide.CancelAsync();
             report["intake"] = intake.Summary();
+            if (flow)
+            {
+                report["callbacksRecorded"] = await callbacks;
+                report["subscribers"] = subscribers.Select(x => x.Summary()).ToArray();
+            }
+
             // Open loop runs both at the set rate: then the comparison is of latencies, not of rates.
             report["ratioToBaseline"] = mode == "open" || baseline.Throughput == 0 ? double.NaN : intake.Throughput / baseline.Throughput;
 
@@ -93,7 +111,7 @@ internal static class IntakeRun
             report["lost"] = lost;
             report["keyConflicts"] = keyConflicts;
 
-            PrintTable(baseline, intake, (double)report["ratioToBaseline"], acknowledged.Count, lost, keyConflicts);
+            PrintTable(flow ? "flow (submit to close)" : "SubmitTicket", baseline, intake, (double)report["ratioToBaseline"], acknowledged.Count, lost, keyConflicts);
             var file = options.GetValueOrDefault("report", "intake-report.json");
             await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             Console.WriteLine($"report: {Path.GetFullPath(file)}");
@@ -113,6 +131,57 @@ internal static class IntakeRun
                 own.Dispose();
             }
         }
+    }
+
+    /// <summary>Handles a new ticket to its close as the platform and the judge would.</summary>
+    private static async Task HandleAsync(GrpcChannel channel, V1.Ticket ticket)
+    {
+        var tickets = new V1.TicketService.TicketServiceClient(channel);
+        switch (ticket.State)
+        {
+            case V1.TicketState.Received:
+                await tickets.AnswerOnSpotAsync(new V1.AnswerOnSpotRequest { TicketId = ticket.TicketId, StaffId = "staff-load", Answer = "已当场解答。" });
+                break;
+            case V1.TicketState.Dispatched:
+                var handler = ticket.Assignee.Type == V1.AssigneeType.Judge ? ticket.Assignee.Id : "handler-load";
+                await tickets.ReplyAsync(new V1.ReplyRequest { TicketId = ticket.TicketId, Actor = handler, Reply = "已答复：案件正在审理中。" });
+                await tickets.CloseAsync(new V1.CloseRequest { TicketId = ticket.TicketId, Actor = "staff-load" });
+                break;
+        }
+    }
+
+    /// <summary>The sub-platforms call back: every second, every new callback ticket of every court is recorded.</summary>
+    private static async Task<long> RecordCallbacksAsync(GrpcChannel channel, IReadOnlyList<string> courts, CancellationToken stop)
+    {
+        var tickets = new V1.TicketService.TicketServiceClient(channel);
+        long recorded = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var court in courts)
+            {
+                var page = await tickets.ListTicketsAsync(new V1.ListTicketsRequest { CourtId = court, Kind = V1.TicketKind.Callback, State = V1.TicketState.Received, PageSize = 200 }, cancellationToken: CancellationToken.None);
+                foreach (var callback in page.Tickets)
+                {
+                    await tickets.RecordCallbackAsync(new V1.RecordCallbackRequest
+                    {
+                        TicketId = callback.TicketId, Actor = "staff-load",
+                        ServiceSatisfaction = V1.Satisfaction.Satisfied, ResultSatisfaction = V1.Satisfaction.BasicallySatisfied,
+                    }, cancellationToken: CancellationToken.None);
+                    recorded++;
+                }
+            }
+
+            try
+            {
+                await Task.Delay(1000, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return recorded;
     }
 
     private static string Describe(string mode, int rate, int concurrency) =>
@@ -217,12 +286,12 @@ internal static class IntakeRun
         return lost;
     }
 
-    private static void PrintTable(Result baseline, Result intake, double ratio, int acknowledged, long lost, long conflicts)
+    private static void PrintTable(string measured, Result baseline, Result intake, double ratio, int acknowledged, long lost, long conflicts)
     {
         Console.WriteLine();
         Console.WriteLine("| call | calls/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        foreach (var (name, r) in new[] { ("health check (baseline)", baseline), ("SubmitTicket", intake) })
+        foreach (var (name, r) in new[] { ("health check (baseline)", baseline), (measured, intake) })
         {
             Console.WriteLine($"| {name} | {r.Throughput:F0} | {r.Ms(50):F2} | {r.Ms(90):F2} | {r.Ms(99):F2} | {r.Ms(99.9):F2} | {r.Ms(100):F2} | {r.ErrorCount} |");
         }

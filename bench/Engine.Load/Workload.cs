@@ -54,6 +54,8 @@ internal sealed class Workload
 
     public int JudgesPerDivision { get; }
 
+    public IReadOnlyList<string> Courts => [.. _courts.Select(c => c.Court)];
+
     public (string Number, string Court, string Judge)[] Cases { get; }
 
     /// <summary>The sample directory with <see cref="JudgesPerDivision"/> made-up judges in each trial division.</summary>
