@@ -35,6 +35,13 @@ public sealed class DeadlinePlanner : IDisposable
 
     public (DeadlinePolicy Policy, BusinessCalendar Calendar) For(string? courtId, TicketKind kind) => _plans.For(courtId, kind);
 
+    /// <summary>A ticket's next clock from <paramref name="at"/>, on the policy of its court and kind.</summary>
+    public TicketDeadlines StartClock(TicketDeadlines? current, string? courtId, TicketKind kind, ClockCause cause, DateTimeOffset at)
+    {
+        var (policy, calendar) = _plans.For(courtId, kind);
+        return (current ?? TicketDeadlines.None).Start(cause, at, policy, calendar);
+    }
+
     public void Dispose() => _subscription?.Dispose();
 
     /// <summary>The built-in calendars (samples/calendar-cn-*.json, embedded) and the configured files, by year.</summary>

@@ -44,8 +44,7 @@ internal sealed class IntakeGrain(
         }
 
         var ticket = NewRecord(ids.Next(), request, routed, facts?.CourtId ?? request.CourtId, now, ActorOf(request));
-        var (deadlinePolicy, calendar) = deadlines.For(ticket.CourtId, ticket.Kind);
-        ticket = ticket with { Deadlines = TicketDeadlines.None.Start(ClockCause.Received, now, deadlinePolicy, calendar) };
+        ticket = ticket with { Deadlines = deadlines.StartClock(null, ticket.CourtId, ticket.Kind, ClockCause.Received, now) };
 
         // Stored here rather than through the ticket grain: the id is new, so no activation can hold it yet, and
         // a ticket then costs no activation (nor its memory) until someone acts on it.

@@ -321,11 +321,8 @@ internal sealed partial class TicketGrain(
     }
 
     /// <summary>A new clock from now, on the policy of the ticket's court and kind.</summary>
-    private TicketDeadlines StartClock(TicketRecord ticket, ClockCause cause, DateTimeOffset? at = null)
-    {
-        var (deadlinePolicy, calendar) = deadlines.For(ticket.CourtId, ticket.Kind);
-        return (ticket.Deadlines ?? TicketDeadlines.None).Start(cause, at ?? time.GetUtcNow(), deadlinePolicy, calendar);
-    }
+    private TicketDeadlines StartClock(TicketRecord ticket, ClockCause cause, DateTimeOffset? at = null) =>
+        deadlines.StartClock(ticket.Deadlines, ticket.CourtId, ticket.Kind, cause, at ?? time.GetUtcNow());
 
     /// <summary>A new handler gets a full reply time, unless the policy keeps the running deadline.</summary>
     private TicketDeadlines? HandOver(TicketRecord ticket, Assignee to, ClockCause cause) =>
