@@ -44,7 +44,7 @@ internal static class DeadlineRun
         var data = options.GetValueOrDefault("data") ?? Path.Combine(Path.GetTempPath(), "engine-load-" + Guid.NewGuid().ToString("N")[..8]);
         var report = new Dictionary<string, object> { ["machine"] = Machine.Facts(), ["tickets"] = tickets, ["storm"] = storm, ["intakeRate"] = rate, ["durationSeconds"] = duration.TotalSeconds };
         Directory.CreateDirectory(data);
-        var courts = Courts();
+        var courts = Samples.Courts();
 
         // 1. Seed. The storm is due a fixed time after seeding ends: long enough for the engine to start.
         var seeding = Stopwatch.StartNew();
@@ -54,7 +54,7 @@ internal static class DeadlineRun
 
         // 2. Start on the seeded file, then submit at a steady rate while deadlines fall due.
         var rss = new List<long>();
-        using (var engine = new EngineChild(data, [.. Drill, "--import", Samples("shanghai-courts.json")]))
+        using (var engine = new EngineChild(data, [.. Drill, "--import", Samples.File("shanghai-courts.json")]))
         {
             await engine.WaitUntilReadyAsync(TimeSpan.FromMinutes(5));
             report["startSeconds"] = engine.StartedAfter.TotalSeconds;
@@ -72,10 +72,10 @@ internal static class DeadlineRun
                     await Task.Delay(1000);
                 }
             });
-            var (submitted, errors) = await SubmitAsync(new V1.IntakeService.IntakeServiceClient(channel), courts, rate, duration);
-            report["submitted"] = submitted;
-            report["submitErrors"] = errors;
-            Console.WriteLine($"submitted {submitted:N0} tickets at {rate}/s ({errors.Values.Sum()} errors); waiting for their last steps");
+            var submitted = await SubmitAsync(channel, courts, rate, duration);
+            report["submitted"] = submitted.Calls;
+            report["intake"] = submitted.Summary();
+            Console.WriteLine($"submitted {submitted.Calls:N0} tickets at {rate}/s ({submitted.ErrorCount} errors); waiting for their last steps");
             await Task.Delay(TimeSpan.FromSeconds(85));
             await sampling.CancelAsync();
             await sampler;
@@ -202,53 +202,26 @@ internal static class DeadlineRun
         };
     }
 
-    /// <summary>Open loop: a fixed arrival rate, whatever the answers' latency (bounded in flight).</summary>
-    private static async Task<(long Submitted, Dictionary<string, long> Errors)> SubmitAsync(V1.IntakeService.IntakeServiceClient intake, string[] courts, int rate, TimeSpan duration)
+    /// <summary>Consultations to the sample courts, open loop at <paramref name="rate"/> per second.</summary>
+    private static Task<Driver.Result> SubmitAsync(GrpcChannel channel, string[] courts, int rate, TimeSpan duration)
     {
-        long submitted = 0;
-        var errors = new ConcurrentDictionary<string, long>();
-        using var inFlight = new SemaphoreSlim(1000);
-        var calls = new List<Task>();
-        var clock = Stopwatch.StartNew();
-        for (var n = 0L; clock.Elapsed < duration; n++)
+        var n = 0L;
+        var intake = new V1.IntakeService.IntakeServiceClient(channel);
+        return Driver.RunAsync("open", rate, 0, TimeSpan.Zero, duration, [channel], async _ =>
         {
-            var dueAt = TimeSpan.FromSeconds((double)n / rate);
-            if (dueAt > clock.Elapsed)
-            {
-                await Task.Delay(dueAt - clock.Elapsed);
-            }
-
-            await inFlight.WaitAsync();
+            var i = Interlocked.Increment(ref n);
             var request = new V1.SubmitTicketRequest
             {
                 IdempotencyKey = Guid.NewGuid().ToString("N"),
                 Channel = V1.Channel.Web,
                 Kind = V1.TicketKind.Consultation,
                 SubKind = V1.TicketSubKind.ConsultationProcedure,
-                CourtId = courts[n % courts.Length],
-                Caller = new V1.Caller { Name = "测试当事人", Phone = $"139{n % 100_000_000:D8}", Role = V1.CallerRole.Party },
+                CourtId = courts[i % courts.Length],
+                Caller = new V1.Caller { Name = "测试当事人", Phone = $"139{i % 100_000_000:D8}", Role = V1.CallerRole.Party },
                 Content = "请问如何申请网上立案？",
             };
-            calls.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    await intake.SubmitTicketAsync(request);
-                    Interlocked.Increment(ref submitted);
-                }
-                catch (Grpc.Core.RpcException ex)
-                {
-                    errors.AddOrUpdate($"{ex.StatusCode}: {ex.Status.Detail}", 1, (_, c) => c + 1);
-                }
-                finally
-                {
-                    inFlight.Release();
-                }
-            }));
-        }
-
-        await Task.WhenAll(calls);
-        return (submitted, new Dictionary<string, long>(errors));
+            return (await intake.SubmitTicketAsync(request)).Ticket.TicketId;
+        });
     }
 
     private static List<(string TicketId, string Type, int Clock, DateTimeOffset DueAt, double LateMs)> ReadSteps(string data)
@@ -279,12 +252,4 @@ internal static class DeadlineRun
             ["p99"] = sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))],
             ["max"] = sorted[^1],
         };
-
-    private static string[] Courts()
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(Samples("shanghai-courts.json")));
-        return [.. document.RootElement.GetProperty("courts").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
-    }
-
-    private static string Samples(string file) => Path.Combine(AppContext.BaseDirectory, "samples", file);
 }

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using HdrHistogram;
 using V1 = Engine.V1;
 
 namespace Engine.Load;
@@ -58,7 +56,7 @@ internal static class IntakeRun
             var workload = await PrepareAsync(channels[0], cases, judges, repeatCallers);
 
             Console.WriteLine($"baseline: gRPC health check, {Describe(mode, rate, concurrency)}");
-            var baseline = await DriveAsync(mode, rate, concurrency, warmup, duration / 2, channels, async channel =>
+            var baseline = await Driver.RunAsync(mode, rate, concurrency, warmup, duration / 2, channels, async channel =>
             {
                 await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
                 return null;
@@ -72,7 +70,7 @@ internal static class IntakeRun
             var acknowledged = new ConcurrentDictionary<(V1.Channel, string), string>();
             var keyConflicts = 0L;
             var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
-            var intake = await DriveAsync(mode, rate, concurrency, warmup, duration, channels, async channel =>
+            var intake = await Driver.RunAsync(mode, rate, concurrency, warmup, duration, channels, async channel =>
             {
                 var client = new V1.IntakeService.IntakeServiceClient(channel);
                 var request = workload.Next();
@@ -190,9 +188,8 @@ internal static class IntakeRun
     /// <summary>The directory (sample courts, made-up judges) and the case set the workload refers to.</summary>
     private static async Task<Workload> PrepareAsync(GrpcChannel channel, int cases, int judges, double repeatCallers)
     {
-        var sample = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "samples", "shanghai-courts.json"));
-        using var document = JsonDocument.Parse(sample);
-        var courts = document.RootElement.GetProperty("courts").EnumerateArray().Select(c => c.GetProperty("id").GetString()!).ToArray();
+        var sample = await File.ReadAllTextAsync(Samples.File("shanghai-courts.json"));
+        var courts = Samples.Courts();
         var workload = new Workload(courts, judges, cases, repeatCallers);
         await new V1.DirectoryService.DirectoryServiceClient(channel).ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = workload.DirectoryJson(sample) });
         var caseService = new V1.CaseService.CaseServiceClient(channel);
@@ -206,62 +203,6 @@ internal static class IntakeRun
                 cancellationToken: cancel));
         Console.WriteLine($"prepared {courts.Length} courts, {judges} judges per trial division, {cases:N0} cases");
         return workload;
-    }
-
-    private static async Task<Result> DriveAsync(string mode, int rate, int concurrency, TimeSpan warmup, TimeSpan duration, GrpcChannel[] channels, Func<GrpcChannel, Task<string?>> call)
-    {
-        var result = new Result();
-        var clock = Stopwatch.StartNew();
-        var end = warmup + duration;
-        using var progress = new Timer(_ => result.Print(clock.Elapsed, warmup), null, 1000, 1000);
-        if (mode == "open")
-        {
-            using var inFlight = new SemaphoreSlim(20_000);
-            var calls = new List<Task>();
-            for (long n = 0; ; n++)
-            {
-                var due = TimeSpan.FromSeconds((double)n / rate);
-                if (due >= end)
-                {
-                    break;
-                }
-
-                if (due > clock.Elapsed)
-                {
-                    await Task.Delay(due - clock.Elapsed);
-                }
-
-                await inFlight.WaitAsync();
-                var channel = channels[n % channels.Length];
-                calls.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        await result.TimeAsync(() => call(channel), clock, due, warmup);
-                    }
-                    finally
-                    {
-                        inFlight.Release();
-                    }
-                }));
-            }
-
-            await Task.WhenAll(calls);
-        }
-        else
-        {
-            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
-            {
-                var channel = channels[w % channels.Length];
-                while (clock.Elapsed < end)
-                {
-                    await result.TimeAsync(() => call(channel), clock, clock.Elapsed, warmup);
-                }
-            })));
-        }
-
-        result.Measured = duration;
-        return result;
     }
 
     private static async Task<long> VerifyAsync(GrpcChannel channel, ConcurrentDictionary<(V1.Channel, string), string> acknowledged)
@@ -286,7 +227,7 @@ internal static class IntakeRun
         return lost;
     }
 
-    private static void PrintTable(string measured, Result baseline, Result intake, double ratio, int acknowledged, long lost, long conflicts)
+    private static void PrintTable(string measured, Driver.Result baseline, Driver.Result intake, double ratio, int acknowledged, long lost, long conflicts)
     {
         Console.WriteLine();
         Console.WriteLine("| call | calls/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |");
@@ -297,63 +238,5 @@ internal static class IntakeRun
         }
 
         Console.WriteLine($"\nintake / baseline: {(double.IsNaN(ratio) ? "n/a (open loop)" : ratio.ToString("P1", System.Globalization.CultureInfo.InvariantCulture))}; acknowledged {acknowledged:N0}, lost {lost}, retries answered with another ticket {conflicts}");
-    }
-
-    /// <summary>Latencies (HdrHistogram, microseconds up to 10 minutes, 3 significant digits) and errors by status
-    /// code, after the warm-up.</summary>
-    private sealed class Result
-    {
-        private readonly LongHistogram _histogram = new(600_000_000, 3);
-        private readonly ConcurrentDictionary<string, long> _errors = new();
-        private long _count;
-
-        public TimeSpan Measured { get; set; }
-
-        public double Throughput => _count / Math.Max(Measured.TotalSeconds, 1e-9);
-
-        public long ErrorCount => _errors.Values.Sum();
-
-        public async Task TimeAsync(Func<Task<string?>> call, Stopwatch clock, TimeSpan intended, TimeSpan warmup)
-        {
-            try
-            {
-                await call();
-                if (intended >= warmup)
-                {
-                    var micros = (long)(clock.Elapsed - intended).TotalMicroseconds;
-                    lock (_histogram)
-                    {
-                        _histogram.RecordValue(Math.Max(1, micros));
-                    }
-
-                    Interlocked.Increment(ref _count);
-                }
-            }
-            catch (RpcException ex)
-            {
-                _errors.AddOrUpdate(ex.StatusCode.ToString(), 1, (_, n) => n + 1);
-            }
-        }
-
-        public double Ms(double percentile)
-        {
-            lock (_histogram)
-            {
-                return _histogram.TotalCount == 0 ? 0 : (percentile >= 100 ? _histogram.GetMaxValue() : _histogram.GetValueAtPercentile(percentile)) / 1000.0;
-            }
-        }
-
-        public void Print(TimeSpan elapsed, TimeSpan warmup) =>
-            Console.WriteLine(elapsed < warmup
-                ? $"  {elapsed.TotalSeconds:F0}s warming up"
-                : $"  {elapsed.TotalSeconds:F0}s {_count / Math.Max((elapsed - warmup).TotalSeconds, 1e-9):F0}/s p50 {Ms(50):F1} ms p99 {Ms(99):F1} ms errors {ErrorCount}");
-
-        public Dictionary<string, object> Summary() => new()
-        {
-            ["throughputPerSecond"] = Throughput,
-            ["calls"] = _count,
-            ["latencyMs"] = new Dictionary<string, double> { ["p50"] = Ms(50), ["p90"] = Ms(90), ["p99"] = Ms(99), ["p99.9"] = Ms(99.9), ["max"] = Ms(100) },
-            ["errorsByStatus"] = new Dictionary<string, long>(_errors),
-        };
     }
 }

@@ -188,15 +188,9 @@ internal sealed partial class TicketGrain(
         }
 
         var taken = next.Taken[^due.Count..];
-        var fired = current with
-        {
-            Deadlines = next,
-            Version = current.Version + 1,
-            UpdatedAt = now,
-            History = current.History.AddRange(taken.Select(s => new HistoryEntry(
-                now, "engine", EventTypes.Step(s.Step), current.State, current.State,
-                $"due {s.DueAt:O}; to {string.Join(", ", s.Recipients.Select(r => $"{r.Role} {r.Id}"))}", current.Assignee))),
-        };
+        var fired = NextVersion(current, current with { Deadlines = next }, now, taken.Select(s => new HistoryEntry(
+            now, "engine", EventTypes.Step(s.Step), current.State, current.State,
+            $"due {s.DueAt:O}; to {string.Join(", ", s.Recipients.Select(r => $"{r.Role} {r.Id}"))}", current.Assignee)));
         await store.UpdateAsync(fired, current.Version, TicketEvents.StepsFired(fired, taken));
         _ticket = fired;
         foreach (var step in taken)
@@ -408,12 +402,7 @@ internal sealed partial class TicketGrain(
             changed = changed with { Deadlines = running.Stop(now) };
         }
 
-        var next = changed with
-        {
-            Version = current.Version + 1,
-            UpdatedAt = now,
-            History = current.History.Add(new HistoryEntry(now, actor, action, current.State, changed.State, reason, changed.Assignee)),
-        };
+        var next = NextVersion(current, changed, now, [new HistoryEntry(now, actor, action, current.State, changed.State, reason, changed.Assignee)]);
         var events = TicketEvents.Changed(action, current, next, actor, reason);
         await (owed is null
             ? store.UpdateAsync(next, current.Version, events)
@@ -437,6 +426,10 @@ internal sealed partial class TicketGrain(
 
         return next;
     }
+
+    /// <summary>The record that follows <paramref name="current"/>: its change, one version on, with its history.</summary>
+    private static TicketRecord NextVersion(TicketRecord current, TicketRecord changed, DateTimeOffset now, IEnumerable<HistoryEntry> entries) =>
+        changed with { Version = current.Version + 1, UpdatedAt = now, History = current.History.AddRange(entries) };
 
     /// <summary>The judge whose open-ticket load this ticket counts in, if any.</summary>
     private static Assignee? HeldBy(TicketRecord t) =>

@@ -95,13 +95,6 @@ public sealed class CrashConsistencyTests
         }
     }
 
-    private static long Pending(string data)
-    {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "engine.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM outbox_pending;";
-        return (long)command.ExecuteScalar()!;
-    }
+    private static long Pending(string data) => EngineDatabase.Scalar(data, "SELECT COUNT(*) FROM outbox_pending;");
 
 }

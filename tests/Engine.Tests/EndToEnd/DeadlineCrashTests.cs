@@ -1,6 +1,5 @@
 using Engine.Tests.Support;
 using Grpc.Net.Client;
-using Microsoft.Data.Sqlite;
 using V1 = Engine.V1;
 
 namespace Engine.Tests.EndToEnd;
@@ -110,17 +109,8 @@ public sealed class DeadlineCrashTests
         Assert.Equal(0, CountDistinctSteps(data.Path) - (4 * Tickets));
     }
 
-    private static long CountSteps(string data) => Scalar(data, "SELECT COUNT(*) FROM events WHERE event_type LIKE 'deadline.%';");
+    private static long CountSteps(string data) => EngineDatabase.Scalar(data, "SELECT COUNT(*) FROM events WHERE event_type LIKE 'deadline.%';");
 
     private static long CountDistinctSteps(string data) =>
-        Scalar(data, "SELECT COUNT(*) FROM (SELECT DISTINCT aggregate_id, event_type FROM events WHERE event_type LIKE 'deadline.%');");
-
-    private static long Scalar(string data, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "engine.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
-    }
+        EngineDatabase.Scalar(data, "SELECT COUNT(*) FROM (SELECT DISTINCT aggregate_id, event_type FROM events WHERE event_type LIKE 'deadline.%');");
 }

@@ -1,6 +1,5 @@
 using Engine.Tests.Support;
 using Grpc.Core;
-using Microsoft.Data.Sqlite;
 using V1 = Engine.V1;
 
 namespace Engine.Tests.EndToEnd;
@@ -137,12 +136,6 @@ public sealed class TicketLifecycleTests
             await new V1.StatsService.StatsServiceClient(engine.Channel).GetStatsAsync(new V1.GetStatsRequest()));
     }
 
-    internal static long CountRows(EngineInstance engine, string table, string where = "1 = 1")
-    {
-        using var connection = new SqliteConnection($"Data Source={engine.DatabasePath};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table} WHERE {where};";
-        return (long)command.ExecuteScalar()!;
-    }
+    internal static long CountRows(EngineInstance engine, string table, string where = "1 = 1") =>
+        EngineDatabase.Scalar(engine.DataDirectory, $"SELECT COUNT(*) FROM {table} WHERE {where};");
 }
