@@ -20,7 +20,7 @@ public class IdempotencyBenchmarks
     private const int Tickets = 200_000;
     private string _directory = null!;
     private ServiceProvider _services = null!;
-    private SqliteTicketStore _store = null!;
+    private TicketStore _store = null!;
     private int _next;
 
     [GlobalSetup]
@@ -29,9 +29,10 @@ public class IdempotencyBenchmarks
         _directory = Path.Combine(Path.GetTempPath(), "engine-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_directory);
         var storage = new StorageOptions { DataDirectory = _directory };
-        SqliteSchema.Apply(storage.ConnectionString);
+        var database = Database.Create(storage);
+        Schema.Apply(database);
         _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-        _store = new SqliteTicketStore(Options.Create(storage), _services.GetRequiredService<Serializer<TicketRecord>>(), new EventNotifier(TimeProvider.System), NullLogger<SqliteTicketStore>.Instance);
+        _store = new TicketStore(database, Options.Create(storage), _services.GetRequiredService<Serializer<TicketRecord>>(), new EventNotifier(TimeProvider.System), NullLogger<TicketStore>.Instance);
         var ids = new TicketIds(TimeProvider.System);
         var now = DateTimeOffset.UtcNow;
         Task.WhenAll(Enumerable.Range(0, Tickets).Select(i => _store.CreateAsync(

@@ -127,9 +127,10 @@ internal static class DeadlineRun
     private static async Task<HashSet<string>> SeedAsync(string data, string[] courts, int tickets, int storm, TimeSpan stormDelay)
     {
         var storage = new StorageOptions { DataDirectory = data };
-        SqliteSchema.Apply(storage.ConnectionString);
+        var database = Database.Create(storage);
+        Schema.Apply(database);
         await using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-        using var store = new SqliteTicketStore(Options.Create(storage), services.GetRequiredService<Serializer<TicketRecord>>(), new EventNotifier(TimeProvider.System), NullLogger<SqliteTicketStore>.Instance);
+        using var store = new TicketStore(database, Options.Create(storage), services.GetRequiredService<Serializer<TicketRecord>>(), new EventNotifier(TimeProvider.System), NullLogger<TicketStore>.Instance);
         var ids = new TicketIds(TimeProvider.System);
         var stormIds = new ConcurrentDictionary<string, bool>();
         var background = DateTimeOffset.UtcNow.AddDays(30);
@@ -161,7 +162,7 @@ internal static class DeadlineRun
         await Task.WhenAll(writes);
         return [.. stormIds.Keys];
 
-        static async Task Write(SqliteTicketStore store, TicketRecord ticket, SemaphoreSlim gate)
+        static async Task Write(TicketStore store, TicketRecord ticket, SemaphoreSlim gate)
         {
             try
             {

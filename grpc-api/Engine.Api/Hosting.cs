@@ -68,6 +68,10 @@ public static class Hosting
         throw new StartupException($"{name} '{value}' is not an address:port such as 127.0.0.1:50051");
     }
 
+    public static IPAddress ParseAddress(string value, string name) => IPAddress.TryParse(value, out var address)
+        ? address
+        : throw new StartupException($"{name} '{value}' is not an IP address such as 127.0.0.1");
+
     /// <summary>Maps the gRPC services on <paramref name="grpcPort"/> and reports SERVING from start to stop.</summary>
     public static void MapEngineGrpcWithHealth(this WebApplication app, int grpcPort)
     {

@@ -13,6 +13,7 @@ public static class FrontendHost
         ["--gateway"] = "Frontend:Gateways:0",
         ["--cluster-id"] = "Frontend:ClusterId",
         ["--service-id"] = "Frontend:ServiceId",
+        ["--membership"] = "Frontend:MembershipConnectionString",
     };
 
     public static Task<int> RunAsync(string[] args) => Hosting.RunAsync("frontend", () => Build(args), app => app.StartAsync(), Explain);
@@ -30,7 +31,19 @@ public static class FrontendHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(grpc, listen => listen.Protocols = HttpProtocols.Http2));
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering(gateways);
+            if (string.IsNullOrWhiteSpace(options.MembershipConnectionString))
+            {
+                client.UseStaticClustering(gateways);
+            }
+            else
+            {
+                client.UseAdoNetClustering(clustering =>
+                {
+                    clustering.Invariant = "Npgsql";
+                    clustering.ConnectionString = options.MembershipConnectionString;
+                });
+                client.Configure<GatewayOptions>(gateway => gateway.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            }
             client.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = options.ClusterId;

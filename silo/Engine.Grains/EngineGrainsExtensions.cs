@@ -12,30 +12,37 @@ namespace Engine.Grains;
 
 public static class EngineGrainsExtensions
 {
-    public const string SqliteInvariant = "System.Data.SQLite";
-
-    /// <summary>The grains' storage on one SQLite file: grain state through the Orleans ADO.NET provider (binary
-    /// payloads), tickets through the engine's group-committed tables. Applies the schema first.</summary>
-    public static ISiloBuilder AddEngineSqliteStorage(this ISiloBuilder silo, StorageOptions storage)
+    /// <summary>The grains' storage: grain state through the Orleans ADO.NET provider (binary payloads), tickets and
+    /// events through the engine's group-committed tables, on one SQLite file or on PostgreSQL as
+    /// <paramref name="storage"/> says. Applies the schema first (so a wrong or unreachable database stops start-up).</summary>
+    public static ISiloBuilder AddEngineStorage(this ISiloBuilder silo, StorageOptions storage)
     {
-        SqliteSchema.Apply(storage.ConnectionString);
+        var database = Database.Create(storage);
+        Schema.Apply(database);
         silo.AddAdoNetGrainStorage(EngineStorage.GrainStateName, options =>
         {
-            options.Invariant = SqliteInvariant;
-            options.ConnectionString = storage.ConnectionString;
+            options.Invariant = database.Invariant;
+            options.ConnectionString = database.ConnectionString;
         });
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(EngineStorage.GrainStateName)
             .Configure<IServiceProvider>((options, services) =>
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(storage));
+        silo.Services.AddSingleton(database);
         silo.Services.AddSingleton<EventNotifier>();
-        silo.Services.AddSingleton<SqliteEventLog>();
+        silo.Services.AddSingleton<EventLog>();
+        if (database is PostgresDatabase)
+        {
+            silo.Services.AddHostedService<EventListenerService>();
+        }
+
+        silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         silo.Services.AddSingleton<Outbox>();
         silo.Services.AddHostedService<OutboxSweepService>();
-        silo.Services.AddSingleton<SqliteTicketStore>();
-        silo.Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<SqliteTicketStore>());
-        silo.Services.AddSingleton<IJudgeLocator, SqliteJudgeLocator>();
-        silo.Services.AddSingleton<ILeaveSchedule, SqliteLeaveSchedule>();
+        silo.Services.AddSingleton<TicketStore>();
+        silo.Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<TicketStore>());
+        silo.Services.AddSingleton<IJudgeLocator, JudgeLocator>();
+        silo.Services.AddSingleton<ILeaveSchedule, LeaveSchedule>();
         silo.Services.AddHostedService<LeaveStartService>();
         silo.Services.AddOptions<EventRetentionOptions>();
         silo.Services.AddHostedService<EventRetentionService>();

@@ -5,6 +5,8 @@ internal static class EventIds
 {
     // 1000–1099 storage
     public const int StorageBatchFailed = 1000;
+    public const int StorageBatchSplit = 1001;
+    public const int EventListenerLost = 1002;
 
     // 1100–1199 tickets and intake
     public const int TicketCreated = 1100;

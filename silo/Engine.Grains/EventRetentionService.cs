@@ -22,7 +22,7 @@ public sealed class EventRetentionOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
-internal sealed partial class EventRetentionService(SqliteEventLog log, IOptions<EventRetentionOptions> options, TimeProvider time, ILogger<EventRetentionService> logger) : BackgroundService
+internal sealed partial class EventRetentionService(EventLog log, IOptions<EventRetentionOptions> options, TimeProvider time, ILogger<EventRetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,7 +44,7 @@ internal sealed partial class EventRetentionService(SqliteEventLog log, IOptions
                     Trimmed(logger, removed);
                 }
             }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            catch (System.Data.Common.DbException ex)
             {
                 TrimFailed(logger, ex);
             }

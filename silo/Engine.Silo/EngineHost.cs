@@ -21,6 +21,10 @@ public static class EngineHost
         ["--silo-port"] = "Engine:SiloPort",
         ["--gateway-port"] = "Engine:GatewayPort",
         ["--import"] = "Engine:ImportDirectory",
+        ["--storage"] = "Engine:Storage:Provider",
+        ["--connection"] = "Engine:Storage:ConnectionString",
+        ["--advertise"] = "Engine:AdvertisedAddress",
+        ["--cluster-id"] = "Engine:ClusterId",
     };
 
     public static Task<int> RunAsync(string[] args) => Hosting.RunAsync("engine", () => Build(args), StartAsync, Explain);
@@ -45,7 +49,10 @@ public static class EngineHost
         var storage = builder.Configuration.GetSection("Engine:Storage").Get<StorageOptions>() ?? new StorageOptions();
         var grpc = Hosting.ParseEndpoint(options.GrpcEndpoint, "Engine:GrpcEndpoint");
         var dashboard = string.IsNullOrEmpty(options.DashboardEndpoint) ? null : Hosting.ParseEndpoint(options.DashboardEndpoint, "Engine:DashboardEndpoint");
-        CheckDataDirectory(storage.DataDirectory);
+        if (storage.Provider == StorageProvider.Sqlite)
+        {
+            CheckDataDirectory(storage.DataDirectory);
+        }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -58,8 +65,32 @@ public static class EngineHost
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
-            silo.AddEngineSqliteStorage(storage);
+            if (storage.Provider == StorageProvider.Postgres)
+            {
+                // Membership in PostgreSQL: silos find each other, and front-ends find the silos' gateways, there.
+                silo.UseAdoNetClustering(clustering =>
+                {
+                    clustering.Invariant = PostgresInvariant;
+                    clustering.ConnectionString = storage.PostgresConnectionString;
+                });
+                silo.UseAdoNetReminderService(reminders =>
+                {
+                    reminders.Invariant = PostgresInvariant;
+                    reminders.ConnectionString = storage.PostgresConnectionString;
+                });
+                silo.Configure<Orleans.Configuration.ClusterOptions>(cluster =>
+                {
+                    cluster.ClusterId = options.ClusterId;
+                    cluster.ServiceId = options.ServiceId;
+                });
+                silo.ConfigureEndpoints(Hosting.ParseAddress(options.AdvertisedAddress, "Engine:AdvertisedAddress"), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
+            }
+
+            silo.AddEngineStorage(storage);
             if (dashboard is not null)
             {
                 silo.AddDashboard();
@@ -85,18 +116,22 @@ public static class EngineHost
     /// <summary>A one-line reason for a start-up failure an operator can fix, or null for anything else.</summary>
     public static string? Explain(Exception ex) => Hosting.Explain(ex) ?? ex switch
     {
-        _ when FindSqlite(ex) is { } sqlite => $"the database could not be opened or upgraded: {sqlite.Message}",
+        _ when Find<System.Data.Common.DbException>(ex) is { } db => $"the database could not be opened or upgraded: {db.Message.ReplaceLineEndings(" ")}",
+        _ when Find<System.Net.Sockets.SocketException>(ex) is { } socket => $"the database could not be reached: {socket.Message}",
         InvalidOperationException or IOException or UnauthorizedAccessException => ex.Message.ReplaceLineEndings(" "),
         _ => null,
     };
 
-    private static Microsoft.Data.Sqlite.SqliteException? FindSqlite(Exception? ex)
+    public const string PostgresInvariant = "Npgsql";
+
+    private static T? Find<T>(Exception? ex)
+        where T : Exception
     {
         for (; ex is not null; ex = ex.InnerException)
         {
-            if (ex is Microsoft.Data.Sqlite.SqliteException sqlite)
+            if (ex is T found)
             {
-                return sqlite;
+                return found;
             }
         }
 

@@ -16,6 +16,9 @@ public sealed class EngineOptions
     /// <summary>Orleans gateway port for clients such as the standalone front-end. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The address other silos and front-ends reach this silo at (cluster mode). Default 127.0.0.1.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
     public string ClusterId { get; set; } = "court-engine-dev";
 
     public string ServiceId { get; set; } = "court-engine";

@@ -1,31 +1,33 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Engine.Grains.Storage;
 
 namespace Engine.Grains.Events;
 
 /// <summary>
 /// The one statement that appends to the event log, prepared once on a connection. Appending an event that is
-/// already there (same aggregate, version and ordinal) does nothing, so outbox drains may repeat.
+/// already there (same aggregate, version and ordinal) does nothing, so outbox drains may repeat. Callers run
+/// <see cref="Database.BeforeAppendingEvents"/> in the transaction first.
 /// </summary>
 internal sealed class EventInsert : IDisposable
 {
-    private readonly SqliteCommand _command;
+    private static readonly string[] Names = ["@aggregate", "@version", "@ordinal", "@type", "@at", "@actor", "@court", "@kind", "@payload", "@hash"];
+    private readonly DbCommand _command;
 
-    public EventInsert(SqliteConnection connection)
+    public EventInsert(DbConnection connection)
     {
-        _command = connection.CreateCommand();
-        _command.CommandText = """
+        _command = connection.Command("""
             INSERT INTO events (aggregate_id, aggregate_version, ordinal, event_type, at_ms, actor, court_id, kind, payload, aggregate_hash)
-            VALUES ($aggregate, $version, $ordinal, $type, $at, $actor, $court, $kind, $payload, $hash)
+            VALUES (@aggregate, @version, @ordinal, @type, @at, @actor, @court, @kind, @payload, @hash)
             ON CONFLICT (aggregate_id, aggregate_version, ordinal) DO NOTHING
             RETURNING sequence;
-            """;
-        foreach (var name in new[] { "$aggregate", "$version", "$ordinal", "$type", "$at", "$actor", "$court", "$kind", "$payload", "$hash" })
+            """);
+        foreach (var name in Names)
         {
-            _command.Parameters.Add(new SqliteParameter(name, null));
+            _command.Add(name, null);
         }
     }
 
-    public SqliteTransaction? Transaction
+    public DbTransaction? Transaction
     {
         set => _command.Transaction = value;
     }
@@ -34,19 +36,19 @@ internal sealed class EventInsert : IDisposable
     public long Append(IEnumerable<EventRow> events)
     {
         var last = 0L;
+        var p = _command.Parameters;
         foreach (var e in events)
         {
-            var p = _command.Parameters;
-            p["$aggregate"].Value = e.AggregateId;
-            p["$version"].Value = e.AggregateVersion;
-            p["$ordinal"].Value = e.Ordinal;
-            p["$type"].Value = e.Type;
-            p["$at"].Value = e.At.ToUnixTimeMilliseconds();
-            p["$actor"].Value = e.Actor;
-            p["$court"].Value = (object?)e.CourtId ?? DBNull.Value;
-            p["$kind"].Value = (int)e.Kind;
-            p["$payload"].Value = e.Payload;
-            p["$hash"].Value = EventPartitions.Hash(e.AggregateId);
+            p["@aggregate"].Value = e.AggregateId;
+            p["@version"].Value = e.AggregateVersion;
+            p["@ordinal"].Value = e.Ordinal;
+            p["@type"].Value = e.Type;
+            p["@at"].Value = e.At.ToUnixTimeMilliseconds();
+            p["@actor"].Value = e.Actor;
+            p["@court"].Value = (object?)e.CourtId ?? DBNull.Value;
+            p["@kind"].Value = (int)e.Kind;
+            p["@payload"].Value = e.Payload;
+            p["@hash"].Value = EventPartitions.Hash(e.AggregateId);
             if (_command.ExecuteScalar() is long sequence)
             {
                 last = sequence;

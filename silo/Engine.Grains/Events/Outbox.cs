@@ -1,5 +1,4 @@
 using Engine.Grains.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Engine.Grains.Events;
 
@@ -8,25 +7,23 @@ namespace Engine.Grains.Events;
 /// events in it (one write: both or neither), appends them to the log (idempotent), then clears the mark. After a
 /// crash, the marks say which grains to wake so that they append what their state holds.
 /// </summary>
-public sealed class Outbox(IOptions<StorageOptions> options, EventNotifier notifier)
+public sealed class Outbox(Database database, EventNotifier notifier)
 {
-    private readonly string _connectionString = options.Value.ConnectionString;
-
     public Task MarkAsync(string grainType, string grainKey)
     {
-        Sqlite.Execute(_connectionString, "INSERT OR IGNORE INTO outbox_pending (grain_type, grain_key) VALUES ($t, $k);", ("$t", grainType), ("$k", grainKey));
+        database.Execute("INSERT INTO outbox_pending (grain_type, grain_key) VALUES (@t, @k) ON CONFLICT DO NOTHING;", ("@t", grainType), ("@k", grainKey));
         return Task.CompletedTask;
     }
 
     public Task ClearAsync(string grainType, string grainKey)
     {
-        Sqlite.Execute(_connectionString, "DELETE FROM outbox_pending WHERE grain_type = $t AND grain_key = $k;", ("$t", grainType), ("$k", grainKey));
+        database.Execute("DELETE FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;", ("@t", grainType), ("@k", grainKey));
         return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<(string GrainType, string GrainKey)>> PendingAsync()
     {
-        using var connection = Sqlite.Open(_connectionString);
+        using var connection = database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT grain_type, grain_key FROM outbox_pending;";
         var pending = new List<(string, string)>();
@@ -47,10 +44,16 @@ public sealed class Outbox(IOptions<StorageOptions> options, EventNotifier notif
             return Task.CompletedTask;
         }
 
-        using var connection = Sqlite.Open(_connectionString);
+        using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
+        database.BeforeAppendingEvents(transaction);
         using var insert = new EventInsert(connection) { Transaction = transaction };
         var head = insert.Append(events);
+        if (head > 0)
+        {
+            database.AnnounceEvents(transaction, head);
+        }
+
         transaction.Commit();
         if (head > 0)
         {

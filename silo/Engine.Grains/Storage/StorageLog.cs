@@ -6,4 +6,7 @@ internal static partial class StorageLog
 {
     [LoggerMessage(EventId = EventIds.StorageBatchFailed, Level = LogLevel.Error, Message = "A commit of {Count} writes failed; every write of the batch was refused")]
     public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = EventIds.StorageBatchSplit, Level = LogLevel.Warning, Message = "The database refused a commit of {Count} writes; committing them one by one so that only the refused one fails")]
+    public static partial void BatchSplit(ILogger logger, Exception exception, int count);
 }

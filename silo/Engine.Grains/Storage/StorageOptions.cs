@@ -1,14 +1,22 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Engine.Grains.Storage;
 
 /// <summary>Where the engine keeps its data. Bound from the "Engine:Storage" configuration section.</summary>
 public sealed class StorageOptions
 {
-    /// <summary>The directory of the SQLite file. Default: ./data (relative to the working directory).</summary>
+    /// <summary><c>sqlite</c> (default: one file, no setup) or <c>postgres</c> (cluster mode; needs
+    /// <see cref="ConnectionString"/>).</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>PostgreSQL only: an Npgsql connection string (Host, Port, Database, Username, Password...).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>SQLite only: the directory of the database file. Default: ./data (relative to the working directory).</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>The SQLite file name inside <see cref="DataDirectory"/>. Default: engine.db.</summary>
+    /// <summary>SQLite only: the file name inside <see cref="DataDirectory"/>. Default: engine.db.</summary>
     public string FileName { get; set; } = "engine.db";
 
     /// <summary>Most tickets committed in one transaction. Default 1000 (see docs/decisions.md).</summary>
@@ -19,12 +27,60 @@ public sealed class StorageOptions
 
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, FileName));
 
-    /// <summary>The connection string every component uses: pooled, waiting up to 30 s on a busy database.</summary>
-    public string ConnectionString => new SqliteConnectionStringBuilder
+    /// <summary>The SQLite connection string every component uses: pooled, waiting up to 30 s on a busy database.</summary>
+    public string SqliteConnectionString => new SqliteConnectionStringBuilder
     {
         DataSource = DatabasePath,
         Mode = SqliteOpenMode.ReadWriteCreate,
         Pooling = true,
         DefaultTimeout = 30,
     }.ToString();
+
+    /// <summary>The PostgreSQL connection string with the engine's defaults where the operator set none: a short
+    /// connect timeout (a database that is down answers UNAVAILABLE quickly instead of holding calls), statements
+    /// prepared automatically, and an application name that shows in pg_stat_activity.</summary>
+    public string PostgresConnectionString
+    {
+        get
+        {
+            if (string.IsNullOrWhiteSpace(ConnectionString))
+            {
+                throw new InvalidOperationException("Engine:Storage:ConnectionString is required when Engine:Storage:Provider is postgres.");
+            }
+
+            NpgsqlConnectionStringBuilder builder;
+            try
+            {
+                builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidOperationException($"Engine:Storage:ConnectionString is not a valid PostgreSQL connection string: {ex.Message}", ex);
+            }
+
+            if (string.IsNullOrEmpty(builder.Host))
+            {
+                throw new InvalidOperationException("Engine:Storage:ConnectionString names no Host.");
+            }
+
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = ConnectionString };
+            var keys = given.Keys.Cast<string>().Select(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant()).ToHashSet();
+            if (!keys.Overlaps(["TIMEOUT", "CONNECTTIMEOUT", "CONNECTIONTIMEOUT"]))
+            {
+                builder.Timeout = 3;
+            }
+
+            if (!keys.Contains("MAXAUTOPREPARE"))
+            {
+                builder.MaxAutoPrepare = 32;
+            }
+
+            if (!keys.Contains("APPLICATIONNAME"))
+            {
+                builder.ApplicationName = "court-engine";
+            }
+
+            return builder.ConnectionString;
+        }
+    }
 }

@@ -46,10 +46,10 @@ public sealed class HostTests
         await using var second = await EngineInstance.StartAsync(data.Path);
         using var connection = new SqliteConnection($"Data Source={second.DatabasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
-        Assert.Equal(SqliteSchema.LatestVersion, SqliteSchema.CurrentVersion(connection));
+        Assert.Equal(Schema.LatestVersion("sqlite"), Schema.CurrentVersion(connection));
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM engine_schema;";
-        Assert.Equal((long)SqliteSchema.Scripts.Count, (long)command.ExecuteScalar()!);
+        Assert.Equal((long)Schema.Scripts("sqlite").Count, (long)command.ExecuteScalar()!);
     }
 
     [Fact]

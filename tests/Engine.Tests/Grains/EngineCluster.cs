@@ -19,7 +19,7 @@ public sealed class EngineCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddEngineSqliteStorage(new StorageOptions { DataDirectory = _data.Path }));
+        builder.ConfigureSilo((_, silo) => silo.AddEngineStorage(new StorageOptions { DataDirectory = _data.Path }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         var court = new CourtInfo("test-court", "测试法院", null, Domain.CourtLevel.Basic, null, "filing", null, null, 0);

@@ -1,3 +1,4 @@
+using Engine.Grains.Storage;
 using Engine.Domain;
 using Engine.Domain.Calendar;
 using Engine.Grains.Deadlines;
@@ -6,15 +7,17 @@ namespace Engine.Tests.StorageTests;
 
 /// <summary>The due-time column the deadline shards read: written with the ticket, in the ticket's shard, cleared
 /// when nothing is pending, read earliest first.</summary>
-public sealed class DueTicketTests
+public abstract class DueTicketTests
 {
+    private protected abstract StorageProvider Provider { get; }
+
     private static readonly DeadlinePolicy Drill = new(DeadlineSpan.Seconds(60), 0.5, DeadlineSpan.Seconds(10), DeadlineSpan.Seconds(20));
     private static readonly BusinessCalendar Calendar = new(TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), []);
 
     [Fact]
     public async Task A_ticket_is_due_in_its_shard_from_its_next_step_and_not_once_its_clock_stops()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var start = TestTickets.Created;
         var ticket = TestTickets.New(db.Ids.Next()) with { Deadlines = TicketDeadlines.None.Start(ClockCause.Received, start, Drill, Calendar) };
         await db.Store.CreateAsync(ticket, []);
@@ -44,7 +47,7 @@ public sealed class DueTicketTests
     [Fact]
     public async Task Due_tickets_come_earliest_first_and_no_more_than_asked()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var start = TestTickets.Created;
         var tickets = new List<Contracts.TicketRecord>();
         for (var i = 0; tickets.Count < 5; i++)
@@ -67,4 +70,16 @@ public sealed class DueTicketTests
         Assert.Equal(due.OrderBy(d => d.DueAt).Select(d => d.TicketId), due.Select(d => d.TicketId));
         Assert.Equal(tickets.OrderBy(t => t.Deadlines!.NextDueAt).Take(3).Select(t => t.TicketId), due.Select(d => d.TicketId));
     }
+
+    private StoreUnderTest NewStore() => new(Provider);
+}
+
+public sealed class DueTicketTestsOnSqlite : DueTicketTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Sqlite;
+}
+
+public sealed class DueTicketTestsOnPostgres : DueTicketTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Postgres;
 }

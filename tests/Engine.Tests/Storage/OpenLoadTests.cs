@@ -1,15 +1,18 @@
+using Engine.Grains.Storage;
 using Engine.Contracts;
 using Engine.Domain;
 
 namespace Engine.Tests.StorageTests;
 
 /// <summary>Open tickets per judge, which the least-loaded rule reads after a restart.</summary>
-public sealed class OpenLoadTests
+public abstract class OpenLoadTests
 {
+    private protected abstract StorageProvider Provider { get; }
+
     [Fact]
     public async Task Only_open_tickets_assigned_to_judges_of_the_court_count()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         foreach (var state in new[] { TicketState.Received, TicketState.Dispatched, TicketState.Accepted, TicketState.Returned, TicketState.Reopened })
         {
             await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-1", state: state));
@@ -35,7 +38,7 @@ public sealed class OpenLoadTests
     [Fact]
     public async Task A_ticket_stops_counting_once_an_update_closes_it()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var ticket = TestTickets.New(db.Ids.Next(), assigneeId: "judge-1");
         await Create(db, ticket);
         await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-1"));
@@ -50,11 +53,23 @@ public sealed class OpenLoadTests
     [Fact]
     public async Task A_court_without_tickets_has_no_loads()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         await Create(db, TestTickets.New(db.Ids.Next()));
 
         Assert.Empty(await db.Store.OpenLoadsAsync("court-without-tickets"));
     }
 
     private static async Task Create(StoreUnderTest db, TicketRecord ticket) => Assert.Null(await db.Store.CreateAsync(ticket, []));
+
+    private StoreUnderTest NewStore() => new(Provider);
+}
+
+public sealed class OpenLoadTestsOnSqlite : OpenLoadTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Sqlite;
+}
+
+public sealed class OpenLoadTestsOnPostgres : OpenLoadTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Postgres;
 }

@@ -1,14 +1,17 @@
+using Engine.Grains.Storage;
 using Engine.Domain;
 
 namespace Engine.Tests.StorageTests;
 
 /// <summary>A change that owes a new ticket (a close and its callback) is written with it: both or neither.</summary>
-public sealed class OwedTicketTests
+public abstract class OwedTicketTests
 {
+    private protected abstract StorageProvider Provider { get; }
+
     [Fact]
     public async Task The_change_and_the_ticket_it_owes_are_stored_together()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var ticket = TestTickets.New(db.Ids.Next());
         await db.Store.CreateAsync(ticket, []);
         var callback = TestTickets.New(db.Ids.Next(), idempotencyKey: "callback:" + ticket.TicketId, kind: TicketKind.Callback);
@@ -22,7 +25,7 @@ public sealed class OwedTicketTests
     [Fact]
     public async Task A_refused_change_stores_the_owed_ticket_neither()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var ticket = TestTickets.New(db.Ids.Next());
         await db.Store.CreateAsync(ticket, []);
         var callback = TestTickets.New(db.Ids.Next(), idempotencyKey: "callback:" + ticket.TicketId, kind: TicketKind.Callback);
@@ -34,4 +37,16 @@ public sealed class OwedTicketTests
         Assert.Null(await db.Store.LoadAsync(callback.TicketId));
         Assert.Null(await db.Store.FindByIdempotencyKeyAsync(callback.Channel, callback.IdempotencyKey));
     }
+
+    private StoreUnderTest NewStore() => new(Provider);
+}
+
+public sealed class OwedTicketTestsOnSqlite : OwedTicketTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Sqlite;
+}
+
+public sealed class OwedTicketTestsOnPostgres : OwedTicketTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Postgres;
 }

@@ -2,7 +2,6 @@ using Engine.Contracts;
 using Engine.Domain;
 using Engine.Grains.Storage;
 using Engine.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -10,39 +9,44 @@ using Orleans.Serialization;
 
 namespace Engine.Tests.StorageTests;
 
-/// <summary>A <see cref="SqliteTicketStore"/> on a fresh, migrated SQLite file in its own temporary directory.</summary>
+/// <summary>A <see cref="TicketStore"/> on a fresh, migrated database: a SQLite file in its own temporary directory,
+/// or a new database on the test run's private PostgreSQL.</summary>
 internal sealed class StoreUnderTest : IDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly ServiceProvider _services;
 
-    public StoreUnderTest()
+    public StoreUnderTest(StorageProvider provider = StorageProvider.Sqlite)
     {
-        Settings = new StorageOptions { DataDirectory = _directory.Path };
-        SqliteSchema.Apply(Settings.ConnectionString);
+        Settings = provider == StorageProvider.Sqlite
+            ? new StorageOptions { DataDirectory = _directory.Path }
+            : new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = PostgresServer.Shared.CreateDatabase() };
+        Database = Database.Create(Settings);
+        Schema.Apply(Database);
         _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-        Store = new SqliteTicketStore(
+        Store = new TicketStore(
+            Database,
             Microsoft.Extensions.Options.Options.Create(Settings),
             _services.GetRequiredService<Serializer<TicketRecord>>(),
             Notifier,
-            NullLogger<SqliteTicketStore>.Instance);
+            NullLogger<TicketStore>.Instance);
     }
 
     public StorageOptions Settings { get; }
 
+    public Database Database { get; }
+
     public Engine.Grains.Events.EventNotifier Notifier { get; } = new(TimeProvider.System);
 
-    public SqliteTicketStore Store { get; }
+    public TicketStore Store { get; }
 
     /// <summary>Ticket ids on a clock that moves a millisecond per id, so ids sort in the order they are made.</summary>
     public TicketIds Ids { get; } = new(new FakeTimeProvider(TestTickets.Created) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) });
 
     public long Scalar(string sql)
     {
-        using var connection = new SqliteConnection(Settings.ConnectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
+        using var connection = Database.Open();
+        using var command = connection.Command(sql);
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 

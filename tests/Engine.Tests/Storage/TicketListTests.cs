@@ -1,17 +1,20 @@
+using Engine.Grains.Storage;
 using Engine.Contracts;
 using Engine.Domain;
 
 namespace Engine.Tests.StorageTests;
 
 /// <summary>Listing tickets: filters and keyset paging in both orders.</summary>
-public sealed class TicketListTests
+public abstract class TicketListTests
 {
+    private protected abstract StorageProvider Provider { get; }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Paging_returns_every_ticket_exactly_once_while_new_tickets_arrive(bool oldestFirst)
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var existing = new List<string>();
         for (var i = 0; i < 23; i++)
         {
@@ -51,7 +54,7 @@ public sealed class TicketListTests
     [Fact]
     public async Task The_last_page_has_no_cursor_even_when_it_is_full()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         for (var i = 0; i < 6; i++)
         {
             await Create(db, TestTickets.New(db.Ids.Next()));
@@ -68,7 +71,7 @@ public sealed class TicketListTests
     [Fact]
     public async Task Filters_narrow_the_list_to_matching_tickets()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var mine = await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-1"));
         var closed = await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-1", state: TicketState.Closed));
         var suggestion = await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-1", kind: TicketKind.Suggestion, caseNumber: null));
@@ -100,4 +103,16 @@ public sealed class TicketListTests
 
     private static async Task<string[]> List(StoreUnderTest db, TicketQuery query) =>
         [.. TestTickets.Ids(await db.Store.ListAsync(query))];
+
+    private StoreUnderTest NewStore() => new(Provider);
+}
+
+public sealed class TicketListTestsOnSqlite : TicketListTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Sqlite;
+}
+
+public sealed class TicketListTestsOnPostgres : TicketListTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Postgres;
 }

@@ -1,15 +1,18 @@
+using Engine.Grains.Storage;
 using Engine.Contracts;
 using Engine.Domain;
 
 namespace Engine.Tests.StorageTests;
 
 /// <summary>Writing tickets: create, the idempotency claim, group commit, optimistic updates.</summary>
-public sealed class SqliteTicketStoreTests
+public abstract class TicketStoreTests
 {
+    private protected abstract StorageProvider Provider { get; }
+
     [Fact]
     public async Task A_created_ticket_loads_back_equal()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var ticket = TestTickets.New(db.Ids.Next());
 
         var holder = await db.Store.CreateAsync(ticket, []);
@@ -22,7 +25,7 @@ public sealed class SqliteTicketStoreTests
     [Fact]
     public async Task An_unknown_ticket_loads_as_null()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
 
         Assert.Null(await db.Store.LoadAsync(db.Ids.Next()));
         Assert.Null(await db.Store.FindByIdempotencyKeyAsync(Channel.Hotline, "no-such-key"));
@@ -31,7 +34,7 @@ public sealed class SqliteTicketStoreTests
     [Fact]
     public async Task A_second_ticket_with_the_same_channel_and_key_gets_the_first_ticket_id_and_stores_nothing()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var first = TestTickets.New(db.Ids.Next(), idempotencyKey: "retry-1");
         var retry = TestTickets.New(db.Ids.Next(), idempotencyKey: "retry-1") with { Content = "重复提交" };
         await db.Store.CreateAsync(first, []);
@@ -48,7 +51,7 @@ public sealed class SqliteTicketStoreTests
     [Fact]
     public async Task The_same_key_on_another_channel_makes_another_ticket()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var byPhone = TestTickets.New(db.Ids.Next(), idempotencyKey: "shared-key", channel: Channel.Hotline);
         var byWeb = TestTickets.New(db.Ids.Next(), idempotencyKey: "shared-key", channel: Channel.Web);
 
@@ -62,7 +65,7 @@ public sealed class SqliteTicketStoreTests
     [Fact]
     public async Task Concurrent_retries_with_one_key_store_one_ticket_and_all_learn_its_id()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var attempts = Enumerable.Range(0, 20).Select(_ => TestTickets.New(db.Ids.Next(), idempotencyKey: "burst")).ToArray();
 
         var holders = await Task.WhenAll(attempts.Select(t => Task.Run(() => db.Store.CreateAsync(t, []))));
@@ -76,7 +79,7 @@ public sealed class SqliteTicketStoreTests
     [Fact]
     public async Task Five_hundred_concurrent_creates_all_land_in_fewer_commits_than_writes()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var tickets = Enumerable.Range(0, 500).Select(_ => TestTickets.New(db.Ids.Next())).ToArray();
 
         var holders = await Task.WhenAll(tickets.Select(t => Task.Run(() => db.Store.CreateAsync(t, []))));
@@ -95,7 +98,7 @@ public sealed class SqliteTicketStoreTests
     [Fact]
     public async Task An_update_with_the_expected_version_replaces_the_ticket()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var created = TestTickets.New(db.Ids.Next());
         await db.Store.CreateAsync(created, []);
         var replied = TestTickets.Changed(created, TicketState.Replied, "reply", reply: "已联系承办法官，请耐心等待。");
@@ -114,7 +117,7 @@ public sealed class SqliteTicketStoreTests
     [InlineData(3)]
     public async Task An_update_with_a_stale_version_throws_and_leaves_the_stored_ticket_unchanged(long staleVersion)
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var created = TestTickets.New(db.Ids.Next());
         await db.Store.CreateAsync(created, []);
         var accepted = TestTickets.Changed(created, TicketState.Accepted, "accept");
@@ -129,7 +132,7 @@ public sealed class SqliteTicketStoreTests
     [Fact]
     public async Task An_update_of_a_ticket_never_created_throws_and_stores_nothing()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var ghost = TestTickets.New(db.Ids.Next());
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.UpdateAsync(ghost, expectedVersion: 1, []));
@@ -140,7 +143,7 @@ public sealed class SqliteTicketStoreTests
     [Fact]
     public async Task A_refused_update_does_not_refuse_the_writes_committed_with_it()
     {
-        using var db = new StoreUnderTest();
+        using var db = NewStore();
         var existing = TestTickets.New(db.Ids.Next());
         await db.Store.CreateAsync(existing, []);
         var fresh = Enumerable.Range(0, 50).Select(_ => TestTickets.New(db.Ids.Next())).ToArray();
@@ -156,4 +159,16 @@ public sealed class SqliteTicketStoreTests
         Assert.Equal(51, db.Scalar("SELECT COUNT(*) FROM tickets;"));
         Assert.Equal(TicketState.Accepted, (await db.Store.LoadAsync(existing.TicketId))!.State);
     }
+
+    private StoreUnderTest NewStore() => new(Provider);
+}
+
+public sealed class TicketStoreTestsOnSqlite : TicketStoreTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Sqlite;
+}
+
+public sealed class TicketStoreTestsOnPostgres : TicketStoreTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Postgres;
 }

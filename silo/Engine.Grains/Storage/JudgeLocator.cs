@@ -1,28 +1,24 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace Engine.Grains.Storage;
 
-public sealed class SqliteJudgeLocator(IOptions<StorageOptions> options) : IJudgeLocator
+public sealed class JudgeLocator(Database database) : IJudgeLocator
 {
-    private readonly string _connectionString = options.Value.ConnectionString;
-
     public Task<string?> FindCourtAsync(string judgeId)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT court_id FROM judge_courts WHERE judge_id = $j;";
-        command.Parameters.AddWithValue("$j", judgeId);
+        command.CommandText = "SELECT court_id FROM judge_courts WHERE judge_id = @j;";
+        command.Add("@j", judgeId);
         return Task.FromResult(command.ExecuteScalar() as string);
     }
 
     public Task<IReadOnlyDictionary<string, string>> FindCourtsAsync(IReadOnlyCollection<string> judgeIds)
     {
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var connection = Open();
+        using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT court_id FROM judge_courts WHERE judge_id = $j;";
-        var parameter = command.Parameters.Add("$j", SqliteType.Text);
+        command.CommandText = "SELECT court_id FROM judge_courts WHERE judge_id = @j;";
+        var parameter = command.Add("@j", null);
         foreach (var judgeId in judgeIds)
         {
             parameter.Value = judgeId;
@@ -37,13 +33,13 @@ public sealed class SqliteJudgeLocator(IOptions<StorageOptions> options) : IJudg
 
     public Task SetCourtsAsync(IReadOnlyCollection<(string JudgeId, string CourtId)> placements)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "INSERT INTO judge_courts (judge_id, court_id) VALUES ($j, $c) ON CONFLICT (judge_id) DO UPDATE SET court_id = excluded.court_id;";
-        var judge = command.Parameters.Add("$j", SqliteType.Text);
-        var court = command.Parameters.Add("$c", SqliteType.Text);
+        command.CommandText = "INSERT INTO judge_courts (judge_id, court_id) VALUES (@j, @c) ON CONFLICT (judge_id) DO UPDATE SET court_id = excluded.court_id;";
+        var judge = command.Add("@j", null);
+        var court = command.Add("@c", null);
         foreach (var (judgeId, courtId) in placements)
         {
             judge.Value = judgeId;
@@ -54,6 +50,4 @@ public sealed class SqliteJudgeLocator(IOptions<StorageOptions> options) : IJudg
         transaction.Commit();
         return Task.CompletedTask;
     }
-
-    private SqliteConnection Open() => Sqlite.Open(_connectionString);
 }

@@ -2,41 +2,38 @@ using System.Collections.Immutable;
 using System.Text;
 using Engine.Contracts;
 using Engine.Domain;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
+using System.Data.Common;
 
 namespace Engine.Grains.Storage;
 
 /// <summary>Reads the events table. Each read is one snapshot (a read transaction), so "scanned up to the head" is
 /// exact: no event at or below it can appear later, because sequences are assigned in commit order.</summary>
-public sealed class SqliteEventLog(IOptions<StorageOptions> options)
+public sealed class EventLog(Database database)
 {
-    private readonly string _connectionString = options.Value.ConnectionString;
-
     public EventBatch Read(long after, EventFilter filter, int max)
     {
-        using var connection = Open();
-        using var snapshot = connection.BeginTransaction(deferred: true);
+        using var connection = database.Open();
+        using var snapshot = database.BeginSnapshot(connection);
         var head = Head(connection, snapshot);
         using var command = connection.CreateCommand();
         command.Transaction = snapshot;
         var sql = new StringBuilder("""
             SELECT sequence, aggregate_id, aggregate_version, event_type, at_ms, actor, court_id, kind, payload
-            FROM events WHERE sequence > $after AND sequence <= $head
+            FROM events WHERE sequence > @after AND sequence <= @head
             """);
-        command.Parameters.AddWithValue("$after", after);
-        command.Parameters.AddWithValue("$head", head);
-        In(command, sql, "event_type", "$t", filter.Types.Select(t => (object)t));
-        In(command, sql, "court_id", "$c", filter.Courts.Select(c => (object)c));
-        In(command, sql, "kind", "$k", filter.Kinds.Select(k => (object)(int)k));
+        command.Add("@after", after);
+        command.Add("@head", head);
+        In(command, sql, "event_type", "@t", filter.Types.Select(t => (object)t));
+        In(command, sql, "court_id", "@c", filter.Courts.Select(c => (object)c));
+        In(command, sql, "kind", "@k", filter.Kinds.Select(k => (object)(int)k));
         if (filter.MemberCount > 0)
         {
-            sql.Append(" AND aggregate_hash % $members = $member");
-            command.Parameters.AddWithValue("$members", filter.MemberCount);
-            command.Parameters.AddWithValue("$member", filter.MemberIndex);
+            sql.Append(" AND aggregate_hash % @members = @member");
+            command.Add("@members", filter.MemberCount);
+            command.Add("@member", filter.MemberIndex);
         }
-        sql.Append(" ORDER BY sequence LIMIT $max;");
-        command.Parameters.AddWithValue("$max", max);
+        sql.Append(" ORDER BY sequence LIMIT @max;");
+        command.Add("@max", max);
         command.CommandText = sql.ToString();
 
         var events = ImmutableArray.CreateBuilder<LoggedEvent>();
@@ -57,37 +54,37 @@ public sealed class SqliteEventLog(IOptions<StorageOptions> options)
 
     public long Earliest()
     {
-        using var connection = Open();
+        using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT MIN(sequence), (SELECT seq FROM sqlite_sequence WHERE name = 'events') FROM events;";
+        command.CommandText = $"SELECT MIN(sequence), ({database.LastSequenceSql}) FROM events;";
         using var reader = command.ExecuteReader();
         reader.Read();
-        return reader.IsDBNull(0) ? (reader.IsDBNull(1) ? 0 : reader.GetInt64(1)) + 1 : reader.GetInt64(0);
+        return reader.IsDBNull(0) ? Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) + 1 : reader.GetInt64(0);
     }
 
     public long? GetCursor(string subscription, int memberIndex)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sequence FROM subscription_cursors WHERE name = $n AND member_index = $m;";
-        command.Parameters.AddWithValue("$n", subscription);
-        command.Parameters.AddWithValue("$m", memberIndex);
+        command.CommandText = "SELECT sequence FROM subscription_cursors WHERE name = @n AND member_index = @m;";
+        command.Add("@n", subscription);
+        command.Add("@m", memberIndex);
         return command.ExecuteScalar() is long sequence ? sequence : null;
     }
 
     public long CommitCursor(string subscription, int memberIndex, long sequence, DateTimeOffset now)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO subscription_cursors (name, member_index, sequence, updated_at_ms) VALUES ($n, $m, $s, $t)
-            ON CONFLICT (name, member_index) DO UPDATE SET sequence = MAX(sequence, excluded.sequence), updated_at_ms = excluded.updated_at_ms
+            INSERT INTO subscription_cursors (name, member_index, sequence, updated_at_ms) VALUES (@n, @m, @s, @t)
+            ON CONFLICT (name, member_index) DO UPDATE SET sequence = CASE WHEN excluded.sequence > subscription_cursors.sequence THEN excluded.sequence ELSE subscription_cursors.sequence END, updated_at_ms = excluded.updated_at_ms
             RETURNING sequence;
             """;
-        command.Parameters.AddWithValue("$n", subscription);
-        command.Parameters.AddWithValue("$m", memberIndex);
-        command.Parameters.AddWithValue("$s", sequence);
-        command.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
+        command.Add("@n", subscription);
+        command.Add("@m", memberIndex);
+        command.Add("@s", sequence);
+        command.Add("@t", now.ToUnixTimeMilliseconds());
         return (long)command.ExecuteScalar()!;
     }
 
@@ -97,7 +94,7 @@ public sealed class SqliteEventLog(IOptions<StorageOptions> options)
     /// Answers how many were removed.</summary>
     public int Trim(DateTimeOffset? keepSince, long keepEvents, long maxSubscriptionLag)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         var head = Head(connection, null);
         long cut = 0;
         if (keepEvents > 0)
@@ -108,16 +105,16 @@ public sealed class SqliteEventLog(IOptions<StorageOptions> options)
         if (keepSince is { } since)
         {
             using var old = connection.CreateCommand();
-            old.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE at_ms < $since;";
-            old.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+            old.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE at_ms < @since;";
+            old.Add("@since", since.ToUnixTimeMilliseconds());
             cut = Math.Max(cut, (long)old.ExecuteScalar()!);
         }
 
         using (var protect = connection.CreateCommand())
         {
-            protect.CommandText = "SELECT MIN(sequence) FROM subscription_cursors WHERE $lag = 0 OR $head - sequence <= $lag;";
-            protect.Parameters.AddWithValue("$lag", maxSubscriptionLag);
-            protect.Parameters.AddWithValue("$head", head);
+            protect.CommandText = "SELECT MIN(sequence) FROM subscription_cursors WHERE @lag = 0 OR @head - sequence <= @lag;";
+            protect.Add("@lag", maxSubscriptionLag);
+            protect.Add("@head", head);
             if (protect.ExecuteScalar() is long slowest)
             {
                 cut = Math.Min(cut, slowest);
@@ -129,18 +126,16 @@ public sealed class SqliteEventLog(IOptions<StorageOptions> options)
             return 0;
         }
 
-        return Sqlite.Execute(_connectionString, "DELETE FROM events WHERE sequence <= $cut;", ("$cut", cut));
+        return database.Execute("DELETE FROM events WHERE sequence <= @cut;", ("@cut", cut));
     }
 
     public long Head()
     {
-        using var connection = Open();
+        using var connection = database.Open();
         return Head(connection, null);
     }
 
-    private SqliteConnection Open() => Sqlite.Open(_connectionString);
-
-    private static long Head(SqliteConnection connection, SqliteTransaction? transaction)
+    private static long Head(DbConnection connection, DbTransaction? transaction)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -148,13 +143,13 @@ public sealed class SqliteEventLog(IOptions<StorageOptions> options)
         return (long)command.ExecuteScalar()!;
     }
 
-    private static void In(SqliteCommand command, StringBuilder sql, string column, string prefix, IEnumerable<object> values)
+    private static void In(DbCommand command, StringBuilder sql, string column, string prefix, IEnumerable<object> values)
     {
         var names = new List<string>();
         foreach (var value in values)
         {
             var name = prefix + names.Count;
-            command.Parameters.AddWithValue(name, value);
+            command.Add(name, value);
             names.Add(name);
         }
 

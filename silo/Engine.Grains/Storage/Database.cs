@@ -1,0 +1,224 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Engine.Grains.Storage;
+
+/// <summary>Which database holds the engine's data: one SQLite file (embedded, the default) or PostgreSQL (cluster).</summary>
+public enum StorageProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// The engine's database: how its stores open a connection, and the few places where SQLite and PostgreSQL need
+/// different SQL or handling. Every statement the stores run is otherwise the same text on both (named parameters
+/// written <c>@name</c>, <c>ON CONFLICT</c>, <c>RETURNING</c>, <c>LIMIT</c>).
+/// </summary>
+public abstract class Database
+{
+    protected Database(string connectionString)
+    {
+        ConnectionString = connectionString;
+    }
+
+    public abstract StorageProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The ADO.NET invariant the Orleans providers are configured with for this database.</summary>
+    public abstract string Invariant { get; }
+
+    /// <summary>The folder of schema scripts under Storage/Schema.</summary>
+    public abstract string SchemaFolder { get; }
+
+    /// <summary>Run before the schema is checked: one applier at a time (several silos may start together).</summary>
+    public abstract string SchemaLockSql { get; }
+
+    /// <summary>Run after the schema is applied, if the lock must be released by hand.</summary>
+    public virtual string? SchemaUnlockSql => null;
+
+    /// <summary>The last sequence the event log has handed out (0 when none), even if those events were trimmed.</summary>
+    public abstract string LastSequenceSql { get; }
+
+    public static Database Create(StorageOptions options) => options.Provider switch
+    {
+        StorageProvider.Sqlite => new SqliteDatabase(options.SqliteConnectionString),
+        StorageProvider.Postgres => new PostgresDatabase(options.PostgresConnectionString),
+        _ => throw new InvalidOperationException($"Engine:Storage:Provider '{options.Provider}' is not one of sqlite, postgres."),
+    };
+
+    /// <summary>An open connection from the pool.</summary>
+    public DbConnection Open()
+    {
+        var connection = CreateConnection();
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public abstract DbConnection CreateConnection();
+
+    /// <summary>A read transaction in which every statement sees the same snapshot.</summary>
+    public abstract DbTransaction BeginSnapshot(DbConnection connection);
+
+    /// <summary>Sets up the dedicated connection the group committer writes through.</summary>
+    public virtual void PrepareWriter(DbConnection connection)
+    {
+    }
+
+    /// <summary>Runs in a writing transaction just before it appends events, so that sequences are handed out in
+    /// commit order: a reader that has seen sequence N can never later find a smaller one appear.</summary>
+    public virtual void BeforeAppendingEvents(DbTransaction transaction)
+    {
+    }
+
+    /// <summary>Runs in a writing transaction that appended events up to <paramref name="head"/>: tells the other
+    /// silos' readers, when the transaction commits.</summary>
+    public virtual void AnnounceEvents(DbTransaction transaction, long head)
+    {
+    }
+
+    /// <summary>True when <paramref name="ex"/> says the database cannot be reached or is shutting down (a call may
+    /// be retried later), as opposed to a fault in the statement or the data.</summary>
+    public abstract bool IsUnavailable(Exception ex);
+
+    /// <summary>Runs <paramref name="sql"/> once on a pooled connection; answers the rows it changed.</summary>
+    public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Add(name, value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>The embedded default: one SQLite file in WAL mode, every commit synced (synchronous=FULL).</summary>
+public sealed class SqliteDatabase(string connectionString) : Database(connectionString)
+{
+    public override StorageProvider Provider => StorageProvider.Sqlite;
+
+    public override string Invariant => "System.Data.SQLite";
+
+    public override string SchemaFolder => "sqlite";
+
+    // WAL is a property of the file, set once; the write lock of a BEGIN IMMEDIATE is not needed because each
+    // script runs in its own transaction and a second applier sees the recorded versions.
+    public override string SchemaLockSql => "PRAGMA journal_mode=WAL;";
+
+    public override string LastSequenceSql => "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)";
+
+    public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
+
+    public override DbTransaction BeginSnapshot(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
+
+    public override void PrepareWriter(DbConnection connection)
+    {
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=FULL;";
+        pragma.ExecuteNonQuery();
+    }
+
+    // One file, one writer at a time: SQLite itself serializes writing transactions, so sequence order is commit order.
+    public override bool IsUnavailable(Exception ex) => ex is SqliteException { SqliteErrorCode: 5 or 6 }; // BUSY, LOCKED
+}
+
+/// <summary>Cluster mode: PostgreSQL, shared by every silo.</summary>
+public sealed class PostgresDatabase(string connectionString) : Database(connectionString)
+{
+    /// <summary>The transaction-scoped advisory lock that orders event appends across silos.</summary>
+    private const long EventAppendLock = 0x656e67696e65; // "engine"
+
+    /// <summary>The session advisory lock held while one silo applies the schema.</summary>
+    private const long SchemaLock = 0x736368656d61; // "schema"
+
+    /// <summary>The notification channel that carries the event log's new head to every silo.</summary>
+    public const string EventChannel = "engine_events";
+
+    public override StorageProvider Provider => StorageProvider.Postgres;
+
+    public override string Invariant => "Npgsql";
+
+    public override string SchemaFolder => "postgres";
+
+    public override string SchemaLockSql => $"SELECT pg_advisory_lock({SchemaLock});";
+
+    public override string? SchemaUnlockSql => $"SELECT pg_advisory_unlock({SchemaLock});";
+
+    public override string LastSequenceSql => "SELECT COALESCE(pg_sequence_last_value('events_sequence_seq'), 0)";
+
+    public override DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
+
+    public override DbTransaction BeginSnapshot(DbConnection connection) => connection.BeginTransaction(IsolationLevel.RepeatableRead);
+
+    // Several silos append at once, and a sequence number is taken at insert, not at commit: without this lock a
+    // transaction holding sequence 10 could commit after one holding 11 had been read, and 10 would be skipped.
+    public override void BeforeAppendingEvents(DbTransaction transaction) =>
+        Run(transaction, $"SELECT pg_advisory_xact_lock({EventAppendLock});");
+
+    public override void AnnounceEvents(DbTransaction transaction, long head) =>
+        Run(transaction, $"SELECT pg_notify('{EventChannel}', '{head}');");
+
+    public override bool IsUnavailable(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg:
+                    // Class 08 connection exceptions, 57P01–57P03 shutting down / cannot connect now, 53 resources.
+                    return pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
+                        || pg.SqlState.StartsWith("53", StringComparison.Ordinal);
+                case NpgsqlException:
+                case System.Net.Sockets.SocketException:
+                case TimeoutException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Run(DbTransaction transaction, string sql)
+    {
+        using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
+
+public static class DbCommandExtensions
+{
+    /// <summary>Adds a named parameter (<c>@name</c> in the SQL) with a value, null meaning SQL NULL.</summary>
+    public static DbParameter Add(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    public static DbCommand Command(this DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+}
