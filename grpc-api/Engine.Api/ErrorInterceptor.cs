@@ -50,8 +50,26 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException
             => Errors.Plain(StatusCode.Unavailable, "the engine is unavailable; retry with the same idempotency key"),
         OperationCanceledException => Errors.Plain(StatusCode.Cancelled, "the call was cancelled"),
+        _ when FromDatabaseDriver(ex) => Errors.Plain(StatusCode.Unavailable, "the database is unavailable; retry with the same idempotency key"),
         _ => Errors.Plain(StatusCode.Internal, "internal error"),
     };
+
+    /// <summary>A failure of the database driver that escaped the silo's own translation (for example while a grain
+    /// was being activated). On a standalone front-end the driver's types are unknown, so Orleans hands it over as a
+    /// fallback exception naming the original type.</summary>
+    private static bool FromDatabaseDriver(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            var type = e is Orleans.Serialization.UnavailableExceptionFallbackException fallback ? fallback.ExceptionType : e.GetType().FullName;
+            if (type is not null && type.StartsWith("Npgsql.", StringComparison.Ordinal) && !type.Equals("Npgsql.PostgresException", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private RpcException Handle(Exception ex, ServerCallContext context)
     {

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using Engine.Tests.Support;
+using Grpc.Core;
+using Grpc.Net.Client;
+using V1 = Engine.V1;
+
+namespace Engine.Tests.Cluster;
+
+/// <summary>One real cluster at a time: each is five processes and a PostgreSQL on a two-core machine.</summary>
+[CollectionDefinition(nameof(ClusterCollection), DisableParallelization = true)]
+public sealed class ClusterCollection;
+
+/// <summary>
+/// Cluster mode survives what DESIGN promises: a silo killed under a steady stream of submissions, front-ends that
+/// lose a gateway, PostgreSQL restarting under the engine. Real processes from scripts/cluster.sh, a PostgreSQL
+/// started by the script; bounded in time (each test starts its own cluster).
+/// </summary>
+[Collection(nameof(ClusterCollection))]
+[Trait("Category", "Soak")]
+public sealed class ClusterFailoverTests
+{
+    private const string Court = "sh-pudong";
+
+    /// <summary>Second-scale deadlines, so that every step of every ticket comes due during the test.</summary>
+    private static readonly Dictionary<string, string> Drill = new()
+    {
+        ["Engine__Deadlines__All__Reply"] = "16 seconds",
+        ["Engine__Deadlines__All__WarningShare"] = "0.5",
+        ["Engine__Deadlines__All__Supervision"] = "3 seconds",
+        ["Engine__Deadlines__All__SpecialSupervision"] = "3 seconds",
+    };
+
+    [Fact]
+    public async Task A_silo_killed_under_load_loses_no_acknowledged_ticket_makes_no_key_twice_and_its_deadlines_fire_once()
+    {
+        await using var cluster = await ClusterUnderTest.StartAsync(silos: 3, frontends: 2, settings: Drill);
+        var caseNumber = await PrepareAsync(cluster.Frontend(1));
+        var acknowledged = new ConcurrentDictionary<string, string>();
+        var statuses = new ConcurrentDictionary<StatusCode, int>();
+        using var stop = new CancellationTokenSource();
+
+        // Eight callers, four through each front-end, each submitting with retries (same key) until acknowledged.
+        var callers = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            var intake = new V1.IntakeService.IntakeServiceClient(cluster.Frontend(1 + (c % 2)));
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var request = Requests.ContactJudge(caseNumber, key: $"kill-{c}-{i}");
+                request.Caller.Phone = $"139{c:D2}{i:D6}";
+                acknowledged[request.IdempotencyKey] = await SubmitWithRetriesAsync(intake, request, statuses);
+            }
+        })).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var beforeKill = acknowledged.Count;
+        await cluster.KillSiloAsync(2);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        stop.Cancel();
+        await Task.WhenAll(callers);
+
+        Assert.True(beforeKill > 0, "nothing was acknowledged before the kill");
+        Assert.True(acknowledged.Count > beforeKill, "nothing was acknowledged after the kill");
+        Assert.All(statuses.Keys, code => Assert.Contains(code, new[] { StatusCode.OK, StatusCode.Unavailable, StatusCode.DeadlineExceeded }));
+
+        // Every acknowledged ticket is readable, through either front-end, and a retry of its key answers it again.
+        var tickets = new V1.TicketService.TicketServiceClient(cluster.Frontend(2));
+        var intakeAgain = new V1.IntakeService.IntakeServiceClient(cluster.Frontend(1));
+        foreach (var (key, id) in acknowledged)
+        {
+            Assert.Equal(id, (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = id })).Ticket.TicketId);
+        }
+
+        foreach (var (key, id) in acknowledged.Take(50))
+        {
+            var again = Requests.ContactJudge(caseNumber, key);
+            Assert.Equal(id, (await intakeAgain.SubmitTicketAsync(again)).Ticket.TicketId);
+        }
+
+        Assert.Equal(cluster.Scalar("SELECT COUNT(*) FROM ticket_idempotency;"), cluster.Scalar("SELECT COUNT(*) FROM tickets;"));
+        Assert.Equal(acknowledged.Count, acknowledged.Values.Distinct().Count());
+
+        // Every step of every ticket fires — those whose shards or tickets lived on the dead silo too — and once.
+        var total = cluster.Scalar("SELECT COUNT(*) FROM tickets;");
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (cluster.Scalar("SELECT COUNT(*) FROM events WHERE event_type LIKE 'deadline.%';") < 4 * total && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(4 * total, cluster.Scalar("SELECT COUNT(*) FROM events WHERE event_type LIKE 'deadline.%';"));
+        Assert.Equal(4 * total, cluster.Scalar("SELECT COUNT(*) FROM (SELECT DISTINCT aggregate_id, event_type FROM events WHERE event_type LIKE 'deadline.%') AS steps;"));
+    }
+
+    [Fact]
+    public async Task While_PostgreSQL_is_down_calls_answer_UNAVAILABLE_within_their_deadline_and_the_engine_recovers_by_itself()
+    {
+        await using var cluster = await ClusterUnderTest.StartAsync(silos: 2, frontends: 1);
+        var caseNumber = await PrepareAsync(cluster.Frontend(1));
+        var intake = new V1.IntakeService.IntakeServiceClient(cluster.Frontend(1));
+        var before = await intake.SubmitTicketAsync(Requests.ContactJudge(caseNumber));
+
+        await cluster.StopPostgresAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            var request = Requests.ContactJudge(caseNumber);
+            request.Caller.Phone = $"1370000{i:D4}";
+            var refused = await Assert.ThrowsAsync<RpcException>(() => intake.SubmitTicketAsync(request, deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        }
+
+        await cluster.StartPostgresAsync();
+        var statuses = new ConcurrentDictionary<StatusCode, int>();
+        var after = Requests.ContactJudge(caseNumber);
+        after.Caller.Phone = "13700009999";
+        var id = await SubmitWithRetriesAsync(intake, after, statuses);
+
+        var tickets = new V1.TicketService.TicketServiceClient(cluster.Frontend(1));
+        Assert.Equal(id, (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = id })).Ticket.TicketId);
+        Assert.Equal(before.Ticket.TicketId, (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = before.Ticket.TicketId })).Ticket.TicketId);
+        Assert.DoesNotContain(StatusCode.Internal, statuses.Keys);
+    }
+
+    [Fact]
+    public async Task Every_front_end_streams_the_same_events_in_the_same_order_whichever_silo_wrote_them()
+    {
+        await using var cluster = await ClusterUnderTest.StartAsync(silos: 3, frontends: 2);
+        var caseNumber = await PrepareAsync(cluster.Frontend(1));
+        var filter = new V1.EventFilter { EventTypes = { "ticket.received" } };
+        using var first = new V1.EventService.EventServiceClient(cluster.Frontend(1)).Subscribe(new V1.SubscribeRequest { Filter = filter });
+        using var second = new V1.EventService.EventServiceClient(cluster.Frontend(2)).Subscribe(new V1.SubscribeRequest { Filter = filter });
+
+        // Written through the API each silo co-hosts, so that three committers append to the log.
+        var ids = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            var request = Requests.ContactJudge(caseNumber);
+            request.Caller.Phone = $"1360000{i:D4}";
+            ids.Add((await new V1.IntakeService.IntakeServiceClient(cluster.Silo(1 + (i % 3))).SubmitTicketAsync(request)).Ticket.TicketId);
+        }
+
+        var seenFirst = await EventStreams.ReadEventsAsync(first, e => e.Count >= ids.Count);
+        var seenSecond = await EventStreams.ReadEventsAsync(second, e => e.Count >= ids.Count);
+
+        Assert.Equal(seenFirst.Select(e => e.Sequence), seenSecond.Select(e => e.Sequence));
+        Assert.Equal(seenFirst.Select(e => e.Sequence).Order(), seenFirst.Select(e => e.Sequence));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), seenFirst.Select(e => e.AggregateId).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>The sample directory and one case with a presiding judge; answers the case number.</summary>
+    private static async Task<string> PrepareAsync(GrpcChannel channel)
+    {
+        await new V1.DirectoryService.DirectoryServiceClient(channel).ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
+        var caseNumber = SharedEngine.NewCaseNumber();
+        await new V1.CaseService.CaseServiceClient(channel).UpsertCaseAsync(Requests.Case(caseNumber, Court, "civil-1", SampleDirectory.JudgeId(Court, "civil-1", 1)));
+        return caseNumber;
+    }
+
+    /// <summary>Submits as a channel adapter does: UNAVAILABLE (or a lapsed deadline) is retried with the same key,
+    /// for up to two minutes; answers the ticket id.</summary>
+    private static async Task<string> SubmitWithRetriesAsync(V1.IntakeService.IntakeServiceClient intake, V1.SubmitTicketRequest request, ConcurrentDictionary<StatusCode, int> statuses)
+    {
+        var giveUp = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            try
+            {
+                var response = await intake.SubmitTicketAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+                statuses.AddOrUpdate(StatusCode.OK, 1, (_, n) => n + 1);
+                return response.Ticket.TicketId;
+            }
+            catch (RpcException ex) when (DateTime.UtcNow < giveUp)
+            {
+                statuses.AddOrUpdate(ex.StatusCode, 1, (_, n) => n + 1);
+                if (ex.StatusCode is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded))
+                {
+                    throw;
+                }
+
+                await Task.Delay(200);
+            }
+        }
+    }
+}
