@@ -24,13 +24,28 @@ internal sealed class IntakeGrain(
     ITicketStore store, TicketIds ids, TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, ILogger<IntakeGrain> logger)
     : Grain, IIntakeGrain
 {
+    // No look-up of the idempotency key first: the claim in the creating transaction decides (a retry is routed
+    // again and its result dropped), which saves a database read on every first submission. Only a retry that
+    // is refused now (say its court left the directory) looks for the ticket its first attempt made.
     public async Task<SubmitResult> SubmitAsync(NewTicket request)
     {
-        if (await store.FindByIdempotencyKeyAsync(request.Channel, request.IdempotencyKey) is { } known)
+        try
         {
-            return await ExistingAsync(known);
+            return await SubmitOnceAsync(request);
         }
+        catch (EngineException)
+        {
+            if (await store.FindByIdempotencyKeyAsync(request.Channel, request.IdempotencyKey) is { } known)
+            {
+                return await ExistingAsync(known);
+            }
 
+            throw;
+        }
+    }
+
+    private async Task<SubmitResult> SubmitOnceAsync(NewTicket request)
+    {
         var now = time.GetUtcNow();
         if (await FindOpenDuplicateAsync(request, now) is { } open)
         {
