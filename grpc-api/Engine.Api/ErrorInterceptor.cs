@@ -17,11 +17,35 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     {
         try
         {
-            return await continuation(request, context);
+            return await WithinDeadline(continuation(request, context), context);
         }
         catch (Exception ex) when (ex is not RpcException)
         {
             throw Handle(ex, context);
+        }
+    }
+
+    /// <summary>How long before the caller's deadline a call still waiting on the cluster is answered UNAVAILABLE.</summary>
+    private static readonly TimeSpan DeadlineMargin = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A call waiting on a silo that died can wait for Orleans' response timeout (30 s), past the caller's
+    /// deadline; answering UNAVAILABLE just before the deadline tells the caller to retry (with the same key, so a
+    /// write that lands late does not make a second ticket) instead of leaving it with DEADLINE_EXCEEDED.</summary>
+    private static async Task<TResponse> WithinDeadline<TResponse>(Task<TResponse> call, ServerCallContext context)
+    {
+        if (context.Deadline == DateTime.MaxValue)
+        {
+            return await call;
+        }
+
+        var left = context.Deadline - DateTime.UtcNow - DeadlineMargin;
+        try
+        {
+            return await call.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+        catch (TimeoutException) when (!call.IsCompleted)
+        {
+            throw Errors.Plain(StatusCode.Unavailable, "the engine did not answer within the call's deadline; retry with the same idempotency key");
         }
     }
 

@@ -83,9 +83,10 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
                 }
             }
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not RpcException && lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            // Stopped mid-write: resuming after the last whole batch may repeat events, which at-least-once allows.
+            // Stopped mid-write or mid-read (the host cancels the request, the silo refuses calls as it leaves):
+            // resuming after the last whole batch may repeat events, which at-least-once allows.
             throw Errors.Plain(StatusCode.Unavailable, $"the engine is shutting down: subscribe again from sequence {after}");
         }
     }

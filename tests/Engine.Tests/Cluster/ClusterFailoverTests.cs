@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Engine.Tests.Support;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Xunit.Abstractions;
 using V1 = Engine.V1;
 
 namespace Engine.Tests.Cluster;
@@ -17,7 +18,7 @@ public sealed class ClusterCollection;
 /// </summary>
 [Collection(nameof(ClusterCollection))]
 [Trait("Category", "Soak")]
-public sealed class ClusterFailoverTests
+public sealed class ClusterFailoverTests(ITestOutputHelper output)
 {
     private const string Court = "sh-pudong";
 
@@ -58,9 +59,10 @@ public sealed class ClusterFailoverTests
         stop.Cancel();
         await Task.WhenAll(callers);
 
+        output.WriteLine($"acknowledged {acknowledged.Count} ({beforeKill} before the kill); answers: {string.Join(", ", statuses.Select(s => $"{s.Key} {s.Value}"))}");
         Assert.True(beforeKill > 0, "nothing was acknowledged before the kill");
         Assert.True(acknowledged.Count > beforeKill, "nothing was acknowledged after the kill");
-        Assert.All(statuses.Keys, code => Assert.Contains(code, new[] { StatusCode.OK, StatusCode.Unavailable, StatusCode.DeadlineExceeded }));
+        Assert.All(statuses.Keys, code => Assert.Contains(code, new[] { StatusCode.OK, StatusCode.Unavailable }));
 
         // Every acknowledged ticket is readable, through either front-end, and a retry of its key answers it again.
         var tickets = new V1.TicketService.TicketServiceClient(cluster.Frontend(2));
