@@ -7,7 +7,8 @@ namespace Engine.Grains.Events;
 /// The one statement that appends to the event log, prepared once on a connection. Appending an event that is
 /// already there (same aggregate, version and ordinal) does nothing, so outbox drains may repeat. Callers run
 /// <see cref="Database.BeforeAppendingEvents"/> in the transaction first. On PostgreSQL all the events of a call
-/// go in one statement (arrays unnested in order), because there every statement is a round trip to the server.
+/// go in one statement (arrays unnested in order), because there every statement is a round trip to the server
+/// (<see cref="Database.AppendsEventsInOneStatement"/>).
 /// </summary>
 internal sealed class EventInsert : IDisposable
 {
@@ -15,9 +16,9 @@ internal sealed class EventInsert : IDisposable
     private readonly DbCommand _command;
     private readonly bool _arrays;
 
-    public EventInsert(DbConnection connection)
+    public EventInsert(DbConnection connection, Database database)
     {
-        _arrays = connection is Npgsql.NpgsqlConnection;
+        _arrays = database.AppendsEventsInOneStatement;
         if (_arrays)
         {
             _command = connection.Command("""

@@ -10,7 +10,7 @@ namespace Engine.Grains.Events;
 /// LISTENs and wakes the silo's waiting readers, so a subscriber served by one silo sees events written by another
 /// at once. A hint only, like the local wake: after a lost connection it reconnects and reads the head itself.
 /// </summary>
-internal sealed partial class EventListenerService(Database database, EventNotifier notifier, ILogger<EventListenerService> logger) : BackgroundService
+internal sealed partial class EventListenerService(Database database, EventLog log, EventNotifier notifier, ILogger<EventListenerService> logger) : BackgroundService
 {
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
 
@@ -36,11 +36,7 @@ internal sealed partial class EventListenerService(Database database, EventNotif
                 }
 
                 // Whatever was committed while no one listened.
-                await using (var head = connection.CreateCommand())
-                {
-                    head.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM events;";
-                    notifier.Advance((long)(await head.ExecuteScalarAsync(stoppingToken))!);
-                }
+                notifier.Advance(log.Head());
 
                 while (!stoppingToken.IsCancellationRequested)
                 {

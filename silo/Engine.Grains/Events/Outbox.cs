@@ -47,7 +47,7 @@ public sealed class Outbox(Database database, EventNotifier notifier)
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         database.BeforeAppendingEvents(transaction);
-        using var insert = new EventInsert(connection) { Transaction = transaction };
+        using var insert = new EventInsert(connection, database) { Transaction = transaction };
         var head = insert.Append(events);
         if (head > 0)
         {

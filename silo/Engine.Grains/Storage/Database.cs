@@ -34,11 +34,16 @@ public abstract class Database
     /// <summary>The folder of schema scripts under Storage/Schema.</summary>
     public abstract string SchemaFolder { get; }
 
-    /// <summary>Run before the schema is checked: one applier at a time (several silos may start together).</summary>
-    public abstract string SchemaLockSql { get; }
+    /// <summary>Run before the schema is checked: file settings, and one applier at a time (several silos may
+    /// start together).</summary>
+    public abstract string BeforeSchemaSql { get; }
 
-    /// <summary>Run after the schema is applied, if the lock must be released by hand.</summary>
-    public virtual string? SchemaUnlockSql => null;
+    /// <summary>Run after the schema is applied, if <see cref="BeforeSchemaSql"/> took something to give back.</summary>
+    public virtual string? AfterSchemaSql => null;
+
+    /// <summary>True when every statement is a round trip to a server, so that the events of a batch are worth
+    /// appending in one statement (arrays) rather than one each.</summary>
+    public virtual bool AppendsEventsInOneStatement => false;
 
     /// <summary>The last sequence the event log has handed out (0 when none), even if those events were trimmed.</summary>
     public abstract string LastSequenceSql { get; }
@@ -118,7 +123,7 @@ public sealed class SqliteDatabase(string connectionString) : Database(connectio
 
     // WAL is a property of the file, set once; the write lock of a BEGIN IMMEDIATE is not needed because each
     // script runs in its own transaction and a second applier sees the recorded versions.
-    public override string SchemaLockSql => "PRAGMA journal_mode=WAL;";
+    public override string BeforeSchemaSql => "PRAGMA journal_mode=WAL;";
 
     public override string LastSequenceSql => "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)";
 
@@ -155,9 +160,11 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
 
     public override string SchemaFolder => "postgres";
 
-    public override string SchemaLockSql => $"SELECT pg_advisory_lock({SchemaLock});";
+    public override string BeforeSchemaSql => $"SELECT pg_advisory_lock({SchemaLock});";
 
-    public override string? SchemaUnlockSql => $"SELECT pg_advisory_unlock({SchemaLock});";
+    public override string? AfterSchemaSql => $"SELECT pg_advisory_unlock({SchemaLock});";
+
+    public override bool AppendsEventsInOneStatement => true;
 
     public override string LastSequenceSql => "SELECT COALESCE(pg_sequence_last_value('events_sequence_seq'), 0)";
 

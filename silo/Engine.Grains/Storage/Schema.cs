@@ -29,7 +29,7 @@ public static class Schema
     public static int Apply(Database database, int upTo = int.MaxValue)
     {
         using var connection = database.Open();
-        Execute(connection, database.SchemaLockSql);
+        Execute(connection, database.BeforeSchemaSql);
         try
         {
             Execute(connection, """
@@ -49,7 +49,15 @@ public static class Schema
                     continue;
                 }
 
+                // A writing transaction (SQLite: BEGIN IMMEDIATE) that looks again: another applier that got here
+                // first has recorded the script, and this one then leaves it alone.
                 using var transaction = connection.BeginTransaction();
+                if (CurrentVersion(connection, transaction) >= version)
+                {
+                    current = version;
+                    continue;
+                }
+
                 using (var command = connection.Command(Read(database.SchemaFolder, name), transaction))
                 {
                     command.ExecuteNonQuery();
@@ -71,16 +79,16 @@ public static class Schema
         }
         finally
         {
-            if (database.SchemaUnlockSql is { } unlock && connection.State == System.Data.ConnectionState.Open)
+            if (database.AfterSchemaSql is { } after && connection.State == System.Data.ConnectionState.Open)
             {
-                Execute(connection, unlock);
+                Execute(connection, after);
             }
         }
     }
 
-    public static int CurrentVersion(DbConnection connection)
+    public static int CurrentVersion(DbConnection connection, DbTransaction? transaction = null)
     {
-        using var command = connection.Command("SELECT COALESCE(MAX(version), 0) FROM engine_schema;");
+        using var command = connection.Command("SELECT COALESCE(MAX(version), 0) FROM engine_schema;", transaction);
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 

@@ -36,12 +36,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
         _notifier = notifier;
         _serializer = serializer;
         _logger = logger;
-        using (var connection = database.Open())
-        using (var head = connection.Command("SELECT COALESCE(MAX(sequence), 0) FROM events;"))
-        {
-            _notifier.Advance(Convert.ToInt64(head.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
-        }
-
+        _notifier.Advance(new EventLog(database).Head());
         _committer = new GroupCommitter<TicketWrite>("ticket-commit", Commit, options.Value.MaxBatchSize, options.Value.MaxQueuedWrites, logger);
     }
 
@@ -292,7 +287,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
         ResetWriter();
         _writer = _database.Open();
         _database.PrepareWriter(_writer);
-        _commands = new WriterCommands(_writer);
+        _commands = new WriterCommands(_writer, _database);
         return _commands;
     }
 
@@ -328,7 +323,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
         private readonly DbCommand _insert;
         private readonly DbCommand _update;
 
-        public WriterCommands(DbConnection connection)
+        public WriterCommands(DbConnection connection, Database database)
         {
             _claimKey = Make(connection, "INSERT INTO ticket_idempotency (channel, idempotency_key, ticket_id) VALUES (@channel, @key, @id) ON CONFLICT DO NOTHING;");
             _findKey = Make(connection, "SELECT ticket_id FROM ticket_idempotency WHERE channel = @channel AND idempotency_key = @key;");
@@ -346,7 +341,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
                 WHERE ticket_id = @id AND version = @expected;
                 """);
             _all = [_claimKey, _findKey, _insert, _update];
-            Events = new EventInsert(connection);
+            Events = new EventInsert(connection, database);
         }
 
         public EventInsert Events { get; }

@@ -22,6 +22,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
 {
     private const string Court = "sh-pudong";
 
+    /// <summary>A channel adapter's pause before retrying an UNAVAILABLE answer with the same key.</summary>
+    private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(200);
+
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Second-scale deadlines, so that every step of every ticket comes due during the test.</summary>
     private static readonly Dictionary<string, string> Drill = new()
     {
@@ -52,42 +57,39 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             }
         })).ToArray();
 
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Until(() => acknowledged.Count >= 100, "100 tickets acknowledged before the kill");
         var beforeKill = acknowledged.Count;
         await cluster.KillSiloAsync(2);
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await Until(() => acknowledged.Count >= beforeKill + 100, "100 more tickets acknowledged after the kill");
         stop.Cancel();
         await Task.WhenAll(callers);
 
         output.WriteLine($"acknowledged {acknowledged.Count} ({beforeKill} before the kill); answers: {string.Join(", ", statuses.Select(s => $"{s.Key} {s.Value}"))}");
         Assert.True(beforeKill > 0, "nothing was acknowledged before the kill");
         Assert.True(acknowledged.Count > beforeKill, "nothing was acknowledged after the kill");
-        Assert.All(statuses.Keys, code => Assert.Contains(code, new[] { StatusCode.OK, StatusCode.Unavailable }));
 
         // Every acknowledged ticket is readable, through either front-end, and a retry of its key answers it again.
         var tickets = new V1.TicketService.TicketServiceClient(cluster.Frontend(2));
         var intakeAgain = new V1.IntakeService.IntakeServiceClient(cluster.Frontend(1));
         foreach (var (key, id) in acknowledged)
         {
-            Assert.Equal(id, (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = id })).Ticket.TicketId);
+            Assert.Equal(id, (await GetWithRetriesAsync(tickets, id, statuses)).TicketId);
         }
 
         foreach (var (key, id) in acknowledged.Take(50))
         {
             var again = Requests.ContactJudge(caseNumber, key);
-            Assert.Equal(id, (await intakeAgain.SubmitTicketAsync(again)).Ticket.TicketId);
+            Assert.Equal(id, await SubmitWithRetriesAsync(intakeAgain, again, statuses));
         }
 
+        output.WriteLine($"answers, reads included: {string.Join(", ", statuses.Select(s => $"{s.Key} {s.Value}"))}");
+        Assert.All(statuses.Keys, code => Assert.Contains(code, new[] { StatusCode.OK, StatusCode.Unavailable }));
         Assert.Equal(cluster.Scalar("SELECT COUNT(*) FROM ticket_idempotency;"), cluster.Scalar("SELECT COUNT(*) FROM tickets;"));
         Assert.Equal(acknowledged.Count, acknowledged.Values.Distinct().Count());
 
         // Every step of every ticket fires — those whose shards or tickets lived on the dead silo too — and once.
         var total = cluster.Scalar("SELECT COUNT(*) FROM tickets;");
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (cluster.Scalar("SELECT COUNT(*) FROM events WHERE event_type LIKE 'deadline.%';") < 4 * total && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
+        await Until(() => cluster.Scalar("SELECT COUNT(*) FROM events WHERE event_type LIKE 'deadline.%';") >= 4 * total, "every step fired", TimeSpan.FromSeconds(90));
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(4 * total, cluster.Scalar("SELECT COUNT(*) FROM events WHERE event_type LIKE 'deadline.%';"));
@@ -149,6 +151,18 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         Assert.Equal(ids.Order(StringComparer.Ordinal), seenFirst.Select(e => e.AggregateId).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> after
+    /// <paramref name="patience"/> (default two minutes).</summary>
+    private static async Task Until(Func<bool> condition, string what, TimeSpan? patience = null)
+    {
+        var giveUp = DateTime.UtcNow + (patience ?? TimeSpan.FromMinutes(2));
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < giveUp, $"timed out waiting for: {what}");
+            await Task.Delay(Poll);
+        }
+    }
+
     /// <summary>The sample directory and one case with a presiding judge; answers the case number.</summary>
     private static async Task<string> PrepareAsync(GrpcChannel channel)
     {
@@ -158,18 +172,26 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         return caseNumber;
     }
 
-    /// <summary>Submits as a channel adapter does: UNAVAILABLE (or a lapsed deadline) is retried with the same key,
-    /// for up to two minutes; answers the ticket id.</summary>
-    private static async Task<string> SubmitWithRetriesAsync(V1.IntakeService.IntakeServiceClient intake, V1.SubmitTicketRequest request, ConcurrentDictionary<StatusCode, int> statuses)
+    /// <summary>Submits as a channel adapter does, retrying UNAVAILABLE with the same key; answers the ticket id.</summary>
+    private static async Task<string> SubmitWithRetriesAsync(V1.IntakeService.IntakeServiceClient intake, V1.SubmitTicketRequest request, ConcurrentDictionary<StatusCode, int> statuses) =>
+        (await WithRetriesAsync(deadline => intake.SubmitTicketAsync(request, deadline: deadline).ResponseAsync, statuses)).Ticket.TicketId;
+
+    /// <summary>Reads a ticket as a client does, retrying UNAVAILABLE (its grain may have lived on a dead silo).</summary>
+    private static async Task<V1.Ticket> GetWithRetriesAsync(V1.TicketService.TicketServiceClient tickets, string id, ConcurrentDictionary<StatusCode, int> statuses) =>
+        (await WithRetriesAsync(deadline => tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = id }, deadline: deadline).ResponseAsync, statuses)).Ticket;
+
+    /// <summary>A call with a 10 s deadline, retried after UNAVAILABLE (or a lapsed deadline) for up to two minutes;
+    /// every answer is counted in <paramref name="statuses"/>.</summary>
+    private static async Task<T> WithRetriesAsync<T>(Func<DateTime, Task<T>> call, ConcurrentDictionary<StatusCode, int> statuses)
     {
         var giveUp = DateTime.UtcNow.AddMinutes(2);
         while (true)
         {
             try
             {
-                var response = await intake.SubmitTicketAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+                var response = await call(DateTime.UtcNow.AddSeconds(10));
                 statuses.AddOrUpdate(StatusCode.OK, 1, (_, n) => n + 1);
-                return response.Ticket.TicketId;
+                return response;
             }
             catch (RpcException ex) when (DateTime.UtcNow < giveUp)
             {
@@ -179,7 +201,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                     throw;
                 }
 
-                await Task.Delay(200);
+                await Task.Delay(RetryBackoff);
             }
         }
     }

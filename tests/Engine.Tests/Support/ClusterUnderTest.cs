@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
@@ -102,46 +101,10 @@ public sealed class ClusterUnderTest : IAsyncDisposable
         return channel;
     }
 
-    private async Task RunAsync(string verb, int? n = null)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "scripts", "cluster.sh"));
-        start.ArgumentList.Add(verb);
-        start.ArgumentList.Add(Directory);
-        if (n is { } number)
-        {
-            start.ArgumentList.Add(number.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        foreach (var (name, value) in _environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"cluster.sh {verb} did not finish within 4 minutes.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"cluster.sh {verb} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-        }
-    }
+    private Task RunAsync(string verb, int? n = null) => Task.Run(() => RepositoryScript.Run(
+        "cluster.sh",
+        n is { } number ? [verb, Directory, number.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [verb, Directory],
+        _environment));
 
     /// <summary>A base port whose whole block (PostgreSQL, silos, gateways, gRPC, dashboards, front-ends) is free.</summary>
     private static int FreeBase()

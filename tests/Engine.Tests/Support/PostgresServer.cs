@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace Engine.Tests.Support;
@@ -68,38 +67,6 @@ public sealed class PostgresServer : IDisposable
         }
     }
 
-    /// <summary>Runs one of the repository's scripts (copied next to the tests) and fails with its output.</summary>
-    public static string Script(string verb, params string[] args) => RunScript("postgres.sh", verb, args);
-
-    public static string RunScript(string script, string verb, params string[] args)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "scripts", script));
-        start.ArgumentList.Add(verb);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{script} {verb} did not finish within 3 minutes.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} {verb} failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
-        }
-
-        return stdout.Result;
-    }
+    /// <summary>Runs scripts/postgres.sh (copied next to the tests).</summary>
+    public static string Script(string verb, params string[] args) => RepositoryScript.Run("postgres.sh", [verb, .. args]);
 }
