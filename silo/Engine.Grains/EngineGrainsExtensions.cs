@@ -1,6 +1,7 @@
 using Engine.Domain;
 using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
+using Engine.Grains.Stats;
 using Engine.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -53,6 +54,9 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();
         silo.Services.AddSingleton<DeadlinePlanner>();
         silo.Services.AddHostedService<DeadlineKeeperService>();
+        silo.Services.AddSingleton<StatsProjector>();
+        silo.Services.AddSingleton<StatsReader>();
+        silo.Services.AddHostedService<StatsProjectorService>();
         return silo;
     }
 }

@@ -26,4 +26,9 @@ internal static class EventIds
     public const int DirectoryImported = 1200;
     public const int LeaveBegan = 1201;
     public const int LeavePollFailed = 1202;
+
+    // 1400–1499: statistics.
+    public const int StatsProjectionFailed = 1400;
+    public const int StatsRebuilt = 1401;
+    public const int StatsEventsMissing = 1402;
 }

@@ -76,6 +76,10 @@ public abstract class Database
     /// <summary>A read transaction in which every statement sees the same snapshot.</summary>
     public abstract DbTransaction BeginSnapshot(DbConnection connection);
 
+    /// <summary>A writing transaction that holds <paramref name="lockKey"/> until it ends: of the silos (or threads)
+    /// that ask for the same key, one at a time gets it.</summary>
+    public abstract DbTransaction BeginExclusive(DbConnection connection, long lockKey);
+
     /// <summary>Sets up the dedicated connection the group committer writes through.</summary>
     public virtual void PrepareWriter(DbConnection connection)
     {
@@ -131,6 +135,9 @@ public sealed class SqliteDatabase(string connectionString) : Database(connectio
 
     public override DbTransaction BeginSnapshot(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
 
+    // BEGIN IMMEDIATE takes the file's write lock at once: every writer holds the one lock there is, whatever the key.
+    public override DbTransaction BeginExclusive(DbConnection connection, long lockKey) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
     public override void PrepareWriter(DbConnection connection)
     {
         using var pragma = connection.CreateCommand();
@@ -171,6 +178,21 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
     public override DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
 
     public override DbTransaction BeginSnapshot(DbConnection connection) => connection.BeginTransaction(IsolationLevel.RepeatableRead);
+
+    public override DbTransaction BeginExclusive(DbConnection connection, long lockKey)
+    {
+        var transaction = connection.BeginTransaction();
+        try
+        {
+            Run(transaction, $"SELECT pg_advisory_xact_lock({lockKey});");
+            return transaction;
+        }
+        catch
+        {
+            transaction.Dispose();
+            throw;
+        }
+    }
 
     // Several silos append at once, and a sequence number is taken at insert, not at commit: without this lock a
     // transaction holding sequence 10 could commit after one holding 11 had been read, and 10 would be skipped.

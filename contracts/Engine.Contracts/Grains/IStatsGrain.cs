@@ -1,0 +1,19 @@
+namespace Engine.Contracts.Grains;
+
+/// <summary>Statistics, read from the figures the projector keeps in the database (the same whichever silo
+/// answers). Every read first brings the figures up to the log's head. Stateless; one per silo core.</summary>
+public interface IStatsGrain : IGrainWithIntegerKey
+{
+    /// <summary>The figures of a scope and period, in total and per group.</summary>
+    Task<StatsAnswer> GetStatsAsync(StatsQuery query);
+
+    /// <summary>The most frequent sub-kinds and terms of a court (null: all courts) in the days from
+    /// <paramref name="from"/> up to <paramref name="to"/>, with the counts of the same number of days before.</summary>
+    Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset to, int limit);
+
+    /// <summary>The tickets overdue now in a scope, longest overdue first.</summary>
+    Task<OverdueList> ListOverdueAsync(string? courtId, string? divisionId, string? judgeId, int limit);
+
+    /// <summary>Forgets every figure and counts them again from the event log; answers the sequence they now include.</summary>
+    Task<long> RebuildAsync();
+}

@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using Engine.Domain;
+
+namespace Engine.Contracts;
+
+/// <summary>What statistics can be grouped by (engine.v1 StatsGroupBy).</summary>
+[GenerateSerializer]
+public enum StatsDimension
+{
+    Court = 1,
+    Division = 2,
+    Judge = 3,
+    Kind = 4,
+    SubKind = 5,
+    Channel = 6,
+    Day = 7,
+}
+
+/// <summary>The counters kept per day and group. The order is the order of the columns in stats_daily.</summary>
+[GenerateSerializer]
+public enum StatsCounter
+{
+    Received,
+    AnsweredOnSpot,
+    Dispatched,
+    Replied,
+    RepliedOnTime,
+    ReplySeconds,
+    Urged,
+    Supervised,
+    SpeciallySupervised,
+    Transferred,
+    Returned,
+    Merged,
+    Reopened,
+    Callbacks,
+    ServiceSatisfied,
+    ResultSatisfied,
+    DispatchedReplied,
+}
+
+/// <summary>Which figures: a scope (court, division, judge; null = any), a period from <paramref name="From"/> up to
+/// <paramref name="To"/> (null = open) rounded out to whole days in the engine's time zone, grouped by
+/// <paramref name="GroupBy"/> in that order.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StatsQuery(
+    string? CourtId,
+    string? DivisionId,
+    string? JudgeId,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    ImmutableArray<StatsDimension> GroupBy);
+
+/// <summary>One group's figures: its keys (one per dimension asked), the counters (indexed by
+/// <see cref="StatsCounter"/>), the tickets overdue now, and the 90th percentile of the time to reply.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StatsFigures(ImmutableArray<string> Keys, ImmutableArray<long> Counters, long OverdueNow, double P90ReplySeconds)
+{
+    public long this[StatsCounter counter] => Counters[(int)counter];
+}
+
+[GenerateSerializer, Immutable]
+public sealed record StatsAnswer(StatsFigures Total, ImmutableArray<StatsFigures> Rows, long AsOfSequence);
+
+[GenerateSerializer, Immutable]
+public sealed record HotTopicCount(string Term, long Count, long PreviousCount);
+
+[GenerateSerializer, Immutable]
+public sealed record HotTopics(ImmutableArray<HotTopicCount> SubKinds, ImmutableArray<HotTopicCount> Terms);
+
+[GenerateSerializer, Immutable]
+public sealed record OverdueTicket(
+    string TicketId,
+    string CourtId,
+    string DivisionId,
+    string JudgeId,
+    TicketKind Kind,
+    TicketSubKind SubKind,
+    Channel Channel,
+    DateTimeOffset OverdueSince);
+
+[GenerateSerializer, Immutable]
+public sealed record OverdueList(ImmutableArray<OverdueTicket> Tickets, long Total);

@@ -1,0 +1,198 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Engine.Contracts;
+using Engine.Contracts.Grains;
+using Engine.ProtoMapping;
+using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using V1 = Engine.V1;
+
+namespace Engine.Api.Services;
+
+/// <summary>Statistics, hot topics and the overdue list, from the figures the engine keeps in its database (the same
+/// whichever front-end or silo answers). Kinds, sub-kinds and channels are named as in the protos, without their
+/// prefix (CONTACT_JUDGE, CONTACT_PROGRESS_INQUIRY, WEB).</summary>
+public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServiceBase
+{
+    public const int DefaultTopics = 10;
+    public const int MaxTopics = 100;
+    public const int DefaultOverdue = 100;
+    public const int MaxOverdue = 1000;
+
+    public override async Task<V1.GetStatsResponse> GetStats(V1.GetStatsRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        ValidateScope(v, request.Scope);
+        var (from, to) = ValidatePeriod(v, "period", request.Period, required: false);
+        var groupBy = ImmutableArray.CreateBuilder<StatsDimension>();
+        for (var i = 0; i < request.GroupBy.Count; i++)
+        {
+            var field = $"group_by[{i}]";
+            var dimension = request.GroupBy[i];
+            v.RequireEnum(field, dimension);
+            if (groupBy.Contains((StatsDimension)dimension))
+            {
+                v.Add(field, $"{dimension} is asked twice");
+            }
+
+            groupBy.Add((StatsDimension)dimension);
+        }
+
+        v.ThrowIfInvalid();
+        var dimensions = groupBy.ToImmutable();
+        var scope = request.Scope ?? new V1.StatsScope();
+        var answer = await Stats().GetStatsAsync(new StatsQuery(
+            Mapping.NullIfEmpty(scope.CourtId), Mapping.NullIfEmpty(scope.DivisionId), Mapping.NullIfEmpty(scope.JudgeId), from, to, dimensions));
+        var response = new V1.GetStatsResponse { Total = Row(answer.Total, []), AsOfSequence = answer.AsOfSequence };
+        response.Rows.AddRange(answer.Rows.Select(r => Row(r, dimensions)));
+        return response;
+    }
+
+    public override async Task<V1.GetHotTopicsResponse> GetHotTopics(V1.GetHotTopicsRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        v.OptionalText("court_id", request.CourtId, SubmitValidation.MaxIdLength);
+        var (from, to) = ValidatePeriod(v, "period", request.Period, required: true);
+        if (request.Limit is < 0 or > MaxTopics)
+        {
+            v.Add("limit", $"must be between 1 and {MaxTopics} (0 means {DefaultTopics})");
+        }
+
+        v.ThrowIfInvalid();
+        var topics = await Stats().GetHotTopicsAsync(Mapping.NullIfEmpty(request.CourtId), from!.Value, to!.Value, request.Limit == 0 ? DefaultTopics : request.Limit);
+        var response = new V1.GetHotTopicsResponse();
+        response.SubKinds.AddRange(topics.SubKinds.Select(t => Topic(t, Name(StatsDimension.SubKind, t.Term))));
+        response.Terms.AddRange(topics.Terms.Select(t => Topic(t, t.Term)));
+        return response;
+    }
+
+    public override async Task<V1.ListOverdueResponse> ListOverdue(V1.ListOverdueRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        ValidateScope(v, request.Scope);
+        if (request.PageSize is < 0 or > MaxOverdue)
+        {
+            v.Add("page_size", $"must be between 1 and {MaxOverdue} (0 means {DefaultOverdue})");
+        }
+
+        v.ThrowIfInvalid();
+        var scope = request.Scope ?? new V1.StatsScope();
+        var list = await Stats().ListOverdueAsync(
+            Mapping.NullIfEmpty(scope.CourtId), Mapping.NullIfEmpty(scope.DivisionId), Mapping.NullIfEmpty(scope.JudgeId),
+            request.PageSize == 0 ? DefaultOverdue : request.PageSize);
+        var response = new V1.ListOverdueResponse { Total = list.Total };
+        response.Tickets.AddRange(list.Tickets.Select(t => new V1.OverdueTicket
+        {
+            TicketId = t.TicketId, CourtId = t.CourtId, DivisionId = t.DivisionId, JudgeId = t.JudgeId,
+            Kind = (V1.TicketKind)t.Kind, SubKind = (V1.TicketSubKind)t.SubKind, Channel = (V1.Channel)t.Channel,
+            OverdueSince = Timestamp.FromDateTimeOffset(t.OverdueSince),
+        }));
+        return response;
+    }
+
+    public override async Task<V1.RebuildStatsResponse> RebuildStats(V1.RebuildStatsRequest request, ServerCallContext context) =>
+        new() { AsOfSequence = await Stats().RebuildAsync() };
+
+    /// <summary>The proto name of a kind, sub-kind or channel key without its prefix; other keys as they are.</summary>
+    public static string Name(StatsDimension dimension, string key)
+    {
+        (EnumDescriptor? values, string prefix) = dimension switch
+        {
+            StatsDimension.Kind => (Enum("TicketKind"), "TICKET_KIND_"),
+            StatsDimension.SubKind => (Enum("TicketSubKind"), "TICKET_SUB_KIND_"),
+            StatsDimension.Channel => (Enum("Channel"), "CHANNEL_"),
+            _ => (null, string.Empty),
+        };
+        if (values is null || !int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+        {
+            return key;
+        }
+
+        return values.FindValueByNumber(number)?.Name is { } name && name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : key;
+    }
+
+    public static V1.StatsRow Row(StatsFigures figures, ImmutableArray<StatsDimension> dimensions)
+    {
+        var keys = figures.Keys.Select((key, i) => Name(dimensions[i], key)).ToList();
+        var row = new V1.StatsRow
+        {
+            Key = string.Join('|', keys),
+            Received = figures[StatsCounter.Received],
+            AnsweredOnSpot = figures[StatsCounter.AnsweredOnSpot],
+            Dispatched = figures[StatsCounter.Dispatched],
+            Replied = figures[StatsCounter.Replied],
+            RepliedOnTime = figures[StatsCounter.RepliedOnTime],
+            OverdueNow = figures.OverdueNow,
+            Urged = figures[StatsCounter.Urged],
+            Supervised = figures[StatsCounter.Supervised],
+            SpeciallySupervised = figures[StatsCounter.SpeciallySupervised],
+            Transferred = figures[StatsCounter.Transferred],
+            Returned = figures[StatsCounter.Returned],
+            Merged = figures[StatsCounter.Merged],
+            Reopened = figures[StatsCounter.Reopened],
+            Callbacks = figures[StatsCounter.Callbacks],
+            ServiceSatisfied = figures[StatsCounter.ServiceSatisfied],
+            ResultSatisfied = figures[StatsCounter.ResultSatisfied],
+            MeanReplySeconds = Ratio(figures[StatsCounter.ReplySeconds], figures[StatsCounter.Replied]),
+            P90ReplySeconds = figures.P90ReplySeconds,
+            EffectiveReplyRate = Ratio(figures[StatsCounter.DispatchedReplied], figures[StatsCounter.Dispatched]),
+            OnTimeRate = Ratio(figures[StatsCounter.RepliedOnTime], figures[StatsCounter.Replied]),
+            DispatchedReplied = figures[StatsCounter.DispatchedReplied],
+        };
+        row.Keys.AddRange(keys);
+        return row;
+    }
+
+    private static EnumDescriptor Enum(string name) => V1.CommonReflection.Descriptor.FindTypeByName<EnumDescriptor>(name);
+
+    private static double Ratio(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
+
+    private static V1.HotTopic Topic(HotTopicCount topic, string term) => new() { Term = term, Count = topic.Count, PreviousCount = topic.PreviousCount };
+
+    private static void ValidateScope(RequestValidator v, V1.StatsScope? scope)
+    {
+        v.OptionalText("scope.court_id", scope?.CourtId, SubmitValidation.MaxIdLength);
+        v.OptionalText("scope.division_id", scope?.DivisionId, SubmitValidation.MaxIdLength);
+        v.OptionalText("scope.judge_id", scope?.JudgeId, SubmitValidation.MaxIdLength);
+    }
+
+    private static (DateTimeOffset? From, DateTimeOffset? To) ValidatePeriod(RequestValidator v, string field, V1.Period? period, bool required)
+    {
+        if (period is null || (period.From is null && period.To is null))
+        {
+            if (required)
+            {
+                v.Add(field, "is required: from and to");
+            }
+
+            return (null, null);
+        }
+
+        DateTimeOffset? Time(string name, Timestamp? t)
+        {
+            if (t is null && !required)
+            {
+                return null;
+            }
+
+            if (!RequestValidator.IsReasonable(t))
+            {
+                v.Add($"{field}.{name}", required ? "is required, a time between 2000 and 2100" : "must be a time between 2000 and 2100");
+                return null;
+            }
+
+            return t!.ToDateTimeOffset();
+        }
+
+        var (from, to) = (Time("from", period.From), Time("to", period.To));
+        if (from is { } f && to is { } t && t <= f)
+        {
+            v.Add($"{field}.to", "must be after from");
+        }
+
+        return (from, to);
+    }
+
+    private IStatsGrain Stats() => grains.GetGrain<IStatsGrain>(0);
+}

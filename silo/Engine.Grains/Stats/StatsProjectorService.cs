@@ -1,0 +1,51 @@
+using Engine.Grains.Events;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Engine.Grains.Stats;
+
+/// <summary>Counts new events as they are appended (woken by this silo's committer, or by the other silos'
+/// notifications in cluster mode), so that a read rarely finds much left to count.</summary>
+internal sealed partial class StatsProjectorService(StatsProjector projector, EventNotifier notifier, TimeProvider time, ILogger<StatsProjectorService> logger)
+    : BackgroundService
+{
+    /// <summary>How long to wait for a wake-up before looking at the log anyway.</summary>
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan AfterFailure = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var counted = 0L;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                counted = await projector.CatchUpAsync(long.MaxValue, stoppingToken);
+                await notifier.WaitAboveAsync(counted, Idle, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.ProjectionFailed(logger, ex, counted);
+                try
+                {
+                    await Task.Delay(AfterFailure, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.StatsProjectionFailed, Level = LogLevel.Warning, Message = "Counting statistics after sequence {Counted} failed; trying again")]
+        public static partial void ProjectionFailed(ILogger logger, Exception exception, long counted);
+    }
+}

@@ -1,0 +1,99 @@
+using Engine.Contracts;
+using Engine.Grains.Deadlines;
+using Engine.Grains.Events;
+using Engine.Grains.Stats;
+using Engine.Grains.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Engine.Tests.StorageTests;
+
+/// <summary>The stats projector on each database: silos that count at the same time count each event once, a reset
+/// counts the log again to the same figures, and retention keeps the events not yet counted.</summary>
+public abstract class StatsProjectorTests
+{
+    private const int Tickets = 1500;
+
+    private protected abstract StorageProvider Provider { get; }
+
+    [Fact]
+    public async Task Projectors_counting_the_same_log_at_once_count_every_event_once()
+    {
+        using var db = new StoreUnderTest(Provider);
+        await CreateTicketsAsync(db, Tickets);
+        var (first, second) = (Projector(db), Projector(db));
+
+        var counted = await Task.WhenAll(
+            Task.Run(() => first.CatchUpAsync(long.MaxValue)), Task.Run(() => second.CatchUpAsync(long.MaxValue)), Task.Run(() => first.CatchUpAsync(long.MaxValue)));
+
+        var head = new EventLog(db.Database).Head();
+        Assert.Equal(2 * Tickets, head);
+        Assert.All(counted, c => Assert.Equal(head, c));
+        Assert.Equal(Tickets, Total(db, first)[StatsCounter.Received]);
+        Assert.Equal(Tickets, Total(db, first)[StatsCounter.Dispatched]);
+        Assert.Equal(Tickets, db.Scalar("SELECT COUNT(*) FROM stats_tickets"));
+    }
+
+    [Fact]
+    public async Task A_reset_counts_the_log_again_to_the_same_figures()
+    {
+        using var db = new StoreUnderTest(Provider);
+        await CreateTicketsAsync(db, 300);
+        var projector = Projector(db);
+        await projector.CatchUpAsync(long.MaxValue);
+        var query = new StatsQuery(null, null, null, null, null, [StatsDimension.Court, StatsDimension.Judge, StatsDimension.Day]);
+        var before = new StatsReader(db.Database, projector).GetStats(query, 0);
+
+        await projector.ResetAsync();
+        Assert.Equal(0, projector.Cursor());
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM stats_daily"));
+        await projector.CatchUpAsync(long.MaxValue);
+
+        var after = new StatsReader(db.Database, projector).GetStats(query, 0);
+        Assert.Equal(before.Rows.Select(Flatten), after.Rows.Select(Flatten));
+        Assert.Equal(Flatten(before.Total), Flatten(after.Total));
+    }
+
+    [Fact]
+    public async Task Retention_keeps_the_events_the_statistics_have_not_counted()
+    {
+        using var db = new StoreUnderTest(Provider);
+        var log = new EventLog(db.Database);
+        await CreateTicketsAsync(db, 10);
+        var projector = Projector(db);
+        await projector.CatchUpAsync(long.MaxValue);
+        await CreateTicketsAsync(db, 10);
+
+        Assert.Equal(20, log.Trim(keepSince: null, keepEvents: 1, maxSubscriptionLag: 0));
+        Assert.Equal(21, log.Earliest());
+
+        await projector.CatchUpAsync(long.MaxValue);
+        Assert.Equal(20, Total(db, projector)[StatsCounter.Received]);
+    }
+
+    private static string Flatten(StatsFigures f) => $"{string.Join('|', f.Keys)}:{string.Join(',', f.Counters)}:{f.OverdueNow}:{f.P90ReplySeconds}";
+
+    private static StatsFigures Total(StoreUnderTest db, StatsProjector projector) =>
+        new StatsReader(db.Database, projector).GetStats(new StatsQuery(null, null, null, null, null, []), 0).Total;
+
+    private static StatsProjector Projector(StoreUnderTest db) =>
+        new(db.Database, new EventLog(db.Database), Microsoft.Extensions.Options.Options.Create(new DeadlineOptions()), NullLogger<StatsProjector>.Instance);
+
+    private static async Task CreateTicketsAsync(StoreUnderTest db, int count)
+    {
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
+        {
+            var ticket = TestTickets.New(db.Ids.Next(), caseNumber: null, assigneeId: $"judge-{i % 7}");
+            return db.Store.CreateAsync(ticket, TicketEvents.Created(ticket, "test"));
+        }));
+    }
+}
+
+public sealed class StatsProjectorTestsOnSqlite : StatsProjectorTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Sqlite;
+}
+
+public sealed class StatsProjectorTestsOnPostgres : StatsProjectorTests
+{
+    private protected override StorageProvider Provider => StorageProvider.Postgres;
+}
