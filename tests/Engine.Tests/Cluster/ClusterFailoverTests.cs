@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Engine.Tests.Support;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Xunit.Abstractions;
@@ -126,7 +127,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Every_front_end_streams_the_same_events_in_the_same_order_whichever_silo_wrote_them()
+    public async Task Every_front_end_streams_the_same_events_in_the_same_order_and_every_front_end_and_silo_answers_the_same_statistics()
     {
         await using var cluster = await ClusterUnderTest.StartAsync(silos: 3, frontends: 2);
         var caseNumber = await PrepareAsync(cluster.Frontend(1));
@@ -149,6 +150,27 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         Assert.Equal(seenFirst.Select(e => e.Sequence), seenSecond.Select(e => e.Sequence));
         Assert.Equal(seenFirst.Select(e => e.Sequence).Order(), seenFirst.Select(e => e.Sequence));
         Assert.Equal(ids.Order(StringComparer.Ordinal), seenFirst.Select(e => e.AggregateId).Order(StringComparer.Ordinal));
+
+        // Statistics are counted once into PostgreSQL, by whichever silo gets there first, and read from there.
+        var statsRequest = new V1.GetStatsRequest { GroupBy = { V1.StatsGroupBy.Judge, V1.StatsGroupBy.Channel, V1.StatsGroupBy.Day } };
+        var now = DateTimeOffset.UtcNow;
+        var topicsRequest = new V1.GetHotTopicsRequest
+        {
+            Period = new V1.Period { From = Timestamp.FromDateTimeOffset(now.AddDays(-1)), To = Timestamp.FromDateTimeOffset(now.AddDays(1)) },
+        };
+        GrpcChannel[] everyApi = [cluster.Frontend(1), cluster.Frontend(2), cluster.Silo(1), cluster.Silo(2), cluster.Silo(3)];
+        var answers = new List<(V1.GetStatsResponse Stats, V1.GetHotTopicsResponse Topics)>();
+        foreach (var api in everyApi)
+        {
+            var client = new V1.StatsService.StatsServiceClient(api);
+            answers.Add((await client.GetStatsAsync(statsRequest), await client.GetHotTopicsAsync(topicsRequest)));
+        }
+
+        Assert.Equal(ids.Count, answers[0].Stats.Total.Received);
+        Assert.Equal(ids.Count, answers[0].Stats.Total.Dispatched);
+        Assert.All(answers, a => Assert.Equal(answers[0].Stats, a.Stats));
+        Assert.All(answers, a => Assert.Equal(answers[0].Topics, a.Topics));
+        Assert.Equal(ids.Count, cluster.Scalar("SELECT SUM(received) FROM stats_daily"));
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> after
