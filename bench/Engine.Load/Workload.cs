@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Engine.Domain;
+using Engine.Domain.Stats;
 using V1 = Engine.V1;
 
 namespace Engine.Load;
@@ -11,19 +12,7 @@ namespace Engine.Load;
 /// </summary>
 internal sealed class Workload
 {
-    private static readonly (TicketKind Kind, double Weight)[] Kinds =
-    [
-        (TicketKind.CaseInquiry, 30.66), (TicketKind.ContactJudge, 27.66), (TicketKind.Consultation, 14.46),
-        (TicketKind.OnlineFiling, 21.5), (TicketKind.OnlineMatter, 2.62), (TicketKind.Suggestion, 3.10),
-    ];
-
-    private static readonly (TicketSubKind SubKind, double Weight)[] ContactSubKinds =
-    [
-        (TicketSubKind.ContactInformation, 46), (TicketSubKind.ContactProgressInquiry, 24), (TicketSubKind.ContactReportSituation, 16),
-        (TicketSubKind.ContactOther, 9), (TicketSubKind.ContactUrge, 4), (TicketSubKind.ContactMaterialReceipt, 1),
-    ];
-
-    private static readonly (V1.Channel Channel, double Weight)[] Channels = [(V1.Channel.Web, 54), (V1.Channel.Wechat, 32), (V1.Channel.Hotline, 14)];
+    private static readonly (V1.Channel Channel, double Weight)[] Channels = [.. WhitePaperMix.Channels.Select(c => ((V1.Channel)c.Channel, c.Weight))];
 
     private readonly Random _random;
     private readonly (string Court, double Weight)[] _courts;
@@ -41,7 +30,11 @@ internal sealed class Workload
         var others = courts.Where(c => c is not ("sh-high" or "sh-pudong")).ToArray();
         var fifteen = others.Take(15).ToArray();
         var small = others.Skip(15).ToArray();
-        _courts = [("sh-high", 32.66), ("sh-pudong", 19.58), .. fifteen.Select(c => (c, 45.63 / fifteen.Length)), .. small.Select(c => (c, 2.13 / Math.Max(1, small.Length)))];
+        _courts =
+        [
+            ("sh-high", WhitePaperMix.HighCourtShare), ("sh-pudong", WhitePaperMix.PudongShare),
+            .. fifteen.Select(c => (c, WhitePaperMix.NextFifteenShare / fifteen.Length)), .. small.Select(c => (c, WhitePaperMix.RestShare / Math.Max(1, small.Length))),
+        ];
         JudgesPerDivision = judgesPerDivision;
         Cases = [.. Enumerable.Range(0, cases).Select(i =>
         {
@@ -83,8 +76,8 @@ internal sealed class Workload
     {
         lock (_random)
         {
-            var kind = Pick(Kinds);
-            var subKind = kind == TicketKind.ContactJudge ? Pick(ContactSubKinds) : Uniform(kind);
+            var kind = Pick(WhitePaperMix.Kinds);
+            var subKind = kind == TicketKind.ContactJudge ? Pick(WhitePaperMix.ContactSubKinds) : Uniform(kind);
             var court = Pick(_courts);
             var request = new V1.SubmitTicketRequest
             {
@@ -130,18 +123,5 @@ internal sealed class Workload
         return options[_random.Next(options.Length)];
     }
 
-    private T Pick<T>((T Value, double Weight)[] weighted)
-    {
-        var roll = _random.NextDouble() * weighted.Sum(w => w.Weight);
-        foreach (var (value, weight) in weighted)
-        {
-            roll -= weight;
-            if (roll < 0)
-            {
-                return value;
-            }
-        }
-
-        return weighted[^1].Value;
-    }
+    private T Pick<T>((T Value, double Weight)[] weighted) => WhitePaperMix.Pick(_random, weighted);
 }

@@ -1,3 +1,4 @@
+using Engine.Domain;
 using Engine.Api.Services;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
@@ -24,7 +25,7 @@ public static class GrpcApiExtensions
         });
         services.AddGrpcReflection();
         services.AddSingleton<HealthServiceImpl>();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         services.AddOptions<EventStreamOptions>();
         return services;
     }

@@ -47,8 +47,11 @@ public static class EngineGrainsExtensions
         silo.Services.AddHostedService<LeaveStartService>();
         silo.Services.AddOptions<EventRetentionOptions>();
         silo.Services.AddHostedService<EventRetentionService>();
+        // Two clocks: the engine's (ticket times, deadlines, statistics) and the one that paces polling loops, which
+        // is the runtime's. A replay moves the first without the loops firing once per interval it skipped.
+        silo.Services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredService<TimeProvider>()));
+        silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredKeyedService<TimeProvider>(EngineClock.Key)));
         silo.Services.AddOptions<TicketPolicyOptions>();
         silo.Services.AddOptions<DeadlineOptions>().ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();

@@ -1,3 +1,5 @@
+using Engine.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using Engine.Grains.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,7 +24,7 @@ public sealed class EventRetentionOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
-internal sealed partial class EventRetentionService(EventLog log, IOptions<EventRetentionOptions> options, TimeProvider time, ILogger<EventRetentionService> logger) : BackgroundService
+internal sealed partial class EventRetentionService(EventLog log, IOptions<EventRetentionOptions> options, [FromKeyedServices(EngineClock.Key)] TimeProvider time, TimeProvider pace, ILogger<EventRetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,7 +34,7 @@ internal sealed partial class EventRetentionService(EventLog log, IOptions<Event
             return;
         }
 
-        using var timer = new PeriodicTimer(settings.Interval, time);
+        using var timer = new PeriodicTimer(settings.Interval, pace);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

@@ -1,3 +1,5 @@
+using Engine.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using Engine.Contracts.Grains;
 using Engine.Grains.Storage;
 using Microsoft.Extensions.Hosting;
@@ -10,13 +12,13 @@ namespace Engine.Grains;
 /// judge's open tickets again (to the delegate, else the division head), then removes the row. Re-routing twice
 /// changes nothing, so a crash between the two steps only repeats harmless work.
 /// </summary>
-internal sealed partial class LeaveStartService(ILeaveSchedule schedule, IClusterClient cluster, TimeProvider time, ILogger<LeaveStartService> logger) : BackgroundService
+internal sealed partial class LeaveStartService(ILeaveSchedule schedule, IClusterClient cluster, [FromKeyedServices(EngineClock.Key)] TimeProvider time, TimeProvider pace, ILogger<LeaveStartService> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(PollInterval, time);
+        using var timer = new PeriodicTimer(PollInterval, pace);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

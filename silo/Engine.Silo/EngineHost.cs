@@ -41,9 +41,12 @@ public static class EngineHost
         }
     }
 
-    public static WebApplication Build(string[] args)
+    /// <param name="configureServices">Runs before the engine's own registrations (which only fill what is missing):
+    /// tests put a fake clock there.</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configureServices?.Invoke(builder.Services);
         builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
         var options = builder.Configuration.GetSection("Engine").Get<EngineOptions>() ?? new EngineOptions();
         var storage = builder.Configuration.GetSection("Engine:Storage").Get<StorageOptions>() ?? new StorageOptions();
@@ -102,12 +105,14 @@ public static class EngineHost
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Engine:Events"));
         builder.Services.Configure<EventRetentionOptions>(builder.Configuration.GetSection("Engine:Events:Retention"));
         builder.Services.AddEngineGrpc();
+        builder.Services.AddSupervisionPage(builder.Configuration, dashboard);
 
         var app = builder.Build();
         app.MapEngineGrpcWithHealth(grpc.Port);
         if (dashboard is not null)
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost($"*:{dashboard.Port}");
+            app.MapSupervisionPage(dashboard);
         }
 
         return app;

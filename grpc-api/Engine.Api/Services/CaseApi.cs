@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Engine.ProtoMapping;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
@@ -8,7 +9,7 @@ using V1 = Engine.V1;
 namespace Engine.Api.Services;
 
 /// <summary>What the case-management system pushes, and the parties' password look-up.</summary>
-public sealed class CaseApi(IClusterClient grains, TimeProvider time) : V1.CaseService.CaseServiceBase
+public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time) : V1.CaseService.CaseServiceBase
 {
     public const int MaxParties = 100;
     public const int MaxPasswordLength = 64;

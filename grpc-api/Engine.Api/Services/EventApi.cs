@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
@@ -19,7 +20,7 @@ namespace Engine.Api.Services;
 /// When the engine shuts down, open streams end with UNAVAILABLE naming the sequence to resume from, so that a
 /// graceful stop does not wait on subscribers.
 /// </summary>
-public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
+public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions> options, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IHostApplicationLifetime lifetime)
     : V1.EventService.EventServiceBase
 {
     public const int MaxFilterValues = 100;

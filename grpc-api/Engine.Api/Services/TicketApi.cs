@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Engine.ProtoMapping;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
@@ -9,7 +10,7 @@ namespace Engine.Api.Services;
 
 /// <summary>Ticket handling: reads, lists, every command of the lifecycle, and the clock commands. Tickets are answered
 /// with the time left on their reply clock as of the answer.</summary>
-public sealed class TicketApi(IClusterClient grains, TimeProvider time) : V1.TicketService.TicketServiceBase
+public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time) : V1.TicketService.TicketServiceBase
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using Engine.Domain;
 using Engine.Domain.Calendar;
@@ -178,7 +179,7 @@ public sealed class DeadlinePlanner : IDisposable
 
 /// <summary>Checks the deadline configuration at start-up (and on every change): every span, share, zone and
 /// period readable, and a holiday calendar loaded for the current year.</summary>
-public sealed class DeadlineOptionsValidator(TimeProvider time) : IValidateOptions<DeadlineOptions>
+public sealed class DeadlineOptionsValidator([FromKeyedServices(EngineClock.Key)] TimeProvider time) : IValidateOptions<DeadlineOptions>
 {
     public ValidateOptionsResult Validate(string? name, DeadlineOptions options)
     {

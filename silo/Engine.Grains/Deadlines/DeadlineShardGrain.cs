@@ -1,3 +1,5 @@
+using Engine.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Engine.Contracts.Grains;
 using Engine.Grains.Storage;
@@ -14,7 +16,7 @@ namespace Engine.Grains.Deadlines;
 /// fires nothing twice.
 /// </summary>
 internal sealed partial class DeadlineShardGrain(
-    ITicketStore store, TimeProvider time, IOptionsMonitor<DeadlineOptions> options, ILogger<DeadlineShardGrain> logger)
+    ITicketStore store, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptionsMonitor<DeadlineOptions> options, ILogger<DeadlineShardGrain> logger)
     : Grain, IDeadlineShardGrain
 {
     /// <summary>A tick drains a storm for at most this long before letting other work and the next tick in.</summary>

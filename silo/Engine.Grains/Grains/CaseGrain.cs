@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
@@ -26,7 +27,7 @@ internal sealed class CaseState
 internal sealed class CaseGrain(
     [PersistentState("case", EngineStorage.GrainStateName)] IPersistentState<CaseState> state,
     Outbox outbox,
-    TimeProvider time) : Grain, ICaseGrain
+    [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ICaseGrain
 {
     public const string OutboxType = "case";
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
@@ -49,7 +50,7 @@ internal sealed class CourtGrain(
     [PersistentState("court", EngineStorage.GrainStateName)] IPersistentState<CourtState> state,
     ITicketStore tickets,
     Outbox outbox,
-    TimeProvider time) : Grain, ICourtGrain
+    [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ICourtGrain
 {
     public const string OutboxType = "court";
 

@@ -1,3 +1,5 @@
+using Engine.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
@@ -8,7 +10,7 @@ using Orleans.Concurrency;
 namespace Engine.Grains.Grains;
 
 [StatelessWorker]
-internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leaves, TimeProvider time, ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
+internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leaves, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
 {
     private const int Parallelism = 16;
 

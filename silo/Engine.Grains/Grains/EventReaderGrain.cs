@@ -1,3 +1,5 @@
+using Engine.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Grains.Events;
@@ -9,7 +11,7 @@ namespace Engine.Grains.Grains;
 // Reentrant: no state; many subscribers wait on it at once.
 [StatelessWorker]
 [Reentrant]
-internal sealed class EventReaderGrain(EventLog log, EventNotifier notifier, TimeProvider time) : Grain, IEventReaderGrain
+internal sealed class EventReaderGrain(EventLog log, EventNotifier notifier, [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, IEventReaderGrain
 {
     public Task<EventBatch> ReadAsync(long after, EventFilter filter, int max) => Task.FromResult(log.Read(after, filter, max));
 

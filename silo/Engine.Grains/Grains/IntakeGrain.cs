@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
@@ -21,7 +22,7 @@ namespace Engine.Grains.Grains;
 [StatelessWorker]
 [Reentrant]
 internal sealed class IntakeGrain(
-    ITicketStore store, TicketIds ids, TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, ILogger<IntakeGrain> logger)
+    ITicketStore store, TicketIds ids, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, ILogger<IntakeGrain> logger)
     : Grain, IIntakeGrain
 {
     // No look-up of the idempotency key first: the claim in the creating transaction decides (a retry is routed

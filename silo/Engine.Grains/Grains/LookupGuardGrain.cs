@@ -1,3 +1,5 @@
+using Engine.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using Engine.Contracts.Grains;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +19,7 @@ internal sealed class LookupGuardState
 internal sealed class LookupGuardGrain(
     [PersistentState("lookup-guard", EngineStorage.GrainStateName)] IPersistentState<LookupGuardState> state,
     IOptions<TicketPolicyOptions> policy,
-    TimeProvider time) : Grain, ILookupGuardGrain
+    [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ILookupGuardGrain
 {
     public Task<bool> IsLockedAsync() => Task.FromResult(state.State.LockedUntil is { } until && time.GetUtcNow() < until);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
@@ -15,7 +16,7 @@ namespace Engine.Grains.Grains;
 /// storage; every command checks the lifecycle, appends history, awaits the write, then keeps the members' loads.
 /// </summary>
 internal sealed partial class TicketGrain(
-    ITicketStore store, TicketIds ids, TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, ILogger<TicketGrain> logger)
+    ITicketStore store, TicketIds ids, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, ILogger<TicketGrain> logger)
     : Grain, ITicketGrain
 {
     private TicketRecord? _ticket;

@@ -54,10 +54,18 @@ public sealed class StatsReader(Database database, StatsProjector projector)
             }
         }
 
+        // Overdue now is the present, whatever the period; by day, each ticket is under the day it fell overdue, and
+        // only the days of the period have rows.
+        var (firstDay, lastDay) = projector.Counting.DaysOf(query.From, query.To);
+        var dayAt = query.GroupBy.IndexOf(StatsDimension.Day);
         foreach (var (keys, overdue) in OverdueNow(connection, snapshot, query))
         {
-            Row(rows, keys).OverdueNow += overdue;
             total.OverdueNow += overdue;
+            var day = dayAt < 0 ? (int?)null : int.Parse(keys[dayAt].Replace("-", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture);
+            if (day is null || (day >= (firstDay ?? int.MinValue) && day <= (lastDay ?? int.MaxValue)))
+            {
+                Row(rows, keys).OverdueNow += overdue;
+            }
         }
 
         return new StatsAnswer(

@@ -10,7 +10,7 @@ namespace Engine.Tests.EndToEnd;
 /// reopen) counted exactly, under the group each event happened in; rebuilt from the log to the same figures.
 /// Contact-judge tickets are due in seconds (a drill); online matters keep their working-day deadlines.
 /// </summary>
-public sealed class StatisticsTests(StatisticsTests.DrillEngine drill) : IClassFixture<StatisticsTests.DrillEngine>
+public sealed class StatisticsTests(ContactJudgeDrill drill) : IClassFixture<ContactJudgeDrill>
 {
     private const string Court = "sh-pudong";
     private readonly EngineInstance _engine = drill.Instance;
@@ -171,21 +171,5 @@ public sealed class StatisticsTests(StatisticsTests.DrillEngine drill) : IClassF
         var ticket = (await _engine.Intake.SubmitTicketAsync(Request(kind, caseNumber))).Ticket;
         Assert.Equal(judge, ticket.Assignee.Id);
         return ticket;
-    }
-
-    /// <summary>Contact-judge tickets due in 3 s, urged at the deadline, supervised 1 s and specially supervised
-    /// 2 s after it; every closed ticket called back.</summary>
-    public sealed class DrillEngine : IAsyncLifetime
-    {
-        public EngineInstance Instance { get; private set; } = null!;
-
-        public async Task InitializeAsync() => Instance = await EngineInstance.StartWithSampleDirectoryAsync(
-            "--Engine:Deadlines:Kinds:ContactJudge:Reply=3 seconds",
-            "--Engine:Deadlines:Kinds:ContactJudge:WarningShare=0.5",
-            "--Engine:Deadlines:Kinds:ContactJudge:Supervision=1 second",
-            "--Engine:Deadlines:Kinds:ContactJudge:SpecialSupervision=2 seconds",
-            "--Engine:Tickets:CallbackShare=1");
-
-        public async Task DisposeAsync() => await Instance.DisposeAsync();
     }
 }

@@ -128,14 +128,6 @@ public sealed class TicketLifecycleTests
         Assert.Equal(3, CountRows(engine, "events", $"aggregate_id = '{ticket.TicketId}'"));
     }
 
-    [Fact]
-    public async Task Calls_not_built_yet_answer_unimplemented()
-    {
-        await using var engine = await EngineInstance.StartAsync();
-        await RpcAssert.StatusAsync(StatusCode.Unimplemented, async () =>
-            await new V1.StatsService.StatsServiceClient(engine.Channel).GetStatsAsync(new V1.GetStatsRequest()));
-    }
-
     internal static long CountRows(EngineInstance engine, string table, string where = "1 = 1") =>
         EngineDatabase.Scalar(engine.DataDirectory, $"SELECT COUNT(*) FROM {table} WHERE {where};");
 }

@@ -1,6 +1,7 @@
 using Engine.Silo;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using V1 = Engine.V1;
 
 namespace Engine.Tests.Support;
@@ -17,9 +18,11 @@ public sealed class EngineInstance : IAsyncDisposable
     private GrpcChannel? _channel;
 
     private readonly string[] _extraArgs;
+    private readonly Action<IServiceCollection>? _services;
 
-    private EngineInstance(string dataDirectory, TempDirectory? owned, string[] extraArgs)
+    private EngineInstance(string dataDirectory, TempDirectory? owned, string[] extraArgs, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         DataDirectory = dataDirectory;
         _extraArgs = extraArgs;
         _ownedData = owned;
@@ -72,6 +75,15 @@ public sealed class EngineInstance : IAsyncDisposable
         return engine;
     }
 
+    /// <summary>Starts an engine whose services <paramref name="services"/> adds to first (a fake clock, say).</summary>
+    public static async Task<EngineInstance> StartWithServicesAsync(Action<IServiceCollection> services, params string[] extraArgs)
+    {
+        var owned = new TempDirectory();
+        var engine = new EngineInstance(owned.Path, owned, extraArgs, services);
+        await engine.StartHostAsync();
+        return engine;
+    }
+
     /// <summary>Starts an engine with the sample directory imported.</summary>
     public static async Task<EngineInstance> StartWithSampleDirectoryAsync(params string[] extraArgs)
     {
@@ -106,7 +118,7 @@ public sealed class EngineInstance : IAsyncDisposable
 
     private async Task StartHostAsync()
     {
-        _app = EngineHost.Build(Args);
+        _app = EngineHost.Build(Args, _services);
         await EngineHost.StartAsync(_app);
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
     }

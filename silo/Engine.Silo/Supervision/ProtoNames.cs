@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Engine.Domain;
+using Engine.Domain.Calendar;
+using Google.Protobuf.Reflection;
+using V1 = Engine.V1;
+
+namespace Engine.Silo.Supervision;
+
+/// <summary>
+/// Enum values as the page shows them: the engine.v1 name without its prefix (CONTACT_JUDGE, WECHAT, DIVISION_HEAD),
+/// so the page, grpcurl and the statistics API name things alike. Read from the proto descriptors rather than the
+/// C# names, which differ in places (WeChat is WECHAT). The engine's enums have the protos' numbers by design.
+/// </summary>
+internal static class ProtoNames
+{
+    private static readonly ConcurrentDictionary<(string Type, int Number), string> Cache = new();
+
+    public static string Of(Channel value) => Name("Channel", (int)value);
+
+    public static string Of(TicketKind value) => Name("TicketKind", (int)value);
+
+    public static string Of(TicketSubKind value) => Name("TicketSubKind", (int)value);
+
+    public static string Of(TicketState value) => Name("TicketState", (int)value);
+
+    public static string Of(AssigneeType value) => Name("AssigneeType", (int)value);
+
+    public static string Of(RecipientRole value) => Name("RecipientRole", (int)value);
+
+    public static string Of(ClockCause value) => Name("ClockCause", (int)value);
+
+    public static string Of(V1.RecipientRole value) => Name("RecipientRole", (int)value);
+
+    public static string Of(V1.AssigneeType value) => Name("AssigneeType", (int)value);
+
+    /// <summary>The protos call urging "REPLY" (it fires at the reply deadline); the page says what happens.</summary>
+    public static string Of(DeadlineStep step) => step switch
+    {
+        DeadlineStep.Warning => "WARNING",
+        DeadlineStep.Urging => "URGING",
+        DeadlineStep.Supervision => "SUPERVISION",
+        _ => "SPECIAL_SUPERVISION",
+    };
+
+    private static string Name(string type, int number) => Cache.GetOrAdd((type, number), static key =>
+    {
+        var values = V1.CommonReflection.Descriptor.FindTypeByName<EnumDescriptor>(key.Type);
+        var prefix = values.FindValueByNumber(0).Name[..^"UNSPECIFIED".Length];
+        return values.FindValueByNumber(key.Number)?.Name is { } name && name.StartsWith(prefix, StringComparison.Ordinal)
+            ? name[prefix.Length..]
+            : key.Number.ToString(CultureInfo.InvariantCulture);
+    });
+}

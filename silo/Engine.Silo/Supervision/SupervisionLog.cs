@@ -1,0 +1,17 @@
+using System.Net;
+
+namespace Engine.Silo.Supervision;
+
+/// <summary>Log messages of the HTTP/1.1 endpoint's pages. Event ids 2100–2199 (2000–2099 are the gRPC edge's).
+/// Never a password nor an Authorization header.</summary>
+internal static partial class SupervisionLog
+{
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Supervision page at http://{Endpoint}/supervision, open: the endpoint is loopback only")]
+    public static partial void ServingOpen(ILogger logger, IPEndPoint endpoint);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Supervision page at http://{Endpoint}/supervision; it and the dashboard ask for HTTP Basic authentication")]
+    public static partial void ServingGuarded(ILogger logger, IPEndPoint endpoint);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Refused HTTP credentials from {RemoteAddress} for {Path}")]
+    public static partial void CredentialsRefused(ILogger logger, IPAddress? remoteAddress, PathString path);
+}

@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+
+namespace Engine.Silo.Supervision;
+
+// What the supervision page's JSON endpoints answer. Names are snake_case like engine.v1's JSON; enum values are
+// engine.v1 names without their prefix (ProtoNames). No caller name or phone: supervisors judge the handling, and
+// the page may be open on loopback.
+
+internal sealed record NamedView(string Id, string Name);
+
+internal sealed record CourtView(string Id, string Name, IReadOnlyList<NamedView> Divisions, IReadOnlyList<NamedView> Judges);
+
+internal sealed record CourtsView(IReadOnlyList<CourtView> Courts);
+
+internal sealed record OverdueRow(
+    string TicketId, string CourtId, string DivisionId, string JudgeId, string Kind, string SubKind, string Channel, DateTimeOffset OverdueSince);
+
+/// <summary><see cref="Now"/> is the server's clock, so the browser counts "overdue for" without trusting its own.</summary>
+internal sealed record OverdueView(DateTimeOffset Now, long Total, IReadOnlyList<OverdueRow> Tickets);
+
+internal sealed record AssigneeView(string Type, string Id, string? CourtId);
+
+internal sealed record RecipientView(string Role, string Id);
+
+internal sealed record StepRow(
+    long Sequence, string TicketId, string? CourtId, string Kind, string Step, int Clock,
+    DateTimeOffset? DueAt, DateTimeOffset? FiredAt, AssigneeView? Handler, IReadOnlyList<RecipientView> Recipients);
+
+/// <summary><see cref="NextAfter"/>: pass it back as <c>after</c> to get only the steps logged since.</summary>
+internal sealed record StepsView(long NextAfter, IReadOnlyList<StepRow> Steps);
+
+/// <summary>A group's figures and its two rates; a rate is null when it has nothing to divide by (no ticket
+/// dispatched, none replied), which a chart must not draw as 0 %.</summary>
+internal sealed record RateRow(
+    string Key, long Received, long Dispatched, long DispatchedReplied, long Replied, long RepliedOnTime, long OverdueNow,
+    long Urged, long Supervised, long SpeciallySupervised, double? EffectiveReplyRate, double? OnTimeRate);
+
+/// <summary>Per day of <see cref="Days"/> (yyyy-MM-dd in the engine's time zone, oldest first; days with no figures
+/// are absent from <see cref="Daily"/>), and per <see cref="GroupBy"/> (DIVISION in a court, else COURT) over them.</summary>
+internal sealed record StatsView(
+    long AsOfSequence, string? CourtId, string TimeZone, IReadOnlyList<string> Days, IReadOnlyList<RateRow> Daily, string GroupBy, IReadOnlyList<RateRow> Groups);
+
+internal sealed record ClockView(
+    int Number, string Cause, DateTimeOffset StartedAt, DateTimeOffset ReplyDueAt, bool CountsWorkingTime,
+    DateTimeOffset? PausedAt, DateTimeOffset? StoppedAt, string? Problem);
+
+/// <summary>A step of a ladder: taken (<see cref="FiredAt"/> set, with its recipients) or pending on the current clock.</summary>
+internal sealed record DeadlineView(int Clock, string Step, DateTimeOffset DueAt, DateTimeOffset? FiredAt, IReadOnlyList<RecipientView> Recipients);
+
+internal sealed record ExtensionView(int Clock, DateTimeOffset At, string Actor, string Approver, string Reason, DateTimeOffset From, DateTimeOffset To);
+
+internal sealed record HistoryView(DateTimeOffset At, string Actor, string Action, string FromState, string ToState, string? Reason, AssigneeView? Assignee);
+
+internal sealed record TicketView(
+    string TicketId, string State, string Kind, string SubKind, string Channel, string? CourtId, string? CaseNumber,
+    AssigneeView Assignee, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Content, string? Reply,
+    ClockView? Clock, IReadOnlyList<DeadlineView> Deadlines, IReadOnlyList<ExtensionView> Extensions, IReadOnlyList<HistoryView> History);
+
+internal sealed record ErrorView(string Error);
+
+/// <summary>Source-generated serialization. The default encoder writes &lt;, &gt;, &amp; and quotes as \u escapes,
+/// so no answer holds markup even when served to something that sniffs it.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(CourtsView))]
+[JsonSerializable(typeof(OverdueView))]
+[JsonSerializable(typeof(StepsView))]
+[JsonSerializable(typeof(StatsView))]
+[JsonSerializable(typeof(TicketView))]
+[JsonSerializable(typeof(ErrorView))]
+internal sealed partial class SupervisionJson : JsonSerializerContext;

@@ -1,0 +1,18 @@
+namespace Engine.Tests.Support;
+
+/// <summary>An engine with the sample directory whose contact-judge tickets are due in 3 s, urged at the deadline,
+/// supervised 1 s and specially supervised 2 s after it (other kinds keep their working-day deadlines), and every
+/// closed ticket called back.</summary>
+public sealed class ContactJudgeDrill : IAsyncLifetime
+{
+    public EngineInstance Instance { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Instance = await EngineInstance.StartWithSampleDirectoryAsync(
+        "--Engine:Deadlines:Kinds:ContactJudge:Reply=3 seconds",
+        "--Engine:Deadlines:Kinds:ContactJudge:WarningShare=0.5",
+        "--Engine:Deadlines:Kinds:ContactJudge:Supervision=1 second",
+        "--Engine:Deadlines:Kinds:ContactJudge:SpecialSupervision=2 seconds",
+        "--Engine:Tickets:CallbackShare=1");
+
+    public async Task DisposeAsync() => await Instance.DisposeAsync();
+}

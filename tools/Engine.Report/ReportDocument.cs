@@ -1,0 +1,67 @@
+using System.Globalization;
+using static Engine.Report.PeriodReport;
+
+namespace Engine.Report;
+
+/// <summary>A table of the report, with the bars to chart from it (label, value) when it has a chart.</summary>
+public sealed record ReportTable(string Title, string[] Headers, IReadOnlyList<string[]> Rows, IReadOnlyList<(string Label, double Value)>? Bars = null, bool Line = false);
+
+/// <summary>The report as sections of tables, written the same way to Markdown and to HTML.</summary>
+public static class ReportDocument
+{
+    public static IReadOnlyList<ReportTable> Tables(PeriodReport report)
+    {
+        var t = report.Total;
+        var total = t.Received;
+        string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+        return
+        [
+            new("总体情况 Overview", ["指标 figure", "本期 this period", "上年同期 year before", "同比 growth"],
+            [
+                ["受理 received", N(t.Received), N(report.TotalYearBefore.Received), Signed(report.Growth)],
+                ["即时解答 answered on the spot", $"{N(t.AnsweredOnSpot)} ({Share(t.AnsweredOnSpot, total)})", N(report.TotalYearBefore.AnsweredOnSpot), "–"],
+                ["转办 dispatched", N(t.Dispatched), N(report.TotalYearBefore.Dispatched), "–"],
+                ["有效回复率 effective reply rate", Percent(t.EffectiveReplyRate), Percent(report.TotalYearBefore.EffectiveReplyRate), "–"],
+                ["按时回复率 on-time rate", Percent(t.OnTimeRate), Percent(report.TotalYearBefore.OnTimeRate), "–"],
+                ["平均回复用时 mean time to reply", Duration(t.MeanReplySeconds), Duration(report.TotalYearBefore.MeanReplySeconds), "–"],
+                ["90% 回复用时 p90 time to reply", Duration(t.P90ReplySeconds), Duration(report.TotalYearBefore.P90ReplySeconds), "–"],
+                ["催办 urged", N(t.Urged), N(report.TotalYearBefore.Urged), "–"],
+                ["督办 supervised", N(t.Supervised), N(report.TotalYearBefore.Supervised), "–"],
+                ["专项督办 specially supervised", N(t.SpeciallySupervised), N(report.TotalYearBefore.SpeciallySupervised), "–"],
+                ["当前超期 overdue now", N(t.OverdueNow), "–", "–"],
+                ["回访 callbacks", N(t.Callbacks), N(report.TotalYearBefore.Callbacks), "–"],
+                ["服务满意率 satisfied with the service", Share(t.ServiceSatisfied, t.Callbacks), Share(report.TotalYearBefore.ServiceSatisfied, report.TotalYearBefore.Callbacks), "–"],
+                ["结果满意率 satisfied with the result", Share(t.ResultSatisfied, t.Callbacks), Share(report.TotalYearBefore.ResultSatisfied, report.TotalYearBefore.Callbacks), "–"],
+            ]),
+            Breakdown("按服务类型 By service type", report.Kinds, total),
+            Breakdown("按渠道 By channel", report.Channels, total),
+            Breakdown("按法院 By court", report.Courts, total, rates: true),
+            Breakdown("联系法官 Contact the judge, by sub-kind", report.ContactSubKinds, report.ContactSubKinds.Sum(l => l.Now.Received)),
+            new("按月受理 Received per month", ["月份 month", "受理 received"], [.. report.Months.Select(m => new[] { m.Month, N(m.Received) })],
+                [.. report.Months.Select(m => (m.Month, (double)m.Received))], Line: true),
+            Topics("热点事项 Hot sub-kinds", report.HotTopics.SubKinds),
+            Topics("热点词 Hot terms in callers' words", report.HotTopics.Terms),
+        ];
+    }
+
+    private static ReportTable Breakdown(string title, IReadOnlyList<ReportLine> lines, long total, bool rates = false)
+    {
+        string[] headers = rates
+            ? ["", "受理 received", "占比 share", "同比 growth", "有效回复率 reply rate", "按时回复率 on time"]
+            : ["", "受理 received", "占比 share", "同比 growth"];
+        var rows = lines.Select(l =>
+        {
+            string[] row = [l.Key, l.Now.Received.ToString("N0", CultureInfo.InvariantCulture), Share(l.Now.Received, total), Signed(l.Growth)];
+            return rates ? [.. row, Percent(l.Now.EffectiveReplyRate), Percent(l.Now.OnTimeRate)] : row;
+        }).ToList();
+        return new(title, headers, rows, [.. lines.Select(l => (l.Key, total == 0 ? 0 : l.Now.Received / (double)total))]);
+    }
+
+    private static ReportTable Topics(string title, IEnumerable<Engine.V1.HotTopic> topics) =>
+        new(title, ["", "本期 this period", "上期 previous period", "变化 change"],
+            [.. topics.Select(t => new[]
+            {
+                t.Term, t.Count.ToString(CultureInfo.InvariantCulture), t.PreviousCount.ToString(CultureInfo.InvariantCulture),
+                Signed(t.PreviousCount == 0 ? null : (t.Count / (double)t.PreviousCount) - 1),
+            })]);
+}
