@@ -20,6 +20,11 @@ public static class EngineGrainsExtensions
     {
         var database = Database.Create(storage);
         Schema.Apply(database);
+        var stats = Database.CreateStats(storage, database);
+        if (stats != database)
+        {
+            Schema.Apply(stats);
+        }
         silo.AddAdoNetGrainStorage(EngineStorage.GrainStateName, options =>
         {
             options.Invariant = database.Invariant;
@@ -57,6 +62,7 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();
         silo.Services.AddSingleton<DeadlinePlanner>();
         silo.Services.AddHostedService<DeadlineKeeperService>();
+        silo.Services.AddKeyedSingleton(StatsProjector.DatabaseKey, stats);
         silo.Services.AddSingleton<StatsProjector>();
         silo.Services.AddSingleton<StatsReader>();
         silo.Services.AddHostedService<StatsProjectorService>();

@@ -6,12 +6,13 @@ using Engine.Contracts;
 using Engine.Domain;
 using Engine.Domain.Stats;
 using Engine.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Engine.Grains.Stats;
 
 /// <summary>Answers statistics from the tables the projector keeps: sums over the daily rows of a scope and period,
 /// never a scan of the tickets (overdue tickets are found through their own small index).</summary>
-public sealed class StatsReader(Database database, StatsProjector projector)
+public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] Database database, StatsProjector projector)
 {
     public StatsAnswer GetStats(StatsQuery query, long asOf)
     {

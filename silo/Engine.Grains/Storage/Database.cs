@@ -55,6 +55,12 @@ public abstract class Database
         _ => throw new InvalidOperationException($"Engine:Storage:Provider '{options.Provider}' is not one of sqlite, postgres."),
     };
 
+    /// <summary>Where the statistics live: on SQLite a file of their own (one writer per file: counting must not
+    /// hold the tickets' writer), on PostgreSQL the engine's database, <paramref name="main"/>.</summary>
+    public static Database CreateStats(StorageOptions options, Database main) => main.Provider == StorageProvider.Sqlite
+        ? new SqliteDatabase(options.SqliteStatsConnectionString, SqliteDatabase.StatsSchemaFolder)
+        : main;
+
     /// <summary>An open connection from the pool.</summary>
     public DbConnection Open()
     {
@@ -117,13 +123,16 @@ public abstract class Database
 }
 
 /// <summary>The embedded default: one SQLite file in WAL mode, every commit synced (synchronous=FULL).</summary>
-public sealed class SqliteDatabase(string connectionString) : Database(connectionString)
+public sealed class SqliteDatabase(string connectionString, string schemaFolder = SqliteDatabase.EngineSchemaFolder) : Database(connectionString)
 {
+    public const string EngineSchemaFolder = "sqlite";
+    public const string StatsSchemaFolder = "sqlite-stats";
+
     public override StorageProvider Provider => StorageProvider.Sqlite;
 
     public override string Invariant => "System.Data.SQLite";
 
-    public override string SchemaFolder => "sqlite";
+    public override string SchemaFolder => schemaFolder;
 
     // WAL is a property of the file, set once; the write lock of a BEGIN IMMEDIATE is not needed because each
     // script runs in its own transaction and a second applier sees the recorded versions.

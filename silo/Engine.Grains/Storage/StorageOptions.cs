@@ -19,6 +19,11 @@ public sealed class StorageOptions
     /// <summary>SQLite only: the file name inside <see cref="DataDirectory"/>. Default: engine.db.</summary>
     public string FileName { get; set; } = "engine.db";
 
+    /// <summary>SQLite only: the file of the statistics inside <see cref="DataDirectory"/>. Default: stats.db. Apart from
+    /// the engine's file so that counting never holds the writer of tickets; derived from the event log, so it needs
+    /// no backup (RebuildStats counts it again).</summary>
+    public string StatsFileName { get; set; } = "stats.db";
+
     /// <summary>Most tickets committed in one transaction. Default 1000 (see docs/decisions.md).</summary>
     public int MaxBatchSize { get; set; } = 1000;
 
@@ -27,10 +32,16 @@ public sealed class StorageOptions
 
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, FileName));
 
+    public string StatsDatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, StatsFileName));
+
     /// <summary>The SQLite connection string every component uses: pooled, waiting up to 30 s on a busy database.</summary>
-    public string SqliteConnectionString => new SqliteConnectionStringBuilder
+    public string SqliteConnectionString => Sqlite(DatabasePath);
+
+    public string SqliteStatsConnectionString => Sqlite(StatsDatabasePath);
+
+    private static string Sqlite(string path) => new SqliteConnectionStringBuilder
     {
-        DataSource = DatabasePath,
+        DataSource = path,
         Mode = SqliteOpenMode.ReadWriteCreate,
         Pooling = true,
         DefaultTimeout = 30,

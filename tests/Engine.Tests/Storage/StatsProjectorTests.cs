@@ -1,4 +1,5 @@
 using Engine.Contracts;
+using Engine.Grains;
 using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Engine.Grains.Stats;
@@ -30,7 +31,7 @@ public abstract class StatsProjectorTests
         Assert.All(counted, c => Assert.Equal(head, c));
         Assert.Equal(Tickets, Total(db, first)[StatsCounter.Received]);
         Assert.Equal(Tickets, Total(db, first)[StatsCounter.Dispatched]);
-        Assert.Equal(Tickets, db.Scalar("SELECT COUNT(*) FROM stats_tickets"));
+        Assert.Equal(Tickets, StoreUnderTest.Scalar(db.StatsDatabase, "SELECT COUNT(*) FROM stats_tickets"));
     }
 
     [Fact]
@@ -41,14 +42,14 @@ public abstract class StatsProjectorTests
         var projector = Projector(db);
         await projector.CatchUpAsync(long.MaxValue);
         var query = new StatsQuery(null, null, null, null, null, [StatsDimension.Court, StatsDimension.Judge, StatsDimension.Day]);
-        var before = new StatsReader(db.Database, projector).GetStats(query, 0);
+        var before = new StatsReader(db.StatsDatabase, projector).GetStats(query, 0);
 
         await projector.ResetAsync();
         Assert.Equal(0, projector.Cursor());
-        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM stats_daily"));
+        Assert.Equal(0, StoreUnderTest.Scalar(db.StatsDatabase, "SELECT COUNT(*) FROM stats_daily"));
         await projector.CatchUpAsync(long.MaxValue);
 
-        var after = new StatsReader(db.Database, projector).GetStats(query, 0);
+        var after = new StatsReader(db.StatsDatabase, projector).GetStats(query, 0);
         Assert.Equal(before.Rows.Select(Flatten), after.Rows.Select(Flatten));
         Assert.Equal(Flatten(before.Total), Flatten(after.Total));
     }
@@ -73,10 +74,11 @@ public abstract class StatsProjectorTests
     private static string Flatten(StatsFigures f) => $"{string.Join('|', f.Keys)}:{string.Join(',', f.Counters)}:{f.OverdueNow}:{f.P90ReplySeconds}";
 
     private static StatsFigures Total(StoreUnderTest db, StatsProjector projector) =>
-        new StatsReader(db.Database, projector).GetStats(new StatsQuery(null, null, null, null, null, []), 0).Total;
+        new StatsReader(db.StatsDatabase, projector).GetStats(new StatsQuery(null, null, null, null, null, []), 0).Total;
 
     private static StatsProjector Projector(StoreUnderTest db) =>
-        new(db.Database, new EventLog(db.Database), Microsoft.Extensions.Options.Options.Create(new DeadlineOptions()), NullLogger<StatsProjector>.Instance);
+        new(db.StatsDatabase, db.Database, new EventLog(db.Database), Microsoft.Extensions.Options.Options.Create(new DeadlineOptions()),
+            Microsoft.Extensions.Options.Options.Create(new EventRetentionOptions { KeepEvents = 1 }), NullLogger<StatsProjector>.Instance);
 
     private static async Task CreateTicketsAsync(StoreUnderTest db, int count)
     {

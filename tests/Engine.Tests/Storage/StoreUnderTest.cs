@@ -23,6 +23,12 @@ internal sealed class StoreUnderTest : IDisposable
             : new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = PostgresServer.Shared.CreateDatabase() };
         Database = Database.Create(Settings);
         Schema.Apply(Database);
+        StatsDatabase = Database.CreateStats(Settings, Database);
+        if (StatsDatabase != Database)
+        {
+            Schema.Apply(StatsDatabase);
+        }
+
         _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         Store = new TicketStore(
             Database,
@@ -36,6 +42,9 @@ internal sealed class StoreUnderTest : IDisposable
 
     public Database Database { get; }
 
+    /// <summary>Where the statistics live: a file of their own on SQLite, the same database on PostgreSQL.</summary>
+    public Database StatsDatabase { get; }
+
     public Engine.Grains.Events.EventNotifier Notifier { get; } = new(TimeProvider.System);
 
     public TicketStore Store { get; }
@@ -43,9 +52,11 @@ internal sealed class StoreUnderTest : IDisposable
     /// <summary>Ticket ids on a clock that moves a millisecond per id, so ids sort in the order they are made.</summary>
     public TicketIds Ids { get; } = new(new FakeTimeProvider(TestTickets.Created) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) });
 
-    public long Scalar(string sql)
+    public long Scalar(string sql) => Scalar(Database, sql);
+
+    public static long Scalar(Database database, string sql)
     {
-        using var connection = Database.Open();
+        using var connection = database.Open();
         using var command = connection.Command(sql);
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }

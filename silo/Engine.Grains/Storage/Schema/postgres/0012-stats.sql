@@ -1,6 +1,13 @@
 -- Statistics, kept by the stats projector (Stats/StatsProjector.cs) from the event log: it reads the events after
--- its cursor (subscription_cursors, name 'engine.stats'), adds them up, and writes the sums and the cursor in one
--- transaction, so every event is counted exactly once. Dropping every row and the cursor rebuilds them.
+-- its cursor (stats_cursor), adds them up, and writes the sums and the cursor in one transaction, so every event is
+-- counted exactly once. Dropping every row and the cursor rebuilds them. On SQLite these tables have a file of their
+-- own (stats.db), so that counting never holds the writer of the engine's file.
+
+CREATE TABLE IF NOT EXISTS stats_cursor
+(
+    id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 0),
+    sequence BIGINT NOT NULL
+);
 
 -- Counters per day (yyyymmdd in the engine's time zone) and group, as of each event. Empty text: no such part
 -- (a ticket in the triage queue has no division or judge).
