@@ -29,13 +29,14 @@ public sealed partial class StatsProjector(
 
     private const long StatsLock = 0x7374617473; // "stats"
     private const int InListSize = 500;
-    private const long RetentionGuardEvery = 5_000; // ms
+    private const long RetentionGuardEvery = 2_000; // ms
 
     private static readonly string[] Dimensions = ["day", "court_id", "division_id", "judge_id", "kind", "sub_kind", "channel"];
 
     private readonly StatsCounting _counting = new(TimeZoneInfo.FindSystemTimeZoneById(deadlines.Value.TimeZone));
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _guardedAt = long.MinValue / 2;
+    private long _guardedUpTo;
 
     internal StatsCounting Counting => _counting;
 
@@ -52,6 +53,7 @@ public sealed partial class StatsProjector(
                 var (cursor, progressed) = await Task.Run(Step, cancellationToken);
                 if (cursor >= target || !progressed)
                 {
+                    GuardRetention(cursor);
                     return cursor;
                 }
             }
@@ -78,7 +80,7 @@ public sealed partial class StatsProjector(
 
             transaction.Commit();
             engine.Execute("DELETE FROM subscription_cursors WHERE name = @n;", ("@n", CursorName));
-            Volatile.Write(ref _guardedAt, long.MinValue / 2);
+            (_guardedAt, _guardedUpTo) = (long.MinValue / 2, 0);
             Log.Reset(logger);
         }
         finally
@@ -135,11 +137,10 @@ public sealed partial class StatsProjector(
         Write(connection, transaction, batch);
         WriteCursor(connection, transaction, read.ScannedUpTo);
         transaction.Commit();
-        GuardRetention(read.ScannedUpTo);
         return (read.ScannedUpTo, true);
     }
 
-    /// <summary>Tells retention, when it is on, how far the statistics have counted: every few seconds rather than
+    /// <summary>Tells retention, when it is on, how far the statistics have counted: at most every 2 s rather than
     /// every step, because it is a write to the engine's database, whose one writer the tickets need (a write per
     /// step put SQLite's busy waits into intake's p99: 175 ms instead of 42). A guard that lags only keeps more events.</summary>
     private void GuardRetention(long counted)
@@ -150,10 +151,10 @@ public sealed partial class StatsProjector(
         }
 
         var now = Environment.TickCount64;
-        if (now - Volatile.Read(ref _guardedAt) >= RetentionGuardEvery)
+        if (counted > _guardedUpTo && now - _guardedAt >= RetentionGuardEvery)
         {
-            Volatile.Write(ref _guardedAt, now);
             log.CommitCursor(CursorName, 0, counted, DateTimeOffset.UtcNow);
+            (_guardedAt, _guardedUpTo) = (now, counted);
         }
     }
 
