@@ -59,11 +59,17 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
         using var onStopping = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         try
         {
-            while (!context.CancellationToken.IsCancellationRequested)
+            while (true)
             {
+                // Stopping first: the host may also have cancelled the request, and the subscriber must hear why.
                 if (lifetime.ApplicationStopping.IsCancellationRequested)
                 {
                     throw Errors.Plain(StatusCode.Unavailable, $"the engine is shutting down: subscribe again from sequence {after}");
+                }
+
+                if (context.CancellationToken.IsCancellationRequested)
+                {
+                    return;
                 }
 
                 var batch = await reader.ReadAsync(after, filter, settings.BatchSize);
