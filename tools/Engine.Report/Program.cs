@@ -19,11 +19,19 @@ if (args.Length % 2 != 0 || !settings.ContainsKey("year") && !(settings.Contains
 DateOnly Day(string name) => DateOnly.TryParseExact(settings[name], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
     ? day : throw new ArgumentException($"--{name} must be a date written yyyy-MM-dd, not '{settings[name]}'");
 
+int Year(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 2000 and < 2100
+    ? year : throw new ArgumentException($"--year must be a year such as 2026, not '{text}'");
+
 try
 {
     var scope = settings.TryGetValue("year", out var year)
-        ? new ReportScope(null, new DateOnly(int.Parse(year, CultureInfo.InvariantCulture), 1, 1), new DateOnly(int.Parse(year, CultureInfo.InvariantCulture) + 1, 1, 1))
+        ? new ReportScope(null, new DateOnly(Year(year), 1, 1), new DateOnly(Year(year) + 1, 1, 1))
         : new ReportScope(null, Day("from"), Day("to"));
+    if (scope.To <= scope.From)
+    {
+        throw new ArgumentException("--to must be after --from");
+    }
+
     scope = scope with { CourtId = settings.GetValueOrDefault("court") };
     using var channel = GrpcChannel.ForAddress(settings.GetValueOrDefault("target", "http://127.0.0.1:50051"));
     var report = await PeriodReport.ReadAsync(channel, scope);

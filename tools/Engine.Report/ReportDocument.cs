@@ -21,8 +21,8 @@ public static class ReportDocument
                 ["受理 received", N(t.Received), N(report.TotalYearBefore.Received), Signed(report.Growth)],
                 ["即时解答 answered on the spot", $"{N(t.AnsweredOnSpot)} ({Share(t.AnsweredOnSpot, total)})", N(report.TotalYearBefore.AnsweredOnSpot), "–"],
                 ["转办 dispatched", N(t.Dispatched), N(report.TotalYearBefore.Dispatched), "–"],
-                ["有效回复率 effective reply rate", Percent(t.EffectiveReplyRate), Percent(report.TotalYearBefore.EffectiveReplyRate), "–"],
-                ["按时回复率 on-time rate", Percent(t.OnTimeRate), Percent(report.TotalYearBefore.OnTimeRate), "–"],
+                ["有效回复率 effective reply rate", Share(t.DispatchedReplied, t.Dispatched), Share(report.TotalYearBefore.DispatchedReplied, report.TotalYearBefore.Dispatched), "–"],
+                ["按时回复率 on-time rate", Share(t.RepliedOnTime, t.Replied), Share(report.TotalYearBefore.RepliedOnTime, report.TotalYearBefore.Replied), "–"],
                 ["平均回复用时 mean time to reply", Duration(t.MeanReplySeconds), Duration(report.TotalYearBefore.MeanReplySeconds), "–"],
                 ["90% 回复用时 p90 time to reply", Duration(t.P90ReplySeconds), Duration(report.TotalYearBefore.P90ReplySeconds), "–"],
                 ["催办 urged", N(t.Urged), N(report.TotalYearBefore.Urged), "–"],
@@ -52,7 +52,7 @@ public static class ReportDocument
         var rows = lines.Select(l =>
         {
             string[] row = [l.Key, l.Now.Received.ToString("N0", CultureInfo.InvariantCulture), Share(l.Now.Received, total), Signed(l.Growth)];
-            return rates ? [.. row, Percent(l.Now.EffectiveReplyRate), Percent(l.Now.OnTimeRate)] : row;
+            return rates ? [.. row, Share(l.Now.DispatchedReplied, l.Now.Dispatched), Share(l.Now.RepliedOnTime, l.Now.Replied)] : row;
         }).ToList();
         return new(title, headers, rows, [.. lines.Select(l => (l.Key, total == 0 ? 0 : l.Now.Received / (double)total))]);
     }
