@@ -57,6 +57,16 @@ public sealed record StatsQuery(
 public sealed record StatsFigures(ImmutableArray<string> Keys, ImmutableArray<long> Counters, long OverdueNow, double P90ReplySeconds)
 {
     public long this[StatsCounter counter] => Counters[(int)counter];
+
+    /// <summary>Of the tickets dispatched in the period, the share replied to by now; null when none was dispatched.</summary>
+    public double? EffectiveReplyRate => Ratio(this[StatsCounter.DispatchedReplied], this[StatsCounter.Dispatched]);
+
+    /// <summary>Of the replies in the period, the share made before the deadline; null when there was none.</summary>
+    public double? OnTimeRate => Ratio(this[StatsCounter.RepliedOnTime], this[StatsCounter.Replied]);
+
+    public double? MeanReplySeconds => Ratio(this[StatsCounter.ReplySeconds], this[StatsCounter.Replied]);
+
+    private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
 }
 
 [GenerateSerializer, Immutable]

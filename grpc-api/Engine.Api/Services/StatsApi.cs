@@ -3,7 +3,6 @@ using System.Globalization;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.ProtoMapping;
-using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using V1 = Engine.V1;
@@ -97,19 +96,14 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
     /// <summary>The proto name of a kind, sub-kind or channel key without its prefix; other keys as they are.</summary>
     public static string Name(StatsDimension dimension, string key)
     {
-        (EnumDescriptor? values, string prefix) = dimension switch
+        var type = dimension switch
         {
-            StatsDimension.Kind => (Enum("TicketKind"), "TICKET_KIND_"),
-            StatsDimension.SubKind => (Enum("TicketSubKind"), "TICKET_SUB_KIND_"),
-            StatsDimension.Channel => (Enum("Channel"), "CHANNEL_"),
-            _ => (null, string.Empty),
+            StatsDimension.Kind => "TicketKind",
+            StatsDimension.SubKind => "TicketSubKind",
+            StatsDimension.Channel => "Channel",
+            _ => null,
         };
-        if (values is null || !int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
-        {
-            return key;
-        }
-
-        return values.FindValueByNumber(number)?.Name is { } name && name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : key;
+        return type is not null && int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? EnumNames.Short(type, number) : key;
     }
 
     public static V1.StatsRow Row(StatsFigures figures, ImmutableArray<StatsDimension> dimensions)
@@ -134,19 +128,15 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
             Callbacks = figures[StatsCounter.Callbacks],
             ServiceSatisfied = figures[StatsCounter.ServiceSatisfied],
             ResultSatisfied = figures[StatsCounter.ResultSatisfied],
-            MeanReplySeconds = Ratio(figures[StatsCounter.ReplySeconds], figures[StatsCounter.Replied]),
+            MeanReplySeconds = figures.MeanReplySeconds ?? 0,
             P90ReplySeconds = figures.P90ReplySeconds,
-            EffectiveReplyRate = Ratio(figures[StatsCounter.DispatchedReplied], figures[StatsCounter.Dispatched]),
-            OnTimeRate = Ratio(figures[StatsCounter.RepliedOnTime], figures[StatsCounter.Replied]),
+            EffectiveReplyRate = figures.EffectiveReplyRate ?? 0,
+            OnTimeRate = figures.OnTimeRate ?? 0,
             DispatchedReplied = figures[StatsCounter.DispatchedReplied],
         };
         row.Keys.AddRange(keys);
         return row;
     }
-
-    private static EnumDescriptor Enum(string name) => V1.CommonReflection.Descriptor.FindTypeByName<EnumDescriptor>(name);
-
-    private static double Ratio(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
 
     private static V1.HotTopic Topic(HotTopicCount topic, string term) => new() { Term = term, Count = topic.Count, PreviousCount = topic.PreviousCount };
 

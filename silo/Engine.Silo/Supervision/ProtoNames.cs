@@ -1,21 +1,16 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using Engine.Domain;
 using Engine.Domain.Calendar;
-using Google.Protobuf.Reflection;
+using Engine.ProtoMapping;
 using V1 = Engine.V1;
 
 namespace Engine.Silo.Supervision;
 
 /// <summary>
-/// Enum values as the page shows them: the engine.v1 name without its prefix (CONTACT_JUDGE, WECHAT, DIVISION_HEAD),
-/// so the page, grpcurl and the statistics API name things alike. Read from the proto descriptors rather than the
-/// C# names, which differ in places (WeChat is WECHAT). The engine's enums have the protos' numbers by design.
+/// Enum values as the page shows them (<see cref="EnumNames"/>), so the page, grpcurl and the statistics API name
+/// things alike. The engine's enums have the protos' numbers by design.
 /// </summary>
 internal static class ProtoNames
 {
-    private static readonly ConcurrentDictionary<(string Type, int Number), string> Cache = new();
-
     public static string Of(Channel value) => Name("Channel", (int)value);
 
     public static string Of(TicketKind value) => Name("TicketKind", (int)value);
@@ -43,12 +38,5 @@ internal static class ProtoNames
         _ => "SPECIAL_SUPERVISION",
     };
 
-    private static string Name(string type, int number) => Cache.GetOrAdd((type, number), static key =>
-    {
-        var values = V1.CommonReflection.Descriptor.FindTypeByName<EnumDescriptor>(key.Type);
-        var prefix = values.FindValueByNumber(0).Name[..^"UNSPECIFIED".Length];
-        return values.FindValueByNumber(key.Number)?.Name is { } name && name.StartsWith(prefix, StringComparison.Ordinal)
-            ? name[prefix.Length..]
-            : key.Number.ToString(CultureInfo.InvariantCulture);
-    });
+    private static string Name(string type, int number) => EnumNames.Short(type, number);
 }

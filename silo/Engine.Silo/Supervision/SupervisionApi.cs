@@ -216,10 +216,8 @@ internal static class SupervisionApi
         f.Keys.Length > 0 ? f.Keys[0] : string.Empty,
         f[StatsCounter.Received], f[StatsCounter.Dispatched], f[StatsCounter.DispatchedReplied], f[StatsCounter.Replied], f[StatsCounter.RepliedOnTime],
         f.OverdueNow, f[StatsCounter.Urged], f[StatsCounter.Supervised], f[StatsCounter.SpeciallySupervised],
-        Ratio(f[StatsCounter.DispatchedReplied], f[StatsCounter.Dispatched]),
-        Ratio(f[StatsCounter.RepliedOnTime], f[StatsCounter.Replied]));
-
-    private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
+        f.EffectiveReplyRate,
+        f.OnTimeRate);
 
     private static AssigneeView Assignee(Contracts.Assignee a) => new(ProtoNames.Of(a.Type), a.Id, a.CourtId);
 

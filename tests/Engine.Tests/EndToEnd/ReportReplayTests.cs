@@ -1,4 +1,5 @@
 using Engine.Domain;
+using Engine.ProtoMapping;
 using Engine.Report;
 using Engine.Tests.Support;
 using Google.Protobuf.WellKnownTypes;
@@ -50,15 +51,15 @@ public sealed class ReportReplayTests
         var byKind = await ByAsync(V1.StatsGroupBy.Kind);
         foreach (var (kind, count) in report.Count(r => r.Kind))
         {
-            Assert.Equal(count, byKind[StatsName(kind.ToString())].Received);
+            Assert.Equal(count, byKind[StatsName(kind)].Received);
         }
 
         var byChannel = await ByAsync(V1.StatsGroupBy.Channel);
-        Assert.All(report.Count(r => r.Channel), p => Assert.Equal(p.Value, byChannel[StatsName(p.Key.ToString())].Received));
+        Assert.All(report.Count(r => r.Channel), p => Assert.Equal(p.Value, byChannel[StatsName(p.Key)].Received));
         var byCourt = await ByAsync(V1.StatsGroupBy.Court);
         Assert.All(report.Count(r => r.Court), p => Assert.Equal(p.Value, byCourt[p.Key].Received));
         var bySubKind = await ByAsync(V1.StatsGroupBy.SubKind);
-        Assert.All(report.Count(r => r.SubKind), p => Assert.Equal(p.Value, bySubKind[StatsName(p.Key.ToString())].Received));
+        Assert.All(report.Count(r => r.SubKind), p => Assert.Equal(p.Value, bySubKind[StatsName(p.Key)].Received));
 
         // The shares are near the published ones (a sample of 1,200 is within a few points of them).
         var total = (await stats.GetStatsAsync(new V1.GetStatsRequest { Period = period })).Total;
@@ -86,8 +87,8 @@ public sealed class ReportReplayTests
         foreach (var (kind, count) in report.Count(r => r.Kind))
         {
             var share = PeriodReport.Share(count, ReportYearTickets);
-            Assert.Contains($"| {StatsName(kind.ToString())} | {count:N0} | {share} |", markdown, StringComparison.Ordinal);
-            Assert.Contains($"<td>{StatsName(kind.ToString())}</td><td>{count:N0}</td><td>{share}</td>", html, StringComparison.Ordinal);
+            Assert.Contains($"| {StatsName(kind)} | {count:N0} | {share} |", markdown, StringComparison.Ordinal);
+            Assert.Contains($"<td>{StatsName(kind)}</td><td>{count:N0}</td><td>{share}</td>", html, StringComparison.Ordinal);
         }
 
         Assert.Contains($"| 服务满意率 satisfied with the service | {PeriodReport.Share(outcome.ServiceSatisfied, outcome.Callbacks)} |", markdown, StringComparison.Ordinal);
@@ -99,9 +100,9 @@ public sealed class ReportReplayTests
         Assert.Equal("CONTACT_INFORMATION", made.ContactSubKinds[0].Key);
     }
 
-    /// <summary>TICKET_KIND_CONTACT_JUDGE's C# name ContactJudge → CONTACT_JUDGE, as the statistics name it.</summary>
-    private static string StatsName(string csharpName) =>
-        string.Concat(csharpName.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + c : c.ToString())).ToUpperInvariant();
+    /// <summary>CONTACT_JUDGE for TicketKind.ContactJudge, as the statistics name it.</summary>
+    private static string StatsName<T>(T value)
+        where T : struct, System.Enum => EnumNames.Short(typeof(T).Name, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Drives the engine through the years day by day: requests at 09:00, on-time replies at 10:00, late ones
     /// ten days later (past every kind's deadline), callbacks answered at 16:00.</summary>
