@@ -51,8 +51,14 @@ internal static class IntakeRun
 
         try
         {
-            var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
-            var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } })).ToArray();
+            var apiKey = V1.ApiKeyCredentials.Resolve(options.GetValueOrDefault("api-key"));
+            var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(target, new GrpcChannelOptions
+            {
+                HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+                Credentials = apiKey is null ? null : ChannelCredentials.Create(
+                    target.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? new SslCredentials() : ChannelCredentials.Insecure, V1.ApiKeyCredentials.For(apiKey)),
+                UnsafeUseInsecureChannelCallCredentials = apiKey is not null,
+            })).ToArray();
             var workload = await PrepareAsync(channels[0], cases, judges, repeatCallers);
 
             Console.WriteLine($"baseline: gRPC health check, {Describe(mode, rate, concurrency)}");

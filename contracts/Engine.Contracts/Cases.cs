@@ -1,10 +1,14 @@
 using System.Collections.Immutable;
+using System.Text;
 using Engine.Domain;
 
 namespace Engine.Contracts;
 
 [GenerateSerializer, Immutable]
-public sealed record PartyInfo(string Name, PartyRole Role, string? Phone);
+public sealed record PartyInfo(string Name, PartyRole Role, string? Phone)
+{
+    private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"Role = {Role}");
+}
 
 [GenerateSerializer, Immutable]
 public sealed record CaseNodeInfo(CaseNodeType Type, DateTimeOffset At, string? Detail, bool Public);
@@ -34,7 +38,10 @@ public sealed record CaseUpsert(
     CaseStatus Status,
     ImmutableArray<string> RelatedCases,
     string? ServicePassword,
-    string Actor);
+    string Actor)
+{
+    private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"CaseNumber = {CaseNumber}, CourtId = {CourtId}, Actor = {Actor}");
+}
 
 /// <summary>What routing needs from a case. MovedTo* are set when the case went to another court.</summary>
 [GenerateSerializer, Immutable]

@@ -8,6 +8,7 @@ public enum EngineErrorKind
     FailedPrecondition,
     AlreadyExists,
     Unavailable,
+    PermissionDenied,
 }
 
 /// <summary>
@@ -49,4 +50,6 @@ public sealed class EngineException : Exception
     public static EngineException Precondition(string why) => new(EngineErrorKind.FailedPrecondition, why);
 
     public static EngineException Invalid(string field, string why) => new(EngineErrorKind.InvalidArgument, why, field);
+
+    public static EngineException Denied(string why) => new(EngineErrorKind.PermissionDenied, why);
 }

@@ -1,10 +1,14 @@
 using System.Collections.Immutable;
+using System.Text;
 using Engine.Domain;
 
 namespace Engine.Contracts;
 
 [GenerateSerializer, Immutable]
-public sealed record CallerInfo(string Name, string Phone, CallerRole Role);
+public sealed record CallerInfo(string Name, string Phone, CallerRole Role)
+{
+    private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"Role = {Role}");
+}
 
 [GenerateSerializer, Immutable]
 public sealed record Assignee(AssigneeType Type, string Id, string? CourtId)
@@ -24,7 +28,10 @@ public sealed record NewTicket(
     CallerInfo Caller,
     string Content,
     Priority Priority,
-    ImmutableArray<string> Attachments);
+    ImmutableArray<string> Attachments)
+{
+    private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"IdempotencyKey = {IdempotencyKey}, Channel = {Channel}, Kind = {Kind}, CourtId = {CourtId}, CaseNumber = {CaseNumber}");
+}
 
 [GenerateSerializer, Immutable]
 public sealed record HistoryEntry(
@@ -34,7 +41,10 @@ public sealed record HistoryEntry(
     TicketState FromState,
     TicketState ToState,
     string? Reason,
-    Assignee? Assignee);
+    Assignee? Assignee)
+{
+    private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"At = {At:O}, Actor = {Actor}, Action = {Action}, ToState = {ToState}");
+}
 
 [GenerateSerializer, Immutable]
 public sealed record RoutingInfo(string Rule, string Detail);
@@ -117,10 +127,15 @@ public sealed record TicketRecord
     /// <summary>The reply clock, the steps taken and the extensions; null on a ticket that never had a clock
     /// (merged duplicates).</summary>
     [Id(32)] public Domain.Calendar.TicketDeadlines? Deadlines { get; init; }
+
+    private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"TicketId = {TicketId}, Version = {Version}, Kind = {Kind}, State = {State}, Assignee = {Assignee}");
 }
 
 [GenerateSerializer, Immutable]
-public sealed record CallbackResult(Satisfaction Service, Satisfaction Result, string? Note, string Actor, DateTimeOffset At);
+public sealed record CallbackResult(Satisfaction Service, Satisfaction Result, string? Note, string Actor, DateTimeOffset At)
+{
+    private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"Service = {Service}, Result = {Result}, Actor = {Actor}");
+}
 
 [GenerateSerializer, Immutable]
 public sealed record SubmitResult(TicketRecord Ticket, bool Deduplicated);

@@ -105,6 +105,6 @@ public static class DirectoryJson
         var name = text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? text[prefix.Length..] : text;
         return Enum.TryParse<T>(name.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var value) && Enum.IsDefined(value)
             ? value
-            : throw Errors.Invalid([(field, $"'{text}' is not a known {typeof(T).Name}")]);
+            : throw Errors.Invalid([(field, $"{Errors.Quote(text)} is not a known {typeof(T).Name}")]);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using V1 = Engine.V1;
 
 namespace Engine.Api;
@@ -19,6 +20,9 @@ public static class GrpcApiExtensions
     {
         services.AddGrpc(options =>
         {
+            // Outermost first: who is calling and may they, then errors turned into statuses (which the audit of an
+            // administrative call records as its outcome).
+            options.Interceptors.Add<Security.AccessInterceptor>();
             options.Interceptors.Add<ErrorInterceptor>();
             options.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             options.EnableDetailedErrors = false;
@@ -27,6 +31,11 @@ public static class GrpcApiExtensions
         services.AddSingleton<HealthServiceImpl>();
         services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         services.AddOptions<EventStreamOptions>();
+        services.AddOptions<Security.SecurityOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Security.SecurityOptions>, Security.SecurityOptionsValidator>();
+        services.AddSingleton<Security.KeyRing>();
+        services.AddSingleton<Security.CallLimits>();
+        services.AddHostedService<Security.KeyRingRefresher>();
         return services;
     }
 
@@ -39,6 +48,7 @@ public static class GrpcApiExtensions
         endpoints.MapGrpcService<DirectoryApi>().RequireHost(host);
         endpoints.MapGrpcService<EventApi>().RequireHost(host);
         endpoints.MapGrpcService<StatsApi>().RequireHost(host);
+        endpoints.MapGrpcService<AccessApi>().RequireHost(host);
         endpoints.MapGrpcService<HealthServiceImpl>().RequireHost(host);
         endpoints.MapGrpcReflectionService().RequireHost(host);
         return endpoints;
@@ -49,7 +59,7 @@ public static class GrpcApiExtensions
     {
         var status = serving ? Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving : Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing;
         health.SetStatus(string.Empty, status);
-        foreach (var name in new[] { V1.IntakeService.Descriptor.FullName, V1.TicketService.Descriptor.FullName, V1.CaseService.Descriptor.FullName, V1.DirectoryService.Descriptor.FullName, V1.EventService.Descriptor.FullName, V1.StatsService.Descriptor.FullName })
+        foreach (var name in new[] { V1.IntakeService.Descriptor.FullName, V1.TicketService.Descriptor.FullName, V1.CaseService.Descriptor.FullName, V1.DirectoryService.Descriptor.FullName, V1.EventService.Descriptor.FullName, V1.StatsService.Descriptor.FullName, V1.AccessService.Descriptor.FullName })
         {
             health.SetStatus(name, status);
         }

@@ -1,9 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using Engine.Api.Security;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Engine.Api;
 
@@ -71,6 +76,48 @@ public static class Hosting
     public static IPAddress ParseAddress(string value, string name) => IPAddress.TryParse(value, out var address)
         ? address
         : throw new StartupException($"{name} '{value}' is not an IP address such as 127.0.0.1");
+
+    /// <summary>Reads the security settings of a host (section "Engine:Security" or "Frontend:Security") and refuses to
+    /// go on when an endpoint would be reachable from other machines without authentication.</summary>
+    public static SecurityOptions ReadSecurity(IConfiguration configuration, string section, params (string Setting, IPEndPoint? Endpoint)[] endpoints)
+    {
+        var security = configuration.GetSection(section).Get<SecurityOptions>() ?? new SecurityOptions();
+        if (security.Authentication == AuthenticationMode.None)
+        {
+            foreach (var (setting, endpoint) in endpoints)
+            {
+                if (endpoint is not null && !IPAddress.IsLoopback(endpoint.Address))
+                {
+                    throw new StartupException(
+                        $"{setting} {endpoint} is reachable from other machines, so callers must authenticate: set {section}:Authentication=Required (docs/security.md), or bind to 127.0.0.1");
+                }
+            }
+        }
+
+        return security;
+    }
+
+    /// <summary>The gRPC listener: HTTP/2, over TLS when a certificate is configured (clear-text h2c otherwise), asking
+    /// for client certificates as configured.</summary>
+    public static void ListenGrpc(this KestrelServerOptions kestrel, IPEndPoint endpoint, SecurityOptions security) =>
+        kestrel.Listen(endpoint, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            if (security.Tls.Enabled)
+            {
+                listen.UseHttps(Tls.ServerOptions(security.Tls));
+            }
+        });
+
+    /// <summary>Says loudly, once started, that the engine is open when it is.</summary>
+    public static void WarnWhenOpen(this WebApplication app, SecurityOptions security, string endpoints)
+    {
+        if (security.Authentication == AuthenticationMode.None)
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Engine.Security");
+            app.Lifetime.ApplicationStarted.Register(() => SecurityLog.RunningOpen(logger, endpoints));
+        }
+    }
 
     /// <summary>Maps the gRPC services on <paramref name="grpcPort"/> and reports SERVING from start to stop.</summary>
     public static void MapEngineGrpcWithHealth(this WebApplication app, int grpcPort)

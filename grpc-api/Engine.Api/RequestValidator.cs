@@ -74,6 +74,51 @@ public sealed class RequestValidator
         }
     }
 
+    /// <summary>An id (of a court, division, person, rule...): at most <see cref="SubmitValidation.MaxIdLength"/>
+    /// characters, not blank, without control characters, line breaks, formatting characters or braces. Ids are shown
+    /// and logged as they are, so a right-to-left override or an invisible character would disguise them; court ids
+    /// are grain keys, and Orleans' ADO.NET storage passes its keys through string.Format: a brace would fail every
+    /// write of that court.</summary>
+    public void RequireId(string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "is required");
+            return;
+        }
+
+        OptionalId(field, value);
+    }
+
+    /// <summary>Empty, or an id as <see cref="RequireId"/> wants it.</summary>
+    public void OptionalId(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        var before = _violations.Count;
+        OptionalText(field, value, SubmitValidation.MaxIdLength);
+        if (_violations.Count > before)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "is blank: leave it empty or give an id");
+        }
+        else if (value.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            Add(field, "must not contain '{' or '}'");
+        }
+        else if (value.Any(c => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+        {
+            Add(field, "contains formatting characters (such as a right-to-left override or a zero-width space)");
+        }
+    }
+
     /// <summary>Free text measured in UTF-8 bytes, line breaks and tabs allowed.</summary>
     public void RequireContent(string field, string? value, int maxBytes)
     {

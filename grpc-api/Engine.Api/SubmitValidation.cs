@@ -33,7 +33,7 @@ public static class SubmitValidation
             v.Add(prefix + "sub_kind", $"{request.SubKind} is not a sub-kind of {request.Kind}");
         }
 
-        v.OptionalText(prefix + "court_id", request.CourtId, MaxIdLength);
+        v.OptionalId(prefix + "court_id", request.CourtId);
         if (request.CaseNumber.Length > 0 && !CaseNumber.IsValid(request.CaseNumber))
         {
             v.Add(prefix + "case_number", "is not a case number of the form (2019)沪0115民初12345号");

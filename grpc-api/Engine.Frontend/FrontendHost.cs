@@ -28,7 +28,8 @@ public static class FrontendHost
         var grpc = Hosting.ParseEndpoint(options.GrpcEndpoint, "Frontend:GrpcEndpoint");
         var gateways = options.Gateways.Count == 0 ? [new IPEndPoint(IPAddress.Loopback, 30000)] : options.Gateways.Select(g => Hosting.ParseEndpoint(g, "Frontend:Gateways")).ToArray();
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(grpc, listen => listen.Protocols = HttpProtocols.Http2));
+        var security = Hosting.ReadSecurity(builder.Configuration, "Frontend:Security", ("Frontend:GrpcEndpoint", grpc));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(grpc, security));
         builder.UseOrleansClient(client =>
         {
             if (string.IsNullOrWhiteSpace(options.MembershipConnectionString))
@@ -50,10 +51,12 @@ public static class FrontendHost
                 cluster.ServiceId = options.ServiceId;
             });
         });
+        builder.Services.Configure<Engine.Api.Security.SecurityOptions>(builder.Configuration.GetSection("Frontend:Security"));
         builder.Services.AddEngineGrpc();
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Frontend:Events"));
 
         var app = builder.Build();
+        app.WarnWhenOpen(security, grpc.ToString());
         app.MapEngineGrpcWithHealth(grpc.Port);
         return app;
     }

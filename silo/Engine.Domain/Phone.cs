@@ -1,6 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Engine.Domain;
 
-/// <summary>Mainland phone numbers: validation, a canonical form for matching, and masking for logs and events.</summary>
+/// <summary>Mainland phone numbers: validation, a canonical form for matching, masking for logs and events, and a
+/// keyed pseudonym for where a number would otherwise be a grain key.</summary>
 public static class Phone
 {
     /// <summary>The digits of a valid number without separators or +86, or null when it is not a valid number.</summary>
@@ -49,5 +53,15 @@ public static class Phone
         }
 
         return string.Concat(canonical.AsSpan(0, 3), new string('*', canonical.Length - 7), canonical.AsSpan(canonical.Length - 4));
+    }
+
+    /// <summary>32 hex digits that stand for <paramref name="phone"/> under <paramref name="key"/> (HMAC-SHA256, cut to
+    /// 128 bits): the same number and key always give the same pseudonym, and without the key it cannot be turned back
+    /// into the number by trying every number.</summary>
+    public static string Pseudonym(string phone, ReadOnlySpan<byte> key)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(phone), mac);
+        return Convert.ToHexStringLower(mac[..16]);
     }
 }

@@ -45,6 +45,7 @@ public static class EngineGrainsExtensions
         silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         silo.Services.AddSingleton<Outbox>();
         silo.Services.AddHostedService<OutboxSweepService>();
+        silo.Services.AddSingleton<Access.AccessStore>();
         silo.Services.AddSingleton<TicketStore>();
         silo.Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<TicketStore>());
         silo.Services.AddSingleton<IJudgeLocator, JudgeLocator>();

@@ -1,4 +1,5 @@
 using Engine.Api;
+using Engine.Api.Security;
 using Engine.Api.Services;
 using Engine.Contracts.Grains;
 using Engine.Grains;
@@ -52,6 +53,7 @@ public static class EngineHost
         var storage = builder.Configuration.GetSection("Engine:Storage").Get<StorageOptions>() ?? new StorageOptions();
         var grpc = Hosting.ParseEndpoint(options.GrpcEndpoint, "Engine:GrpcEndpoint");
         var dashboard = string.IsNullOrEmpty(options.DashboardEndpoint) ? null : Hosting.ParseEndpoint(options.DashboardEndpoint, "Engine:DashboardEndpoint");
+        var security = Hosting.ReadSecurity(builder.Configuration, "Engine:Security", ("Engine:GrpcEndpoint", grpc), ("Engine:DashboardEndpoint", dashboard));
         if (storage.Provider == StorageProvider.Sqlite)
         {
             CheckDataDirectory(storage.DataDirectory);
@@ -59,7 +61,7 @@ public static class EngineHost
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(grpc, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.ListenGrpc(grpc, security);
             if (dashboard is not null)
             {
                 kestrel.Listen(dashboard, listen => listen.Protocols = HttpProtocols.Http1);
@@ -104,10 +106,13 @@ public static class EngineHost
         builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Engine:Deadlines"));
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Engine:Events"));
         builder.Services.Configure<EventRetentionOptions>(builder.Configuration.GetSection("Engine:Events:Retention"));
+        builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Engine:Security"));
+        // Before the API's key refresher, so that its first load already finds the first admin key.
+        builder.Services.AddHostedService<AdminKeyBootstrap>();
         builder.Services.AddEngineGrpc();
-        builder.Services.AddSupervisionPage(builder.Configuration, dashboard);
 
         var app = builder.Build();
+        app.WarnWhenOpen(security, dashboard is null ? $"{grpc}" : $"{grpc} and {dashboard}");
         app.MapEngineGrpcWithHealth(grpc.Port);
         if (dashboard is not null)
         {

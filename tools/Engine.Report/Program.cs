@@ -1,5 +1,6 @@
 using System.Globalization;
 using Engine.Report;
+using Grpc.Core;
 using Grpc.Net.Client;
 
 // engine-report --target http://127.0.0.1:50051 --year 2026 [--court sh-pudong] [--out reports]
@@ -12,7 +13,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 
 if (args.Length % 2 != 0 || !settings.ContainsKey("year") && !(settings.ContainsKey("from") && settings.ContainsKey("to")))
 {
-    Console.Error.WriteLine("usage: engine-report [--target http://127.0.0.1:50051] (--year YYYY | --from YYYY-MM-DD --to YYYY-MM-DD) [--court ID] [--out DIR]");
+    Console.Error.WriteLine("usage: engine-report [--target http://127.0.0.1:50051] (--year YYYY | --from YYYY-MM-DD --to YYYY-MM-DD) [--court ID] [--out DIR] [--api-key KEY (or ENGINE_API_KEY): a supervisor's]");
     return 2;
 }
 
@@ -33,7 +34,15 @@ try
     }
 
     scope = scope with { CourtId = settings.GetValueOrDefault("court") };
-    using var channel = GrpcChannel.ForAddress(settings.GetValueOrDefault("target", "http://127.0.0.1:50051"));
+    var target = settings.GetValueOrDefault("target", "http://127.0.0.1:50051");
+    var apiKey = Engine.V1.ApiKeyCredentials.Resolve(settings.GetValueOrDefault("api-key"));
+    using var channel = apiKey is null
+        ? GrpcChannel.ForAddress(target)
+        : GrpcChannel.ForAddress(target, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(target.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? new SslCredentials() : ChannelCredentials.Insecure, Engine.V1.ApiKeyCredentials.For(apiKey)),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
     var report = await PeriodReport.ReadAsync(channel, scope);
     var directory = settings.GetValueOrDefault("out", "reports");
     Directory.CreateDirectory(directory);

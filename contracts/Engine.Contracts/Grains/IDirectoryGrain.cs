@@ -9,6 +9,6 @@ public interface IDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Creates or updates a person, moving them between courts when their court changed.</summary>
     Task<JudgeInfo> UpsertJudgeAsync(JudgeInfo judge);
 
-    /// <summary>Sets a person's leave and delegate.</summary>
-    Task<JudgeInfo> SetAvailabilityAsync(string judgeId, AvailabilityInfo availability);
+    /// <summary>Sets a person's leave and delegate; with <paramref name="courtId"/>, only if the person is of that court.</summary>
+    Task<JudgeInfo> SetAvailabilityAsync(string judgeId, AvailabilityInfo availability, string? courtId = null);
 }

@@ -3,13 +3,15 @@ using Engine.ProtoMapping;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
+using Engine.Api.Security;
 using Grpc.Core;
 using V1 = Engine.V1;
 
 namespace Engine.Api.Services;
 
 /// <summary>What the case-management system pushes, and the parties' password look-up.</summary>
-public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time) : V1.CaseService.CaseServiceBase
+[BindServiceMethod(typeof(StrictParsing<V1.CaseService.CaseServiceBase>), nameof(StrictParsing<V1.CaseService.CaseServiceBase>.BindService))]
+public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, CallLimits limits) : V1.CaseService.CaseServiceBase
 {
     public const int MaxParties = 100;
     public const int MaxPasswordLength = 64;
@@ -25,9 +27,9 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
         }
 
         CheckCaseNumber(v, "case.case_number", c.CaseNumber);
-        v.RequireText("case.court_id", c.CourtId, SubmitValidation.MaxIdLength);
-        v.OptionalText("case.division_id", c.DivisionId, SubmitValidation.MaxIdLength);
-        v.OptionalText("case.presiding_judge_id", c.PresidingJudgeId, SubmitValidation.MaxIdLength);
+        v.RequireId("case.court_id", c.CourtId);
+        v.OptionalId("case.division_id", c.DivisionId);
+        v.OptionalId("case.presiding_judge_id", c.PresidingJudgeId);
         v.OptionalEnum("case.status", c.Status);
         if (c.Parties.Count > MaxParties)
         {
@@ -55,9 +57,11 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
             v.Add("service_password", $"must be 6 to {MaxPasswordLength} characters");
         }
 
-        v.OptionalText("actor", request.Actor, SubmitValidation.MaxIdLength);
+        v.OptionalId("actor", request.Actor);
         v.ThrowIfInvalid();
 
+        Scopes.RequireCourt(context, c.CourtId, "case.court_id");
+        await RequireCaseInScopeAsync(context, CaseNumber.Normalize(c.CaseNumber), mustExist: false);
         var parties = c.Parties.Select(p => new PartyInfo(p.Name, (PartyRole)p.Role, Phone.Canonical(p.Phone))).ToArray();
         var update = new CaseUpsert(
             CaseNumber.Normalize(c.CaseNumber), c.CourtId, Mapping.NullIfEmpty(c.DivisionId), Mapping.NullIfEmpty(c.PresidingJudgeId),
@@ -74,6 +78,13 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
         v.ThrowIfInvalid();
         var stored = await Case(CaseNumber.Normalize(request.CaseNumber)).GetAsync()
             ?? throw Errors.NotFound($"case {request.CaseNumber} is not known");
+        Scopes.RequireCourt(context, stored.CourtId, "case_number");
+        var caller = Principal.Of(context);
+        if (caller.Role == AccessRole.Judge && !string.Equals(stored.PresidingJudgeId, caller.Scope.JudgeId, StringComparison.Ordinal))
+        {
+            throw Scopes.Denied("case_number", "a judge's key reads only the cases that judge presides over");
+        }
+
         return new V1.GetCaseResponse { Case = Mapping.ToProto(stored) };
     }
 
@@ -81,11 +92,12 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
     {
         var v = new RequestValidator();
         CheckCaseNumber(v, "case_number", request.CaseNumber);
-        v.RequireText("judge_id", request.JudgeId, SubmitValidation.MaxIdLength);
-        v.OptionalText("actor", request.Actor, SubmitValidation.MaxIdLength);
+        v.RequireId("judge_id", request.JudgeId);
+        v.OptionalId("actor", request.Actor);
         v.OptionalText("reason", request.Reason, MaxReasonLength);
         v.ThrowIfInvalid();
         var number = CaseNumber.Normalize(request.CaseNumber);
+        await RequireCaseInScopeAsync(context, number, mustExist: true);
         var actor = ActorOrDefault(request.Actor);
         var stored = await Case(number).AssignJudgeAsync(request.JudgeId, actor, Mapping.NullIfEmpty(request.Reason));
         var moved = await grains.GetGrain<IReroutingGrain>(0).RerouteCaseAsync(number, actor, $"the case was assigned to judge {request.JudgeId}");
@@ -96,16 +108,17 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
     {
         var v = new RequestValidator();
         CheckCaseNumber(v, "case_number", request.CaseNumber);
-        v.RequireText("to_court_id", request.ToCourtId, SubmitValidation.MaxIdLength);
+        v.RequireId("to_court_id", request.ToCourtId);
         if (request.ToCaseNumber.Length > 0)
         {
             CheckCaseNumber(v, "to_case_number", request.ToCaseNumber);
         }
 
         v.OptionalText("reason", request.Reason, MaxReasonLength);
-        v.OptionalText("actor", request.Actor, SubmitValidation.MaxIdLength);
+        v.OptionalId("actor", request.Actor);
         v.ThrowIfInvalid();
         var number = CaseNumber.Normalize(request.CaseNumber);
+        await RequireCaseInScopeAsync(context, number, mustExist: true);
         var actor = ActorOrDefault(request.Actor);
         var stored = await Case(number).MoveAsync(
             request.ToCourtId, request.ToCaseNumber.Length > 0 ? CaseNumber.Normalize(request.ToCaseNumber) : null, actor, Mapping.NullIfEmpty(request.Reason));
@@ -130,8 +143,9 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
             v.OptionalText("node.detail", node.Detail, MaxReasonLength, multiline: true);
         }
 
-        v.OptionalText("actor", request.Actor, SubmitValidation.MaxIdLength);
+        v.OptionalId("actor", request.Actor);
         v.ThrowIfInvalid();
+        await RequireCaseInScopeAsync(context, CaseNumber.Normalize(request.CaseNumber), mustExist: true);
         var info = new CaseNodeInfo((CaseNodeType)node!.Type, node.At!.ToDateTimeOffset(), Mapping.NullIfEmpty(node.Detail), node.Public);
         var stored = await Case(CaseNumber.Normalize(request.CaseNumber)).RecordNodeAsync(info, ActorOrDefault(request.Actor));
         return new V1.RecordNodeResponse { Case = Mapping.ToProto(stored) };
@@ -151,6 +165,7 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
         v.RequireText("service_password", request.ServicePassword, MaxPasswordLength);
         v.ThrowIfInvalid();
         var number = CaseNumber.Normalize(request.CaseNumber);
+        limits.TakeLookup(LookupSource(context), number, Phone.Canonical(request.Phone)!);
         var nodes = await Case(number).LookupAsync(Phone.Canonical(request.Phone)!, request.ServicePassword)
             ?? throw Errors.NotFound("no case matches this case number, phone and service password");
         var stored = await Case(number).GetAsync();
@@ -166,13 +181,45 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
 
     public override async Task<V1.ListCaseTicketsResponse> ListCaseTickets(V1.ListCaseTicketsRequest request, ServerCallContext context)
     {
-        var list = await new TicketApi(grains, time).ListTickets(
+        // Checked here: ListTickets would call a missing case number a missing filter and name "assignee".
+        var v = new RequestValidator();
+        CheckCaseNumber(v, "case_number", request.CaseNumber);
+        v.ThrowIfInvalid();
+        await RequireCaseInScopeAsync(context, CaseNumber.Normalize(request.CaseNumber), mustExist: true);
+        var list = await new TicketApi(grains, time).ListAsync(
             new V1.ListTicketsRequest { CaseNumber = request.CaseNumber, PageSize = request.PageSize, PageToken = request.PageToken, Order = V1.SortOrder.OldestFirst },
-            context);
+            context, checkScope: false);
         var response = new V1.ListCaseTicketsResponse { NextPageToken = list.NextPageToken };
         response.Tickets.AddRange(list.Tickets);
         return response;
     }
+
+    /// <summary>A key limited to courts reaches a case only while the case is at one of them (a case it does not know
+    /// is refused too, when <paramref name="mustExist"/>: a limited key learns nothing of other courts' cases).</summary>
+    private async Task RequireCaseInScopeAsync(ServerCallContext context, string normalizedNumber, bool mustExist)
+    {
+        if (!Scopes.Limited(Principal.Of(context).Scope))
+        {
+            return;
+        }
+
+        var stored = await Case(normalizedNumber).GetAsync();
+        if (stored is not null || mustExist)
+        {
+            Scopes.RequireCourt(context, stored?.CourtId ?? string.Empty, "case_number");
+        }
+    }
+
+    /// <summary>Who is trying a password: the key, and the end user behind the adapter when it says ("x-end-user":
+    /// the citizen's address or session), else the connection's peer.</summary>
+    private static string LookupSource(ServerCallContext context)
+    {
+        var endUser = context.RequestHeaders.GetValue(EndUserHeader);
+        var who = string.IsNullOrEmpty(endUser) ? context.Peer : endUser.Length > 128 ? endUser[..128] : endUser;
+        return $"{Principal.Of(context).KeyId}|{who}";
+    }
+
+    public const string EndUserHeader = "x-end-user";
 
     private static string ActorOrDefault(string actor) => actor.Length > 0 ? actor : "case-management";
 

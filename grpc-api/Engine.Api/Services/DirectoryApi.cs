@@ -9,6 +9,7 @@ using V1 = Engine.V1;
 
 namespace Engine.Api.Services;
 
+[BindServiceMethod(typeof(StrictParsing<V1.DirectoryService.DirectoryServiceBase>), nameof(StrictParsing<V1.DirectoryService.DirectoryServiceBase>.BindService))]
 public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.DirectoryServiceBase
 {
     public const int MaxImportJsonBytes = 16 * 1024 * 1024;
@@ -19,10 +20,10 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
         var court = request.Court ?? throw Errors.Invalid([("court", "is required")]);
         var v = new RequestValidator();
         CheckCourt(v, "court.", court.CourtId, court.Name, court.Level);
-        v.OptionalText("court.parent_court_id", court.ParentCourtId, SubmitValidation.MaxIdLength);
-        v.OptionalText("court.filing_division_id", court.FilingDivisionId, SubmitValidation.MaxIdLength);
-        v.OptionalText("court.service_office_id", court.ServiceOfficeId, SubmitValidation.MaxIdLength);
-        v.OptionalText("court.sub_platform_id", court.SubPlatformId, SubmitValidation.MaxIdLength);
+        v.OptionalId("court.parent_court_id", court.ParentCourtId);
+        v.OptionalId("court.filing_division_id", court.FilingDivisionId);
+        v.OptionalId("court.service_office_id", court.ServiceOfficeId);
+        v.OptionalId("court.sub_platform_id", court.SubPlatformId);
         v.ThrowIfInvalid();
         var stored = await grains.GetGrain<ICourtGrain>(court.CourtId).UpsertCourtAsync(Mapping.FromProto(court, []));
         return new V1.UpsertCourtResponse { Court = Mapping.ToProto(stored) };
@@ -51,10 +52,13 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
     public override async Task<V1.SetAvailabilityResponse> SetAvailability(V1.SetAvailabilityRequest request, ServerCallContext context)
     {
         var v = new RequestValidator();
-        v.RequireText("judge_id", request.JudgeId, SubmitValidation.MaxIdLength);
+        v.RequireId("judge_id", request.JudgeId);
         CheckAvailability(v, "availability.", request.Availability);
+        v.OptionalId("court_id", request.CourtId);
         v.ThrowIfInvalid();
-        var stored = await grains.GetGrain<IDirectoryGrain>(0).SetAvailabilityAsync(request.JudgeId, Mapping.FromProto(request.Availability));
+        Security.Scopes.RequireCourt(context, request.CourtId, "court_id");
+        // With a court named, the judge must be of it: a key limited to that court cannot reach other courts' people.
+        var stored = await grains.GetGrain<IDirectoryGrain>(0).SetAvailabilityAsync(request.JudgeId, Mapping.FromProto(request.Availability), Mapping.NullIfEmpty(request.CourtId));
         return new V1.SetAvailabilityResponse { Judge = Mapping.ToProto(stored) };
     }
 
@@ -78,7 +82,7 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
     public override async Task<V1.GetCourtResponse> GetCourt(V1.GetCourtRequest request, ServerCallContext context)
     {
         var v = new RequestValidator();
-        v.RequireText("court_id", request.CourtId, SubmitValidation.MaxIdLength);
+        v.RequireId("court_id", request.CourtId);
         v.ThrowIfInvalid();
         var snapshot = await grains.GetGrain<ICourtGrain>(request.CourtId).GetAsync()
             ?? throw Errors.NotFound($"court {request.CourtId} is not in the directory");
@@ -94,7 +98,7 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
     public override async Task<V1.SetRoutingRulesResponse> SetRoutingRules(V1.SetRoutingRulesRequest request, ServerCallContext context)
     {
         var v = new RequestValidator();
-        v.RequireText("court_id", request.CourtId, SubmitValidation.MaxIdLength);
+        v.RequireId("court_id", request.CourtId);
         if (request.Rules.Count > MaxRules)
         {
             v.Add("rules", $"more than {MaxRules} rules");
@@ -104,12 +108,12 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
         {
             var r = request.Rules[i];
             var p = $"rules[{i}].";
-            v.RequireText(p + "rule_id", r.RuleId, SubmitValidation.MaxIdLength);
+            v.RequireId(p + "rule_id", r.RuleId);
             v.OptionalEnum(p + "kind", r.Kind);
             v.OptionalEnum(p + "sub_kind", r.SubKind);
-            v.OptionalText(p + "case_division_id", r.CaseDivisionId, SubmitValidation.MaxIdLength);
+            v.OptionalId(p + "case_division_id", r.CaseDivisionId);
             v.RequireEnum(p + "target_type", r.TargetType);
-            v.RequireText(p + "target_id", r.TargetId, SubmitValidation.MaxIdLength);
+            v.RequireId(p + "target_id", r.TargetId);
         }
 
         v.ThrowIfInvalid();
@@ -125,12 +129,14 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
         var v = new RequestValidator();
         var template = request.DivisionTemplate.Select(t => new V1.Division { DivisionId = t.Id, Name = t.Name, Role = t.Role }).ToList();
         var courts = ImmutableArray.CreateBuilder<CourtImport>();
+        var courtIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < request.Courts.Count; i++)
         {
             var c = request.Courts[i];
             var p = $"courts[{i}].";
             CheckCourt(v, p, c.Id, c.Name, c.Level);
-            v.OptionalText(p + "parent", c.Parent, SubmitValidation.MaxIdLength);
+            CheckOnce(v, p + "id", c.Id, i, courtIds, "courts");
+            v.OptionalId(p + "parent", c.Parent);
             var divisions = (c.Divisions.Count > 0 ? c.Divisions.ToList() : template)
                 .Select(d => new V1.Division(d) { CourtId = c.Id })
                 .ToList();
@@ -144,38 +150,49 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
             courts.Add(new CourtImport(Mapping.FromProto(court, infos), [.. infos]));
         }
 
+        var judgeIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < request.Judges.Count; i++)
         {
             CheckJudge(v, $"judges[{i}].", request.Judges[i]);
+            CheckOnce(v, $"judges[{i}].judge_id", request.Judges[i].JudgeId, i, judgeIds, "judges");
         }
 
         v.ThrowIfInvalid();
         return new DirectoryImport(courts.ToImmutable(), [.. request.Judges.Select(Mapping.FromProto)]);
     }
 
+    /// <summary>An id twice in one import is a mistake, and would have the same court or person written twice.</summary>
+    private static void CheckOnce(RequestValidator v, string field, string id, int index, Dictionary<string, int> seen, string list)
+    {
+        if (id.Length > 0 && !seen.TryAdd(id, index))
+        {
+            v.Add(field, $"is imported twice: {list}[{seen[id]}] has the same id");
+        }
+    }
+
     private static void CheckCourt(RequestValidator v, string prefix, string id, string name, V1.CourtLevel level)
     {
-        v.RequireText(prefix + (prefix.StartsWith("courts[", StringComparison.Ordinal) ? "id" : "court_id"), id, SubmitValidation.MaxIdLength);
+        v.RequireId(prefix + (prefix.StartsWith("courts[", StringComparison.Ordinal) ? "id" : "court_id"), id);
         v.RequireText(prefix + "name", name, 128);
         v.OptionalEnum(prefix + "level", level);
     }
 
     private static void CheckDivision(RequestValidator v, string prefix, V1.Division d)
     {
-        v.RequireText(prefix + "court_id", d.CourtId, SubmitValidation.MaxIdLength);
-        v.RequireText(prefix + "division_id", d.DivisionId, SubmitValidation.MaxIdLength);
+        v.RequireId(prefix + "court_id", d.CourtId);
+        v.RequireId(prefix + "division_id", d.DivisionId);
         v.RequireText(prefix + "name", d.Name, 128);
         v.RequireEnum(prefix + "role", d.Role);
-        v.OptionalText(prefix + "head_judge_id", d.HeadJudgeId, SubmitValidation.MaxIdLength);
-        v.OptionalText(prefix + "vice_president_id", d.VicePresidentId, SubmitValidation.MaxIdLength);
+        v.OptionalId(prefix + "head_judge_id", d.HeadJudgeId);
+        v.OptionalId(prefix + "vice_president_id", d.VicePresidentId);
     }
 
     private static void CheckJudge(RequestValidator v, string prefix, V1.Judge j)
     {
-        v.RequireText(prefix + "judge_id", j.JudgeId, SubmitValidation.MaxIdLength);
+        v.RequireId(prefix + "judge_id", j.JudgeId);
         v.RequireText(prefix + "name", j.Name, SubmitValidation.MaxNameLength);
-        v.RequireText(prefix + "court_id", j.CourtId, SubmitValidation.MaxIdLength);
-        v.OptionalText(prefix + "division_id", j.DivisionId, SubmitValidation.MaxIdLength);
+        v.RequireId(prefix + "court_id", j.CourtId);
+        v.OptionalId(prefix + "division_id", j.DivisionId);
         v.RequireEnum(prefix + "role", j.Role);
         if (j.Availability is not null)
         {
@@ -190,7 +207,7 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
             return;
         }
 
-        v.OptionalText(prefix + "delegate_judge_id", a.DelegateJudgeId, SubmitValidation.MaxIdLength);
+        v.OptionalId(prefix + "delegate_judge_id", a.DelegateJudgeId);
         if ((a.LeaveFrom is null) != (a.LeaveTo is null))
         {
             v.Add(prefix + "leave_to", "leave_from and leave_to are set together");

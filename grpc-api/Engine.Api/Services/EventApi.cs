@@ -20,6 +20,7 @@ namespace Engine.Api.Services;
 /// When the engine shuts down, open streams end with UNAVAILABLE naming the sequence to resume from, so that a
 /// graceful stop does not wait on subscribers.
 /// </summary>
+[BindServiceMethod(typeof(StrictParsing<V1.EventService.EventServiceBase>), nameof(StrictParsing<V1.EventService.EventServiceBase>.BindService))]
 public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions> options, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IHostApplicationLifetime lifetime)
     : V1.EventService.EventServiceBase
 {
@@ -34,7 +35,8 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
 
     public override async Task Subscribe(V1.SubscribeRequest request, IServerStreamWriter<V1.SubscribeResponse> responseStream, ServerCallContext context)
     {
-        var filter = Validate(request);
+        var filter = Scoped(Validate(request), context);
+        var mask = !Security.Principal.Of(context).Scope.PersonalData;
         var reader = grains.GetGrain<IEventReaderGrain>(0);
         var head = await reader.HeadAsync();
         var earliest = await reader.EarliestAsync();
@@ -53,6 +55,10 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
 
         var after = Math.Max(from, earliest - 1);
         var settings = options.Value;
+
+        // Accepted: the headers go out now, so that a subscriber knows its stream is live before the first event or
+        // heartbeat (and holds its place among the streams the engine allows).
+        await context.WriteResponseHeadersAsync([]);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var cancel = linked.Token;
         var stopping = new TaskCompletionSource();
@@ -77,7 +83,7 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
                 {
                     // Within a batch, let HTTP/2 buffer the messages; the last one of the batch flushes them all.
                     responseStream.WriteOptions = i < batch.Events.Length - 1 ? Buffered : null;
-                    await responseStream.WriteAsync(new V1.SubscribeResponse { Event = ToProto(batch.Events[i]) }, cancel);
+                    await responseStream.WriteAsync(new V1.SubscribeResponse { Event = ToProto(batch.Events[i], mask) }, cancel);
                 }
 
                 after = batch.ScannedUpTo;
@@ -124,13 +130,13 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
         {
             if (!EventTypes.All.Contains(filter.EventTypes[i]))
             {
-                v.Add($"filter.event_types[{i}]", $"'{Truncate(filter.EventTypes[i])}' is not an event type; known: {string.Join(", ", EventTypes.All.Order(StringComparer.Ordinal))}");
+                v.Add($"filter.event_types[{i}]", $"{Errors.Quote(filter.EventTypes[i])} is not an event type; known: {string.Join(", ", EventTypes.All.Order(StringComparer.Ordinal))}");
             }
         }
 
         for (var i = 0; i < filter.CourtIds.Count && i < MaxFilterValues; i++)
         {
-            v.RequireText($"filter.court_ids[{i}]", filter.CourtIds[i], SubmitValidation.MaxIdLength);
+            v.RequireId($"filter.court_ids[{i}]", filter.CourtIds[i]);
         }
 
         for (var i = 0; i < filter.Kinds.Count && i < MaxFilterValues; i++)
@@ -196,7 +202,29 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
         }
     }
 
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+    /// <summary>A key limited to courts reads only their events: its filter's courts must be among them, and an
+    /// empty court filter becomes its courts.</summary>
+    private static EventFilter Scoped(EventFilter filter, ServerCallContext context)
+    {
+        var scope = Security.Principal.Of(context).Scope;
+        if (!Security.Scopes.Limited(scope) || scope.CourtIds.Contains(AccessScope.AllCourts))
+        {
+            return filter;
+        }
+
+        for (var i = 0; i < filter.Courts.Length; i++)
+        {
+            Security.Scopes.RequireCourt(context, filter.Courts[i], $"filter.court_ids[{i}]");
+        }
+
+        return filter.Courts.IsDefaultOrEmpty ? filter with { Courts = scope.CourtIds } : filter;
+    }
+
+    private static V1.Event ToProto(LoggedEvent e, bool maskPhones)
+    {
+        var proto = ToProto(e);
+        return maskPhones ? Security.PersonalData.Masked(proto) : proto;
+    }
 
     private static V1.Event ToProto(LoggedEvent e) => new()
     {

@@ -5,6 +5,7 @@ using V1 = Engine.V1;
 
 namespace Engine.Api.Services;
 
+[BindServiceMethod(typeof(StrictParsing<V1.IntakeService.IntakeServiceBase>), nameof(StrictParsing<V1.IntakeService.IntakeServiceBase>.BindService))]
 public sealed class IntakeApi(IClusterClient grains) : V1.IntakeService.IntakeServiceBase
 {
     public const int MaxBatch = 500;
@@ -12,6 +13,7 @@ public sealed class IntakeApi(IClusterClient grains) : V1.IntakeService.IntakeSe
     public override async Task<V1.SubmitTicketResponse> SubmitTicket(V1.SubmitTicketRequest request, ServerCallContext context)
     {
         var ticket = SubmitValidation.Validate(request);
+        Security.Scopes.RequireChannel(context, ticket.Channel, "channel");
         var result = await grains.GetGrain<IIntakeGrain>(0).SubmitAsync(ticket);
         return new V1.SubmitTicketResponse { Ticket = Mapping.ToProto(result.Ticket), Deduplicated = result.Deduplicated };
     }

@@ -12,6 +12,7 @@ namespace Engine.Api.Services;
 /// <summary>Statistics, hot topics and the overdue list, from the figures the engine keeps in its database (the same
 /// whichever front-end or silo answers). Kinds, sub-kinds and channels are named as in the protos, without their
 /// prefix (CONTACT_JUDGE, CONTACT_PROGRESS_INQUIRY, WEB).</summary>
+[BindServiceMethod(typeof(StrictParsing<V1.StatsService.StatsServiceBase>), nameof(StrictParsing<V1.StatsService.StatsServiceBase>.BindService))]
 public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServiceBase
 {
     public const int DefaultTopics = 10;
@@ -19,13 +20,21 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
     public const int DefaultOverdue = 100;
     public const int MaxOverdue = 1000;
 
+    /// <summary>Every dimension once.</summary>
+    public static readonly int MaxGroupBy = System.Enum.GetValues<V1.StatsGroupBy>().Length - 1;
+
     public override async Task<V1.GetStatsResponse> GetStats(V1.GetStatsRequest request, ServerCallContext context)
     {
         var v = new RequestValidator();
         ValidateScope(v, request.Scope);
         var (from, to) = ValidatePeriod(v, "period", request.Period, required: false);
         var groupBy = ImmutableArray.CreateBuilder<StatsDimension>();
-        for (var i = 0; i < request.GroupBy.Count; i++)
+        if (request.GroupBy.Count > MaxGroupBy)
+        {
+            v.Add("group_by", $"at most {MaxGroupBy} dimensions, one of each");
+        }
+
+        for (var i = 0; i < request.GroupBy.Count && i < MaxGroupBy; i++)
         {
             var field = $"group_by[{i}]";
             var dimension = request.GroupBy[i];
@@ -41,6 +50,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         v.ThrowIfInvalid();
         var dimensions = groupBy.ToImmutable();
         var scope = request.Scope ?? new V1.StatsScope();
+        Security.Scopes.RequireCourt(context, scope.CourtId, "scope.court_id");
         var answer = await Stats().GetStatsAsync(new StatsQuery(
             Mapping.NullIfEmpty(scope.CourtId), Mapping.NullIfEmpty(scope.DivisionId), Mapping.NullIfEmpty(scope.JudgeId), from, to, dimensions));
         var response = new V1.GetStatsResponse { Total = Row(answer.Total, []), AsOfSequence = answer.AsOfSequence };
@@ -51,7 +61,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
     public override async Task<V1.GetHotTopicsResponse> GetHotTopics(V1.GetHotTopicsRequest request, ServerCallContext context)
     {
         var v = new RequestValidator();
-        v.OptionalText("court_id", request.CourtId, SubmitValidation.MaxIdLength);
+        v.OptionalId("court_id", request.CourtId);
         var (from, to) = ValidatePeriod(v, "period", request.Period, required: true);
         if (request.Limit is < 0 or > MaxTopics)
         {
@@ -59,6 +69,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         }
 
         v.ThrowIfInvalid();
+        Security.Scopes.RequireCourt(context, request.CourtId, "court_id");
         var topics = await Stats().GetHotTopicsAsync(Mapping.NullIfEmpty(request.CourtId), from!.Value, to!.Value, request.Limit == 0 ? DefaultTopics : request.Limit);
         var response = new V1.GetHotTopicsResponse();
         response.SubKinds.AddRange(topics.SubKinds.Select(t => Topic(t, Name(StatsDimension.SubKind, t.Term))));
@@ -77,6 +88,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
 
         v.ThrowIfInvalid();
         var scope = request.Scope ?? new V1.StatsScope();
+        Security.Scopes.RequireCourt(context, scope.CourtId, "scope.court_id");
         var list = await Stats().ListOverdueAsync(
             Mapping.NullIfEmpty(scope.CourtId), Mapping.NullIfEmpty(scope.DivisionId), Mapping.NullIfEmpty(scope.JudgeId),
             request.PageSize == 0 ? DefaultOverdue : request.PageSize);
@@ -142,9 +154,9 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
 
     private static void ValidateScope(RequestValidator v, V1.StatsScope? scope)
     {
-        v.OptionalText("scope.court_id", scope?.CourtId, SubmitValidation.MaxIdLength);
-        v.OptionalText("scope.division_id", scope?.DivisionId, SubmitValidation.MaxIdLength);
-        v.OptionalText("scope.judge_id", scope?.JudgeId, SubmitValidation.MaxIdLength);
+        v.OptionalId("scope.court_id", scope?.CourtId);
+        v.OptionalId("scope.division_id", scope?.DivisionId);
+        v.OptionalId("scope.judge_id", scope?.JudgeId);
     }
 
     private static (DateTimeOffset? From, DateTimeOffset? To) ValidatePeriod(RequestValidator v, string field, V1.Period? period, bool required)

@@ -3,6 +3,7 @@ using Engine.ProtoMapping;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
+using Engine.Api.Security;
 using Grpc.Core;
 using V1 = Engine.V1;
 
@@ -10,6 +11,7 @@ namespace Engine.Api.Services;
 
 /// <summary>Ticket handling: reads, lists, every command of the lifecycle, and the clock commands. Tickets are answered
 /// with the time left on their reply clock as of the answer.</summary>
+[BindServiceMethod(typeof(StrictParsing<V1.TicketService.TicketServiceBase>), nameof(StrictParsing<V1.TicketService.TicketServiceBase>.BindService))]
 public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time) : V1.TicketService.TicketServiceBase
 {
     public const int DefaultPageSize = 50;
@@ -20,22 +22,26 @@ public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineCl
     public override async Task<V1.GetTicketResponse> GetTicket(V1.GetTicketRequest request, ServerCallContext context)
     {
         var ticketId = RequireTicketId(request.TicketId);
-        var ticket = await grains.GetGrain<ITicketGrain>(ticketId).GetAsync()
+        var ticket = await Scopes.OnTicketAsync(context, command: false, () => grains.GetGrain<ITicketGrain>(ticketId).GetAsync())
             ?? throw Errors.NotFound($"ticket {ticketId} does not exist");
         return new V1.GetTicketResponse { Ticket = Mapping.ToProto(ticket, time.GetUtcNow()) };
     }
 
-    public override async Task<V1.ListTicketsResponse> ListTickets(V1.ListTicketsRequest request, ServerCallContext context)
+    public override Task<V1.ListTicketsResponse> ListTickets(V1.ListTicketsRequest request, ServerCallContext context) =>
+        ListAsync(request, context, checkScope: true);
+
+    /// <param name="checkScope">False when the caller checked the scope itself (the tickets of a case it may read).</param>
+    internal async Task<V1.ListTicketsResponse> ListAsync(V1.ListTicketsRequest request, ServerCallContext context, bool checkScope)
     {
         var v = new RequestValidator();
         var assignee = request.Assignee;
         if (assignee is not null)
         {
             v.RequireEnum("assignee.type", assignee.Type);
-            v.RequireText("assignee.id", assignee.Id, SubmitValidation.MaxIdLength);
+            v.RequireId("assignee.id", assignee.Id);
         }
 
-        v.OptionalText("court_id", request.CourtId, SubmitValidation.MaxIdLength);
+        v.OptionalId("court_id", request.CourtId);
         if (request.CaseNumber.Length > 0 && !CaseNumber.IsValid(request.CaseNumber))
         {
             v.Add("case_number", "is not a case number of the form (2019)沪0115民初12345号");
@@ -56,6 +62,11 @@ public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineCl
         }
 
         v.ThrowIfInvalid();
+        if (checkScope)
+        {
+            CheckListScope(context, request);
+        }
+
         var query = new TicketQuery(
             (AssigneeType)(assignee?.Type ?? V1.AssigneeType.Unspecified),
             Mapping.NullIfEmpty(assignee?.Id),
@@ -86,11 +97,11 @@ public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineCl
     }
 
     public override Task<V1.TicketResponse> AnswerOnSpot(V1.AnswerOnSpotRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.StaffId, "staff_id", v => v.RequireContent("answer", request.Answer, MaxReplyBytes),
+        CommandAsync(context, request.TicketId, request.StaffId, "staff_id", v => v.RequireContent("answer", request.Answer, MaxReplyBytes),
             t => t.AnswerOnSpotAsync(request.StaffId, request.Answer));
 
     public override Task<V1.TicketResponse> Dispatch(V1.DispatchRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.StaffId, "staff_id", v =>
+        CommandAsync(context, request.TicketId, request.StaffId, "staff_id", v =>
             {
                 if (request.Assignee is not null)
                 {
@@ -102,14 +113,14 @@ public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineCl
             t => t.DispatchAsync(request.StaffId, request.Assignee is null ? null : ToAssignee(request.Assignee), Mapping.NullIfEmpty(request.Reason)));
 
     public override Task<V1.TicketResponse> Accept(V1.AcceptRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", _ => { }, t => t.AcceptAsync(request.Actor));
+        CommandAsync(context, request.TicketId, request.Actor, "actor", _ => { }, t => t.AcceptAsync(request.Actor));
 
     public override Task<V1.TicketResponse> Reply(V1.ReplyRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", v => v.RequireContent("reply", request.Reply, MaxReplyBytes),
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v => v.RequireContent("reply", request.Reply, MaxReplyBytes),
             t => t.ReplyAsync(request.Actor, request.Reply));
 
     public override Task<V1.TicketResponse> Transfer(V1.TransferRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", v =>
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v =>
             {
                 if (request.To is null)
                 {
@@ -125,23 +136,23 @@ public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineCl
             t => t.TransferAsync(request.Actor, ToAssignee(request.To), request.Reason));
 
     public override Task<V1.TicketResponse> ReturnToPlatform(V1.ReturnToPlatformRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
             t => t.ReturnToPlatformAsync(request.Actor, request.Reason));
 
     public override Task<V1.TicketResponse> Close(V1.CloseRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", v => v.OptionalText("note", request.Note, MaxReasonLength, multiline: true),
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v => v.OptionalText("note", request.Note, MaxReasonLength, multiline: true),
             t => t.CloseAsync(request.Actor, Mapping.NullIfEmpty(request.Note)));
 
     public override Task<V1.TicketResponse> Reopen(V1.ReopenRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
             t => t.ReopenAsync(request.Actor, request.Reason));
 
     public override Task<V1.TicketResponse> Cancel(V1.CancelRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
             t => t.CancelAsync(request.Actor, request.Reason));
 
     public override Task<V1.TicketResponse> RecordCallback(V1.RecordCallbackRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", v =>
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v =>
             {
                 v.RequireEnum("service_satisfaction", request.ServiceSatisfaction);
                 v.RequireEnum("result_satisfaction", request.ResultSatisfaction);
@@ -150,39 +161,59 @@ public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineCl
             t => t.RecordCallbackAsync(request.Actor, (Satisfaction)request.ServiceSatisfaction, (Satisfaction)request.ResultSatisfaction, Mapping.NullIfEmpty(request.Note)));
 
     public override Task<V1.TicketResponse> PauseClock(V1.PauseClockRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v => v.RequireText("reason", request.Reason, MaxReasonLength),
             t => t.PauseClockAsync(request.Actor, request.Reason));
 
     public override Task<V1.TicketResponse> ResumeClock(V1.ResumeClockRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", _ => { }, t => t.ResumeClockAsync(request.Actor, null));
+        CommandAsync(context, request.TicketId, request.Actor, "actor", _ => { }, t => t.ResumeClockAsync(request.Actor, null));
 
     public override Task<V1.TicketResponse> ExtendDeadline(V1.ExtendDeadlineRequest request, ServerCallContext context) =>
-        CommandAsync(request.TicketId, request.Actor, "actor", v =>
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v =>
             {
-                v.RequireText("approver", request.Approver, SubmitValidation.MaxIdLength);
+                v.RequireId("approver", request.Approver);
                 v.RequireText("reason", request.Reason, MaxReasonLength);
                 v.RequireTime("new_reply_deadline", request.NewReplyDeadline);
             },
             t => t.ExtendDeadlineAsync(request.Actor, request.Approver, request.Reason, request.NewReplyDeadline.ToDateTimeOffset()));
 
     /// <summary>Validates the ticket id, the actor and the command's own fields, then runs the command on the ticket.</summary>
+    /// <remarks>The caller's scope goes with the call: the ticket grain checks it against the ticket before running the
+    /// command, and a judge acts only under their own id.</remarks>
     private async Task<V1.TicketResponse> CommandAsync(
-        string ticketId, string actor, string actorField, Action<RequestValidator> check, Func<ITicketGrain, Task<TicketRecord>> command)
+        ServerCallContext context, string ticketId, string actor, string actorField, Action<RequestValidator> check, Func<ITicketGrain, Task<TicketRecord>> command)
     {
         var v = new RequestValidator();
         CheckTicketId(v, ticketId);
-        v.RequireText(actorField, actor, SubmitValidation.MaxIdLength);
+        v.RequireId(actorField, actor);
         check(v);
         v.ThrowIfInvalid();
-        var ticket = await command(grains.GetGrain<ITicketGrain>(ticketId));
+        Scopes.RequireActor(context, actor, actorField);
+        var ticket = await Scopes.OnTicketAsync(context, command: true, () => command(grains.GetGrain<ITicketGrain>(ticketId)));
         return new V1.TicketResponse { Ticket = Mapping.ToProto(ticket, time.GetUtcNow()) };
+    }
+
+    /// <summary>A judge lists only their own tickets; a key limited to courts names one of its courts; other filters
+    /// of the query narrow further.</summary>
+    private static void CheckListScope(ServerCallContext context, V1.ListTicketsRequest request)
+    {
+        var caller = Principal.Of(context);
+        if (caller.Role == AccessRole.Judge
+            && (request.Assignee is not { Type: V1.AssigneeType.Judge } a || !string.Equals(a.Id, caller.Scope.JudgeId, StringComparison.Ordinal)))
+        {
+            throw Scopes.Denied("assignee", "a judge's key lists only that judge's tickets (assignee type JUDGE, id the judge's)");
+        }
+
+        if (Scopes.Limited(caller.Scope) && !caller.Scope.CourtIds.Contains(AccessScope.AllCourts))
+        {
+            Scopes.RequireCourt(context, request.CourtId, "court_id");
+        }
     }
 
     private static void CheckAssignee(RequestValidator v, string field, V1.Assignee assignee)
     {
         v.RequireEnum(field + ".type", assignee.Type);
-        v.RequireText(field + ".id", assignee.Id, SubmitValidation.MaxIdLength);
-        v.OptionalText(field + ".court_id", assignee.CourtId, SubmitValidation.MaxIdLength);
+        v.RequireId(field + ".id", assignee.Id);
+        v.OptionalId(field + ".court_id", assignee.CourtId);
     }
 
     private static Assignee ToAssignee(V1.Assignee a) => new((AssigneeType)a.Type, a.Id, Mapping.NullIfEmpty(a.CourtId));

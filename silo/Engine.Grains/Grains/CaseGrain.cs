@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
@@ -21,6 +23,10 @@ internal sealed class CaseState
     /// <summary>The events of the last change, kept until they are in the log (see <see cref="Outbox"/>).</summary>
     [Id(2)]
     public List<EventRow> Outbox { get; set; } = [];
+
+    /// <summary>Random, made with the case: the key of its look-up guards' pseudonyms (see CaseGrain.GuardKey).</summary>
+    [Id(3)]
+    public byte[]? GuardKey { get; set; }
 }
 
 /// <summary>One case, as the case-management system describes it; grain state through the ADO.NET provider.</summary>
@@ -30,6 +36,8 @@ internal sealed class CaseGrain(
     [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ICaseGrain
 {
     public const string OutboxType = "case";
+
+    private readonly byte[] _noPasswordKey = RandomNumberGenerator.GetBytes(32);
 
     private string CaseNumber => this.GetPrimaryKeyString();
 
@@ -54,6 +62,7 @@ internal sealed class CaseGrain(
             update.Status == CaseStatus.Unspecified ? previous?.Status ?? CaseStatus.Open : update.Status,
             previous?.Nodes ?? [], update.RelatedCases, previous?.MovedToCourtId, previous?.MovedToCaseNumber,
             (previous?.Version ?? 0) + 1);
+        state.State.GuardKey ??= RandomNumberGenerator.GetBytes(32);
         if (!string.IsNullOrEmpty(update.ServicePassword))
         {
             state.State.PasswordHash = ServicePassword.Hash(update.ServicePassword);
@@ -88,7 +97,7 @@ internal sealed class CaseGrain(
 
     public async Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password)
     {
-        var guard = GrainFactory.GetGrain<ILookupGuardGrain>(CaseNumber + "|" + phone);
+        var guard = GrainFactory.GetGrain<ILookupGuardGrain>(CaseNumber + "|" + Phone.Pseudonym(phone, GuardKey()));
         var locked = await guard.IsLockedAsync();
 
         // The hash is computed whatever else failed, so that every failure takes the same time.
@@ -103,6 +112,12 @@ internal sealed class CaseGrain(
         await guard.ResetAsync();
         return [.. state.State.Case!.Nodes.Where(n => n.Public).OrderBy(n => n.At)];
     }
+
+    /// <summary>Guards are keyed by a pseudonym of the phone, not the phone: Orleans logs grain ids at debug level, and
+    /// stores them. The key is never logged. A case stored before it had one uses its password hash (random per case)
+    /// until its next upsert; a case with neither uses this activation's key, as all its look-ups fail anyway.</summary>
+    private byte[] GuardKey() =>
+        state.State.GuardKey ?? (state.State.PasswordHash is { } hash ? Encoding.UTF8.GetBytes(hash) : _noPasswordKey);
 
     public Task<CaseRoutingFacts?> GetRoutingFactsAsync() => Task.FromResult(state.State.Case is { } c
         ? new CaseRoutingFacts(c.CaseNumber, c.CourtId, c.DivisionId, c.PresidingJudgeId, c.MovedToCourtId, c.MovedToCaseNumber)

@@ -137,6 +137,12 @@ internal sealed class CourtGrain(
 
     public async Task ImportAsync(CourtImport court, ImmutableArray<JudgeInfo> judges)
     {
+        // Checked before anything changes: a refused import must leave the court as it was, in memory too.
+        foreach (var judge in judges.Where(j => !court.Divisions.Any(d => d.DivisionId == j.DivisionId)))
+        {
+            RequireDivision(judge.DivisionId, "judges.division_id");
+        }
+
         state.State.Court = court.Court;
         foreach (var division in court.Divisions)
         {
@@ -145,7 +151,6 @@ internal sealed class CourtGrain(
 
         foreach (var judge in judges)
         {
-            RequireDivision(judge.DivisionId, "judges.division_id");
             state.State.Judges[judge.JudgeId] = judge;
         }
 

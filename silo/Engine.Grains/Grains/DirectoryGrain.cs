@@ -16,15 +16,8 @@ internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leave
 
     public async Task<ImportSummary> ImportAsync(DirectoryImport import)
     {
+        await CheckJudgesAsync(import);
         var importing = import.Courts.Select(c => c.Court.CourtId).ToHashSet(StringComparer.Ordinal);
-        foreach (var courtId in import.Judges.Select(j => j.CourtId).Distinct(StringComparer.Ordinal).Where(c => !importing.Contains(c)))
-        {
-            if (await GrainFactory.GetGrain<ICourtGrain>(courtId).GetAsync() is null)
-            {
-                throw EngineException.Invalid("judges.court_id", $"court '{courtId}' is neither imported nor in the directory");
-            }
-        }
-
         var byCourt = import.Judges.GroupBy(j => j.CourtId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
         await InChunksAsync(import.Courts, court =>
@@ -51,10 +44,14 @@ internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leave
         return stored;
     }
 
-    public async Task<JudgeInfo> SetAvailabilityAsync(string judgeId, AvailabilityInfo availability)
+    public async Task<JudgeInfo> SetAvailabilityAsync(string judgeId, AvailabilityInfo availability, string? expectedCourtId = null)
     {
-        var courtId = await locator.FindCourtAsync(judgeId)
-            ?? throw EngineException.NotFound($"judge {judgeId} is not in the directory");
+        var courtId = await locator.FindCourtAsync(judgeId);
+        if (courtId is null || (expectedCourtId is not null && courtId != expectedCourtId))
+        {
+            throw EngineException.NotFound(expectedCourtId is null ? $"judge {judgeId} is not in the directory" : $"judge {judgeId} is not in court {expectedCourtId}");
+        }
+
         var judge = await GrainFactory.GetGrain<ICourtGrain>(courtId).SetAvailabilityAsync(judgeId, availability);
         var now = time.GetUtcNow();
         if (availability is { LeaveFrom: { } from, LeaveTo: { } to } && to > now)
@@ -77,6 +74,43 @@ internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leave
         }
 
         return judge;
+    }
+
+    /// <summary>Refuses the import before anything is written (a refused import changes nothing) when a person's court
+    /// is neither imported nor in the directory, or their division is in neither.</summary>
+    private async Task CheckJudgesAsync(DirectoryImport import)
+    {
+        var imported = new Dictionary<string, ImmutableArray<DivisionInfo>>(StringComparer.Ordinal);
+        foreach (var court in import.Courts)
+        {
+            imported[court.Court.CourtId] = court.Divisions;
+        }
+
+        var stored = new Dictionary<string, CourtSnapshot?>(StringComparer.Ordinal);
+        for (var i = 0; i < import.Judges.Length; i++)
+        {
+            var judge = import.Judges[i];
+            var importedDivisions = imported.GetValueOrDefault(judge.CourtId);
+            if (!importedDivisions.IsDefault && (judge.DivisionId is null || importedDivisions.Any(d => d.DivisionId == judge.DivisionId)))
+            {
+                continue;
+            }
+
+            if (!stored.TryGetValue(judge.CourtId, out var snapshot))
+            {
+                stored[judge.CourtId] = snapshot = await GrainFactory.GetGrain<ICourtGrain>(judge.CourtId).GetAsync();
+            }
+
+            if (snapshot is null && importedDivisions.IsDefault)
+            {
+                throw EngineException.Invalid($"judges[{i}].court_id", $"court '{judge.CourtId}' is neither imported nor in the directory");
+            }
+
+            if (judge.DivisionId is { } division && snapshot?.Divisions.Any(d => d.DivisionId == division) != true)
+            {
+                throw EngineException.Invalid($"judges[{i}].division_id", $"division '{division}' is not a division of court {judge.CourtId}");
+            }
+        }
     }
 
     /// <summary>Runs the calls a chunk at a time. (Parallel.ForEachAsync would leave the grain's scheduler, and grain

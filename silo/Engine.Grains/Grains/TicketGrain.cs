@@ -17,7 +17,7 @@ namespace Engine.Grains.Grains;
 /// </summary>
 internal sealed partial class TicketGrain(
     ITicketStore store, TicketIds ids, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, ILogger<TicketGrain> logger)
-    : Grain, ITicketGrain
+    : Grain, ITicketGrain, IIncomingGrainCallFilter
 {
     private TicketRecord? _ticket;
 
@@ -29,6 +29,23 @@ internal sealed partial class TicketGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         _ticket = await store.LoadAsync(TicketId);
+
+    /// <summary>Checks the caller's scope (put there by the gRPC edge) against the ticket as it is now; the grain takes
+    /// one call at a time, so the command that follows sees the same ticket. The condition is taken out of the request
+    /// context so that it does not travel on to the calls this one makes.</summary>
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (RequestContext.Get(TicketAccess.ContextKey) is TicketAccess access)
+        {
+            RequestContext.Remove(TicketAccess.ContextKey);
+            if (_ticket is { } ticket && !access.Allows(ticket))
+            {
+                throw EngineException.Denied($"this key may not {(access.Command ? "act on" : "read")} ticket {TicketId}");
+            }
+        }
+
+        return context.Invoke();
+    }
 
     public Task<TicketRecord?> GetAsync()
     {

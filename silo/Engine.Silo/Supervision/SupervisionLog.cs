@@ -9,7 +9,7 @@ internal static partial class SupervisionLog
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Supervision page at http://{Endpoint}/supervision, open: the endpoint is loopback only")]
     public static partial void ServingOpen(ILogger logger, IPEndPoint endpoint);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Supervision page at http://{Endpoint}/supervision; it and the dashboard ask for HTTP Basic authentication")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Supervision page at http://{Endpoint}/supervision; it and the dashboard ask for an admin or supervisor API key (HTTP Basic password or Bearer)")]
     public static partial void ServingGuarded(ILogger logger, IPEndPoint endpoint);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Refused HTTP credentials from {RemoteAddress} for {Path}")]

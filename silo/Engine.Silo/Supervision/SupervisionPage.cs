@@ -1,5 +1,7 @@
 using System.Net;
+using Engine.Api.Security;
 using Engine.Silo.Supervision;
+using Microsoft.Extensions.Options;
 
 // In the host's namespace, like the other wiring extensions: EngineHost calls it without a using.
 namespace Engine.Silo;
@@ -7,36 +9,22 @@ namespace Engine.Silo;
 /// <summary>
 /// The supervision page for court leaders and the service management office: what is overdue, who was urged and
 /// supervised, the reply and on-time rates, a ticket's timeline. Served on the dashboard's HTTP/1.1 endpoint at
-/// <see cref="Path"/> (JSON under <c>/supervision/api</c>), which also puts the dashboard behind a login when that
-/// endpoint is reachable from other machines (<see cref="HttpCredentials"/>).
+/// <see cref="Path"/> (JSON under <c>/supervision/api</c>). When authentication is required, the page and the
+/// dashboard ask for an admin's or supervisor's API key (<see cref="BasicAuthentication"/>).
 /// </summary>
 public static class SupervisionPage
 {
     public const string Path = "/supervision";
     public const string DashboardPath = "/dashboard";
 
-    /// <summary>Checks the login settings before anything is built, so a missing one stops start-up with a line
-    /// naming it. Does nothing without a dashboard endpoint.</summary>
-    public static IServiceCollection AddSupervisionPage(this IServiceCollection services, IConfiguration configuration, IPEndPoint? dashboard)
-    {
-        if (dashboard is not null)
-        {
-            services.AddSingleton(new HttpAccess(
-                HttpCredentials.For(dashboard, configuration[HttpCredentials.UserSetting], configuration[HttpCredentials.PasswordSetting])));
-        }
-
-        return services;
-    }
-
-    /// <summary>Maps the page and its JSON on <paramref name="dashboard"/>'s port, and asks for the login on that
-    /// endpoint when one is configured.</summary>
+    /// <summary>Maps the page and its JSON on <paramref name="dashboard"/>'s port, behind the key login when
+    /// authentication is required.</summary>
     public static WebApplication MapSupervisionPage(this WebApplication app, IPEndPoint dashboard)
     {
-        var access = app.Services.GetService<HttpAccess>()
-            ?? new HttpAccess(HttpCredentials.For(dashboard, app.Configuration[HttpCredentials.UserSetting], app.Configuration[HttpCredentials.PasswordSetting]));
-        if (access.Credentials is { } credentials)
+        var guarded = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.Authentication == AuthenticationMode.Required;
+        if (guarded)
         {
-            app.UseMiddleware<BasicAuthentication>(credentials, dashboard.Port);
+            app.UseMiddleware<BasicAuthentication>(dashboard.Port);
         }
 
         var page = app.MapGroup(Path).RequireHost($"*:{dashboard.Port}");
@@ -61,7 +49,7 @@ public static class SupervisionPage
         SupervisionApi.Map(api);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SupervisionPage).FullName!);
-        if (access.Credentials is null)
+        if (!guarded)
         {
             SupervisionLog.ServingOpen(logger, dashboard);
         }

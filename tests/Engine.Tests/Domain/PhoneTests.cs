@@ -2,7 +2,7 @@ using Engine.Domain;
 
 namespace Engine.Tests.DomainTests;
 
-/// <summary>Mainland phone numbers: validation, the canonical form and masking.</summary>
+/// <summary>Mainland phone numbers: validation, the canonical form, masking and the pseudonym.</summary>
 public sealed class PhoneTests
 {
     [Theory]
@@ -64,5 +64,19 @@ public sealed class PhoneTests
     public void A_mask_of_anything_else_gives_nothing_away(string? text, string masked)
     {
         Assert.Equal(masked, Phone.Mask(text));
+    }
+
+    [Fact]
+    public void A_pseudonym_is_stable_for_one_key_different_under_another_and_holds_no_digit_of_the_number()
+    {
+        byte[] key = [1, 2, 3], other = [1, 2, 4];
+
+        var pseudonym = Phone.Pseudonym("13800000001", key);
+
+        Assert.Equal(pseudonym, Phone.Pseudonym("13800000001", key));
+        Assert.NotEqual(pseudonym, Phone.Pseudonym("13800000001", other));
+        Assert.NotEqual(pseudonym, Phone.Pseudonym("13800000002", key));
+        Assert.Matches("^[0-9a-f]{32}$", pseudonym);
+        Assert.DoesNotContain("13800000001", pseudonym, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Engine.Api.Services;
 using Engine.Tests.Support;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -49,6 +50,53 @@ public sealed class CaseLookupAndCallbackTests
         Assert.Equal(answers[0], locked.Status.Detail);
         var nodes = (await engine.Cases.GetCaseAsync(new V1.GetCaseRequest { CaseNumber = caseNumber })).Case.Nodes;
         Assert.Equal(3, nodes.Count);
+    }
+
+    [Fact]
+    public async Task Every_kind_of_failed_look_up_gets_the_same_code_message_and_detail_bytes()
+    {
+        await using var engine = await EngineInstance.StartWithSampleDirectoryAsync();
+        var open = SharedEngine.NewCaseNumber("沪0106");
+        var locked = SharedEngine.NewCaseNumber("沪0106");
+        var withoutPassword = SharedEngine.NewCaseNumber("沪0106");
+        await engine.Cases.UpsertCaseAsync(Requests.Case(open, Court, "civil-1", null));
+        await engine.Cases.UpsertCaseAsync(Requests.Case(locked, Court, "civil-1", null));
+        await engine.Cases.UpsertCaseAsync(new V1.UpsertCaseRequest(Requests.Case(withoutPassword, Court, "civil-1", null)) { ServicePassword = string.Empty });
+        for (var i = 0; i < 5; i++)
+        {
+            await Assert.ThrowsAsync<RpcException>(async () => await engine.Cases.LookupCaseAsync(Lookup(locked, Requests.FakePhone, "guess-" + i)));
+        }
+
+        Assert.Equal(open, (await engine.Cases.LookupCaseAsync(Lookup(open, "+86 138-0000-0001", Password))).CaseNumber);
+        var failures = new Dictionary<string, V1.LookupCaseRequest>
+        {
+            ["no such case"] = Lookup(SharedEngine.NewCaseNumber("沪0106"), Requests.FakePhone, Password),
+            ["no such court"] = Lookup("(2025)沪9999民初1号", Requests.FakePhone, Password),
+            ["the old form of number, unknown"] = Lookup("(2014)沪一中民四(商)终字第1234号", Requests.FakePhone, Password),
+            ["a leading zero in the sequence"] = Lookup(open.Replace("民初", "民初0", StringComparison.Ordinal), Requests.FakePhone, Password),
+            ["wrong phone"] = Lookup(open, "13900000000", Password),
+            ["wrong phone, a landline with +86"] = Lookup(open, "+86 021-1234-5678", Password),
+            ["wrong password"] = Lookup(open, Requests.FakePhone, "wrong-password"),
+            ["the password in capitals"] = Lookup(open, Requests.FakePhone, Password.ToUpperInvariant()),
+            ["the password with a space"] = Lookup(open, Requests.FakePhone, Password + " "),
+            ["the longest password"] = Lookup(open, Requests.FakePhone, new string('密', CaseApi.MaxPasswordLength)),
+            ["full-width brackets, wrong password"] = Lookup(open.Replace('(', '（').Replace(')', '）'), Requests.FakePhone, "wrong-password"),
+            ["locked, with the right password"] = Lookup(locked, Requests.FakePhone, Password),
+            ["a case without a password"] = Lookup(withoutPassword, Requests.FakePhone, Password),
+        };
+
+        var answers = new Dictionary<string, string>();
+        foreach (var (kind, request) in failures)
+        {
+            var failed = await Assert.ThrowsAsync<RpcException>(async () => await engine.Cases.LookupCaseAsync(request));
+            // A failure is a trailers-only response: its metadata holds Kestrel's headers too, and the date moves on.
+            var metadata = failed.Trailers.Where(t => t.Key != "date");
+            answers[kind] = $"{failed.StatusCode} '{failed.Status.Detail}' " + string.Join(' ', metadata.Select(t => t.Key + "=" + (t.IsBinary ? Convert.ToBase64String(t.ValueBytes) : t.Value)));
+        }
+
+        var first = answers.First().Value;
+        Assert.StartsWith("NotFound ", first, StringComparison.Ordinal);
+        Assert.All(answers, a => Assert.True(a.Value == first, $"{a.Key}: {a.Value}\nnot the same as: {first}"));
     }
 
     [Fact]

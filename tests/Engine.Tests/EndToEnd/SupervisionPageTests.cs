@@ -18,7 +18,7 @@ namespace Engine.Tests.EndToEnd;
 /// The supervision page (/supervision on the dashboard's HTTP/1.1 endpoint) in a real headless Chromium against a
 /// running engine whose contact-judge tickets are due in seconds: a ticket falls overdue, is urged and supervised
 /// while the page is open, and the page shows it without a reload. Then what the public writes stays text, and the
-/// page and the dashboard ask for a login when the endpoint is reachable from other machines.
+/// page and the dashboard ask for an admin's or supervisor's key when authentication is required.
 /// </summary>
 public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixture<ContactJudgeDrill>
 {
@@ -147,27 +147,13 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
     }
 
     [Fact]
-    public async Task An_http_endpoint_reachable_from_other_machines_will_not_start_without_a_login()
+    public async Task Behind_authentication_the_page_and_the_dashboard_answer_only_admin_and_supervisor_keys()
     {
-        using var data = new TempDirectory();
-
-        var refused = await Assert.ThrowsAsync<StartupException>(() => EngineInstance.StartAsync(data.Path, "--dashboard", $"0.0.0.0:{FreePorts.Next()}"));
-
-        var line = EngineHost.Explain(refused);
-        Assert.NotNull(line);
-        Assert.DoesNotContain('\n', line);
-        Assert.Contains("Engine:Http:User", line, StringComparison.Ordinal);
-        Assert.Contains("Engine:Http:PasswordSha256", line, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Behind_a_login_the_page_and_the_dashboard_answer_only_the_right_user_and_password()
-    {
-        const string password = "督办-s3cret";
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(password)));
         var port = FreePorts.Next();
-        await using var engine = await EngineInstance.StartAsync(
-            null, "--dashboard", $"0.0.0.0:{port}", "--Engine:Http:User=supervisor", $"--Engine:Http:PasswordSha256={hash}");
+        await using var engine = await EngineInstance.StartAsync(null, "--dashboard", $"0.0.0.0:{port}", Keys.RequiredArg);
+        var supervisor = await engine.CreateKeyAsync(V1.AccessRole.Supervisor);
+        var limited = await engine.CreateKeyAsync(V1.AccessRole.Supervisor, new V1.AccessScope { CourtIds = { Court } });
+        var channel = await engine.CreateKeyAsync(V1.AccessRole.Channel, new V1.AccessScope { Channels = { V1.Channel.Web } });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         foreach (var path in new[] { "/supervision", "/supervision/api/overdue", "/dashboard/" })
@@ -175,9 +161,11 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
             using var anonymous = await http.GetAsync(path);
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
             Assert.Equal("Basic", Assert.Single(anonymous.Headers.WwwAuthenticate).Scheme);
-            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(http, path, "supervisor", "wrong"));
-            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(http, path, "someone", password));
-            Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, path, "supervisor", password));
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(http, path, "supervisor", supervisor[..^2] + "xx"));
+            Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(http, path, "web", channel));
+            Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(http, path, "pudong", limited));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, path, "anyone", supervisor));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, path, "admin", engine.AdminKey()));
         }
 
         // Routing finds the page by the Host header: a caller of the gRPC port may name the page's port in it.

@@ -1,0 +1,127 @@
+using System.Threading.RateLimiting;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Engine.Api.Security;
+
+/// <summary>
+/// What one process lets through: calls per second per key (token bucket), unary calls in progress, open event
+/// streams, and password look-ups per source, case and phone. Everything beyond a limit is refused at once with
+/// RESOURCE_EXHAUSTED and a google.rpc.RetryInfo saying when to try again — never queued without bound.
+/// </summary>
+public sealed class CallLimits : IDisposable
+{
+    private static readonly TimeSpan BusyRetry = TimeSpan.FromMilliseconds(100);
+
+    private readonly SecurityOptions _options;
+    private readonly PartitionedRateLimiter<Principal> _perKey;
+    private readonly PartitionedRateLimiter<string> _lookups;
+    private int _calls;
+    private int _streams;
+
+    public CallLimits(IOptions<SecurityOptions> options)
+    {
+        _options = options.Value;
+        _perKey = PartitionedRateLimiter.Create<Principal, string>(caller =>
+        {
+            var rate = caller.RatePerSecond > 0 ? caller.RatePerSecond : _options.DefaultRatePerSecond;
+            // The rate is part of the partition, so a key re-made with another rate gets a bucket of that size.
+            return RateLimitPartition.GetTokenBucketLimiter($"{caller.KeyId}/{rate}", _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = rate,
+                TokensPerPeriod = rate,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+        var lookup = _options.Lookup;
+        _lookups = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, k => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = k[0] switch { 'c' => lookup.PerCasePerMinute, 'p' => lookup.PerPhonePerMinute, _ => lookup.PerSourcePerMinute },
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    /// <summary>Takes one call of <paramref name="caller"/>'s rate (no limit when authentication is off).</summary>
+    public void TakeRate(Principal caller)
+    {
+        if (caller.KeyId is null)
+        {
+            return;
+        }
+
+        using var lease = _perKey.AttemptAcquire(caller);
+        if (!lease.IsAcquired)
+        {
+            throw Exhausted($"key {caller.KeyId} is over its rate of {(caller.RatePerSecond > 0 ? caller.RatePerSecond : _options.DefaultRatePerSecond)} calls a second", RetryAfter(lease, TimeSpan.FromSeconds(1)));
+        }
+    }
+
+    /// <summary>Counts a unary call in progress until disposed; refuses when the process already has its limit.</summary>
+    public Slot EnterCall() => Enter(ref _calls, _options.MaxConcurrentCalls, "calls in progress", BusyRetry);
+
+    /// <summary>Counts an open event stream until disposed.</summary>
+    public Slot EnterStream() => Enter(ref _streams, _options.MaxSubscriptions, "event streams open", TimeSpan.FromSeconds(1));
+
+    /// <summary>Counts a password look-up against its source, case and phone; every attempt counts, whatever it
+    /// finds, so that being throttled says nothing about the case.</summary>
+    public void TakeLookup(string source, string caseNumber, string phone)
+    {
+        foreach (var key in new[] { "s" + source, "c" + caseNumber, "p" + phone })
+        {
+            using var lease = _lookups.AttemptAcquire(key);
+            if (!lease.IsAcquired)
+            {
+                throw Exhausted("too many look-ups; try again later", RetryAfter(lease, TimeSpan.FromMinutes(1)));
+            }
+        }
+    }
+
+    private Slot Enter(ref int counter, int limit, string what, TimeSpan retry)
+    {
+        if (Interlocked.Increment(ref counter) > limit)
+        {
+            Interlocked.Decrement(ref counter);
+            throw Exhausted($"the engine has its limit of {limit} {what}; retry shortly", retry);
+        }
+
+        return new Slot(this, what == "calls in progress");
+    }
+
+    private static TimeSpan RetryAfter(RateLimitLease lease, TimeSpan fallback) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero ? after : fallback;
+
+    private static RpcException Exhausted(string message, TimeSpan retryAfter) => new Google.Rpc.Status
+    {
+        Code = (int)Code.ResourceExhausted,
+        Message = message,
+        Details = { Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }) },
+    }.ToRpcException();
+
+    public void Dispose()
+    {
+        _perKey.Dispose();
+        _lookups.Dispose();
+    }
+
+    /// <summary>A place among the calls (or streams) in progress, given back on dispose.</summary>
+    public readonly struct Slot(CallLimits owner, bool call) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (call)
+            {
+                Interlocked.Decrement(ref owner._calls);
+            }
+            else
+            {
+                Interlocked.Decrement(ref owner._streams);
+            }
+        }
+    }
+}
