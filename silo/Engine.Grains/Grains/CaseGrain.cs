@@ -43,15 +43,7 @@ internal sealed class CaseGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => EnsureEventsLoggedAsync();
 
-    public async Task EnsureEventsLoggedAsync()
-    {
-        if (state.State.Outbox.Count > 0)
-        {
-            await outbox.AppendAsync(state.State.Outbox);
-        }
-
-        await outbox.ClearAsync(OutboxType, CaseNumber);
-    }
+    public Task EnsureEventsLoggedAsync() => outbox.FinishPendingAsync(OutboxType, CaseNumber, state.State.Outbox);
 
     public async Task<CaseRecord> UpsertAsync(CaseUpsert update)
     {

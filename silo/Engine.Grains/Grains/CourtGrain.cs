@@ -73,15 +73,7 @@ internal sealed class CourtGrain(
         }
     }
 
-    public async Task EnsureEventsLoggedAsync()
-    {
-        if (state.State.Outbox.Count > 0)
-        {
-            await outbox.AppendAsync(state.State.Outbox);
-        }
-
-        await outbox.ClearAsync(OutboxType, CourtId);
-    }
+    public Task EnsureEventsLoggedAsync() => outbox.FinishPendingAsync(OutboxType, CourtId, state.State.Outbox);
 
     public async Task<CourtInfo> UpsertCourtAsync(CourtInfo court)
     {
