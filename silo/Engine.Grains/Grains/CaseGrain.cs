@@ -124,17 +124,26 @@ internal sealed class CaseGrain(
         return next;
     }
 
-    /// <summary>Marks the grain pending, writes the state with its event, appends the event, clears the mark.</summary>
+    /// <summary>Marks the grain pending, writes the state with its event, appends the event, clears the mark. When any
+    /// step fails the activation goes: its memory may be ahead of what was stored, and the next call reads storage.</summary>
     private async Task CommitAsync(string actor, string eventType, Google.Protobuf.IMessage payload)
     {
-        var c = state.State.Case!;
-        await outbox.MarkAsync(OutboxType, CaseNumber);
-        state.State.Outbox = [EventRow.Of(CaseNumber, c.Version, 0, eventType, time.GetUtcNow(), actor, c.CourtId, TicketKind.Unspecified, payload)];
-        Faults.At("case:before-state");
-        await state.WriteStateAsync();
-        Faults.At("case:after-state");
-        await outbox.AppendAsync(state.State.Outbox);
-        await outbox.ClearAsync(OutboxType, CaseNumber);
+        try
+        {
+            var c = state.State.Case!;
+            await outbox.MarkAsync(OutboxType, CaseNumber);
+            state.State.Outbox = [EventRow.Of(CaseNumber, c.Version, 0, eventType, time.GetUtcNow(), actor, c.CourtId, TicketKind.Unspecified, payload)];
+            Faults.At("case:before-state");
+            await state.WriteStateAsync();
+            Faults.At("case:after-state");
+            await outbox.AppendAsync(state.State.Outbox);
+            await outbox.ClearAsync(OutboxType, CaseNumber);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private async Task RequireCourtAsync(string courtId, string field)

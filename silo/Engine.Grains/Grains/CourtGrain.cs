@@ -268,7 +268,7 @@ internal sealed class CourtGrain(
     public async Task RecordReturnAsync(string rule)
     {
         state.State.ReturnsByRule[rule] = state.State.ReturnsByRule.GetValueOrDefault(rule) + 1;
-        await state.WriteStateAsync();
+        await WriteOrLeaveAsync(state.WriteStateAsync);
     }
 
     private void ChangeLoad(string judgeId, int delta)
@@ -302,7 +302,7 @@ internal sealed class CourtGrain(
 
     /// <summary>Marks the court pending, writes the state with its event, appends the event, clears the mark; then
     /// rebuilds the routing directory.</summary>
-    private async Task SaveAsync(string eventType, IMessage payload)
+    private Task SaveAsync(string eventType, IMessage payload) => WriteOrLeaveAsync(async () =>
     {
         state.State.Version++;
         await outbox.MarkAsync(OutboxType, CourtId);
@@ -311,6 +311,21 @@ internal sealed class CourtGrain(
         Rebuild();
         await outbox.AppendAsync(state.State.Outbox);
         await outbox.ClearAsync(OutboxType, CourtId);
+    });
+
+    /// <summary>Runs a write; when it fails the activation goes, as its memory may be ahead of what was stored, and
+    /// the next call reads storage.</summary>
+    private async Task WriteOrLeaveAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private void Rebuild()

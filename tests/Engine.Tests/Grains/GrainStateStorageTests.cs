@@ -2,6 +2,7 @@ using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Grains;
+using Engine.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
@@ -25,6 +26,30 @@ public sealed class GrainStateStorageTests(EngineCluster engine)
         Assert.Equal("judge-1", stored!.PresidingJudgeId);
         Assert.Equal("13800000002", Assert.Single(stored.Parties).Phone);
         Assert.Equal(1, stored.Version);
+    }
+
+    [Fact]
+    public async Task A_change_whose_write_failed_is_not_seen_afterwards()
+    {
+        const string number = "(2024)沪0101民初89号";
+        var grain = engine.Client.GetGrain<ICaseGrain>(number);
+        await grain.UpsertAsync(new CaseUpsert(number, "test-court", "civil", "judge-1", [], CaseStatus.Open, [], null, "test"));
+
+        // The database refuses this case's next write (a trigger on its outbox mark, the write's first step).
+        var database = engine.Cluster.Silos[0].ServiceProvider!.GetRequiredService<Database>();
+        database.Execute($"CREATE TRIGGER refuse_case_89 BEFORE INSERT ON outbox_pending WHEN NEW.grain_key = '{number}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => grain.AssignJudgeAsync("judge-2", "test", null));
+        }
+        finally
+        {
+            database.Execute("DROP TRIGGER refuse_case_89;");
+        }
+
+        var after = await grain.GetAsync();
+        Assert.Equal("judge-1", after!.PresidingJudgeId);
+        Assert.Equal(1, after.Version);
     }
 
     [Fact]
