@@ -59,8 +59,10 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
         // Accepted: the headers go out now, so that a subscriber knows its stream is live before the first event or
         // heartbeat (and holds its place among the streams the engine allows).
         await context.WriteResponseHeadersAsync([]);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        var cancel = linked.Token;
+        // Writes stop only when the subscriber goes: grpc-dotnet aborts the HTTP/2 stream when a write is cancelled (a
+        // message may be half sent), and the subscriber would hear CANCELLED instead of why. A stopping engine ends the
+        // stream between writes, and a write to a subscriber that reads holds the stop for microseconds.
+        var cancel = context.CancellationToken;
         var stopping = new TaskCompletionSource();
         using var onStopping = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         try
