@@ -27,8 +27,9 @@ public static class GrpcApiExtensions
             options.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             options.EnableDetailedErrors = false;
         });
-        services.AddGrpcReflection();
-        services.AddSingleton<HealthServiceImpl>();
+        services.AddSingleton(new StrictReflectionService([.. EngineServices, Grpc.Health.V1.Health.Descriptor, Grpc.Reflection.V1Alpha.ServerReflection.Descriptor]));
+        services.AddSingleton<StrictHealthService>();
+        services.AddSingleton<HealthServiceImpl>(provider => provider.GetRequiredService<StrictHealthService>());
         services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         services.AddOptions<EventStreamOptions>();
         services.AddOptions<Security.SecurityOptions>().ValidateOnStart();
@@ -38,6 +39,13 @@ public static class GrpcApiExtensions
         services.AddHostedService<Security.KeyRingRefresher>();
         return services;
     }
+
+    /// <summary>The services of engine.v1, as health and reflection name them.</summary>
+    private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] EngineServices =
+    [
+        V1.IntakeService.Descriptor, V1.TicketService.Descriptor, V1.CaseService.Descriptor, V1.DirectoryService.Descriptor,
+        V1.EventService.Descriptor, V1.StatsService.Descriptor, V1.AccessService.Descriptor,
+    ];
 
     /// <summary>Maps the services; <paramref name="host"/> (e.g. "*:50051") keeps them off the dashboard's port.</summary>
     public static IEndpointRouteBuilder MapEngineGrpc(this IEndpointRouteBuilder endpoints, string host)
@@ -49,8 +57,8 @@ public static class GrpcApiExtensions
         endpoints.MapGrpcService<EventApi>().RequireHost(host);
         endpoints.MapGrpcService<StatsApi>().RequireHost(host);
         endpoints.MapGrpcService<AccessApi>().RequireHost(host);
-        endpoints.MapGrpcService<HealthServiceImpl>().RequireHost(host);
-        endpoints.MapGrpcReflectionService().RequireHost(host);
+        endpoints.MapGrpcService<StrictHealthService>().RequireHost(host);
+        endpoints.MapGrpcService<StrictReflectionService>().RequireHost(host);
         return endpoints;
     }
 
@@ -59,9 +67,9 @@ public static class GrpcApiExtensions
     {
         var status = serving ? Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving : Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing;
         health.SetStatus(string.Empty, status);
-        foreach (var name in new[] { V1.IntakeService.Descriptor.FullName, V1.TicketService.Descriptor.FullName, V1.CaseService.Descriptor.FullName, V1.DirectoryService.Descriptor.FullName, V1.EventService.Descriptor.FullName, V1.StatsService.Descriptor.FullName, V1.AccessService.Descriptor.FullName })
+        foreach (var service in EngineServices)
         {
-            health.SetStatus(name, status);
+            health.SetStatus(service.FullName, status);
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed class HostTests
         await reflection.RequestStream.CompleteAsync();
         Assert.True(await reflection.ResponseStream.MoveNext(CancellationToken.None));
         var services = reflection.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
-        foreach (var name in new[] { "engine.v1.IntakeService", "engine.v1.TicketService", "engine.v1.CaseService", "engine.v1.DirectoryService", "engine.v1.EventService", "engine.v1.StatsService", "grpc.health.v1.Health" })
+        foreach (var name in new[] { "engine.v1.IntakeService", "engine.v1.TicketService", "engine.v1.CaseService", "engine.v1.DirectoryService", "engine.v1.EventService", "engine.v1.StatsService", "engine.v1.AccessService", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection" })
         {
             Assert.Contains(name, services);
         }

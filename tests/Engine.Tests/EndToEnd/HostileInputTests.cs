@@ -8,6 +8,7 @@ using Google.Protobuf.Reflection;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -53,6 +54,33 @@ public sealed class HostileInputTests(HostileInputTests.Engine engine, ITestOutp
         await FuzzAsync((method, seed) =>
             FuzzBytes.For(method.InputType, seed.ToByteArray(), RandomSeed + StableHash(method.FullName), RandomPayloadsPerMethod));
 
+        await AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task Health_and_reflection_refuse_malformed_protobuf_as_invalid_too()
+    {
+        var problems = new List<string>();
+        var seeds = new (Google.Protobuf.Reflection.ServiceDescriptor Service, IMessage Seed)[]
+        {
+            (Health.Descriptor, new HealthCheckRequest { Service = V1.IntakeService.Descriptor.FullName }),
+            (ServerReflection.Descriptor, new ServerReflectionRequest { FileContainingSymbol = V1.IntakeService.Descriptor.FullName }),
+        };
+        foreach (var (service, seed) in seeds)
+        {
+            foreach (var method in service.Methods)
+            {
+                foreach (var (what, payload) in FuzzBytes.For(method.InputType, seed.ToByteArray(), RandomSeed + StableHash(method.FullName), RandomPayloadsPerMethod))
+                {
+                    await CallAsync(method, what, payload, problems);
+                }
+
+                var garbage = await RawCalls.CallAsync(_engine.Channel.CreateCallInvoker(), method, [0xFF, 0xFF, 0xFF], Patience);
+                Assert.Equal(StatusCode.InvalidArgument, garbage.Status);
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
         await AssertHealthyAsync();
     }
 
