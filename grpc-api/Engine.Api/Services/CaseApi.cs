@@ -14,6 +14,7 @@ namespace Engine.Api.Services;
 public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, CallLimits limits) : V1.CaseService.CaseServiceBase
 {
     public const int MaxParties = 100;
+    public const int MaxRelatedCases = 100;
     public const int MaxPasswordLength = 64;
     public const int MaxReasonLength = 1024;
 
@@ -47,9 +48,14 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
             }
         }
 
-        foreach (var (related, i) in c.RelatedCases.Select((r, i) => (r, i)))
+        if (c.RelatedCases.Count > MaxRelatedCases)
         {
-            CheckCaseNumber(v, $"case.related_cases[{i}]", related);
+            v.Add("case.related_cases", $"more than {MaxRelatedCases} related cases");
+        }
+
+        for (var i = 0; i < c.RelatedCases.Count && i < MaxRelatedCases; i++)
+        {
+            CheckCaseNumber(v, $"case.related_cases[{i}]", c.RelatedCases[i]);
         }
 
         if (request.ServicePassword.Length > 0 && (request.ServicePassword.Length is < 6 or > MaxPasswordLength))

@@ -91,6 +91,10 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Engine>
         await RpcAssert.StatusAsync(StatusCode.NotFound, async () =>
             await _engine.Cases.GetCaseAsync(new V1.GetCaseRequest { CaseNumber = "(2025)沪0115民初999999号" }));
         await RpcAssert.InvalidFieldAsync("case_number", async () => await _engine.Cases.ListCaseTicketsAsync(new V1.ListCaseTicketsRequest()));
+
+        var crowded = Requests.Case("(2025)沪0115民初2号", "sh-pudong", "civil-1", null);
+        crowded.Case.RelatedCases.Add(Enumerable.Range(0, CaseApi.MaxRelatedCases + 1).Select(i => $"(2025)沪0115民初{10000 + i}号"));
+        await RpcAssert.InvalidFieldAsync("case.related_cases", async () => await _engine.Cases.UpsertCaseAsync(crowded));
     }
 
     [Fact]
