@@ -1,11 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using Engine.Api;
+using Engine.Domain;
 using Engine.Silo;
 using Engine.Tests.Support;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using V1 = Engine.V1;
 
 namespace Engine.Tests.EndToEnd;
@@ -116,18 +119,20 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task A_key_past_its_expiry_is_refused()
     {
-        await using var engine = await EngineInstance.StartAsync(null, Keys.RequiredArg);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.FromHours(8)));
+        await using var engine = await EngineInstance.StartWithServicesAsync(
+            services => services.AddKeyedSingleton<TimeProvider>(EngineClock.Key, clock), Keys.RequiredArg);
         var created = await engine.Access(engine.AdminKey()).CreateApiKeyAsync(new V1.CreateApiKeyRequest
         {
             Name = "short-lived",
             Role = V1.AccessRole.Subscriber,
-            ExpiresAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(5)),
+            ExpiresAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow().AddHours(1)),
         });
         Assert.Equal(V1.AccessRole.Subscriber, (await engine.Access(created.Secret).WhoAmIAsync(new V1.WhoAmIRequest())).Role);
 
-        await WaitUntilAsync(async () =>
-            (await Record.ExceptionAsync(() => engine.Access(created.Secret).WhoAmIAsync(new V1.WhoAmIRequest()).ResponseAsync)) is RpcException { StatusCode: StatusCode.Unauthenticated },
-            "the key to be refused once past its expiry");
+        clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+
+        await RpcAssert.StatusAsync(StatusCode.Unauthenticated, () => engine.Access(created.Secret).WhoAmIAsync(new V1.WhoAmIRequest()).ResponseAsync);
     }
 
     [Theory]
@@ -161,14 +166,4 @@ public sealed class AuthenticationTests
     }
 
     internal static (string KeyId, string Secret) Split(string key) => (key.Substring(4, 12), key[17..]);
-
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
 }
