@@ -27,8 +27,7 @@ public sealed class CallLimits : IDisposable
         _perKey = PartitionedRateLimiter.Create<Principal, string>(caller =>
         {
             var rate = caller.RatePerSecond > 0 ? caller.RatePerSecond : _options.DefaultRatePerSecond;
-            // The rate is part of the partition, so a key re-made with another rate gets a bucket of that size.
-            return RateLimitPartition.GetTokenBucketLimiter($"{caller.KeyId}/{rate}", _ => new TokenBucketRateLimiterOptions
+            return RateLimitPartition.GetTokenBucketLimiter(caller.RateBucket, _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = rate,
                 TokensPerPeriod = rate,
@@ -63,10 +62,10 @@ public sealed class CallLimits : IDisposable
     }
 
     /// <summary>Counts a unary call in progress until disposed; refuses when the process already has its limit.</summary>
-    public Slot EnterCall() => Enter(ref _calls, _options.MaxConcurrentCalls, "calls in progress", BusyRetry);
+    public Slot EnterCall() => Enter(ref _calls, _options.MaxConcurrentCalls, "calls in progress", BusyRetry, call: true);
 
     /// <summary>Counts an open event stream until disposed.</summary>
-    public Slot EnterStream() => Enter(ref _streams, _options.MaxSubscriptions, "event streams open", TimeSpan.FromSeconds(1));
+    public Slot EnterStream() => Enter(ref _streams, _options.MaxSubscriptions, "event streams open", TimeSpan.FromSeconds(1), call: false);
 
     /// <summary>Counts a password look-up against its source, case and phone; every attempt counts, whatever it
     /// finds, so that being throttled says nothing about the case.</summary>
@@ -82,7 +81,7 @@ public sealed class CallLimits : IDisposable
         }
     }
 
-    private Slot Enter(ref int counter, int limit, string what, TimeSpan retry)
+    private Slot Enter(ref int counter, int limit, string what, TimeSpan retry, bool call)
     {
         if (Interlocked.Increment(ref counter) > limit)
         {
@@ -90,7 +89,7 @@ public sealed class CallLimits : IDisposable
             throw Exhausted($"the engine has its limit of {limit} {what}; retry shortly", retry);
         }
 
-        return new Slot(this, what == "calls in progress");
+        return new Slot(this, call);
     }
 
     private static TimeSpan RetryAfter(RateLimitLease lease, TimeSpan fallback) =>

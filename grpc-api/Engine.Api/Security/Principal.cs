@@ -14,6 +14,10 @@ public sealed record Principal(string? KeyId, string Name, AccessRole Role, Acce
     /// <summary>How the audit log and tickets' history name this caller; never the secret.</summary>
     public string Actor => KeyId is null ? "open (no authentication)" : $"key:{KeyId} ({Name})";
 
+    /// <summary>The token bucket this caller draws from: the rate is part of it, so a key re-made with another rate
+    /// gets a bucket of that size. Made once, not per call.</summary>
+    public string RateBucket { get; } = $"{KeyId}/{RatePerSecond}";
+
     public static Principal From(ApiKeyInfo key) => new(key.KeyId, key.Name, key.Role, key.Scope, key.RatePerSecond);
 
     internal void AttachTo(ServerCallContext context) => context.UserState[UserStateKey] = this;
