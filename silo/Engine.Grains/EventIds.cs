@@ -7,6 +7,7 @@ internal static class EventIds
     public const int StorageBatchFailed = 1000;
     public const int StorageBatchSplit = 1001;
     public const int EventListenerLost = 1002;
+    public const int StorageCheckpointFailed = 1003;
 
     // 1100–1199 tickets and intake
     public const int TicketCreated = 1100;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -15,6 +17,13 @@ public delegate void CommitBatch<TWrite>(IReadOnlyList<TWrite> writes, Span<obje
 public sealed class GroupCommitter<TWrite> : IDisposable
     where TWrite : class
 {
+    private static readonly Histogram<int> BatchWrites = StorageMetrics.Meter.CreateHistogram<int>(
+        "engine.commit.writes", "{write}", "Writes committed together in one transaction by a group committer");
+
+    private static readonly Histogram<double> CommitTime = StorageMetrics.Meter.CreateHistogram<double>(
+        "engine.commit.duration", "ms", "Time a group committer's transaction took, its sync to disk included");
+
+    private readonly KeyValuePair<string, object?> _tag;
     private readonly Channel<Pending> _queue;
     private readonly CommitBatch<TWrite> _commit;
     private readonly int _maxBatch;
@@ -31,6 +40,7 @@ public sealed class GroupCommitter<TWrite> : IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _tag = new KeyValuePair<string, object?>("committer", name);
         _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.Start();
     }
@@ -77,7 +87,10 @@ public sealed class GroupCommitter<TWrite> : IDisposable
             Array.Clear(results);
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 _commit(writes, results.AsSpan(0, batch.Count));
+                CommitTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _tag);
+                BatchWrites.Record(batch.Count, _tag);
                 Batches++;
                 Writes += batch.Count;
                 for (var i = 0; i < batch.Count; i++)

@@ -9,4 +9,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = EventIds.StorageBatchSplit, Level = LogLevel.Warning, Message = "The database refused a commit of {Count} writes; committing them one by one so that only the refused one fails")]
     public static partial void BatchSplit(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = EventIds.StorageCheckpointFailed, Level = LogLevel.Warning, Message = "A checkpoint of the SQLite log failed; the next one tries again")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception);
 }

@@ -30,6 +30,10 @@ public sealed class StorageOptions
     /// <summary>Writes waiting for the committer before callers wait for room. Default 20000.</summary>
     public int MaxQueuedWrites { get; set; } = 20_000;
 
+    /// <summary>SQLite only: the size of the write-ahead log, in 4 KiB pages, past which the committer lets it start
+    /// over (see <see cref="WalCheckpointer"/>). Default 16384 (64 MiB).</summary>
+    public int CheckpointRestartPages { get; set; } = 16_384;
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, FileName));
 
     public string StatsDatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, StatsFileName));

@@ -22,6 +22,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
     private readonly Database _database;
     private readonly GroupCommitter<TicketWrite> _committer;
     private readonly ILogger _logger;
+    private readonly WalCheckpointer? _checkpointer;
     private DbConnection? _writer;
     private WriterCommands? _commands;
 
@@ -37,10 +38,14 @@ public sealed class TicketStore : ITicketStore, IDisposable
         _serializer = serializer;
         _logger = logger;
         _notifier.Advance(new EventLog(database).Head());
+        _checkpointer = database.Provider == StorageProvider.Sqlite ? new WalCheckpointer(database, options.Value.CheckpointRestartPages, logger) : null;
         _committer = new GroupCommitter<TicketWrite>("ticket-commit", Commit, options.Value.MaxBatchSize, options.Value.MaxQueuedWrites, logger);
     }
 
     public GroupCommitter<TicketWrite> Committer => _committer;
+
+    /// <summary>SQLite only: the thread that checkpoints the log off the committer's path.</summary>
+    public WalCheckpointer? Checkpointer => _checkpointer;
 
     public async Task<string?> CreateAsync(TicketRecord ticket, IReadOnlyList<EventRow> events) =>
         (string?)await _committer.WriteAsync(new TicketWrite(ticket, Payload(ticket), ExpectedVersion: null, events));
@@ -187,6 +192,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
     public void Dispose()
     {
         _committer.Dispose();
+        _checkpointer?.Dispose();
         ResetWriter();
     }
 
@@ -210,6 +216,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
         try
         {
             CommitTogether(writes, results);
+            _checkpointer?.Committed(_writer!);
         }
         catch (DbException ex) when (writes.Count > 1 && !_database.IsUnavailable(ex))
         {
@@ -287,6 +294,11 @@ public sealed class TicketStore : ITicketStore, IDisposable
         ResetWriter();
         _writer = _database.Open();
         _database.PrepareWriter(_writer);
+        if (_checkpointer is not null)
+        {
+            WalCheckpointer.TakeOver(_writer);
+        }
+
         _commands = new WriterCommands(_writer, _database);
         return _commands;
     }

@@ -16,10 +16,11 @@ internal sealed class StoreUnderTest : IDisposable
     private readonly TempDirectory _directory = new();
     private readonly ServiceProvider _services;
 
-    public StoreUnderTest(StorageProvider provider = StorageProvider.Sqlite)
+    /// <param name="restartPages">SQLite only: <see cref="StorageOptions.CheckpointRestartPages"/>.</param>
+    public StoreUnderTest(StorageProvider provider = StorageProvider.Sqlite, int restartPages = 16_384)
     {
         Settings = provider == StorageProvider.Sqlite
-            ? new StorageOptions { DataDirectory = _directory.Path }
+            ? new StorageOptions { DataDirectory = _directory.Path, CheckpointRestartPages = restartPages }
             : new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = PostgresServer.Shared.CreateDatabase() };
         Database = Database.Create(Settings);
         Schema.Apply(Database);
