@@ -8,7 +8,7 @@ namespace Engine.Grains.Storage;
 /// <summary>
 /// Copies SQLite's write-ahead log back into the database file on a thread of its own, so that the ticket committer
 /// never does it on a commit's path. Left to SQLite, the commit that takes the log past 1,000 pages copies them all
-/// and syncs the file before it returns; under intake that was a fifth of the committer's time (docs/benchmarks.md).
+/// and syncs the file before it returns; under intake that cost a fifth of the throughput (docs/decisions.md, 28).
 /// <para>
 /// The committer's connection runs with automatic checkpoints off. This thread runs passive checkpoints, which
 /// neither wait for nor block the committer or any reader, at most every <see cref="Interval"/> while commits
