@@ -43,6 +43,7 @@ public sealed class WalCheckpointer : IDisposable
     private readonly Thread _thread;
     private int _signalled;
     private volatile bool _restartDue;
+    private TaskCompletionSource _passed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WalCheckpointer(Database database, int restartPages, ILogger logger)
     {
@@ -55,6 +56,9 @@ public sealed class WalCheckpointer : IDisposable
 
     /// <summary>Passes this thread has run, for tests and measurements.</summary>
     public long Passes { get; private set; }
+
+    /// <summary>Completes when the next pass of this thread has run (tests wait on it rather than on the clock).</summary>
+    internal Task NextPassAsync() => Volatile.Read(ref _passed).Task;
 
     /// <summary>Times the committer finished a pass itself so that the log could start over.</summary>
     public long Restarts { get; private set; }
@@ -154,6 +158,7 @@ public sealed class WalCheckpointer : IDisposable
         PassTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         PassPages.Record(result.LogPages);
         Passes++;
+        Interlocked.Exchange(ref _passed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return result;
     }
 
