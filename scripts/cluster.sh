@@ -9,8 +9,9 @@
 #   scripts/cluster.sh kill-silo DIR N     SIGKILL silo N, as a crash would
 #   scripts/cluster.sh start-frontend DIR N / stop-frontend DIR N
 #
-# DIR defaults to ./cluster. Ports from $CLUSTER_BASE_PORT (B, default 41000): PostgreSQL B; silo N: silo-to-silo
-# B+10+N, gateway B+20+N, gRPC B+30+N, dashboard B+40+N; front-end N: gRPC B+50+N.
+# DIR defaults to ./cluster. Ports from $CLUSTER_BASE_PORT (B, default 21000, below Linux's ephemeral range of 32768
+# up, so that no outgoing connection holds one when a process binds it): PostgreSQL B; silo N: silo-to-silo B+10+N,
+# gateway B+20+N, gRPC B+30+N, dashboard B+40+N; front-end N: gRPC B+50+N.
 # Binaries: $ENGINE_BIN (a directory holding Engine.Silo.dll and Engine.Frontend.dll), or else a Release build of
 # this repository made on first use. Logs and pid files: DIR/silo-N.log, DIR/frontend-N.log, DIR/*.pid.
 set -euo pipefail
@@ -18,7 +19,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 verb="${1:-}"
 dir="${2:-cluster}"
-base="${CLUSTER_BASE_PORT:-41000}"
+base="${CLUSTER_BASE_PORT:-21000}"
 silos="${SILOS:-3}"
 frontends="${FRONTENDS:-2}"
 
