@@ -29,6 +29,15 @@ public sealed class TicketStore : ITicketStore, IDisposable
     /// <summary>The states <see cref="TicketLifecycle.IsOpen"/> calls open, as an SQL list.</summary>
     private static readonly string OpenStates = "(" + string.Join(", ", Enum.GetValues<TicketState>().Where(TicketLifecycle.IsOpen).Select(s => (int)s)) + ")";
 
+    /// <summary>Intake's open-duplicate look-up, in the order of the case index's columns: the index answers it alone
+    /// (docs/decisions.md, entry 29).</summary>
+    internal static readonly string OpenDuplicateSql = $"""
+        SELECT ticket_id FROM tickets
+        WHERE case_number = @case AND caller_phone = @phone AND kind = @kind AND created_at_ms >= @since
+          AND state IN {OpenStates}
+        ORDER BY created_at_ms, ticket_id LIMIT 1;
+        """;
+
     private readonly EventNotifier _notifier;
 
     public TicketStore(Database database, IOptions<StorageOptions> options, Serializer<TicketRecord> serializer, EventNotifier notifier, ILogger<TicketStore> logger)
@@ -132,16 +141,10 @@ public sealed class TicketStore : ITicketStore, IDisposable
     public Task<string?> FindOpenDuplicateAsync(string caseNumber, TicketKind kind, string callerPhone, DateTimeOffset since)
     {
         using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT ticket_id FROM tickets
-            WHERE case_number = @case AND kind = @kind AND caller_phone = @phone AND state IN {OpenStates}
-              AND created_at_ms >= @since
-            ORDER BY ticket_id LIMIT 1;
-            """;
+        using var command = connection.Command(OpenDuplicateSql);
         command.Add("@case", caseNumber);
-        command.Add("@kind", (int)kind);
         command.Add("@phone", callerPhone);
+        command.Add("@kind", (int)kind);
         command.Add("@since", since.ToUnixTimeMilliseconds());
         return Task.FromResult(command.ExecuteScalar() as string);
     }

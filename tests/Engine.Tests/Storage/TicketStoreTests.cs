@@ -160,12 +160,66 @@ public abstract class TicketStoreTests
         Assert.Equal(TicketState.Accepted, (await db.Store.LoadAsync(existing.TicketId))!.State);
     }
 
-    private StoreUnderTest NewStore() => new(Provider);
+    [Fact]
+    public async Task The_open_duplicate_is_the_callers_oldest_open_ticket_on_the_case_and_kind_in_the_window()
+    {
+        using var db = NewStore();
+        var since = TestTickets.Created.AddDays(-7);
+        var tooOld = TestTickets.New(db.Ids.Next()) with { CreatedAt = since.AddMinutes(-1), UpdatedAt = since.AddMinutes(-1) };
+        var closed = TestTickets.New(db.Ids.Next(), state: TicketState.Closed) with { CreatedAt = since.AddHours(1), UpdatedAt = since.AddHours(1) };
+        var oldest = TestTickets.New(db.Ids.Next()) with { CreatedAt = since.AddHours(2), UpdatedAt = since.AddHours(2) };
+        var newer = TestTickets.New(db.Ids.Next()) with { CreatedAt = since.AddHours(3), UpdatedAt = since.AddHours(3) };
+        var otherKind = TestTickets.New(db.Ids.Next(), kind: TicketKind.CaseInquiry) with { CreatedAt = since.AddHours(1), UpdatedAt = since.AddHours(1) };
+        var otherCaller = TestTickets.New(db.Ids.Next()) with { Caller = new CallerInfo("测试甲", "13800000002", CallerRole.Party), CreatedAt = since, UpdatedAt = since };
+        var otherCase = TestTickets.New(db.Ids.Next(), caseNumber: "(2025)沪01民终7号") with { CreatedAt = since, UpdatedAt = since };
+        foreach (var ticket in new[] { newer, tooOld, closed, oldest, otherKind, otherCaller, otherCase })
+        {
+            Assert.Null(await db.Store.CreateAsync(ticket, []));
+        }
+
+        var phone = oldest.Caller.Phone;
+        Assert.Equal(oldest.TicketId, await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since));
+        Assert.Equal(otherKind.TicketId, await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.CaseInquiry, phone, since));
+        Assert.Equal(newer.TicketId, await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since.AddHours(2.5)));
+        Assert.Null(await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.ContactJudge, "13800000009", since));
+        Assert.Null(await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since.AddDays(1)));
+
+        // Closing the oldest makes the next one the duplicate.
+        await db.Store.UpdateAsync(TestTickets.Changed(oldest, TicketState.Closed, "close"), expectedVersion: 1, []);
+        Assert.Equal(newer.TicketId, await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since));
+    }
+
+    private protected StoreUnderTest NewStore() => new(Provider);
 }
 
 public sealed class TicketStoreTestsOnSqlite : TicketStoreTests
 {
     private protected override StorageProvider Provider => StorageProvider.Sqlite;
+
+    [Fact]
+    public void The_duplicate_look_up_reads_the_case_index_alone_and_needs_no_sort()
+    {
+        using var db = NewStore();
+        using var connection = db.Database.Open();
+        using var command = connection.Command("EXPLAIN QUERY PLAN " + TicketStore.OpenDuplicateSql);
+        foreach (var name in new[] { "@case", "@phone", "@kind", "@since" })
+        {
+            command.Add(name, 0);
+        }
+
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        var steps = string.Join(" | ", plan);
+        Assert.Contains("COVERING INDEX ix_tickets_case_caller (case_number=? AND caller_phone=? AND kind=? AND created_at_ms>?)", steps);
+        Assert.DoesNotContain("TEMP B-TREE", steps);
+    }
 }
 
 public sealed class TicketStoreTestsOnPostgres : TicketStoreTests
