@@ -14,6 +14,11 @@ internal sealed partial class StatsProjectorService(StatsProjector projector, Ev
 
     private static readonly TimeSpan AfterFailure = TimeSpan.FromSeconds(1);
 
+    /// <summary>After a step that counted something, the pause before the next: under load a step then gathers the
+    /// events of many commits, and a day's, court's or judge's sums are written once for all of them rather than once
+    /// per commit. A read of the statistics never waits for it: it counts what is left itself (docs/decisions.md, 30).</summary>
+    internal static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(250);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var counted = 0L;
@@ -21,7 +26,13 @@ internal sealed partial class StatsProjectorService(StatsProjector projector, Ev
         {
             try
             {
+                var before = counted;
                 counted = await projector.CatchUpAsync(long.MaxValue, stoppingToken);
+                if (counted > before)
+                {
+                    await Task.Delay(Gather, time, stoppingToken);
+                }
+
                 await notifier.WaitAboveAsync(counted, Idle, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

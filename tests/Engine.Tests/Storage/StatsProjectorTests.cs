@@ -5,6 +5,7 @@ using Engine.Grains.Events;
 using Engine.Grains.Stats;
 using Engine.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Engine.Tests.StorageTests;
 
@@ -76,11 +77,11 @@ public abstract class StatsProjectorTests
     private static StatsFigures Total(StoreUnderTest db, StatsProjector projector) =>
         new StatsReader(db.StatsDatabase, projector).GetStats(new StatsQuery(null, null, null, null, null, []), 0).Total;
 
-    private static StatsProjector Projector(StoreUnderTest db) =>
+    private protected static StatsProjector Projector(StoreUnderTest db) =>
         new(db.StatsDatabase, db.Database, new EventLog(db.Database), Microsoft.Extensions.Options.Options.Create(new DeadlineOptions()),
             Microsoft.Extensions.Options.Options.Create(new EventRetentionOptions { KeepEvents = 1 }), NullLogger<StatsProjector>.Instance);
 
-    private static async Task CreateTicketsAsync(StoreUnderTest db, int count)
+    private protected static async Task CreateTicketsAsync(StoreUnderTest db, int count)
     {
         await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
         {
@@ -93,6 +94,46 @@ public abstract class StatsProjectorTests
 public sealed class StatsProjectorTestsOnSqlite : StatsProjectorTests
 {
     private protected override StorageProvider Provider => StorageProvider.Sqlite;
+
+    /// <summary>Decision 30: once a step has counted something, the next waits <see cref="StatsProjectorService.Gather"/>
+    /// on the engine's clock, so that under load one step counts many commits.</summary>
+    [Fact]
+    public async Task The_background_projector_counts_new_events_and_then_gathers_before_its_next_step()
+    {
+        using var db = new StoreUnderTest(Provider);
+        var time = new FakeTimeProvider(TestTickets.Created);
+        var projector = Projector(db);
+        using var service = new StatsProjectorService(projector, db.Notifier, time, NullLogger<StatsProjectorService>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await CreateTicketsAsync(db, 10);
+            Assert.Equal(20, await CursorWhenAsync(projector, 20));
+
+            await CreateTicketsAsync(db, 10);
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            Assert.Equal(20, projector.Cursor());
+
+            time.Advance(StatsProjectorService.Gather);
+            Assert.Equal(40, await CursorWhenAsync(projector, 40));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The projector's cursor once it reaches <paramref name="expected"/>, or whatever it is after 10 s.</summary>
+    private static async Task<long> CursorWhenAsync(StatsProjector projector, long expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (projector.Cursor() < expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+        }
+
+        return projector.Cursor();
+    }
 }
 
 public sealed class StatsProjectorTestsOnPostgres : StatsProjectorTests
