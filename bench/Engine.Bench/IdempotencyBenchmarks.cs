@@ -1,12 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Engine.Contracts;
 using Engine.Domain;
-using Engine.Grains.Events;
 using Engine.Grains.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Orleans.Serialization;
 
 namespace Engine.Bench;
 
@@ -18,21 +13,15 @@ namespace Engine.Bench;
 public class IdempotencyBenchmarks
 {
     private const int Tickets = 200_000;
-    private string _directory = null!;
-    private ServiceProvider _services = null!;
+    private StoreOnDisk _disk = null!;
     private TicketStore _store = null!;
     private int _next;
 
     [GlobalSetup]
     public void Setup()
     {
-        _directory = Path.Combine(Path.GetTempPath(), "engine-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_directory);
-        var storage = new StorageOptions { DataDirectory = _directory };
-        var database = Database.Create(storage);
-        Schema.Apply(database);
-        _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-        _store = new TicketStore(database, Options.Create(storage), _services.GetRequiredService<Serializer<TicketRecord>>(), new EventNotifier(TimeProvider.System), NullLogger<TicketStore>.Instance);
+        _disk = new StoreOnDisk("idempotency");
+        _store = _disk.Store;
         var ids = new TicketIds(TimeProvider.System);
         var now = DateTimeOffset.UtcNow;
         Task.WhenAll(Enumerable.Range(0, Tickets).Select(i => _store.CreateAsync(
@@ -55,13 +44,7 @@ public class IdempotencyBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _store.Dispose();
-        _services.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Cleanup() => _disk.Dispose();
 
     [Benchmark]
     public async Task<string?> KnownKey() => await _store.FindByIdempotencyKeyAsync(Channel.Web, Key(_next++ % Tickets));
