@@ -21,10 +21,7 @@ public class DeadlineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var samples = Path.Combine(AppContext.BaseDirectory, "samples");
-        _calendar = new BusinessCalendar(
-            TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"),
-            Directory.GetFiles(samples, "calendar-cn-*.json").Select(f => CalendarYear.Parse(File.ReadAllText(f))));
+        _calendar = SampleCalendar.Load();
         var first = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
         _starts = [.. Enumerable.Range(0, 4 * 24 * 700).Select(i => first.AddMinutes(15 * i))];
     }

@@ -50,7 +50,7 @@ public class SerializationBenchmarks
         var judge = new Assignee(AssigneeType.Judge, "sh-pudong/civil-1/1", "sh-pudong");
         var policy = DeadlinePolicy.DefaultFor(TicketKind.ContactJudge);
         var deadlines = new TicketDeadlines(
-            new DeadlineClock(1, ClockCause.Received, at, at.AddDays(1), true, [.. policy.Ladder(at, Calendar()).Select(s => new PendingStep(s.Step, s.DueAt))]), [], []);
+            new DeadlineClock(1, ClockCause.Received, at, at.AddDays(1), true, [.. policy.Ladder(at, SampleCalendar.Load()).Select(s => new PendingStep(s.Step, s.DueAt))]), [], []);
         return new TicketRecord
         {
             TicketId = "T01JQ7Z8Y3M4N5P6Q7R8S9T0VW",
@@ -78,8 +78,4 @@ public class SerializationBenchmarks
             Deadlines = deadlines,
         };
     }
-
-    private static BusinessCalendar Calendar() => new(
-        TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"),
-        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "samples"), "calendar-cn-*.json").Select(f => CalendarYear.Parse(File.ReadAllText(f))));
 }

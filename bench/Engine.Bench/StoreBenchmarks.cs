@@ -46,9 +46,7 @@ public class StoreBenchmarks
     {
         _disk = new StoreOnDisk("store");
         _store = _disk.Store;
-        _calendar = new BusinessCalendar(
-            TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"),
-            Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "samples"), "calendar-cn-*.json").Select(f => CalendarYear.Parse(File.ReadAllText(f))));
+        _calendar = SampleCalendar.Load();
         _ids = new TicketIds(TimeProvider.System);
         _random = new Random(12368);
         for (var written = 0; written < Preloaded; written += PerIteration)
