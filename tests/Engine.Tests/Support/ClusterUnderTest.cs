@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Net.Client;
 using Npgsql;
 
@@ -17,7 +15,7 @@ public sealed class ClusterUnderTest : IAsyncDisposable
 
     private ClusterUnderTest(int silos, int frontends, IReadOnlyDictionary<string, string> settings)
     {
-        BasePort = FreeBase();
+        BasePort = FreePorts.Block(60);
         _environment = new Dictionary<string, string>(settings)
         {
             ["ENGINE_BIN"] = AppContext.BaseDirectory.TrimEnd('/'),
@@ -105,45 +103,4 @@ public sealed class ClusterUnderTest : IAsyncDisposable
         "cluster.sh",
         n is { } number ? [verb, Directory, number.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [verb, Directory],
         _environment));
-
-    /// <summary>A base port whose whole block (PostgreSQL, silos, gateways, gRPC, dashboards, front-ends) is free, below
-    /// the kernel's ephemeral range: a block inside it could be taken, between this check and the processes' binds, as
-    /// the local port of some outgoing connection (a silo's to PostgreSQL, a test's to a front-end).</summary>
-    private static int FreeBase()
-    {
-        var blocks = (EphemeralLow() - 60 - 20000) / 100;
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var candidate = 20000 + (Random.Shared.Next(0, blocks) * 100);
-            if (Enumerable.Range(candidate, 60).All(IsFree))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("No free block of 60 loopback ports was found.");
-    }
-
-    /// <summary>The lowest port the kernel hands to outgoing connections (Linux's default is 32768).</summary>
-    private static int EphemeralLow()
-    {
-        const string Range = "/proc/sys/net/ipv4/ip_local_port_range";
-        return File.Exists(Range) && int.TryParse(File.ReadAllText(Range).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0], out var low) && low > 21000
-            ? low
-            : 32768;
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }
