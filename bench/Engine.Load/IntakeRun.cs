@@ -32,10 +32,15 @@ internal static class IntakeRun
         var repeatCallers = double.Parse(options.GetValueOrDefault("repeat-callers", "0.05"));
         var cases = int.Parse(options.GetValueOrDefault("cases", "5000"));
         var judges = int.Parse(options.GetValueOrDefault("judges-per-division", "3"));
+        var extraCourts = int.Parse(options.GetValueOrDefault("extra-courts", "0"));
+        if (extraCourts is < 0 or > 9_999)
+        {
+            throw new ArgumentException($"--extra-courts must be between 0 and 9999, not {extraCourts}");
+        }
         var report = new Dictionary<string, object>
         {
             ["machine"] = Machine.Facts(), ["scenario"] = flow ? "flow" : "intake", ["mode"] = mode, ["rate"] = rate, ["concurrency"] = concurrency,
-            ["connections"] = connections, ["warmupSeconds"] = warmup.TotalSeconds, ["durationSeconds"] = duration.TotalSeconds, ["retryRate"] = retryRate,
+            ["connections"] = connections, ["extraCourts"] = extraCourts, ["warmupSeconds"] = warmup.TotalSeconds, ["durationSeconds"] = duration.TotalSeconds, ["retryRate"] = retryRate,
         };
 
         EngineChild? own = null;
@@ -59,7 +64,7 @@ internal static class IntakeRun
                     target.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? new SslCredentials() : ChannelCredentials.Insecure, V1.ApiKeyCredentials.For(apiKey)),
                 UnsafeUseInsecureChannelCallCredentials = apiKey is not null,
             })).ToArray();
-            var workload = await PrepareAsync(channels[0], cases, judges, repeatCallers);
+            var workload = await PrepareAsync(channels[0], cases, judges, extraCourts, repeatCallers);
 
             Console.WriteLine($"baseline: gRPC health check, {Describe(mode, rate, concurrency)}");
             var baseline = await Driver.RunAsync(mode, rate, concurrency, warmup, duration / 2, channels, async channel =>
@@ -191,12 +196,11 @@ internal static class IntakeRun
     private static string Describe(string mode, int rate, int concurrency) =>
         mode == "open" ? $"open loop at {rate}/s" : $"closed loop, {concurrency} in flight";
 
-    /// <summary>The directory (sample courts, made-up judges) and the case set the workload refers to.</summary>
-    private static async Task<Workload> PrepareAsync(GrpcChannel channel, int cases, int judges, double repeatCallers)
+    /// <summary>The directory (sample and generated courts, made-up judges) and the case set the workload refers to.</summary>
+    private static async Task<Workload> PrepareAsync(GrpcChannel channel, int cases, int judges, int extraCourts, double repeatCallers)
     {
         var sample = await File.ReadAllTextAsync(Samples.File("shanghai-courts.json"));
-        var courts = Samples.Courts();
-        var workload = new Workload(courts, judges, cases, repeatCallers);
+        var workload = new Workload(Samples.Courts(), judges, cases, repeatCallers, extraCourts);
         await new V1.DirectoryService.DirectoryServiceClient(channel).ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = workload.DirectoryJson(sample) });
         var caseService = new V1.CaseService.CaseServiceClient(channel);
         await Parallel.ForEachAsync(workload.Cases, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (c, cancel) =>
@@ -207,7 +211,7 @@ internal static class IntakeRun
                     Actor = "load",
                 },
                 cancellationToken: cancel));
-        Console.WriteLine($"prepared {courts.Length} courts, {judges} judges per trial division, {cases:N0} cases");
+        Console.WriteLine($"prepared {workload.Courts.Count} courts ({extraCourts} generated), {judges} judges per trial division, {cases:N0} cases");
         return workload;
     }
 

@@ -4,7 +4,7 @@ using Engine.Load;
 const string Usage = """
     usage: Engine.Load intake    [--target URL] [--mode closed|open] [--concurrency 64] [--rate 2000] [--connections 4]
                                  [--warmup 5] [--duration 30] [--retry-rate 0.01] [--repeat-callers 0.05] [--cases 5000]
-                                 [--judges-per-division 3] [--data DIR] [--report FILE] [--api-key KEY]
+                                 [--judges-per-division 3] [--extra-courts 0] [--data DIR] [--report FILE] [--api-key KEY]
            Engine.Load flow      (the same options, and [--subscribers 2])
            Engine.Load deadlines [--tickets 1000000] [--storm 20000] [--intake-rate 200] [--duration 120] [--data DIR] [--report FILE]
            Engine.Load lookup    [--attempts 400] [--data DIR] [--report FILE]

@@ -7,11 +7,16 @@ namespace Engine.Load;
 
 /// <summary>
 /// The white paper's mix (DESIGN.md §6) on a generated directory and case set: kinds, contact-judge sub-kinds,
-/// courts and channels weighted as published; other sub-kinds evenly. Repeated callers come back from a pool of
-/// recent phones. Deterministic for a seed. Personal data is obviously fake.
+/// courts and channels weighted as published; other sub-kinds evenly. The directory is the sample courts and as many
+/// generated basic courts as asked (a national-size directory has about 3,500), each with made-up judges; generated
+/// courts share the small courts' weight. Repeated callers come back from a pool of recent phones. Deterministic for
+/// a seed. Personal data is obviously fake.
 /// </summary>
 internal sealed class Workload
 {
+    /// <summary>The parent of the generated courts: an intermediate court of the sample.</summary>
+    private const string GeneratedParent = "sh-1st-int";
+
     private static readonly (V1.Channel Channel, double Weight)[] Channels = [.. WhitePaperMix.Channels.Select(c => ((V1.Channel)c.Channel, c.Weight))];
 
     private readonly Random _random;
@@ -21,15 +26,17 @@ internal sealed class Workload
     private readonly double _repeatCallers;
     private long _phones;
 
-    public Workload(string[] courts, int judgesPerDivision, int cases, double repeatCallers, int seed = 12368)
+    public Workload(string[] courts, int judgesPerDivision, int cases, double repeatCallers, int extraCourts = 0, int seed = 12368)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(extraCourts);
         _random = new Random(seed);
         _repeatCallers = repeatCallers;
+        GeneratedCourts = [.. Enumerable.Range(1, extraCourts).Select(GeneratedCourtId)];
 
         // The high court 32.66 %, Pudong 19.58 %, the next fifteen 45.63 % between them, the rest share what is left.
         var others = courts.Where(c => c is not ("sh-high" or "sh-pudong")).ToArray();
         var fifteen = others.Take(15).ToArray();
-        var small = others.Skip(15).ToArray();
+        var small = others.Skip(15).Concat(GeneratedCourts).ToArray();
         _courts =
         [
             ("sh-high", WhitePaperMix.HighCourtShare), ("sh-pudong", WhitePaperMix.PudongShare),
@@ -47,14 +54,26 @@ internal sealed class Workload
 
     public int JudgesPerDivision { get; }
 
+    /// <summary>The ids of the generated courts, beyond the sample's.</summary>
+    public IReadOnlyList<string> GeneratedCourts { get; }
+
     public IReadOnlyList<string> Courts => [.. _courts.Select(c => c.Court)];
 
     public (string Number, string Court, string Judge)[] Cases { get; }
 
-    /// <summary>The sample directory with <see cref="JudgesPerDivision"/> made-up judges in each trial division.</summary>
+    public static string GeneratedCourtId(int n) => $"gen-{n:D4}";
+
+    /// <summary>The sample directory and the generated courts, with <see cref="JudgesPerDivision"/> made-up judges in
+    /// each trial division.</summary>
     public string DirectoryJson(string sampleJson)
     {
         var root = JsonNode.Parse(sampleJson)!.AsObject();
+        var courts = root["courts"]!.AsArray();
+        foreach (var (id, n) in GeneratedCourts.Select((id, i) => (id, i + 1)))
+        {
+            courts.Add(new JsonObject { ["id"] = id, ["name"] = $"测试法院 {n}", ["short"] = $"测试{n}", ["level"] = "BASIC", ["parent"] = GeneratedParent });
+        }
+
         var divisions = root["divisionTemplate"]!.AsArray().Where(d => d!["role"]!.GetValue<string>() == "TRIAL").Select(d => d!["id"]!.GetValue<string>()).ToArray();
         var judges = new JsonArray();
         foreach (var court in _courts.Select(c => c.Court))
