@@ -37,6 +37,7 @@ internal static class IntakeRun
         {
             throw new ArgumentException($"--extra-courts must be between 0 and 9999, not {extraCourts}");
         }
+
         var report = new Dictionary<string, object>
         {
             ["machine"] = Machine.Facts(), ["scenario"] = flow ? "flow" : "intake", ["mode"] = mode, ["rate"] = rate, ["concurrency"] = concurrency,
