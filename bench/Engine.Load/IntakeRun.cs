@@ -33,9 +33,9 @@ internal static class IntakeRun
         var cases = int.Parse(options.GetValueOrDefault("cases", "5000"));
         var judges = int.Parse(options.GetValueOrDefault("judges-per-division", "3"));
         var extraCourts = int.Parse(options.GetValueOrDefault("extra-courts", "0"));
-        if (extraCourts is < 0 or > 9_999)
+        if (extraCourts is < 0 or > Workload.MaxGeneratedCourts)
         {
-            throw new ArgumentException($"--extra-courts must be between 0 and 9999, not {extraCourts}");
+            throw new ArgumentException($"--extra-courts must be between 0 and {Workload.MaxGeneratedCourts}, not {extraCourts}");
         }
 
         var report = new Dictionary<string, object>

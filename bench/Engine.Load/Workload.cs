@@ -14,6 +14,9 @@ namespace Engine.Load;
 /// </summary>
 internal sealed class Workload
 {
+    /// <summary>The most courts it generates: their ids have four digits (<see cref="GeneratedCourtId"/>).</summary>
+    public const int MaxGeneratedCourts = 9_999;
+
     /// <summary>The parent of the generated courts: an intermediate court of the sample.</summary>
     private const string GeneratedParent = "sh-1st-int";
 
@@ -29,6 +32,7 @@ internal sealed class Workload
     public Workload(string[] courts, int judgesPerDivision, int cases, double repeatCallers, int extraCourts = 0, int seed = 12368)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(extraCourts);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(extraCourts, MaxGeneratedCourts);
         _random = new Random(seed);
         _repeatCallers = repeatCallers;
         GeneratedCourts = [.. Enumerable.Range(1, extraCourts).Select(GeneratedCourtId)];
@@ -69,9 +73,9 @@ internal sealed class Workload
     {
         var root = JsonNode.Parse(sampleJson)!.AsObject();
         var courts = root["courts"]!.AsArray();
-        foreach (var (id, n) in GeneratedCourts.Select((id, i) => (id, i + 1)))
+        foreach (var (i, id) in GeneratedCourts.Index())
         {
-            courts.Add(new JsonObject { ["id"] = id, ["name"] = $"测试法院 {n}", ["short"] = $"测试{n}", ["level"] = "BASIC", ["parent"] = GeneratedParent });
+            courts.Add(new JsonObject { ["id"] = id, ["name"] = $"测试法院 {i + 1}", ["short"] = $"测试{i + 1}", ["level"] = "BASIC", ["parent"] = GeneratedParent });
         }
 
         var divisions = root["divisionTemplate"]!.AsArray().Where(d => d!["role"]!.GetValue<string>() == "TRIAL").Select(d => d!["id"]!.GetValue<string>()).ToArray();
