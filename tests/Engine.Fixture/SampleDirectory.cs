@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Engine.Tests.Support;
+namespace Engine.Fixture;
 
 /// <summary>The Shanghai sample directory (samples/shanghai-courts.json) with made-up people added: in every court,
 /// two judges per trial division plus its head, one member in the filing division and one in the service office, and
@@ -10,7 +10,10 @@ public static class SampleDirectory
 {
     public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "samples", "shanghai-courts.json");
 
-    public static string Json { get; } = Build();
+    public static string Json { get; } = Build(null);
+
+    /// <summary>The sample directory with people in <paramref name="courts"/> only.</summary>
+    public static string ForCourts(IReadOnlyCollection<string> courts) => Build(courts);
 
     public static string JudgeId(string court, string division, int n) => $"{court}/{division}/{n}";
 
@@ -18,7 +21,7 @@ public static class SampleDirectory
 
     public static string VicePresidentId(string court) => $"{court}/vice-president";
 
-    private static string Build()
+    private static string Build(IReadOnlyCollection<string>? withPeople)
     {
         var root = JsonNode.Parse(File.ReadAllText(Path))!.AsObject();
         var template = root["divisionTemplate"]!.AsArray();
@@ -27,6 +30,11 @@ public static class SampleDirectory
         foreach (var court in courts)
         {
             var courtId = court!["id"]!.GetValue<string>();
+            if (withPeople is not null && !withPeople.Contains(courtId))
+            {
+                continue;
+            }
+
             var divisions = new JsonArray();
             foreach (var division in template)
             {
