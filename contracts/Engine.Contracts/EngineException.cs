@@ -3,12 +3,12 @@ namespace Engine.Contracts;
 [GenerateSerializer]
 public enum EngineErrorKind
 {
-    InvalidArgument,
-    NotFound,
-    FailedPrecondition,
-    AlreadyExists,
-    Unavailable,
-    PermissionDenied,
+    InvalidArgument = 0,
+    NotFound = 1,
+    FailedPrecondition = 2,
+    AlreadyExists = 3,
+    Unavailable = 4,
+    PermissionDenied = 5,
 }
 
 /// <summary>

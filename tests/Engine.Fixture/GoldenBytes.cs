@@ -9,6 +9,12 @@ public static class GoldenBytes
     public static Serializer NewSerializer() =>
         new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
 
+    /// <summary>A value as JSON, every member by name: what the bytes must read back as (members added later are
+    /// left out of an older view, so a view says what a build knew).</summary>
+    public static string View(object value) => System.Text.Json.JsonSerializer.Serialize(value, value.GetType(), ViewOptions);
+
+    private static readonly System.Text.Json.JsonSerializerOptions ViewOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void Write(string directory)
     {
         Directory.CreateDirectory(directory);
@@ -16,6 +22,7 @@ public static class GoldenBytes
         foreach (var sample in StoredSamples.All)
         {
             File.WriteAllBytes(Path.Combine(directory, sample.Name + ".bin"), sample.Write(serializer));
+            File.WriteAllText(Path.Combine(directory, sample.Name + ".json"), View(sample.Value) + "\n");
             Console.WriteLine($"{sample.Name}.bin");
         }
     }

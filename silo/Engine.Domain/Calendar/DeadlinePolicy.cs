@@ -84,10 +84,10 @@ public readonly record struct DeadlineSpan(double Amount, DeadlineUnit Unit)
 [GenerateSerializer]
 public enum DeadlineStep
 {
-    Warning,
-    Urging,
-    Supervision,
-    SpecialSupervision,
+    Warning = 0,
+    Urging = 1,
+    Supervision = 2,
+    SpecialSupervision = 3,
 }
 
 /// <summary>

@@ -8,9 +8,9 @@ public enum RecipientRole
 {
     /// <summary>The judge, division or queue holding the ticket.</summary>
     Handler = 1,
-    DivisionHead,
-    VicePresident,
-    ServiceOffice,
+    DivisionHead = 2,
+    VicePresident = 3,
+    ServiceOffice = 4,
 }
 
 [GenerateSerializer, Immutable]
@@ -21,10 +21,10 @@ public sealed record Recipient(RecipientRole Role, string Id);
 public enum ClockCause
 {
     Received = 1,
-    Dispatched,
-    Transferred,
-    Reopened,
-    Extended,
+    Dispatched = 2,
+    Transferred = 3,
+    Reopened = 4,
+    Extended = 5,
 }
 
 [GenerateSerializer, Immutable]
