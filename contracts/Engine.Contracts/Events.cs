@@ -39,6 +39,8 @@ public static class EventTypes
     public const string ClockPaused = "ticket.clock_paused";
     public const string ClockResumed = "ticket.clock_resumed";
     public const string DeadlineExtended = "ticket.deadline_extended";
+    public const string DeadlineReplanned = "ticket.deadline_replanned";
+    public const string CalendarYearSet = "calendar.year_set";
 
     /// <summary>The event type of a deadline step that fired.</summary>
     public static string Step(Domain.Calendar.DeadlineStep step) => step switch
@@ -54,10 +56,10 @@ public static class EventTypes
         TicketReceived, TicketRouted, TicketMerged, "ticket.answered_on_spot", "ticket.dispatched", "ticket.accepted",
         "ticket.replied", "ticket.transferred", "ticket.returned", "ticket.rerouted", "ticket.closed", "ticket.reopened",
         "ticket.cancelled", "ticket.merged_in", "ticket.callback_recorded", CallbackScheduled,
-        ClockPaused, ClockResumed, DeadlineExtended,
+        ClockPaused, ClockResumed, DeadlineExtended, DeadlineReplanned,
         "deadline.warning", "deadline.urging", "deadline.supervision", "deadline.special_supervision",
         "case.upserted", "case.judge_assigned", "case.moved", "case.node_recorded",
         "directory.court_upserted", "directory.division_upserted", "directory.judge_upserted", "directory.judge_removed",
-        "directory.availability_set", "directory.court_imported", "directory.routing_rules_set",
+        "directory.availability_set", "directory.court_imported", "directory.routing_rules_set", CalendarYearSet,
     };
 }

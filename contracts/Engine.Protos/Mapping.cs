@@ -117,7 +117,7 @@ public static class Mapping
         var steps = deadlines.Taken.Select(ToProto).ToList();
         if (deadlines.Clock is { } clock)
         {
-            steps.AddRange(clock.Pending.Select(p => new V1.Deadline { Kind = ToProto(p.Step), DueAt = Timestamp.FromDateTimeOffset(p.DueAt), Clock = clock.Number }));
+            steps.AddRange(clock.Pending.Select(p => new V1.Deadline { Kind = ToProto(p.Step), DueAt = Timestamp.FromDateTimeOffset(p.DueAt), Clock = clock.Number, Provisional = p.Provisional }));
             var asOf = clock.StoppedAt ?? clock.PausedAt ?? now;
             ticket.Clock = new V1.ReplyClock
             {
@@ -130,7 +130,10 @@ public static class Mapping
                 Problem = clock.Problem ?? string.Empty,
                 TimeLeft = clock.Problem is null ? Duration.FromTimeSpan(clock.ReplyDueAt - asOf) : null,
                 CountsWorkingTime = clock.CountsWorkingTime,
+                ReplyDueProvisional = clock.ReplyProvisional,
+                CalendarVersion = clock.CalendarVersion,
             };
+            ticket.Clock.ProvisionalYears.AddRange(clock.ProvisionalYears);
         }
 
         ticket.Deadlines.AddRange(steps.OrderBy(d => d.DueAt).ThenBy(d => d.Clock));

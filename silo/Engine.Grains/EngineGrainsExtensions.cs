@@ -61,6 +61,12 @@ public static class EngineGrainsExtensions
         silo.Services.AddOptions<TicketPolicyOptions>();
         silo.Services.AddOptions<DeadlineOptions>().ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();
+        silo.Services.AddSingleton<Calendars.CalendarStore>();
+        silo.Services.AddSingleton(sp => new Calendars.CalendarBook(
+            sp.GetRequiredService<Calendars.CalendarStore>(), sp.GetRequiredKeyedService<TimeProvider>(EngineClock.Key),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Calendars.CalendarBook>>(), sp.GetRequiredService<IOptions<DeadlineOptions>>().Value.CalendarFiles));
+        silo.Services.AddSingleton<Calendars.CalendarWatch>();
+        silo.Services.AddHostedService<Calendars.CalendarWatchService>();
         silo.Services.AddSingleton<DeadlinePlanner>();
         silo.Services.AddHostedService<DeadlineKeeperService>();
         silo.Services.AddKeyedSingleton(StatsProjector.DatabaseKey, stats);

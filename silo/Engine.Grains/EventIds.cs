@@ -16,6 +16,17 @@ internal static class EventIds
     public const int DeadlineShardFailed = 1103;
     public const int DeadlineShardsStarted = 1104;
     public const int DeadlineShardsNotYet = 1105;
+    public const int DeadlineReplanned = 1106;
+    public const int CalendarSweepFailed = 1107;
+    public const int CalendarSwept = 1108;
+
+    // 1500–1599 working calendars
+    public const int CalendarSeeded = 1500;
+    public const int CalendarSeedIgnored = 1501;
+    public const int CalendarsLoaded = 1502;
+    public const int CalendarMissing = 1503;
+    public const int CalendarRefreshFailed = 1504;
+    public const int CalendarPut = 1505;
 
     // 1300–1399 events
     public const int EventsTrimmed = 1300;

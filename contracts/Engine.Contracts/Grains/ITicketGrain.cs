@@ -55,6 +55,10 @@ public interface ITicketGrain : IGrainWithStringKey
     /// <summary>Fires the deadline steps due now (the deadline shards call it); answers how many fired.</summary>
     Task<int> FireDueAsync();
 
+    /// <summary>Counts the clock again on calendars of at least <paramref name="calendarVersion"/> (a calendar arrived
+    /// or changed); answers whether the ticket was written (false: nothing to count again).</summary>
+    Task<bool> ReplanAsync(long calendarVersion);
+
     /// <summary>On a CALLBACK ticket: what the caller said; a dissatisfied result acts on the original ticket.</summary>
     Task<TicketRecord> RecordCallbackAsync(string actor, Satisfaction service, Satisfaction result, string? note);
 }

@@ -110,6 +110,11 @@ public static class AccessPolicy
 
         Allow(access, "WhoAmI", false, Everyone);
 
+        var calendars = V1.CalendarService.Descriptor;
+        Allow(calendars, "PutCalendar", true);
+        Allow(calendars, "GetCalendar", false, Everyone);
+        Allow(calendars, "ListCalendars", false, Everyone);
+
         return rules.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

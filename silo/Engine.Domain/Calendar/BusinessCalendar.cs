@@ -1,28 +1,29 @@
-namespace Engine.Domain.Calendar;
+using System.Collections.Concurrent;
 
-/// <summary>A year the calendar has no data for: deadlines there cannot be counted honestly.</summary>
-public sealed class CalendarYearMissingException(int year)
-    : Exception($"no holiday calendar is loaded for {year}: load calendar-cn-{year}.json before counting working time in {year}")
-{
-    public int Year { get; } = year;
-}
+namespace Engine.Domain.Calendar;
 
 /// <summary>
 /// A court's working time (DESIGN.md §3, Deadlines): working hours on working days, in the court's time zone. A
 /// working day is a Monday to Friday that is not a holiday, or a weekend day listed as a make-up working day.
 /// "N working hours after T" is the first moment at which N hours of working time have passed since T (counting
 /// from the next start of working time when T is outside it), so a deadline is never inside a break.
-/// "N working days" is N × the working hours of a day. Pure: no clock, no I/O.
+/// "N working days" is N × the working hours of a day. A year with no published calendar is counted by
+/// <see cref="ProvisionalCalendar"/>; <see cref="IsExact(DateTimeOffset, DateTimeOffset)"/> tells whether a span was.
+/// Pure: no clock, no I/O.
 /// </summary>
 public sealed class BusinessCalendar
 {
     private readonly Dictionary<int, CalendarYear> _years;
+    private readonly ConcurrentDictionary<int, CalendarYear> _provisional = new();
     private readonly (TimeOnly Start, TimeOnly End)[] _periods;
 
     /// <param name="periods">The working periods of a day, in order, not overlapping: default 08:30–12:00, 13:30–17:30.</param>
-    public BusinessCalendar(TimeZoneInfo zone, IEnumerable<CalendarYear> years, IEnumerable<(TimeOnly Start, TimeOnly End)>? periods = null)
+    /// <param name="version">The version of the published calendars <paramref name="years"/> come from (clocks keep it,
+    /// to know later whether they were counted on what is published now).</param>
+    public BusinessCalendar(TimeZoneInfo zone, IEnumerable<CalendarYear> years, IEnumerable<(TimeOnly Start, TimeOnly End)>? periods = null, long version = 0)
     {
         Zone = zone;
+        Version = version;
         _years = years.ToDictionary(y => y.Year);
         _periods = (periods ?? DefaultPeriods).ToArray();
         for (var i = 0; i < _periods.Length; i++)
@@ -41,14 +42,40 @@ public sealed class BusinessCalendar
 
     public TimeZoneInfo Zone { get; }
 
+    public long Version { get; }
+
     /// <summary>The working time of one working day (7.5 h by default).</summary>
     public TimeSpan WorkingDay { get; }
+
+    /// <summary>The years counted from a published calendar.</summary>
+    public IReadOnlyCollection<int> ExactYears => _years.Keys;
+
+    /// <summary>Whether <paramref name="year"/> is counted from a published calendar (not provisionally).</summary>
+    public bool IsExact(int year) => _years.ContainsKey(year);
+
+    /// <summary>Whether working time between two moments (either order) is counted from published calendars only: the
+    /// days from one to the other, in the court's time zone, all fall in years that have one.</summary>
+    public bool IsExact(DateTimeOffset from, DateTimeOffset to)
+    {
+        var (first, last) = (LocalYear(from), LocalYear(to));
+        for (var year = Math.Min(first, last); year <= Math.Max(first, last); year++)
+        {
+            if (!_years.ContainsKey(year))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public int LocalYear(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).Year;
 
     public bool IsWorkingDay(DateOnly day)
     {
         if (!_years.TryGetValue(day.Year, out var year))
         {
-            throw new CalendarYearMissingException(day.Year);
+            year = _provisional.GetOrAdd(day.Year, ProvisionalCalendar.For);
         }
 
         if (year.Holidays.Contains(day))

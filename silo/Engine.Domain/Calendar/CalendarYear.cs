@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-
 namespace Engine.Domain.Calendar;
 
 /// <summary>One year of a holiday schedule: the days off (public holidays, even on weekdays) and the weekend days
@@ -29,27 +26,16 @@ public sealed class CalendarYear
 
     public IReadOnlySet<DateOnly> Workdays { get; }
 
-    /// <summary>Reads the JSON calendar file format: year, holidays [{ name, from, to }], workdays [date].</summary>
+    /// <summary>Reads the JSON calendar file format (<see cref="CalendarDocument"/>); throws <see cref="FormatException"/>
+    /// naming the first field that is unreadable or wrong.</summary>
     public static CalendarYear Parse(string json)
     {
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
-        var year = root.GetProperty("year").GetInt32();
-        var holidays = new List<DateOnly>();
-        foreach (var holiday in root.GetProperty("holidays").EnumerateArray())
+        var document = CalendarDocument.Parse(json);
+        if (document.Problems() is [var (field, problem), ..])
         {
-            var from = Date(holiday.GetProperty("from").GetString());
-            var to = Date(holiday.GetProperty("to").GetString());
-            for (var d = from; d <= to; d = d.AddDays(1))
-            {
-                holidays.Add(d);
-            }
+            throw new FormatException($"{field}: {problem}");
         }
 
-        var workdays = root.GetProperty("workdays").EnumerateArray().Select(w => Date(w.GetString())).ToList();
-        return new CalendarYear(year, holidays, workdays);
+        return document.ToYear();
     }
-
-    private static DateOnly Date(string? text) =>
-        DateOnly.ParseExact(text ?? string.Empty, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

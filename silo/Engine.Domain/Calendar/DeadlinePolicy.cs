@@ -1,17 +1,19 @@
 namespace Engine.Domain.Calendar;
 
+[GenerateSerializer]
 public enum DeadlineUnit
 {
-    WorkingDays,
-    WorkingHours,
-    CalendarDays,
+    WorkingDays = 0,
+    WorkingHours = 1,
+    CalendarDays = 2,
 
     /// <summary>Elapsed seconds, regardless of working time: for drills, demos and tests.</summary>
-    Seconds,
+    Seconds = 3,
 }
 
 /// <summary>An amount of time in a unit, e.g. 1 working day, 7 calendar days, 30 seconds.</summary>
-public readonly record struct DeadlineSpan(double Amount, DeadlineUnit Unit)
+[GenerateSerializer, Immutable]
+public readonly record struct DeadlineSpan([property: Id(0)] double Amount, [property: Id(1)] DeadlineUnit Unit)
 {
     public static DeadlineSpan WorkingDays(double n) => new(n, DeadlineUnit.WorkingDays);
 
@@ -94,7 +96,12 @@ public enum DeadlineStep
 /// One kind's deadlines (DESIGN.md §3): the reply deadline, a warning at a share of it, urging (催办) at it,
 /// supervision (督办) and special supervision counted from the reply deadline in the same way.
 /// </summary>
-public sealed record DeadlinePolicy(DeadlineSpan Reply, double WarningShare, DeadlineSpan Supervision, DeadlineSpan SpecialSupervision)
+[GenerateSerializer, Immutable]
+public sealed record DeadlinePolicy(
+    [property: Id(0)] DeadlineSpan Reply,
+    [property: Id(1)] double WarningShare,
+    [property: Id(2)] DeadlineSpan Supervision,
+    [property: Id(3)] DeadlineSpan SpecialSupervision)
 {
     /// <summary>The defaults of DESIGN.md: contact judge 1 working day; consultations and inquiries dispatched 3;
     /// online matters 3; suggestions 5; online filing 7 calendar days; callbacks 5 working days after closing.

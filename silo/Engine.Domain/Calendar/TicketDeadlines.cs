@@ -28,7 +28,13 @@ public enum ClockCause
 }
 
 [GenerateSerializer, Immutable]
-public sealed record PendingStep(DeadlineStep Step, DateTimeOffset DueAt);
+public sealed record PendingStep(DeadlineStep Step, DateTimeOffset DueAt)
+{
+    /// <summary>Counted across a year with no published calendar (<see cref="ProvisionalCalendar"/>): it moves to its
+    /// exact time when that year's calendar arrives.</summary>
+    [Id(0)]
+    public bool Provisional { get; init; }
+}
 
 /// <summary>A step that fired: of which clock, when it was due, when it fired, to whom.</summary>
 [GenerateSerializer, Immutable]
@@ -55,7 +61,36 @@ public sealed record DeadlineClock(
     DateTimeOffset? StoppedAt = null,
     string? Problem = null)
 {
+    /// <summary>What the clock was counted from, so that it can be counted again when a calendar arrives or changes.
+    /// Null on clocks stored before calendars could change (those are counted again only if they have a
+    /// <see cref="Problem"/>).</summary>
+    [Id(0)]
+    public ClockPlan? Plan { get; init; }
+
+    /// <summary>The version of the calendars the clock was counted with: a calendar changed since then, for a year the
+    /// clock spans, has it counted again.</summary>
+    [Id(1)]
+    public long CalendarVersion { get; init; }
+
+    /// <summary>The reply deadline was counted across a year with no published calendar.</summary>
+    [Id(2)]
+    public bool ReplyProvisional { get; init; }
+
+    /// <summary>Kept in a field so that a clock stored before it existed reads back an empty list, not a default one.</summary>
+    [Id(3)]
+    private readonly ImmutableArray<int> _provisionalYears = [];
+
+    /// <summary>The years without a published calendar its provisional parts were counted across.</summary>
+    public ImmutableArray<int> ProvisionalYears
+    {
+        get => _provisionalYears.IsDefault ? [] : _provisionalYears;
+        init => _provisionalYears = value;
+    }
+
     public bool IsRunning => StoppedAt is null && PausedAt is null && Problem is null;
+
+    /// <summary>Some of what is still to come was counted provisionally.</summary>
+    public bool IsProvisional => ReplyProvisional || Pending.Any(p => p.Provisional);
 }
 
 /// <summary>
@@ -71,21 +106,10 @@ public sealed record TicketDeadlines(DeadlineClock? Clock, ImmutableArray<TakenS
     public DateTimeOffset? NextDueAt =>
         Clock is { IsRunning: true, Pending.Length: > 0 } clock ? clock.Pending.Min(p => p.DueAt) : null;
 
-    /// <summary>A new clock from <paramref name="now"/> on the policy. A year with no calendar does not lose the
-    /// ticket: the clock records the problem (naming the year) and nothing fires until it is fixed.</summary>
-    public TicketDeadlines Start(ClockCause cause, DateTimeOffset now, DeadlinePolicy policy, BusinessCalendar calendar)
-    {
-        var number = (Clock?.Number ?? 0) + 1;
-        try
-        {
-            var reply = policy.Reply.After(now, calendar);
-            return this with { Clock = New(number, cause, now, reply, policy, calendar) };
-        }
-        catch (CalendarYearMissingException missing)
-        {
-            return this with { Clock = new DeadlineClock(number, cause, now, now, policy.Reply.IsWorkingTime, [], Problem: missing.Message) };
-        }
-    }
+    /// <summary>A new clock from <paramref name="now"/> on the policy. A year with no published calendar is counted
+    /// provisionally, and the steps counted across it say so: a ticket is never without its deadline and ladder.</summary>
+    public TicketDeadlines Start(ClockCause cause, DateTimeOffset now, DeadlinePolicy policy, BusinessCalendar calendar) =>
+        this with { Clock = new ClockPlan(policy, null, []).Count((Clock?.Number ?? 0) + 1, cause, now, [], calendar) };
 
     /// <summary>The clock stops for good (replied, closed, cancelled): nothing more fires.</summary>
     public TicketDeadlines Stop(DateTimeOffset now) =>
@@ -103,6 +127,13 @@ public sealed record TicketDeadlines(DeadlineClock? Clock, ImmutableArray<TakenS
     public TicketDeadlines Resume(DateTimeOffset now, BusinessCalendar calendar)
     {
         var clock = Clock is { StoppedAt: null, PausedAt: { } pausedAt } c ? c : throw new InvalidOperationException("the clock is not paused");
+        if (clock.Plan is { } plan)
+        {
+            var resumed = plan with { Pauses = plan.Pauses.Add(new ClockPause(pausedAt, now)) };
+            return this with { Clock = resumed.Count(clock.Number, clock.Cause, clock.StartedAt, TakenOn(clock), calendar) };
+        }
+
+        // A clock stored before it kept its plan: its steps move as they always did.
         var stood = clock.CountsWorkingTime ? calendar.WorkingTimeBetween(pausedAt, now) : now - pausedAt;
         DateTimeOffset Later(DateTimeOffset due) =>
             stood <= TimeSpan.Zero ? due : clock.CountsWorkingTime ? calendar.AddWorkingTime(due, stood) : due + stood;
@@ -133,7 +164,7 @@ public sealed record TicketDeadlines(DeadlineClock? Clock, ImmutableArray<TakenS
             throw new ArgumentException($"the new deadline must be later than now and than the current deadline ({clock.ReplyDueAt:O})");
         }
 
-        var next = New(clock.Number + 1, ClockCause.Extended, now, to, policy, calendar);
+        var next = new ClockPlan(policy, to, []).Count(clock.Number + 1, ClockCause.Extended, now, [], calendar);
         return this with { Clock = next, Extensions = Extensions.Add(new DeadlineExtension(next.Number, now, actor, approver, reason, clock.ReplyDueAt, to)) };
     }
 
@@ -152,16 +183,24 @@ public sealed record TicketDeadlines(DeadlineClock? Clock, ImmutableArray<TakenS
         };
     }
 
-    private static DeadlineClock New(int number, ClockCause cause, DateTimeOffset start, DateTimeOffset reply, DeadlinePolicy policy, BusinessCalendar calendar)
+    /// <summary>The clock counted again on <paramref name="calendar"/> (a calendar arrived or changed): pending steps move
+    /// to their new times, steps already taken on this clock stay taken, a pause in progress stays. A clock stored
+    /// before clocks kept their plan is counted again only when it has no ladder (a <see cref="DeadlineClock.Problem"/>),
+    /// on <paramref name="policy"/>. Null when there is nothing to count again (no clock, stopped, or an old clock
+    /// that needs nothing).</summary>
+    public TicketDeadlines? Replan(BusinessCalendar calendar, DeadlinePolicy policy)
     {
-        try
+        if (Clock is not { StoppedAt: null } clock)
         {
-            var ladder = policy.LadderTo(start, reply, calendar);
-            return new DeadlineClock(number, cause, start, reply, policy.Reply.IsWorkingTime, [.. ladder.Select(s => new PendingStep(s.Step, s.DueAt))]);
+            return null;
         }
-        catch (CalendarYearMissingException missing)
-        {
-            return new DeadlineClock(number, cause, start, reply, policy.Reply.IsWorkingTime, [], Problem: missing.Message);
-        }
+
+        var plan = clock.Plan
+            ?? (clock.Problem is not null ? new ClockPlan(policy, clock.Cause == ClockCause.Extended ? clock.ReplyDueAt : null, []) : null);
+        return plan is null
+            ? null
+            : this with { Clock = plan.Count(clock.Number, clock.Cause, clock.StartedAt, TakenOn(clock), calendar) with { PausedAt = clock.PausedAt } };
     }
+
+    private IEnumerable<DeadlineStep> TakenOn(DeadlineClock clock) => Taken.Where(t => t.Clock == clock.Number).Select(t => t.Step);
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Engine.Grains.Deadlines;
 
 /// <summary>
-/// Keeps every deadline shard active: at start (retrying each second until the silo answers) and then every few
+/// Keeps every deadline shard (and the calendar sweep) active: at start (retrying each second until the silo answers) and then every few
 /// seconds. One runs in every silo; activating a shard that is already active elsewhere costs one message, and a
 /// shard lost with a dead silo is activated again within <see cref="Interval"/> — well inside the 60 s in which
 /// overdue steps must fire after a crash.
@@ -21,7 +21,8 @@ internal sealed partial class DeadlineKeeperService(IClusterClient cluster, ILog
         {
             try
             {
-                await Task.WhenAll(Enumerable.Range(0, DeadlineShards.Count).Select(s => cluster.GetGrain<IDeadlineShardGrain>(s).EnsureRunningAsync()));
+                await Task.WhenAll(Enumerable.Range(0, DeadlineShards.Count).Select(s => cluster.GetGrain<IDeadlineShardGrain>(s).EnsureRunningAsync())
+                    .Append(cluster.GetGrain<ICalendarSweepGrain>(0).EnsureRunningAsync()));
                 if (!started)
                 {
                     started = true;

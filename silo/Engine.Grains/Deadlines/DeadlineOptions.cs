@@ -20,9 +20,30 @@ public sealed class DeadlineOptions
     /// <summary>Tickets a shard wakes at once; more wait for the next round of the same tick.</summary>
     public int FireBatchSize { get; set; } = 256;
 
-    /// <summary>Holiday calendars beyond the ones built in (calendar-cn-2025/2026.json); a file for a year that is
-    /// built in replaces it.</summary>
+    /// <summary>Working calendars stored at start beside the ones built in (calendar-cn-2025/2026.json); a file for a
+    /// year that is built in replaces it. A year put through CalendarService.PutCalendar is never replaced by a file.</summary>
     public string[] CalendarFiles { get; set; } = [];
+
+    /// <summary>How often each silo looks for calendars changed on another silo. Default 5 s.</summary>
+    public TimeSpan CalendarRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>From this day of the year (MM-dd, court time), a missing calendar for the next year is reported: in the
+    /// health detail, once a day in the log, on the metric engine.calendar.missing_years and on the supervision page.
+    /// Default 11-01.</summary>
+    public string CalendarWarnFrom { get; set; } = "11-01";
+
+    /// <summary>Reads MM-dd (a day that exists in a leap year).</summary>
+    public static bool TryParseMonthDay(string? text, out (int Month, int Day) monthDay)
+    {
+        monthDay = default;
+        if (DateOnly.TryParseExact($"2000-{text}", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+        {
+            monthDay = (day.Month, day.Day);
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>IANA time zone of working time. Default Asia/Shanghai.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";

@@ -1,27 +1,35 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using Engine.Domain;
 using Engine.Domain.Calendar;
+using Engine.Grains.Calendars;
 using Microsoft.Extensions.Options;
 
 namespace Engine.Grains.Deadlines;
 
-/// <summary>The policy and the working-time calendar of a court and kind, from <see cref="DeadlineOptions"/>. Built
-/// once per configuration (and again when it changes); a bad configuration fails start-up naming the setting.</summary>
+/// <summary>The policy and the working-time calendar of a court and kind, from <see cref="DeadlineOptions"/> and the
+/// stored calendars (<see cref="CalendarBook"/>). Built again when either changes; a bad configuration fails start-up
+/// naming the setting, and a bad edit later keeps the last good plans.</summary>
 public sealed class DeadlinePlanner : IDisposable
 {
     private readonly IDisposable? _subscription;
+    private readonly IOptionsMonitor<DeadlineOptions>? _options;
+    private readonly CalendarBook? _calendars;
+    private readonly Lock _building = new();
     private volatile Plans _plans;
 
-    public DeadlinePlanner(IOptionsMonitor<DeadlineOptions> options)
+    public DeadlinePlanner(IOptionsMonitor<DeadlineOptions> options, CalendarBook calendars)
     {
-        _plans = Plans.Build(options.CurrentValue);
+        _options = options;
+        _calendars = calendars;
+        _plans = Plans.Build(options.CurrentValue, calendars.Current.Years, calendars.Current.Version);
+        calendars.Changed += _ => Rebuild();
         _subscription = options.OnChange(changed =>
         {
             // A bad edit keeps the last good plans; the validator has already said what is wrong.
             try
             {
-                _plans = Plans.Build(changed);
+                calendars.Seed(changed.CalendarFiles);
+                Rebuild();
             }
             catch (FormatException)
             {
@@ -29,10 +37,13 @@ public sealed class DeadlinePlanner : IDisposable
         });
     }
 
-    /// <summary>A planner for a fixed configuration.</summary>
-    public DeadlinePlanner(DeadlineOptions options) => _plans = Plans.Build(options);
+    /// <summary>A planner for a fixed configuration, on the built-in and configured calendars (no database).</summary>
+    public DeadlinePlanner(DeadlineOptions options) => _plans = Plans.Build(options, CalendarSeeds.Years(options.CalendarFiles), 0);
 
     public bool KeepDeadlineOnTransfer => _plans.KeepOnTransfer;
+
+    /// <summary>The version of the calendars the plans count on.</summary>
+    public long CalendarVersion => _plans.CalendarVersion;
 
     public (DeadlinePolicy Policy, BusinessCalendar Calendar) For(string? courtId, TicketKind kind) => _plans.For(courtId, kind);
 
@@ -43,34 +54,18 @@ public sealed class DeadlinePlanner : IDisposable
         return (current ?? TicketDeadlines.None).Start(cause, at, policy, calendar);
     }
 
+    /// <summary>Makes sure the plans count on calendars of at least <paramref name="version"/> (reading them again if
+    /// this silo has not seen that change yet).</summary>
+    public void EnsureCalendarVersion(long version) => _calendars?.EnsureAtLeast(version);
+
     public void Dispose() => _subscription?.Dispose();
 
-    /// <summary>The built-in calendars (samples/calendar-cn-*.json, embedded) and the configured files, by year.</summary>
-    public static IReadOnlyList<CalendarYear> LoadCalendars(IEnumerable<string> files)
+    private void Rebuild()
     {
-        var years = new SortedDictionary<int, CalendarYear>();
-        var assembly = typeof(DeadlinePlanner).Assembly;
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("calendars/", StringComparison.Ordinal)))
+        lock (_building)
         {
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-            var year = CalendarYear.Parse(reader.ReadToEnd());
-            years[year.Year] = year;
+            _plans = Plans.Build(_options!.CurrentValue, _calendars!.Current.Years, _calendars.Current.Version);
         }
-
-        foreach (var file in files)
-        {
-            try
-            {
-                var year = CalendarYear.Parse(File.ReadAllText(file));
-                years[year.Year] = year;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                throw new FormatException($"Engine:Deadlines:CalendarFiles: {file} could not be read as a holiday calendar ({ex.Message})", ex);
-            }
-        }
-
-        return [.. years.Values];
     }
 
     private sealed class Plans
@@ -80,11 +75,12 @@ public sealed class DeadlinePlanner : IDisposable
         private readonly DeadlineOptions _options;
         private readonly BusinessCalendar _calendar;
 
-        private Plans(DeadlineOptions options, IReadOnlyList<CalendarYear> years)
+        private Plans(DeadlineOptions options, IReadOnlyList<CalendarYear> years, long version)
         {
             _options = options;
+            CalendarVersion = version;
             KeepOnTransfer = options.KeepDeadlineOnTransfer;
-            _calendar = Calendar(years, options.TimeZone, options.WorkingHours, "Engine:Deadlines");
+            _calendar = Calendar(years, version, options.TimeZone, options.WorkingHours, "Engine:Deadlines");
             foreach (var kind in Enum.GetValues<TicketKind>())
             {
                 _policies[(null, kind)] = Merge(Merge(DeadlinePolicy.DefaultFor(kind), options.All, "Engine:Deadlines:All"), options.Kinds.GetValueOrDefault(kind), $"Engine:Deadlines:Kinds:{kind}");
@@ -95,7 +91,7 @@ public sealed class DeadlinePlanner : IDisposable
                 var prefix = $"Engine:Deadlines:Courts:{court}";
                 _courtCalendars[court] = overrides.TimeZone is null && overrides.WorkingHours is null
                     ? _calendar
-                    : Calendar(years, overrides.TimeZone ?? options.TimeZone, overrides.WorkingHours ?? options.WorkingHours, prefix);
+                    : Calendar(years, version, overrides.TimeZone ?? options.TimeZone, overrides.WorkingHours ?? options.WorkingHours, prefix);
                 foreach (var kind in Enum.GetValues<TicketKind>())
                 {
                     _policies[(court, kind)] = Merge(Merge(_policies[(null, kind)], overrides.All, prefix + ":All"), overrides.Kinds.GetValueOrDefault(kind), $"{prefix}:Kinds:{kind}");
@@ -105,7 +101,9 @@ public sealed class DeadlinePlanner : IDisposable
 
         public bool KeepOnTransfer { get; }
 
-        public static Plans Build(DeadlineOptions options) => new(options, LoadCalendars(options.CalendarFiles));
+        public long CalendarVersion { get; }
+
+        public static Plans Build(DeadlineOptions options, IEnumerable<CalendarYear> years, long version) => new(options, [.. years], version);
 
         public (DeadlinePolicy, BusinessCalendar) For(string? courtId, TicketKind kind) =>
             courtId is not null && _options.Courts.ContainsKey(courtId)
@@ -143,7 +141,7 @@ public sealed class DeadlinePlanner : IDisposable
             }
         }
 
-        private static BusinessCalendar Calendar(IReadOnlyList<CalendarYear> years, string zoneId, string[]? hours, string prefix)
+        private static BusinessCalendar Calendar(IReadOnlyList<CalendarYear> years, long version, string zoneId, string[]? hours, string prefix)
         {
             TimeZoneInfo zone;
             try
@@ -157,7 +155,7 @@ public sealed class DeadlinePlanner : IDisposable
 
             try
             {
-                return new BusinessCalendar(zone, years, hours?.Select((h, i) => Period(h, $"{prefix}:WorkingHours:{i}")));
+                return new BusinessCalendar(zone, years, hours?.Select((h, i) => Period(h, $"{prefix}:WorkingHours:{i}")), version);
             }
             catch (ArgumentException ex)
             {
@@ -178,26 +176,40 @@ public sealed class DeadlinePlanner : IDisposable
 }
 
 /// <summary>Checks the deadline configuration at start-up (and on every change): every span, share, zone and
-/// period readable, and a holiday calendar loaded for the current year.</summary>
-public sealed class DeadlineOptionsValidator([FromKeyedServices(EngineClock.Key)] TimeProvider time) : IValidateOptions<DeadlineOptions>
+/// period readable, every calendar file a sound calendar, the polling settings in range. A year without a calendar is
+/// not an error: it is counted provisionally, and the engine warns ahead (<see cref="Calendars.CalendarWatchService"/>).</summary>
+public sealed class DeadlineOptionsValidator : IValidateOptions<DeadlineOptions>
 {
     public ValidateOptionsResult Validate(string? name, DeadlineOptions options)
     {
+        if (options.PollInterval <= TimeSpan.Zero || options.PollInterval > TimeSpan.FromMinutes(1))
+        {
+            return ValidateOptionsResult.Fail($"Engine:Deadlines:PollInterval must be more than 0 and at most 00:01:00 (it is {options.PollInterval})");
+        }
+
+        if (options.FireBatchSize is < 1 or > 100_000)
+        {
+            return ValidateOptionsResult.Fail($"Engine:Deadlines:FireBatchSize must be between 1 and 100000 (it is {options.FireBatchSize})");
+        }
+
+        if (options.CalendarRefreshInterval <= TimeSpan.Zero || options.CalendarRefreshInterval > TimeSpan.FromHours(1))
+        {
+            return ValidateOptionsResult.Fail($"Engine:Deadlines:CalendarRefreshInterval must be more than 0 and at most 01:00:00 (it is {options.CalendarRefreshInterval})");
+        }
+
+        if (!DeadlineOptions.TryParseMonthDay(options.CalendarWarnFrom, out _))
+        {
+            return ValidateOptionsResult.Fail($"Engine:Deadlines:CalendarWarnFrom must be a month and day written MM-dd, e.g. 11-01 (it is '{options.CalendarWarnFrom}')");
+        }
+
         try
         {
-            var planner = new DeadlinePlanner(options);
-            var (_, calendar) = planner.For(null, TicketKind.Unspecified);
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), calendar.Zone).DateTime);
-            calendar.IsWorkingDay(today);
+            _ = new DeadlinePlanner(options);
             return ValidateOptionsResult.Success;
         }
         catch (FormatException ex)
         {
             return ValidateOptionsResult.Fail(ex.Message);
-        }
-        catch (CalendarYearMissingException ex)
-        {
-            return ValidateOptionsResult.Fail($"{ex.Message} (Engine:Deadlines:CalendarFiles)");
         }
     }
 }

@@ -56,6 +56,7 @@ public static class TicketEvents
             "clock-paused" => (EventTypes.ClockPaused, new V1.TicketClockPaused { Ticket = t, Reason = reason ?? string.Empty }),
             "clock-resumed" => (EventTypes.ClockResumed, new V1.TicketClockResumed { Ticket = t, ReplyDueAt = t.Clock?.ReplyDueAt }),
             "deadline-extended" => (EventTypes.DeadlineExtended, new V1.TicketDeadlineExtended { Ticket = t, Extension = t.Extensions.LastOrDefault() }),
+            "deadline-replanned" => (EventTypes.DeadlineReplanned, Replanned(t, before.Deadlines?.Clock, after.Deadlines?.Clock)),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "no event type for this ticket action"),
         };
         return [Row(after, 0, e.Type, actor, e.Payload)];
@@ -80,6 +81,20 @@ public static class TicketEvents
             fired.Recipients.AddRange(s.Recipients.Select(Mapping.ToProto));
             return Row(after, i, EventTypes.Step(s.Step), "engine", fired);
         })];
+    }
+
+    private static V1.TicketDeadlineReplanned Replanned(V1.Ticket ticket, DeadlineClock? before, DeadlineClock? after)
+    {
+        var was = (before?.Pending ?? []).ToDictionary(p => p.Step, p => p.DueAt);
+        var pending = after?.Pending ?? [];
+        return new V1.TicketDeadlineReplanned
+        {
+            Ticket = ticket,
+            PreviousReplyDueAt = before is { Problem: null } ? Timestamp.FromDateTimeOffset(before.ReplyDueAt) : null,
+            CalendarVersion = after?.CalendarVersion ?? 0,
+            StepsMoved = pending.Count(p => !was.TryGetValue(p.Step, out var due) || due != p.DueAt),
+            StillProvisional = pending.Count(p => p.Provisional),
+        };
     }
 
     private static EventRow Row(TicketRecord ticket, int ordinal, string type, string actor, IMessage payload) =>

@@ -224,6 +224,37 @@ internal sealed partial class TicketGrain(
         return taken.Length;
     }
 
+    /// <summary>Counts the clock again (a calendar arrived or changed). The new plan, the history entry and the event
+    /// are one write; a step whose new time has passed is due at once, and the deadline shard fires it (once, as
+    /// every step). Steps already taken stay taken.</summary>
+    public async Task<bool> ReplanAsync(long calendarVersion)
+    {
+        var firstCall = !_serving;
+        if (_ticket is not { Deadlines: { } current } ticket || !TicketLifecycle.IsOpen(ticket.State)
+            || current.Clock is { Plan: not null } counted && counted.CalendarVersion >= calendarVersion)
+        {
+            return false;
+        }
+
+        deadlines.EnsureCalendarVersion(calendarVersion);
+        var (policy, calendar) = deadlines.For(ticket.CourtId, ticket.Kind);
+        if (current.Replan(calendar, policy) is not { Clock: { } clock } next)
+        {
+            return false;
+        }
+
+        await WriteAsync(ticket, ticket with { Deadlines = next }, "engine", "deadline-replanned",
+            $"counted again on the working calendars of version {calendar.Version}"
+            + (clock.ProvisionalYears.IsEmpty ? string.Empty : $"; still provisional for {string.Join(", ", clock.ProvisionalYears)}"));
+        DeadlineLog.Replanned(logger, TicketId, calendar.Version, clock.ReplyDueAt);
+        if (firstCall)
+        {
+            DeactivateOnIdle();
+        }
+
+        return true;
+    }
+
     public async Task<bool> RerouteAsync(string actor, string reason)
     {
         if (_ticket is not { } current || !TicketLifecycle.Allows(current.State, TicketCommand.Reroute))
@@ -458,4 +489,7 @@ internal static partial class DeadlineLog
 {
     [LoggerMessage(EventId = EventIds.DeadlineFired, Level = LogLevel.Debug, Message = "Ticket {TicketId}: {Step} of clock {Clock} fired {LateMs} ms after it was due")]
     public static partial void Fired(ILogger logger, string ticketId, DeadlineStep step, int clock, double lateMs);
+
+    [LoggerMessage(EventId = EventIds.DeadlineReplanned, Level = LogLevel.Debug, Message = "Ticket {TicketId}: clock counted again on calendars of version {Version}, reply due {ReplyDueAt:O}")]
+    public static partial void Replanned(ILogger logger, string ticketId, long version, DateTimeOffset replyDueAt);
 }

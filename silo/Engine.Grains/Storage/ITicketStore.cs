@@ -32,6 +32,10 @@ public interface ITicketStore
     /// earliest first.</summary>
     Task<IReadOnlyList<(string TicketId, DateTimeOffset DueAt)>> DueAsync(int shard, DateTimeOffset now, int limit);
 
+    /// <summary>Open tickets whose clock spans <paramref name="year"/> and was counted on calendars older than
+    /// <paramref name="change"/>, in id order after <paramref name="afterTicketId"/>.</summary>
+    Task<IReadOnlyList<string>> CountedBeforeAsync(int year, long change, string? afterTicketId, int limit);
+
     /// <summary>Open tickets per judge of a court, for the least-loaded rule after a restart.</summary>
     Task<IReadOnlyDictionary<string, int>> OpenLoadsAsync(string courtId);
 }

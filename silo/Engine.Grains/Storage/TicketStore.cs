@@ -171,6 +171,28 @@ public sealed class TicketStore : ITicketStore, IDisposable
         return Task.FromResult<IReadOnlyList<(string, DateTimeOffset)>>(due);
     }
 
+    public Task<IReadOnlyList<string>> CountedBeforeAsync(int year, long change, string? afterTicketId, int limit)
+    {
+        using var connection = _database.Open();
+        using var command = connection.Command("""
+            SELECT ticket_id FROM tickets
+            WHERE plan_last_year >= @year AND plan_stamp < @change AND plan_first_year <= @year AND ticket_id > @after
+            ORDER BY ticket_id LIMIT @limit;
+            """);
+        command.Add("@change", change);
+        command.Add("@year", year);
+        command.Add("@after", afterTicketId ?? string.Empty);
+        command.Add("@limit", limit);
+        var ids = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(ids);
+    }
+
     public Task<IReadOnlyDictionary<string, int>> OpenLoadsAsync(string courtId)
     {
         using var connection = _database.Open();
@@ -345,14 +367,15 @@ public sealed class TicketStore : ITicketStore, IDisposable
             _insert = Make(connection, """
                 INSERT INTO tickets (ticket_id, version, channel, idempotency_key, kind, state, court_id, case_number,
                                      assignee_type, assignee_id, created_at_ms, updated_at_ms, payload, caller_phone, delegated_from,
-                                     due_at_ms, due_shard)
+                                     due_at_ms, due_shard, plan_stamp, plan_first_year, plan_last_year)
                 VALUES (@id, @version, @channel, @key, @kind, @state, @court, @case, @atype, @aid, @created, @updated, @payload, @phone, @delegated,
-                        @due, @shard);
+                        @due, @shard, @stamp, @first, @last);
                 """);
             _update = Make(connection, """
                 UPDATE tickets SET version = @version, kind = @kind, state = @state, court_id = @court, case_number = @case,
                                    assignee_type = @atype, assignee_id = @aid, updated_at_ms = @updated, payload = @payload,
-                                   caller_phone = @phone, delegated_from = @delegated, due_at_ms = @due, due_shard = @shard
+                                   caller_phone = @phone, delegated_from = @delegated, due_at_ms = @due, due_shard = @shard,
+                                   plan_stamp = @stamp, plan_first_year = @first, plan_last_year = @last
                 WHERE ticket_id = @id AND version = @expected;
                 """);
             _all = [_claimKey, _findKey, _insert, _update];
@@ -428,6 +451,30 @@ public sealed class TicketStore : ITicketStore, IDisposable
             var due = t.Deadlines?.NextDueAt;
             p["@due"].Value = due is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value;
             p["@shard"].Value = due is null ? DBNull.Value : DeadlineShards.Of(t.TicketId);
+            var plan = PlanColumns(t);
+            p["@stamp"].Value = plan is { } s ? s.Stamp : DBNull.Value;
+            p["@first"].Value = plan is { } f ? f.FirstYear : DBNull.Value;
+            p["@last"].Value = plan is { } l ? l.LastYear : DBNull.Value;
+        }
+
+        /// <summary>What a calendar change must find the ticket by: the calendar version its open clock was counted
+        /// with and the years it spans (UTC, with a day's margin for the court's zone). Clocks stored before they kept
+        /// a plan are found only when they have no ladder (stamp -1: counted at the next sweep).</summary>
+        private static (long Stamp, int FirstYear, int LastYear)? PlanColumns(TicketRecord t)
+        {
+            if (!TicketLifecycle.IsOpen(t.State) || t.Deadlines?.Clock is not { StoppedAt: null } clock)
+            {
+                return null;
+            }
+
+            if (clock.Plan is { } plan && clock.Pending.Length > 0)
+            {
+                var first = plan.Pauses.Select(p => p.From).Append(clock.StartedAt).Min().AddDays(-1).UtcDateTime.Year;
+                var last = clock.Pending.Max(p => p.DueAt).AddDays(1).UtcDateTime.Year;
+                return (clock.CalendarVersion, first, Math.Max(first, last));
+            }
+
+            return clock.Plan is null && clock.Problem is not null ? (-1, 0, 9999) : null;
         }
 
         private static void Bind(DbCommand command, params ReadOnlySpan<(string Name, object Value)> values)

@@ -57,12 +57,36 @@ public sealed class BusinessCalendarTests
     }
 
     [Fact]
-    public void A_year_without_a_calendar_is_an_error_naming_the_year()
+    public void A_year_without_a_calendar_is_counted_by_the_provisional_rule_and_says_so()
     {
-        var ex = Assert.Throws<CalendarYearMissingException>(() => Calendar.AddWorkingDays(Local("2026-12-31 16:00"), 1));
+        // 2027 has no published calendar here: 1 January is a statutory holiday, so the day after Thursday
+        // 31 December 2026 to count is Monday 4 January.
+        Assert.Equal(Local("2027-01-04 16:00"), Calendar.AddWorkingDays(Local("2026-12-31 16:00"), 1));
+        Assert.False(Calendar.IsExact(Local("2026-12-31 16:00"), Local("2027-01-04 16:00")));
+        Assert.True(Calendar.IsExact(Local("2026-12-01 09:00"), Local("2026-12-31 17:30")));
+        Assert.Equal([2025, 2026], Calendar.ExactYears.Order());
+    }
 
-        Assert.Equal(2027, ex.Year);
-        Assert.Contains("2027", ex.Message, StringComparison.Ordinal);
+    [Theory]
+    [InlineData(2027, "2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-04-05", "2027-05-01", "2027-05-02", "2027-06-09", "2027-09-15", "2027-10-01", "2027-10-02", "2027-10-03")]
+    [InlineData(2026, "2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-04-05", "2026-05-01", "2026-05-02", "2026-06-19", "2026-09-25", "2026-10-01", "2026-10-02", "2026-10-03")]
+    [InlineData(2025, "2025-01-01", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31", "2025-04-04", "2025-05-01", "2025-05-02", "2025-05-31", "2025-10-06", "2025-10-01", "2025-10-02", "2025-10-03")]
+    public void The_provisional_rule_takes_the_statutory_holidays_off(int year, params string[] days)
+    {
+        // Spring Festival from its eve, Qingming, Dragon Boat and Mid-Autumn by the lunar calendar and the solar term;
+        // 2025 and 2026 agree with the published notices' own statutory days.
+        Assert.Equal(days.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)).Order(), ProvisionalCalendar.For(year).Holidays.Order());
+        Assert.Empty(ProvisionalCalendar.For(year).Workdays);
+    }
+
+    [Fact]
+    public void Every_published_statutory_holiday_is_a_day_off_in_the_published_calendars()
+    {
+        foreach (var year in new[] { 2025, 2026 })
+        {
+            var published = Load(year);
+            Assert.All(ProvisionalCalendar.For(year).Holidays, day => Assert.Contains(day, published.Holidays));
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Engine.Domain;
 using Engine.Domain.Calendar;
 using Engine.Grains.Deadlines;
@@ -62,17 +63,47 @@ public sealed class DeadlinePlannerTests
     }
 
     [Fact]
-    public void The_start_up_check_refuses_a_year_with_no_calendar_and_names_it()
+    public void The_start_up_check_accepts_a_year_with_no_calendar_it_is_counted_provisionally()
     {
-        var in2027 = new DeadlineOptionsValidator(new FakeTimeProvider(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.FromHours(8))));
-        var in2026 = new DeadlineOptionsValidator(new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.FromHours(8))));
+        Assert.True(new DeadlineOptionsValidator().Validate(null, new DeadlineOptions()).Succeeded);
+        Assert.False(Planner(new DeadlineOptions()).For(null, TicketKind.ContactJudge).Calendar.IsExact(2027));
+    }
 
-        var refused = in2027.Validate(null, new DeadlineOptions());
+    [Theory]
+    [InlineData("PollInterval", "00:00:00", "Engine:Deadlines:PollInterval must be more than 0")]
+    [InlineData("FireBatchSize", "0", "Engine:Deadlines:FireBatchSize must be between 1 and 100000 (it is 0)")]
+    [InlineData("CalendarRefreshInterval", "-00:00:01", "Engine:Deadlines:CalendarRefreshInterval must be more than 0")]
+    [InlineData("CalendarWarnFrom", "13-01", "Engine:Deadlines:CalendarWarnFrom must be a month and day written MM-dd")]
+    public void The_start_up_check_refuses_a_polling_setting_out_of_range_and_names_it(string setting, string value, string expected)
+    {
+        var options = new DeadlineOptions();
+        var property = typeof(DeadlineOptions).GetProperty(setting)!;
+        property.SetValue(options, property.PropertyType == typeof(TimeSpan) ? TimeSpan.Parse(value, CultureInfo.InvariantCulture)
+            : property.PropertyType == typeof(int) ? int.Parse(value, CultureInfo.InvariantCulture) : value);
+
+        var refused = new DeadlineOptionsValidator().Validate(null, options);
 
         Assert.True(refused.Failed);
-        Assert.Contains("2027", refused.FailureMessage);
-        Assert.Contains("Engine:Deadlines:CalendarFiles", refused.FailureMessage);
-        Assert.True(in2026.Validate(null, new DeadlineOptions()).Succeeded);
+        Assert.StartsWith(expected, refused.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_calendar_file_that_is_not_a_sound_calendar_is_refused_naming_the_file_and_the_date()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"calendar-cn-2027-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "year": 2027, "holidays": [], "workdays": ["2027-01-06"] }""");
+        try
+        {
+            var refused = new DeadlineOptionsValidator().Validate(null, new DeadlineOptions { CalendarFiles = [file] });
+
+            Assert.True(refused.Failed);
+            Assert.Contains(file, refused.FailureMessage, StringComparison.Ordinal);
+            Assert.Contains("workdays[0]: 2027-01-06 is a Wednesday", refused.FailureMessage, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
@@ -82,11 +113,12 @@ public sealed class DeadlinePlannerTests
         File.WriteAllText(file, """{ "year": 2027, "holidays": [ { "name": "元旦", "from": "2027-01-01", "to": "2027-01-01" } ], "workdays": [] }""");
         try
         {
-            var validator = new DeadlineOptionsValidator(new FakeTimeProvider(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.FromHours(8))));
+            var validator = new DeadlineOptionsValidator();
             var options = new DeadlineOptions { CalendarFiles = [file] };
 
             Assert.True(validator.Validate(null, options).Succeeded);
             Assert.False(Planner(options).For(null, TicketKind.ContactJudge).Calendar.IsWorkingDay(new DateOnly(2027, 1, 1)));
+            Assert.True(Planner(options).For(null, TicketKind.ContactJudge).Calendar.IsExact(2027));
         }
         finally
         {

@@ -172,16 +172,124 @@ public sealed class TicketDeadlinesTests
     }
 
     [Fact]
-    public void A_deadline_in_a_year_with_no_calendar_is_recorded_as_a_problem_naming_the_year()
+    public void A_ladder_across_a_year_with_no_calendar_is_whole_and_says_which_steps_are_provisional()
     {
-        var only2025 = new BusinessCalendar(Calendar.Zone, [Load(2025)]);
+        var deadlines = TicketDeadlines.None.Start(ClockCause.Received, Local("2026-12-30 09:00"), ContactJudge, Calendar);
+        var clock = deadlines.Clock!;
 
-        var deadlines = TicketDeadlines.None.Start(ClockCause.Received, Local("2025-12-31 16:00"), ContactJudge, only2025);
-
-        Assert.Contains("2026", deadlines.Clock!.Problem);
-        Assert.Empty(deadlines.Clock.Pending);
-        Assert.Null(deadlines.NextDueAt);
+        Assert.Equal(Local("2026-12-31 09:00"), clock.ReplyDueAt);
+        Assert.False(clock.ReplyProvisional);
+        Assert.Equal(
+            [
+                (DeadlineStep.Warning, Local("2026-12-30 16:07:30"), false),
+                (DeadlineStep.Urging, Local("2026-12-31 09:00"), false),
+                (DeadlineStep.Supervision, Local("2027-01-04 09:00"), true),
+                (DeadlineStep.SpecialSupervision, Local("2027-01-06 09:00"), true),
+            ],
+            clock.Pending.Select(p => (p.Step, p.DueAt, p.Provisional)));
+        Assert.Equal([2027], clock.ProvisionalYears.ToArray());
+        Assert.Equal(Local("2026-12-30 16:07:30"), deadlines.NextDueAt);
     }
+
+    [Fact]
+    public void A_calendar_day_deadline_is_exact_whatever_the_year_and_only_its_working_day_steps_are_provisional()
+    {
+        var filing = DeadlinePolicy.DefaultFor(TicketKind.OnlineFiling);
+
+        var clock = TicketDeadlines.None.Start(ClockCause.Received, Local("2026-12-28 10:00"), filing, Calendar).Clock!;
+
+        Assert.Equal(Local("2027-01-04 10:00"), clock.ReplyDueAt);
+        Assert.False(clock.ReplyProvisional);
+        Assert.Equal(
+            [(DeadlineStep.Warning, false), (DeadlineStep.Urging, false), (DeadlineStep.Supervision, true), (DeadlineStep.SpecialSupervision, true)],
+            clock.Pending.Select(p => (p.Step, p.Provisional)));
+    }
+
+    [Fact]
+    public void When_the_calendar_arrives_pending_steps_move_to_their_exact_times_and_taken_steps_stay_taken()
+    {
+        var start = Local("2026-12-30 09:00");
+        var deadlines = TicketDeadlines.None.Start(ClockCause.Received, start, ContactJudge, Calendar);
+        foreach (var step in deadlines.Due(Local("2026-12-31 10:00")))
+        {
+            deadlines = deadlines.Fired(step, Local("2026-12-31 10:00"), [Judge]);
+        }
+
+        // The published 2027 calendar gives 1–3 January off and Monday 4 January off too (a made-up bridging day).
+        var published = new BusinessCalendar(Calendar.Zone, [Load(2025), Load(2026), Year2027(holidays: ["2027-01-01", "2027-01-04"])], version: 7);
+        var replanned = deadlines.Replan(published, ContactJudge)!;
+
+        Assert.Equal([DeadlineStep.Warning, DeadlineStep.Urging], replanned.Taken.Select(t => t.Step));
+        Assert.Equal(
+            [(DeadlineStep.Supervision, Local("2027-01-05 09:00"), false), (DeadlineStep.SpecialSupervision, Local("2027-01-07 09:00"), false)],
+            replanned.Clock!.Pending.Select(p => (p.Step, p.DueAt, p.Provisional)));
+        Assert.Equal(7, replanned.Clock.CalendarVersion);
+        Assert.Empty(replanned.Clock.ProvisionalYears);
+        Assert.Equal(deadlines.Clock!.Number, replanned.Clock.Number);
+    }
+
+    [Fact]
+    public void A_step_moved_into_the_past_is_due_at_once()
+    {
+        var deadlines = TicketDeadlines.None.Start(ClockCause.Received, Local("2026-12-30 09:00"), ContactJudge, Calendar);
+
+        // A calendar that makes Saturday 2 January a make-up working day: supervision comes two days earlier.
+        var published = new BusinessCalendar(Calendar.Zone, [Load(2026), Year2027(holidays: ["2027-01-01"], workdays: ["2027-01-02"])], version: 3);
+        var replanned = deadlines.Replan(published, ContactJudge)!;
+        var now = Local("2027-01-03 12:00");
+
+        Assert.Equal(Local("2027-01-02 09:00"), replanned.Clock!.Pending.Single(p => p.Step == DeadlineStep.Supervision).DueAt);
+        Assert.Contains(replanned.Due(now), p => p.Step == DeadlineStep.Supervision);
+    }
+
+    [Fact]
+    public void Counting_again_on_the_same_calendars_changes_nothing_after_pauses_and_an_extension()
+    {
+        var deadlines = TicketDeadlines.None.Start(ClockCause.Received, Local("2026-03-02 09:00"), ContactJudge, Calendar)
+            .Pause(Local("2026-03-02 10:00")).Resume(Local("2026-03-03 11:00"), Calendar)
+            .Pause(Local("2026-03-04 16:00")).Resume(Local("2026-03-05 09:00"), Calendar);
+        var extended = deadlines.Extend(Local("2026-03-05 10:00"), Local("2026-03-12 17:00"), "staff-1", "head-1", "site visit", ContactJudge, Calendar);
+
+        Assert.Equal(Pending(deadlines), Pending(deadlines.Replan(Calendar, ContactJudge)!));
+        Assert.Equal(Pending(extended), Pending(extended.Replan(Calendar, ContactJudge)!));
+        Assert.Equal(Local("2026-03-12 17:00"), extended.Replan(Calendar, ContactJudge)!.Clock!.ReplyDueAt);
+    }
+
+    [Fact]
+    public void A_paused_clock_counted_again_stays_paused()
+    {
+        var paused = TicketDeadlines.None.Start(ClockCause.Received, Local("2026-12-30 09:00"), ContactJudge, Calendar).Pause(Local("2026-12-30 10:00"));
+
+        var replanned = paused.Replan(new BusinessCalendar(Calendar.Zone, [Load(2026), Year2027(holidays: ["2027-01-01"])], version: 2), ContactJudge)!;
+
+        Assert.Equal(Local("2026-12-30 10:00"), replanned.Clock!.PausedAt);
+        Assert.Null(replanned.NextDueAt);
+    }
+
+    [Fact]
+    public void A_clock_stored_without_its_ladder_by_an_older_build_gets_it_back()
+    {
+        var broken = TicketDeadlines.None with
+        {
+            Clock = new DeadlineClock(1, ClockCause.Received, Local("2026-12-28 10:00"), Local("2026-12-28 10:00"), true, [], Problem: "no holiday calendar is loaded for 2027"),
+        };
+
+        var replanned = broken.Replan(Calendar, ContactJudge)!;
+
+        Assert.Null(replanned.Clock!.Problem);
+        Assert.Equal(Local("2026-12-29 10:00"), replanned.Clock.ReplyDueAt);
+        Assert.Equal(4, replanned.Clock.Pending.Length);
+        Assert.True(replanned.Clock.Pending.Single(p => p.Step == DeadlineStep.SpecialSupervision).Provisional);
+        Assert.Null(TicketDeadlines.None.Start(ClockCause.Received, Local("2026-03-02 09:00"), ContactJudge, Calendar).Stop(Local("2026-03-02 10:00")).Replan(Calendar, ContactJudge));
+    }
+
+    private static IEnumerable<(DeadlineStep, DateTimeOffset, bool)> Pending(TicketDeadlines deadlines) =>
+        [.. deadlines.Clock!.Pending.Select(p => (p.Step, p.DueAt, p.Provisional)), (DeadlineStep.Urging, deadlines.Clock.ReplyDueAt, deadlines.Clock.ReplyProvisional)];
+
+    private static CalendarYear Year2027(string[] holidays, string[]? workdays = null) => new(
+        2027,
+        holidays.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        (workdays ?? []).Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)));
 
     [Theory]
     [InlineData("2025-09-30 16:00", "2025-10-09 09:30", 2.5, "the National Day holiday counts nothing")]

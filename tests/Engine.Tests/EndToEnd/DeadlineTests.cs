@@ -153,7 +153,7 @@ public sealed class DeadlineTests(DeadlineTests.DrillEngine drill) : IClassFixtu
 
         var callback = (await _engine.Tickets.ListTicketsAsync(new V1.ListTicketsRequest { CaseNumber = ticket.CaseNumber, Kind = V1.TicketKind.Callback })).Tickets.Single();
 
-        var calendar = new Domain.Calendar.BusinessCalendar(TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), Engine.Grains.Deadlines.DeadlinePlanner.LoadCalendars([]));
+        var calendar = new Domain.Calendar.BusinessCalendar(TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), Engine.Grains.Calendars.CalendarSeeds.Years([]));
         Assert.Equal(calendar.AddWorkingDays(callback.CreatedAt.ToDateTimeOffset(), 5), callback.Clock.ReplyDueAt.ToDateTimeOffset());
         Assert.True(callback.CreatedAt.ToDateTimeOffset() >= closed.ClosedAt.ToDateTimeOffset());
         Assert.True(calendar.WorkingTimeBetween(callback.CreatedAt.ToDateTimeOffset(), callback.Clock.ReplyDueAt.ToDateTimeOffset()) == calendar.WorkingDay * 5);

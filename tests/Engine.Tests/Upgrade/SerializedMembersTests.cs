@@ -80,7 +80,8 @@ public sealed class SerializedMembersTests
             && a.NamedArguments.Any(n => n.MemberName == nameof(GenerateSerializerAttribute.IncludePrimaryConstructorParameters) && Equals(n.TypedValue.Value, false)));
         if (IsRecord(type) && !excluded && PrimaryConstructor(type) is { } constructor)
         {
-            foreach (var parameter in constructor.GetParameters())
+            // A parameter whose property has an explicit [Id] is serialized by that id instead.
+            foreach (var parameter in constructor.GetParameters().Where(p => type.GetProperty(p.Name!)!.GetCustomAttribute<IdAttribute>() is null))
             {
                 yield return $"{type.FullName} ctor {parameter.Position}: {Name(parameter.ParameterType)} {parameter.Name}";
             }
