@@ -21,7 +21,7 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
 
     /// <summary>The ticket a ticket event carries, as a view of the fields counted (its history and the rest are
     /// skipped, not built: decoding whole tickets was most of the projector's CPU); or, for a directory event, the
-    /// payload. Case events give neither.</summary>
+    /// payload. Other events (cases, calendars) give neither.</summary>
     public static (IMessage? Payload, TicketView? Ticket) Decode(LoggedEvent e)
     {
         var any = Any.Parser.ParseFrom(e.Payload);
@@ -30,8 +30,13 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
             return (any.Unpack(Payloads), null);
         }
 
-        return e.Type.StartsWith("case.", StringComparison.Ordinal) ? (null, null) : (null, TicketEvents.ParseFrom(any.Value).Ticket);
+        return IsTicketEvent(e.Type) ? (null, TicketEvents.ParseFrom(any.Value).Ticket) : (null, null);
     }
+
+    /// <summary>The events whose payload carries the ticket as its first field (events.proto).</summary>
+    private static bool IsTicketEvent(string type) =>
+        type.StartsWith("ticket.", StringComparison.Ordinal) || type.StartsWith("deadline.", StringComparison.Ordinal)
+        || type.StartsWith("callback.", StringComparison.Ordinal);
 
     /// <summary>The tickets and judges <see cref="Apply"/> will look up for these events, to be loaded first.</summary>
     public static void Needs(IMessage? payload, TicketView? ticket, ISet<string> tickets, ISet<string> judges)

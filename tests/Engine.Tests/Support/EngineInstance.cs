@@ -75,6 +75,14 @@ public sealed class EngineInstance : IAsyncDisposable
         return engine;
     }
 
+    /// <summary>Starts an engine on <paramref name="dataDirectory"/> (kept) whose services <paramref name="services"/> adds to first.</summary>
+    public static async Task<EngineInstance> StartAsync(string dataDirectory, Action<IServiceCollection> services, params string[] extraArgs)
+    {
+        var engine = new EngineInstance(dataDirectory, null, extraArgs, services);
+        await engine.StartHostAsync();
+        return engine;
+    }
+
     /// <summary>Starts an engine whose services <paramref name="services"/> adds to first (a fake clock, say).</summary>
     public static async Task<EngineInstance> StartWithServicesAsync(Action<IServiceCollection> services, params string[] extraArgs)
     {
