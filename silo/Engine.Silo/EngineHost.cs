@@ -110,6 +110,7 @@ public static class EngineHost
         // Before the API's key refresher, so that its first load already finds the first admin key.
         builder.Services.AddHostedService<AdminKeyBootstrap>();
         builder.Services.AddEngineGrpc();
+        builder.Services.AddEngineHealthDetail();
 
         var app = builder.Build();
         app.WarnWhenOpen(security, dashboard is null ? $"{grpc}" : $"{grpc} and {dashboard}");
@@ -118,6 +119,7 @@ public static class EngineHost
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost($"*:{dashboard.Port}");
             app.MapSupervisionPage(dashboard);
+            app.MapEngineHealthDetail(dashboard);
         }
 
         return app;

@@ -34,7 +34,7 @@ internal sealed partial class CalendarGrain(CalendarStore store, CalendarBook bo
     public Task<CalendarList> ListAsync()
     {
         var stored = store.ReadAll();
-        return Task.FromResult(new CalendarList([.. stored], stored.Count == 0 ? 0 : stored.Max(c => c.Change), [.. watch.Check(stored).Missing]));
+        return Task.FromResult(new CalendarList([.. stored], stored.Count == 0 ? 0 : stored.Max(c => c.Change), [.. watch.Check(stored).Provisional]));
     }
 }
 

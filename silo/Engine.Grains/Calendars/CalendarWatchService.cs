@@ -12,19 +12,29 @@ namespace Engine.Grains.Calendars;
 /// <summary>
 /// One per silo: every Engine:Deadlines:CalendarRefreshInterval it reads the calendars again if another silo changed
 /// them, and it says when a year is missing (<see cref="CalendarWatch"/>): once a day (court time) in the log, and
-/// always on the metric <c>engine.calendar.missing_years</c> (meter <see cref="StorageMetrics.MeterName"/>).
+/// always on the metric <c>engine.calendar.missing_years</c> (meter <see cref="StorageMetrics.MeterName"/>, tagged with
+/// the silo's address).
 /// </summary>
 internal sealed partial class CalendarWatchService(
-    CalendarBook book, CalendarWatch watch, IOptionsMonitor<DeadlineOptions> options,
+    CalendarBook book, CalendarWatch watch, IOptionsMonitor<DeadlineOptions> options, ILocalSiloDetails silo,
     [FromKeyedServices(EngineClock.Key)] TimeProvider time, TimeProvider pace, ILogger<CalendarWatchService> logger) : BackgroundService
 {
-    private static int _missingYears;
+    /// <summary>Each running silo's count (one per process in production; several in a test process).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Counts = new(StringComparer.Ordinal);
 
     private static readonly ObservableGauge<int> MissingYears = StorageMetrics.Meter.CreateObservableGauge(
-        "engine.calendar.missing_years", () => Volatile.Read(ref _missingYears), "{year}",
+        "engine.calendar.missing_years", () => Counts.Select(c => new Measurement<int>(c.Value, new KeyValuePair<string, object?>("silo", c.Key))), "{year}",
         "Years (this one, and the next from Engine:Deadlines:CalendarWarnFrom on) with no working calendar stored");
 
     private DateOnly _warnedOn;
+
+    private string Silo => silo.SiloAddress.ToString();
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        Counts.TryRemove(Silo, out _);
+        return base.StopAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,7 +65,7 @@ internal sealed partial class CalendarWatchService(
 
     private void Report(CalendarStatus status)
     {
-        Volatile.Write(ref _missingYears, status.Missing.Count);
+        Counts[Silo] = status.Missing.Count;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.CurrentValue.TimeZone);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
         if (status.Warning is { } warning && today != _warnedOn)

@@ -37,7 +37,12 @@ internal static class SupervisionApi
         api.MapGet("/steps", StepsAsync);
         api.MapGet("/stats", StatsAsync);
         api.MapGet("/tickets/{ticketId}", TicketAsync);
+        api.MapGet("/notices", Notices);
     }
+
+    /// <summary>The banner: a year without a working calendar, from the day operators are told ahead.</summary>
+    private static IResult Notices(Engine.Grains.Calendars.CalendarWatch watch) =>
+        Json(new NoticesView(watch.Check().Warning is { } warning ? [$"工作日历缺失 Working calendar missing: {warning}"] : []), SupervisionJson.Default.NoticesView);
 
     /// <summary>The courts that have figures, with the names of their divisions and people for labels.</summary>
     private static async Task<IResult> CourtsAsync(IClusterClient grains)

@@ -58,6 +58,9 @@ internal sealed record TicketView(
 
 internal sealed record ErrorView(string Error);
 
+/// <summary>What the page shows above everything else: things an operator must fix (a missing working calendar).</summary>
+internal sealed record NoticesView(IReadOnlyList<string> Notices);
+
 /// <summary>Source-generated serialization. The default encoder writes &lt;, &gt;, &amp; and quotes as \u escapes,
 /// so no answer holds markup even when served to something that sniffs it.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
@@ -67,4 +70,5 @@ internal sealed record ErrorView(string Error);
 [JsonSerializable(typeof(StatsView))]
 [JsonSerializable(typeof(TicketView))]
 [JsonSerializable(typeof(ErrorView))]
+[JsonSerializable(typeof(NoticesView))]
 internal sealed partial class SupervisionJson : JsonSerializerContext;

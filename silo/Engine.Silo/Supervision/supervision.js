@@ -502,6 +502,15 @@
     loadTimeline().catch(showStatus);
   }
 
+  // ---- notices (a missing working calendar): text only, never markup
+
+  async function loadNotices() {
+    const view = await getJson('/supervision/api/notices');
+    const box = byId('notices');
+    box.replaceChildren(...view.notices.map((text) => el('p', null, text)));
+    box.hidden = view.notices.length === 0;
+  }
+
   // ---- polling
 
   function showStatus(error) {
@@ -523,7 +532,7 @@
       });
     }
     state.polls += 1;
-    const results = await Promise.allSettled([loadOverdue(generation), loadSteps(generation), loadStats(generation), loadTimeline()]);
+    const results = await Promise.allSettled([loadNotices(), loadOverdue(generation), loadSteps(generation), loadStats(generation), loadTimeline()]);
     const failed = results.find((r) => r.status === 'rejected');
     showStatus(failed ? failed.reason : null);
   }
