@@ -155,11 +155,11 @@ public sealed record CalendarDocument(
 
     public static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>Reads yyyy-MM-dd, or throws naming <paramref name="field"/>.</summary>
+    /// <summary>Reads yyyy-MM-dd, or throws naming <paramref name="field"/> (not quoting the text: it may be anything).</summary>
     public static DateOnly ParseDate(string? text, string field) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? day
-            : throw new FormatException($"{field}: '{text}' is not a date written yyyy-MM-dd");
+            : throw new FormatException($"{field}: is not a date written yyyy-MM-dd, e.g. 2027-01-01");
 
     private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -60,12 +60,15 @@ public sealed class AuthorizationMatrixTests(AuthorizedEngine fixture) : IClassF
         ["AccessService/ListApiKeys"] = [A],
         ["AccessService/ListAuditLog"] = [A],
         ["AccessService/WhoAmI"] = [A, C, J, S, K, U, V],
+        ["CalendarService/PutCalendar"] = [A],
+        ["CalendarService/GetCalendar"] = [A, C, J, S, K, U, V],
+        ["CalendarService/ListCalendars"] = [A, C, J, S, K, U, V],
     };
 
     private static readonly ServiceDescriptor[] Services =
     [
         V1.IntakeService.Descriptor, V1.TicketService.Descriptor, V1.CaseService.Descriptor, V1.DirectoryService.Descriptor,
-        V1.EventService.Descriptor, V1.StatsService.Descriptor, V1.AccessService.Descriptor,
+        V1.EventService.Descriptor, V1.StatsService.Descriptor, V1.AccessService.Descriptor, V1.CalendarService.Descriptor,
     ];
 
     [Fact]

@@ -142,6 +142,18 @@ public static class FuzzSeeds
         ["engine.v1.AccessService.ListApiKeys"] = w => new V1.ListApiKeysRequest { IncludeRevoked = true },
         ["engine.v1.AccessService.ListAuditLog"] = w => new V1.ListAuditLogRequest { BeforeId = 1000, PageSize = 10 },
         ["engine.v1.AccessService.WhoAmI"] = w => new V1.WhoAmIRequest(),
+
+        ["engine.v1.CalendarService.PutCalendar"] = w => new V1.PutCalendarRequest
+        {
+            Calendar = new V1.WorkingCalendar
+            {
+                Year = 2027, About = "fuzz calendar",
+                Holidays = { new V1.HolidayPeriod { Name = "元旦", From = "2027-01-01", To = "2027-01-03" }, new V1.HolidayPeriod { Name = "春节", From = "2027-02-05", To = "2027-02-11" } },
+                Workdays = { "2027-02-13", "2027-02-14" },
+            },
+        },
+        ["engine.v1.CalendarService.GetCalendar"] = w => new V1.GetCalendarRequest { Year = 2026 },
+        ["engine.v1.CalendarService.ListCalendars"] = w => new V1.ListCalendarsRequest(),
     };
 
     /// <summary>The rpcs of every engine.v1 service, from the descriptors generated into the contracts.</summary>
