@@ -179,6 +179,37 @@ public static class Mapping
     public static DivisionInfo FromProto(V1.Division d) => new(
         d.CourtId, d.DivisionId, d.Name, (D.DivisionRole)d.Role, NullIfEmpty(d.HeadJudgeId), NullIfEmpty(d.VicePresidentId));
 
+    /// <summary>A court of an import, with the fields it leaves unset named (they keep their stored values; the
+    /// filing division, service office and sub-platform, which an import cannot name, always do).</summary>
+    public static CourtImport FromProto(V1.ImportCourt c, IReadOnlyList<V1.ImportDivision> divisions)
+    {
+        var infos = divisions.Select(FromProto).ToList();
+        var court = new V1.Court { CourtId = c.Id, Name = c.Name, ShortName = c.Short, Level = c.Level, ParentCourtId = c.Parent, HotlineShare = c.HotlineShare };
+        var absent = CourtFields.FilingDivisionId | CourtFields.ServiceOfficeId | CourtFields.SubPlatformId
+            | (c.HasShort ? 0 : CourtFields.ShortName)
+            | (c.HasLevel ? 0 : CourtFields.Level)
+            | (c.HasParent ? 0 : CourtFields.ParentCourtId)
+            | (c.HasHotlineShare ? 0 : CourtFields.HotlineShare);
+        var absentFromDivisions = ImmutableDictionary.CreateBuilder<string, DivisionFields>(StringComparer.Ordinal);
+        foreach (var d in divisions)
+        {
+            absentFromDivisions[d.DivisionId] = (d.HasHeadJudgeId ? 0 : DivisionFields.HeadJudgeId) | (d.HasVicePresidentId ? 0 : DivisionFields.VicePresidentId);
+        }
+
+        return new CourtImport(FromProto(court, infos), [.. infos], absent, absentFromDivisions.ToImmutable());
+    }
+
+    public static DivisionInfo FromProto(V1.ImportDivision d) => new(
+        d.CourtId, d.DivisionId, d.Name, (D.DivisionRole)d.Role, NullIfEmpty(d.HeadJudgeId), NullIfEmpty(d.VicePresidentId));
+
+    /// <summary>A person of an import; the availability is not imported.</summary>
+    public static JudgeInfo FromProto(V1.ImportJudge j) => new(
+        j.JudgeId, j.Name, j.CourtId, NullIfEmpty(j.DivisionId), (D.JudgeRole)j.Role, AvailabilityInfo.Available);
+
+    /// <summary>The person's fields an import leaves unset (they keep their stored values).</summary>
+    public static JudgeFields Absent(V1.ImportJudge j) =>
+        (j.HasDivisionId ? 0 : JudgeFields.DivisionId) | (j.HasRole ? 0 : JudgeFields.Role);
+
     public static V1.Judge ToProto(JudgeInfo j, int openTickets = 0) => new()
     {
         JudgeId = j.JudgeId,

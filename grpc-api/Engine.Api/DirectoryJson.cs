@@ -5,7 +5,9 @@ namespace Engine.Api;
 
 /// <summary>
 /// Reads a directory in the shape of shared/data/shanghai-courts.json: a divisionTemplate, courts (id, name, short,
-/// level, parent, hotlineShare, optional divisions) and an optional judges array (id, name, court, division, role).
+/// level, parent, hotlineShare, optional divisions with head and vicePresident) and an optional judges array (id,
+/// name, court, division, role). An import merges: a property left out keeps what is stored, one given as null clears
+/// it, so these map to unset and to set-to-empty in the request.
 /// </summary>
 public static class DirectoryJson
 {
@@ -42,26 +44,47 @@ public static class DirectoryJson
 
             foreach (var c in Array(root, "courts"))
             {
-                var court = new V1.ImportCourt
+                var court = new V1.ImportCourt { Id = Text(c, "id"), Name = Text(c, "name") };
+                if (Given(c, "short", "json.courts.short") is { } shortName)
                 {
-                    Id = Text(c, "id"),
-                    Name = Text(c, "name"),
-                    Short = Text(c, "short"),
-                    Level = EnumOf<V1.CourtLevel>("COURT_LEVEL_", Text(c, "level"), "json.courts.level"),
-                    Parent = Text(c, "parent"),
-                    HotlineShare = c.TryGetProperty("hotlineShare", out var share) && share.ValueKind == JsonValueKind.Number ? share.GetDouble() : 0,
-                };
+                    court.Short = shortName;
+                }
+
+                if (Given(c, "level", "json.courts.level") is { } level)
+                {
+                    court.Level = EnumOf<V1.CourtLevel>("COURT_LEVEL_", level, "json.courts.level");
+                }
+
+                if (Given(c, "parent", "json.courts.parent") is { } parent)
+                {
+                    court.Parent = parent;
+                }
+
+                if (GivenNumber(c, "hotlineShare", "json.courts.hotlineShare") is { } share)
+                {
+                    court.HotlineShare = share;
+                }
+
                 foreach (var d in Array(c, "divisions"))
                 {
-                    court.Divisions.Add(new V1.Division
+                    var division = new V1.ImportDivision
                     {
                         CourtId = court.Id,
                         DivisionId = Text(d, "id"),
                         Name = Text(d, "name"),
                         Role = EnumOf<V1.DivisionRole>("DIVISION_ROLE_", Text(d, "role"), "json.courts.divisions.role"),
-                        HeadJudgeId = Text(d, "head"),
-                        VicePresidentId = Text(d, "vicePresident"),
-                    });
+                    };
+                    if (Given(d, "head", "json.courts.divisions.head") is { } head)
+                    {
+                        division.HeadJudgeId = head;
+                    }
+
+                    if (Given(d, "vicePresident", "json.courts.divisions.vicePresident") is { } vicePresident)
+                    {
+                        division.VicePresidentId = vicePresident;
+                    }
+
+                    court.Divisions.Add(division);
                 }
 
                 request.Courts.Add(court);
@@ -69,14 +92,18 @@ public static class DirectoryJson
 
             foreach (var j in Array(root, "judges"))
             {
-                request.Judges.Add(new V1.Judge
+                var judge = new V1.ImportJudge { JudgeId = Text(j, "id"), Name = Text(j, "name"), CourtId = Text(j, "court") };
+                if (Given(j, "division", "json.judges.division") is { } division)
                 {
-                    JudgeId = Text(j, "id"),
-                    Name = Text(j, "name"),
-                    CourtId = Text(j, "court"),
-                    DivisionId = Text(j, "division"),
-                    Role = EnumOf<V1.JudgeRole>("JUDGE_ROLE_", Text(j, "role") is { Length: > 0 } r ? r : "JUDGE", "json.judges.role"),
-                });
+                    judge.DivisionId = division;
+                }
+
+                if (Given(j, "role", "json.judges.role") is { } role)
+                {
+                    judge.Role = EnumOf<V1.JudgeRole>("JUDGE_ROLE_", role, "json.judges.role");
+                }
+
+                request.Judges.Add(judge);
             }
 
             return request;
@@ -92,6 +119,39 @@ public static class DirectoryJson
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString() ?? string.Empty
             : string.Empty;
+
+    /// <summary>A property that may be left out: null when it is (the stored value stays), "" when it is given as
+    /// null (the stored value is cleared), else its text.</summary>
+    private static string? Given(JsonElement parent, string name, string field)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Null => string.Empty,
+            JsonValueKind.String => value.GetString() ?? string.Empty,
+            _ => throw Errors.Invalid([(field, "must be a string, or null to clear it")]),
+        };
+    }
+
+    /// <summary>As <see cref="Given"/>, for a number: 0 when given as null.</summary>
+    private static double? GivenNumber(JsonElement parent, string name, string field)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Null => 0,
+            JsonValueKind.Number => value.GetDouble(),
+            _ => throw Errors.Invalid([(field, "must be a number, or null to clear it")]),
+        };
+    }
 
     private static T EnumOf<T>(string prefix, string text, string field)
         where T : struct, Enum

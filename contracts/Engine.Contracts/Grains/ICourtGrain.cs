@@ -21,8 +21,9 @@ public interface ICourtGrain : IGrainWithStringKey
     /// <summary>Sets a person's leave and delegate.</summary>
     Task<JudgeInfo> SetAvailabilityAsync(string judgeId, AvailabilityInfo availability);
 
-    /// <summary>Imports the court with its divisions and people in one write.</summary>
-    Task ImportAsync(CourtImport court, ImmutableArray<JudgeInfo> judges);
+    /// <summary>Merges the court's part of a directory import (its entry, when listed, and its people) in one write;
+    /// writes nothing when nothing changes. Answers how many of the court, its divisions and people changed.</summary>
+    Task<int> ImportAsync(DirectoryImport part);
 
     /// <summary>Replaces the court's routing overrides.</summary>
     Task SetRoutingRulesAsync(ImmutableArray<RoutingRuleEntry> rules);

@@ -3,7 +3,8 @@ namespace Engine.Contracts.Grains;
 /// <summary>Directory commands that span courts: bulk import, and commands that name only a judge. Stateless.</summary>
 public interface IDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Imports courts, divisions and people; upserts, so importing twice changes nothing.</summary>
+    /// <summary>Merges courts, divisions and people into the directory (what the import leaves out stays as stored), so
+    /// importing the same file twice writes nothing the second time.</summary>
     Task<ImportSummary> ImportAsync(DirectoryImport import);
 
     /// <summary>Creates or updates a person, moving them between courts when their court changed.</summary>

@@ -123,11 +123,12 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
         return new V1.SetRoutingRulesResponse { Rules = request.Rules.Count };
     }
 
-    /// <summary>Validates an import request (the template applied to courts without divisions) and maps it.</summary>
+    /// <summary>Validates an import request (the template applied to courts without divisions) and maps it, with
+    /// the fields it leaves unset named: the merge keeps their stored values.</summary>
     public static DirectoryImport ToImport(V1.ImportDirectoryRequest request)
     {
         var v = new RequestValidator();
-        var template = request.DivisionTemplate.Select(t => new V1.Division { DivisionId = t.Id, Name = t.Name, Role = t.Role }).ToList();
+        var template = request.DivisionTemplate.Select(t => new V1.ImportDivision { DivisionId = t.Id, Name = t.Name, Role = t.Role }).ToList();
         var courts = ImmutableArray.CreateBuilder<CourtImport>();
         var courtIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < request.Courts.Count; i++)
@@ -138,27 +139,34 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
             CheckOnce(v, p + "id", c.Id, i, courtIds, "courts");
             v.OptionalId(p + "parent", c.Parent);
             var divisions = (c.Divisions.Count > 0 ? c.Divisions.ToList() : template)
-                .Select(d => new V1.Division(d) { CourtId = c.Id })
+                .Select(d => new V1.ImportDivision(d) { CourtId = c.Id })
                 .ToList();
+            var divisionIds = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var j = 0; j < divisions.Count; j++)
             {
-                CheckDivision(v, $"{p}divisions[{j}].", divisions[j]);
+                var d = divisions[j];
+                CheckDivision(v, $"{p}divisions[{j}].", new V1.Division
+                {
+                    CourtId = d.CourtId, DivisionId = d.DivisionId, Name = d.Name, Role = d.Role, HeadJudgeId = d.HeadJudgeId, VicePresidentId = d.VicePresidentId,
+                });
+                CheckOnce(v, $"{p}divisions[{j}].division_id", d.DivisionId, j, divisionIds, p + "divisions");
             }
 
-            var infos = divisions.Select(Mapping.FromProto).ToList();
-            var court = new V1.Court { CourtId = c.Id, Name = c.Name, ShortName = c.Short, Level = c.Level, ParentCourtId = c.Parent, HotlineShare = c.HotlineShare };
-            courts.Add(new CourtImport(Mapping.FromProto(court, infos), [.. infos]));
+            courts.Add(Mapping.FromProto(c, divisions));
         }
 
         var judgeIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < request.Judges.Count; i++)
         {
-            CheckJudge(v, $"judges[{i}].", request.Judges[i]);
+            CheckImportedJudge(v, $"judges[{i}].", request.Judges[i]);
             CheckOnce(v, $"judges[{i}].judge_id", request.Judges[i].JudgeId, i, judgeIds, "judges");
         }
 
         v.ThrowIfInvalid();
-        return new DirectoryImport(courts.ToImmutable(), [.. request.Judges.Select(Mapping.FromProto)]);
+        return new DirectoryImport(
+            courts.ToImmutable(),
+            [.. request.Judges.Select(Mapping.FromProto)],
+            request.Judges.ToImmutableDictionary(j => j.JudgeId, Mapping.Absent, StringComparer.Ordinal));
     }
 
     /// <summary>An id twice in one import is a mistake, and would have the same court or person written twice.</summary>
@@ -197,6 +205,19 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
         if (j.Availability is not null)
         {
             CheckAvailability(v, prefix + "availability.", j.Availability);
+        }
+    }
+
+    private static void CheckImportedJudge(RequestValidator v, string prefix, V1.ImportJudge j)
+    {
+        v.RequireId(prefix + "judge_id", j.JudgeId);
+        v.RequireText(prefix + "name", j.Name, SubmitValidation.MaxNameLength);
+        v.RequireId(prefix + "court_id", j.CourtId);
+        v.OptionalId(prefix + "division_id", j.DivisionId);
+        v.OptionalEnum(prefix + "role", j.Role);
+        if (j.Availability is not null)
+        {
+            v.Add(prefix + "availability", "is not imported: an import never changes a person's leave or delegate (use SetAvailability)");
         }
     }
 

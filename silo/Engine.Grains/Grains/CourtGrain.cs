@@ -127,29 +127,55 @@ internal sealed class CourtGrain(
         return updated;
     }
 
-    public async Task ImportAsync(CourtImport court, ImmutableArray<JudgeInfo> judges)
+    public async Task<int> ImportAsync(DirectoryImport part)
     {
-        // Checked before anything changes: a refused import must leave the court as it was, in memory too.
-        foreach (var judge in judges.Where(j => !court.Divisions.Any(d => d.DivisionId == j.DivisionId)))
+        // Merged before anything changes: a refused import leaves the court as it was, in memory too.
+        var change = DirectoryMerge.Merge(state.State.Court, state.State.Divisions, state.State.Judges, part);
+        if (change.IsEmpty)
         {
-            RequireDivision(judge.DivisionId, "judges.division_id");
+            return 0;
         }
 
-        state.State.Court = court.Court;
-        foreach (var division in court.Divisions)
+        if (change.Court is { } court)
+        {
+            state.State.Court = court;
+        }
+
+        foreach (var division in change.Divisions)
         {
             state.State.Divisions[division.DivisionId] = division;
         }
 
-        foreach (var judge in judges)
+        foreach (var judge in change.Judges)
         {
             state.State.Judges[judge.JudgeId] = judge;
         }
 
-        var imported = new V1.DirectoryCourtImported { Court = Mapping.ToProto(court.Court) };
-        imported.Divisions.AddRange(court.Divisions.Select(Mapping.ToProto));
-        imported.Judges.AddRange(judges.Select(j => Mapping.ToProto(j)));
-        await SaveAsync("directory.court_imported", imported);
+        await SaveAsync(ImportEvents(change));
+        return (change.Court is null ? 0 : 1) + change.Divisions.Length + change.Judges.Length;
+    }
+
+    /// <summary>A court new to the directory is one event with everything it came with; in a known court, one event
+    /// per court, division or person that changed, carrying it as it is now.</summary>
+    private static List<(string Type, IMessage Payload)> ImportEvents(DirectoryChange change)
+    {
+        if (change.CourtIsNew)
+        {
+            var imported = new V1.DirectoryCourtImported { Court = Mapping.ToProto(change.Court!) };
+            imported.Divisions.AddRange(change.Divisions.Select(Mapping.ToProto));
+            imported.Judges.AddRange(change.Judges.Select(j => Mapping.ToProto(j)));
+            return [("directory.court_imported", imported)];
+        }
+
+        var events = new List<(string Type, IMessage Payload)>();
+        if (change.Court is { } court)
+        {
+            events.Add(("directory.court_upserted", new V1.DirectoryCourtUpserted { Court = Mapping.ToProto(court) }));
+        }
+
+        events.AddRange(change.Divisions.Select(d => ("directory.division_upserted", (IMessage)new V1.DirectoryDivisionUpserted { Division = Mapping.ToProto(d) })));
+        events.AddRange(change.Judges.Select(j => ("directory.judge_upserted", (IMessage)new V1.DirectoryJudgeUpserted { Judge = Mapping.ToProto(j) })));
+        return events;
     }
 
     public async Task SetRoutingRulesAsync(ImmutableArray<RoutingRuleEntry> rules)
@@ -300,13 +326,17 @@ internal sealed class CourtGrain(
         }
     }
 
-    /// <summary>Marks the court pending, writes the state with its event, appends the event, clears the mark; then
-    /// rebuilds the routing directory.</summary>
-    private Task SaveAsync(string eventType, IMessage payload) => WriteOrLeaveAsync(async () =>
+    private Task SaveAsync(string eventType, IMessage payload) => SaveAsync([(eventType, payload)]);
+
+    /// <summary>Marks the court pending, writes the state with the change's events (one version, in order), appends
+    /// them, clears the mark; then rebuilds the routing directory.</summary>
+    private Task SaveAsync(IReadOnlyList<(string Type, IMessage Payload)> events) => WriteOrLeaveAsync(async () =>
     {
         state.State.Version++;
         await outbox.MarkAsync(OutboxType, CourtId);
-        state.State.Outbox = [EventRow.Of(CourtId, state.State.Version, 0, eventType, time.GetUtcNow(), "directory", CourtId, TicketKind.Unspecified, payload)];
+        var at = time.GetUtcNow();
+        state.State.Outbox = [.. events.Select((e, ordinal) =>
+            EventRow.Of(CourtId, state.State.Version, ordinal, e.Type, at, "directory", CourtId, TicketKind.Unspecified, e.Payload))];
         await state.WriteStateAsync();
         Rebuild();
         await outbox.AppendAsync(state.State.Outbox);

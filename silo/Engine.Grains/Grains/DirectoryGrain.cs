@@ -17,23 +17,16 @@ internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leave
     public async Task<ImportSummary> ImportAsync(DirectoryImport import)
     {
         await CheckJudgesAsync(import);
-        var importing = import.Courts.Select(c => c.Court.CourtId).ToHashSet(StringComparer.Ordinal);
-        var byCourt = import.Judges.GroupBy(j => j.CourtId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
-        await InChunksAsync(import.Courts, court =>
-            GrainFactory.GetGrain<ICourtGrain>(court.Court.CourtId).ImportAsync(court, byCourt.GetValueOrDefault(court.Court.CourtId, [])));
-        foreach (var (courtId, judges) in byCourt.Where(kv => !importing.Contains(kv.Key)))
+        var changed = 0;
+        await InChunksAsync([.. import.ByCourt()], async court =>
         {
-            foreach (var judge in judges)
-            {
-                await GrainFactory.GetGrain<ICourtGrain>(courtId).UpsertJudgeAsync(judge);
-            }
-        }
-
+            var inCourt = await GrainFactory.GetGrain<ICourtGrain>(court.CourtId).ImportAsync(court.Part);
+            Interlocked.Add(ref changed, inCourt);
+        });
         await LocateAsync(import.Judges);
 
         var summary = new ImportSummary(import.Courts.Length, import.Courts.Sum(c => c.Divisions.Length), import.Judges.Length);
-        DirectoryLog.Imported(logger, summary.Courts, summary.Divisions, summary.Judges);
+        DirectoryLog.Imported(logger, summary.Courts, summary.Divisions, summary.Judges, changed);
         return summary;
     }
 
@@ -123,24 +116,29 @@ internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leave
         }
     }
 
-    /// <summary>Points the locator at each person's court, removing people from a court they left.</summary>
+    /// <summary>Points the locator at the court of each person who is new or moved, removing the moved from the court
+    /// they left; people where they were cost a read, no write.</summary>
     private async Task LocateAsync(ImmutableArray<JudgeInfo> judges)
     {
         var previous = await locator.FindCourtsAsync([.. judges.Select(j => j.JudgeId)]);
-        foreach (var judge in judges)
+        var placed = judges.Where(j => !string.Equals(previous.GetValueOrDefault(j.JudgeId), j.CourtId, StringComparison.Ordinal)).ToList();
+        foreach (var judge in placed)
         {
-            if (previous.TryGetValue(judge.JudgeId, out var old) && !string.Equals(old, judge.CourtId, StringComparison.Ordinal))
+            if (previous.TryGetValue(judge.JudgeId, out var old))
             {
                 await GrainFactory.GetGrain<ICourtGrain>(old).RemoveJudgeAsync(judge.JudgeId);
             }
         }
 
-        await locator.SetCourtsAsync([.. judges.Select(j => (j.JudgeId, j.CourtId))]);
+        if (placed.Count > 0)
+        {
+            await locator.SetCourtsAsync([.. placed.Select(j => (j.JudgeId, j.CourtId))]);
+        }
     }
 }
 
 internal static partial class DirectoryLog
 {
-    [LoggerMessage(EventId = EventIds.DirectoryImported, Level = LogLevel.Information, Message = "Directory imported: {Courts} courts, {Divisions} divisions, {Judges} people")]
-    public static partial void Imported(ILogger logger, int courts, int divisions, int judges);
+    [LoggerMessage(EventId = EventIds.DirectoryImported, Level = LogLevel.Information, Message = "Directory imported: {Courts} courts, {Divisions} divisions, {Judges} people; {Changed} of them new or changed")]
+    public static partial void Imported(ILogger logger, int courts, int divisions, int judges, int changed);
 }

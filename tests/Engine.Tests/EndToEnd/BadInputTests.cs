@@ -120,7 +120,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Engine>
     public async Task A_refused_import_writes_nothing_and_names_the_element()
     {
         static V1.ImportCourt Court(string id) => new() { Id = id, Name = "导入测试法院", Level = V1.CourtLevel.Basic };
-        var strayJudge = new V1.Judge
+        var strayJudge = new V1.ImportJudge
         {
             JudgeId = "import-test/1", Name = "测试", CourtId = "sh-pudong", DivisionId = "no-such-division", Role = V1.JudgeRole.Judge,
         };

@@ -5,14 +5,19 @@ namespace Engine.Tests.Support;
 /// closed ticket called back.</summary>
 public sealed class ContactJudgeDrill : IAsyncLifetime
 {
-    public EngineInstance Instance { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Instance = await EngineInstance.StartWithSampleDirectoryAsync(
+    /// <summary>The drill's settings, for tests that start an engine of their own.</summary>
+    public static readonly string[] Settings =
+    [
         "--Engine:Deadlines:Kinds:ContactJudge:Reply=3 seconds",
         "--Engine:Deadlines:Kinds:ContactJudge:WarningShare=0.5",
         "--Engine:Deadlines:Kinds:ContactJudge:Supervision=1 second",
         "--Engine:Deadlines:Kinds:ContactJudge:SpecialSupervision=2 seconds",
-        "--Engine:Tickets:CallbackShare=1");
+        "--Engine:Tickets:CallbackShare=1",
+    ];
+
+    public EngineInstance Instance { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Instance = await EngineInstance.StartWithSampleDirectoryAsync(Settings);
 
     public async Task DisposeAsync() => await Instance.DisposeAsync();
 }

@@ -20,8 +20,21 @@ public static class EngineDatabase
 
     public static long Scalar(string dataDirectory, string sql) => (long)Query(dataDirectory, sql);
 
+    public static string Text(string dataDirectory, string sql) => (string)Query(dataDirectory, sql);
+
     /// <summary>A line that changes whenever the engine stores anything (see <see cref="StoredStateSql"/>).</summary>
     public static string StoredState(string dataDirectory) => (string)Query(dataDirectory, StoredStateSql);
+
+    /// <summary>Changes the file under a running engine (a test's trigger, say): SQLite's log lets it, and the
+    /// engine's statements are prepared again when the schema changes.</summary>
+    public static void Execute(string dataDirectory, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "engine.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 
     private static object Query(string dataDirectory, string sql)
     {

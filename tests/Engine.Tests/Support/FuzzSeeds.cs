@@ -96,10 +96,20 @@ public static class FuzzSeeds
                 new V1.ImportCourt
                 {
                     Id = "fuzz-import", Name = "导入法院", Short = "导入", Level = V1.CourtLevel.Basic, Parent = "sh-1st-int", HotlineShare = 0.01,
-                    Divisions = { Division("fuzz-import", "civil-1") },
+                    Divisions =
+                    {
+                        new V1.ImportDivision
+                        {
+                            DivisionId = "civil-1", Name = "测试庭", Role = V1.DivisionRole.Trial,
+                            HeadJudgeId = SampleDirectory.HeadId("fuzz-import", "civil-1"), VicePresidentId = SampleDirectory.VicePresidentId("fuzz-import"),
+                        },
+                    },
                 },
             },
-            Judges = { Judge(w, "fuzz-imported-judge") },
+            Judges =
+            {
+                new V1.ImportJudge { JudgeId = "fuzz-imported-judge", Name = "测试法官", CourtId = w.Court, DivisionId = "civil-1", Role = V1.JudgeRole.Judge },
+            },
         },
         ["engine.v1.DirectoryService.GetCourt"] = w => new V1.GetCourtRequest { CourtId = w.Court },
         ["engine.v1.DirectoryService.SetRoutingRules"] = w => new V1.SetRoutingRulesRequest
