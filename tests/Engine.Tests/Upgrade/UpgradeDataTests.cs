@@ -15,8 +15,9 @@ namespace Engine.Tests.Upgrade;
 /// <summary>
 /// This build opens the data each earlier build wrote (tests/fixtures/*, README there), on SQLite and on PostgreSQL
 /// restored from its dump: it applies its schema upgrades, serves every ticket, case, court, cursor and statistic as
-/// that build did, keeps its API keys working, fires the steps that were pending, starts the leave that was due, and
-/// gives back the ladder of every clock that build could not count (its year-end tickets).
+/// that build did, keeps its API keys working, fires the steps that were pending, starts the leave that was due,
+/// keeps what was set through the API when the sample directory is imported again, and gives back the ladder of
+/// every clock that build could not count (its year-end tickets).
 /// </summary>
 [Trait("Category", "Upgrade")]
 public sealed class UpgradeDataTests
@@ -97,7 +98,13 @@ public sealed class UpgradeDataTests
         {
             CaseNumber = lookup["caseNumber"]!.GetValue<string>(), Phone = lookup["phone"]!.GetValue<string>(), ServicePassword = lookup["password"]!.GetValue<string>(),
         })), "the case look-up");
-        JsonSubset.AssertContains(expected["court"], Json(await new V1.DirectoryService.DirectoryServiceClient(admin).GetCourtAsync(new V1.GetCourtRequest { CourtId = DataScenario.Court })), "the court");
+        var directory = new V1.DirectoryService.DirectoryServiceClient(admin);
+        JsonSubset.AssertContains(expected["court"], Json(await directory.GetCourtAsync(new V1.GetCourtRequest { CourtId = DataScenario.Court })), "the court");
+
+        // The sample directory imported again, as README's --import does at every start: it names no heads, so the
+        // head that build set through the API stays.
+        await directory.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = await File.ReadAllTextAsync(SampleDirectory.Path) });
+        JsonSubset.AssertContains(expected["court"], Json(await directory.GetCourtAsync(new V1.GetCourtRequest { CourtId = DataScenario.Court })), "the court after a re-import");
         var stats = await new V1.StatsService.StatsServiceClient(admin).GetStatsAsync(V1.GetStatsRequest.Parser.ParseJson(expected["statsRequest"]!.ToJsonString()));
         JsonSubset.AssertContains(expected["stats"], Json(stats), "the statistics", new HashSet<string> { "asOfSequence" });
         var events = new V1.EventService.EventServiceClient(engine.As(keys["subscriber"]!.GetValue<string>()));
