@@ -51,6 +51,8 @@ public static class EngineHost
         builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
         var options = builder.Configuration.GetSection("Engine").Get<EngineOptions>() ?? new EngineOptions();
         var storage = builder.Configuration.GetSection("Engine:Storage").Get<StorageOptions>() ?? new StorageOptions();
+        Hosting.Validate(new EngineOptionsValidator(), options);
+        Hosting.Validate(new StorageOptionsValidator(), storage);
         var grpc = Hosting.ParseEndpoint(options.GrpcEndpoint, "Engine:GrpcEndpoint");
         var dashboard = string.IsNullOrEmpty(options.DashboardEndpoint) ? null : Hosting.ParseEndpoint(options.DashboardEndpoint, "Engine:DashboardEndpoint");
         var security = Hosting.ReadSecurity(builder.Configuration, "Engine:Security", ("Engine:GrpcEndpoint", grpc), ("Engine:DashboardEndpoint", dashboard));
