@@ -111,7 +111,7 @@ public static class EngineHost
         builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Engine:Security"));
         // Before the API's key refresher, so that its first load already finds the first admin key.
         builder.Services.AddHostedService<AdminKeyBootstrap>();
-        builder.Services.AddEngineGrpc();
+        builder.Services.AddEngineGrpc("Engine");
 
         var app = builder.Build();
         app.WarnWhenOpen(security, dashboard is null ? $"{grpc}" : $"{grpc} and {dashboard}");
