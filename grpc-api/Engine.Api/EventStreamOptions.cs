@@ -21,8 +21,8 @@ public sealed class EventStreamOptions
     /// Allowed: 00:00:00.1 to 00:00:25 (a wait is one grain call; zero would send heartbeats back to back).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Events read from the log per round trip. Default 500. Allowed: 1 to 5,000 (0 reads nothing and
-    /// asks again at once, for ever; a batch is one grain call's answer).</summary>
+    /// <summary>Events read from the log per round trip. Default 500. Allowed: 1 to 5,000 (0 fails every read, and
+    /// subscribers that retry loop on grain calls; a batch is one grain call's answer).</summary>
     public int BatchSize { get; set; } = 500;
 }
 
