@@ -163,6 +163,7 @@ public static class Hosting
         for (; ex is not null; ex = ex.InnerException)
         {
             yield return ex;
+            // The loop follows InnerException, which is an aggregate's first; the others are walked here.
             if (ex is AggregateException aggregate)
             {
                 foreach (var inner in aggregate.InnerExceptions.Skip(1).SelectMany(Flatten))
