@@ -16,7 +16,9 @@ public static class GrpcApiExtensions
     public const int MaxReceiveMessageBytes = 32 * 1024 * 1024;
 
     /// <summary>The engine's gRPC services, health and reflection. The host supplies IGrainFactory.</summary>
-    public static IServiceCollection AddEngineGrpc(this IServiceCollection services)
+    /// <param name="section">The host's settings ("Engine" or "Frontend"), whose Security and Events the host binds:
+    /// a bad value stops start-up with a line naming it under this section.</param>
+    public static IServiceCollection AddEngineGrpc(this IServiceCollection services, string section)
     {
         services.AddGrpc(options =>
         {
@@ -31,9 +33,10 @@ public static class GrpcApiExtensions
         services.AddSingleton<StrictHealthService>();
         services.AddSingleton<HealthServiceImpl>(provider => provider.GetRequiredService<StrictHealthService>());
         services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
-        services.AddOptions<EventStreamOptions>();
+        services.AddOptions<EventStreamOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EventStreamOptions>>(new EventStreamOptionsValidator($"{section}:Events"));
         services.AddOptions<Security.SecurityOptions>().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Security.SecurityOptions>, Security.SecurityOptionsValidator>();
+        services.AddSingleton<IValidateOptions<Security.SecurityOptions>>(new Security.SecurityOptionsValidator($"{section}:Security"));
         services.AddSingleton<Security.KeyRing>();
         services.AddSingleton<Security.CallLimits>();
         services.AddHostedService<Security.KeyRingRefresher>();

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using Engine.Api.Security;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Engine.Api;
 
@@ -40,14 +42,21 @@ public static class Hosting
     /// <summary>A one-line reason for the start-up failures both hosts share, or null.</summary>
     public static string? Explain(Exception ex)
     {
+        // Start-up checks every options class, and throws all the failures together when several are bad.
+        if (Flatten(ex).OfType<OptionsValidationException>().SelectMany(invalid => invalid.Failures).ToList() is { Count: > 0 } failures)
+        {
+            return Invalid(failures);
+        }
+
         for (var e = ex; e is not null; e = e.InnerException)
         {
             switch (e)
             {
                 case StartupException startup:
                     return startup.Message;
-                case Microsoft.Extensions.Options.OptionsValidationException invalid:
-                    return "the configuration is not valid: " + string.Join("; ", invalid.Failures).ReplaceLineEndings(" ");
+                case InvalidOperationException when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal):
+                    // The binder's own sentence names the key and the type: "... at 'Frontend:Events:BatchSize' to type 'System.Int32'."
+                    return e.Message.ReplaceLineEndings(" ");
                 case SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }:
                 case IOException when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase):
                     return $"an address it needs is already in use: {e.Message}";
@@ -57,21 +66,39 @@ public static class Hosting
         return null;
     }
 
-    public static IPEndPoint ParseEndpoint(string value, string name)
+    /// <summary>Runs <paramref name="validator"/> on settings read before the host exists, and stops start-up with the
+    /// same line a validator run by the host gives.</summary>
+    public static T Validate<T>(IValidateOptions<T> validator, T options)
+        where T : class
     {
-        if (IPEndPoint.TryParse(value, out var endpoint) && endpoint.Port > 0)
+        var result = validator.Validate(Options.DefaultName, options);
+        return result.Failed ? throw new StartupException(Invalid(result.Failures ?? [result.FailureMessage])) : options;
+    }
+
+    public static IPEndPoint ParseEndpoint(string value, string name) =>
+        TryParseEndpoint(value, out var endpoint) ? endpoint : throw new StartupException($"{name} {NotAnEndpoint(value)}");
+
+    /// <summary>An IP address and a port from 1 to 65535, or localhost:port.</summary>
+    public static bool TryParseEndpoint(string? value, [NotNullWhen(true)] out IPEndPoint? endpoint)
+    {
+        if (IPEndPoint.TryParse(value ?? string.Empty, out endpoint) && endpoint.Port > 0)
         {
-            return endpoint;
+            return true;
         }
 
-        if (value.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase)
+        if (value is not null && value.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase)
             && int.TryParse(value.AsSpan("localhost:".Length), out var port) && port is > 0 and < 65536)
         {
-            return new IPEndPoint(IPAddress.Loopback, port);
+            endpoint = new IPEndPoint(IPAddress.Loopback, port);
+            return true;
         }
 
-        throw new StartupException($"{name} '{value}' is not an address:port such as 127.0.0.1:50051");
+        endpoint = null;
+        return false;
     }
+
+    /// <summary>What an endpoint setting says when its value is not one (after the setting's name).</summary>
+    public static string NotAnEndpoint(string? value, string example = "127.0.0.1:50051") => $"'{value}' is not an address:port such as {example}";
 
     public static IPAddress ParseAddress(string value, string name) => IPAddress.TryParse(value, out var address)
         ? address
@@ -126,6 +153,25 @@ public static class Hosting
         var health = app.Services.GetRequiredService<HealthServiceImpl>();
         app.Lifetime.ApplicationStarted.Register(() => health.SetServing(true));
         app.Lifetime.ApplicationStopping.Register(() => health.SetServing(false));
+    }
+
+    private static string Invalid(IEnumerable<string> failures) =>
+        "the configuration is not valid: " + string.Join("; ", failures).ReplaceLineEndings(" ");
+
+    private static IEnumerable<Exception> Flatten(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            yield return ex;
+            // The loop follows InnerException, which is an aggregate's first; the others are walked here.
+            if (ex is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.Skip(1).SelectMany(Flatten))
+                {
+                    yield return inner;
+                }
+            }
+        }
     }
 }
 

@@ -25,6 +25,7 @@ public static class FrontendHost
         builder.Configuration.AddJsonFile("frontend.settings.json", optional: true);
         builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
         var options = builder.Configuration.GetSection("Frontend").Get<FrontendOptions>() ?? new FrontendOptions();
+        Hosting.Validate(new FrontendOptionsValidator(), options);
         var grpc = Hosting.ParseEndpoint(options.GrpcEndpoint, "Frontend:GrpcEndpoint");
         var gateways = options.Gateways.Count == 0 ? [new IPEndPoint(IPAddress.Loopback, 30000)] : options.Gateways.Select(g => Hosting.ParseEndpoint(g, "Frontend:Gateways")).ToArray();
 
@@ -52,7 +53,7 @@ public static class FrontendHost
             });
         });
         builder.Services.Configure<Engine.Api.Security.SecurityOptions>(builder.Configuration.GetSection("Frontend:Security"));
-        builder.Services.AddEngineGrpc();
+        builder.Services.AddEngineGrpc("Frontend");
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Frontend:Events"));
 
         var app = builder.Build();

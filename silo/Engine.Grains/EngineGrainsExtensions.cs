@@ -51,14 +51,16 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton<IJudgeLocator, JudgeLocator>();
         silo.Services.AddSingleton<ILeaveSchedule, LeaveSchedule>();
         silo.Services.AddHostedService<LeaveStartService>();
-        silo.Services.AddOptions<EventRetentionOptions>();
+        silo.Services.AddOptions<EventRetentionOptions>().ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<EventRetentionOptions>, EventRetentionOptionsValidator>();
         silo.Services.AddHostedService<EventRetentionService>();
         // Two clocks: the engine's (ticket times, deadlines, statistics) and the one that paces polling loops, which
         // is the runtime's. A replay moves the first without the loops firing once per interval it skipped.
         silo.Services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredKeyedService<TimeProvider>(EngineClock.Key)));
-        silo.Services.AddOptions<TicketPolicyOptions>();
+        silo.Services.AddOptions<TicketPolicyOptions>().ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<TicketPolicyOptions>, TicketPolicyOptionsValidator>();
         silo.Services.AddOptions<DeadlineOptions>().ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();
         silo.Services.AddSingleton<Calendars.CalendarStore>();

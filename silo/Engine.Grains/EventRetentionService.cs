@@ -7,20 +7,25 @@ using Microsoft.Extensions.Options;
 
 namespace Engine.Grains;
 
-/// <summary>How long the event log keeps events. Bound from "Engine:Events:Retention". Defaults keep everything.</summary>
+/// <summary>How long the event log keeps events. Bound from "Engine:Events:Retention". Defaults keep everything. Start-up
+/// refuses a value outside the range each setting names (<see cref="EventRetentionOptionsValidator"/>).</summary>
 public sealed class EventRetentionOptions
 {
-    /// <summary>Keep events younger than this many days; 0 keeps them regardless of age.</summary>
+    /// <summary>Keep events younger than this many days; 0 keeps them regardless of age. Allowed: 0 to 36,500 (a
+    /// hundred years).</summary>
     public int KeepDays { get; set; }
 
-    /// <summary>Keep at most this many of the newest events; 0 keeps them regardless of count.</summary>
+    /// <summary>Keep at most this many of the newest events; 0 keeps them regardless of count. Allowed: 0 or
+    /// more.</summary>
     public long KeepEvents { get; set; }
 
     /// <summary>A named subscription protects the events it has not committed, unless it lags the head by more than
-    /// this many events; 0: subscriptions always protect.</summary>
+    /// this many events; 0: subscriptions always protect. Allowed: 0 or more (a negative lag would protect
+    /// nothing).</summary>
     public long SubscriptionMaxLag { get; set; }
 
-    /// <summary>How often retention runs. Default 1 minute.</summary>
+    /// <summary>How often retention runs. Default 1 minute. Allowed: 00:00:00.1 to 1.00:00:00 (the timer refuses zero,
+    /// which would stop the silo after it started).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 }
 

@@ -51,6 +51,8 @@ public static class EngineHost
         builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
         var options = builder.Configuration.GetSection("Engine").Get<EngineOptions>() ?? new EngineOptions();
         var storage = builder.Configuration.GetSection("Engine:Storage").Get<StorageOptions>() ?? new StorageOptions();
+        Hosting.Validate(new EngineOptionsValidator(), options);
+        Hosting.Validate(new StorageOptionsValidator(), storage);
         var grpc = Hosting.ParseEndpoint(options.GrpcEndpoint, "Engine:GrpcEndpoint");
         var dashboard = string.IsNullOrEmpty(options.DashboardEndpoint) ? null : Hosting.ParseEndpoint(options.DashboardEndpoint, "Engine:DashboardEndpoint");
         var security = Hosting.ReadSecurity(builder.Configuration, "Engine:Security", ("Engine:GrpcEndpoint", grpc), ("Engine:DashboardEndpoint", dashboard));
@@ -109,7 +111,7 @@ public static class EngineHost
         builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Engine:Security"));
         // Before the API's key refresher, so that its first load already finds the first admin key.
         builder.Services.AddHostedService<AdminKeyBootstrap>();
-        builder.Services.AddEngineGrpc();
+        builder.Services.AddEngineGrpc("Engine");
         builder.Services.AddEngineHealthDetail();
 
         var app = builder.Build();

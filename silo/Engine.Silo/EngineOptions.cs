@@ -1,26 +1,36 @@
 namespace Engine.Silo;
 
 /// <summary>The engine process's addresses and identity. Bound from the "Engine" section (appsettings.json,
-/// ENGINE__* environment variables, or the command-line switches of <see cref="EngineHost"/>).</summary>
+/// ENGINE__* environment variables, or the command-line switches of <see cref="EngineHost"/>). Start-up refuses a
+/// value outside the range each setting names (<see cref="EngineOptionsValidator"/>); the four ports must all
+/// differ.</summary>
 public sealed class EngineOptions
 {
-    /// <summary>gRPC (HTTP/2 without TLS). Default 127.0.0.1:50051.</summary>
+    /// <summary>gRPC (HTTP/2 without TLS). Default 127.0.0.1:50051. Allowed: an IP address (or localhost) and a port
+    /// from 1 to 65535.</summary>
     public string GrpcEndpoint { get; set; } = "127.0.0.1:50051";
 
-    /// <summary>The Orleans dashboard (HTTP/1.1) at /dashboard. Default 127.0.0.1:8080; empty disables it.</summary>
+    /// <summary>The Orleans dashboard (HTTP/1.1) at /dashboard. Default 127.0.0.1:8080; empty disables it. Allowed:
+    /// empty, or an address:port as for <see cref="GrpcEndpoint"/>.</summary>
     public string DashboardEndpoint { get; set; } = "127.0.0.1:8080";
 
-    /// <summary>Orleans silo-to-silo port. Default 11111.</summary>
+    /// <summary>Orleans silo-to-silo port. Default 11111. Allowed: 1 to 65535.</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>Orleans gateway port for clients such as the standalone front-end. Default 30000.</summary>
+    /// <summary>Orleans gateway port for clients such as the standalone front-end. Default 30000. Allowed: 1 to
+    /// 65535.</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos and front-ends reach this silo at (cluster mode). Default 127.0.0.1.</summary>
+    /// <summary>The address other silos and front-ends reach this silo at (cluster mode). Default 127.0.0.1. Allowed:
+    /// an IP address.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>The cluster this silo joins (silos and front-ends of one cluster share it). Default court-engine-dev.
+    /// Allowed: not empty.</summary>
     public string ClusterId { get; set; } = "court-engine-dev";
 
+    /// <summary>The service whose grain state this silo reads and writes. Default court-engine. Allowed: not
+    /// empty.</summary>
     public string ServiceId { get; set; } = "court-engine";
 
     /// <summary>A directory file (the shape of shared/data/shanghai-courts.json) imported after start; upserts, so safe on every start.</summary>

@@ -1,3 +1,4 @@
+using Engine.Domain;
 using Microsoft.Extensions.Options;
 
 namespace Engine.Api.Security;
@@ -24,25 +25,27 @@ public enum ClientCertificates
 }
 
 /// <summary>Who may call, over what, and how much. Bound from "Engine:Security" (silo) or "Frontend:Security"
-/// (standalone front-end); docs/security.md explains each setting.</summary>
+/// (standalone front-end); docs/security.md explains each setting. Start-up refuses a value outside the range each
+/// setting names (<see cref="SecurityOptionsValidator"/>).</summary>
 public sealed class SecurityOptions
 {
     /// <summary>Default None: the embedded engine runs open on loopback for a first look, with a warning. Start-up
-    /// refuses None when an endpoint is not on loopback.</summary>
+    /// refuses None when an endpoint is not on loopback. Allowed: None, Required.</summary>
     public AuthenticationMode Authentication { get; set; } = AuthenticationMode.None;
 
     /// <summary>How often a front-end asks whether the key table changed; a new or revoked key takes effect within
-    /// this. Default 2 s.</summary>
+    /// this. Default 2 s. Allowed: 00:00:00.1 to 00:10:00.</summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Calls per second a key may make when it sets no rate of its own. Default 1,000 (per front-end).</summary>
+    /// <summary>Calls per second a key may make when it sets no rate of its own. Default 1,000 (per front-end). Allowed:
+    /// at least 1.</summary>
     public int DefaultRatePerSecond { get; set; } = 1000;
 
     /// <summary>Unary calls in progress at once in this process; beyond it calls are refused with RESOURCE_EXHAUSTED
-    /// at once instead of queueing. Default 4,096.</summary>
+    /// at once instead of queueing. Default 4,096. Allowed: at least 1 (0 would refuse every call).</summary>
     public int MaxConcurrentCalls { get; set; } = 4096;
 
-    /// <summary>Event streams open at once in this process. Default 256.</summary>
+    /// <summary>Event streams open at once in this process. Default 256. Allowed: at least 1.</summary>
     public int MaxSubscriptions { get; set; } = 256;
 
     public LookupThrottleOptions Lookup { get; set; } = new();
@@ -56,7 +59,7 @@ public sealed class SecurityOptions
 
 /// <summary>How often the password look-up may be tried (per process, counted whatever the outcome, so the limits
 /// reveal nothing about a case). The durable lockout of a (case, phone) pair after repeated failures is separate
-/// (Engine:Tickets:LookupMaxFailures).</summary>
+/// (Engine:Tickets:LookupMaxFailures). Each limit: at least 1 a minute (a window of zero cannot be made).</summary>
 public sealed class LookupThrottleOptions
 {
     /// <summary>Per source: the key, and the end user's address the adapter passes in "x-end-user". Default 30 a minute.</summary>
@@ -72,64 +75,77 @@ public sealed class LookupThrottleOptions
 /// <summary>TLS for the gRPC endpoint. Without a certificate the endpoint speaks HTTP/2 in clear text (h2c).</summary>
 public sealed class TlsOptions
 {
-    /// <summary>The server certificate: a PEM file (with <see cref="KeyFile"/>) or a PKCS#12 file.</summary>
+    /// <summary>The server certificate: a PEM file (with <see cref="KeyFile"/>) or a PKCS#12 file. Allowed: a file that
+    /// exists.</summary>
     public string? CertificateFile { get; set; }
 
-    /// <summary>The PEM private key of <see cref="CertificateFile"/>.</summary>
+    /// <summary>The PEM private key of <see cref="CertificateFile"/>. Allowed: a file that exists, with a
+    /// certificate.</summary>
     public string? KeyFile { get; set; }
 
+    /// <summary>Default None. Allowed: None; Allow or Require with a certificate (and Require only with
+    /// authentication required).</summary>
     public ClientCertificates ClientCertificates { get; set; } = ClientCertificates.None;
 
     /// <summary>PEM certificate(s) of the authority client certificates must chain to. Unset: any certificate is
-    /// accepted at the TLS level and only those bound to a key (by SHA-256) authenticate.</summary>
+    /// accepted at the TLS level and only those bound to a key (by SHA-256) authenticate. Allowed: a file that exists,
+    /// with client certificates asked for.</summary>
     public string? ClientCertificateAuthorityFile { get; set; }
 
     public bool Enabled => !string.IsNullOrEmpty(CertificateFile);
 }
 
-public sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
+/// <summary>The ranges of <see cref="SecurityOptions"/>, checked when the host starts.</summary>
+/// <param name="section">Where the host binds the options from: "Engine:Security" or "Frontend:Security".</param>
+public sealed class SecurityOptionsValidator(string section) : IValidateOptions<SecurityOptions>
 {
+    public static readonly TimeSpan ShortestKeyRefresh = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan LongestKeyRefresh = TimeSpan.FromMinutes(10);
+
     public ValidateOptionsResult Validate(string? name, SecurityOptions options)
     {
-        var failures = new List<string>();
-        if (options.KeyRefreshInterval < TimeSpan.FromMilliseconds(100) || options.KeyRefreshInterval > TimeSpan.FromMinutes(10))
+        var check = new SettingsCheck(section);
+        check.Defined(nameof(options.Authentication), options.Authentication);
+        check.Between(nameof(options.KeyRefreshInterval), options.KeyRefreshInterval, ShortestKeyRefresh, LongestKeyRefresh);
+        // A limiter of zero refuses everything (and a token bucket of zero cannot be made at all).
+        check.AtLeast(nameof(options.DefaultRatePerSecond), options.DefaultRatePerSecond, 1);
+        check.AtLeast(nameof(options.MaxConcurrentCalls), options.MaxConcurrentCalls, 1);
+        check.AtLeast(nameof(options.MaxSubscriptions), options.MaxSubscriptions, 1);
+        check.AtLeast("Lookup:" + nameof(options.Lookup.PerSourcePerMinute), options.Lookup.PerSourcePerMinute, 1);
+        check.AtLeast("Lookup:" + nameof(options.Lookup.PerCasePerMinute), options.Lookup.PerCasePerMinute, 1);
+        check.AtLeast("Lookup:" + nameof(options.Lookup.PerPhonePerMinute), options.Lookup.PerPhonePerMinute, 1);
+
+        var tls = options.Tls;
+        check.Defined("Tls:" + nameof(tls.ClientCertificates), tls.ClientCertificates);
+        if (tls.ClientCertificates is ClientCertificates.Allow or ClientCertificates.Require && !tls.Enabled)
         {
-            failures.Add("Security:KeyRefreshInterval must be between 00:00:00.1 and 00:10:00");
+            check.Fail("Tls:" + nameof(tls.ClientCertificates), $"needs {check.Key("Tls:CertificateFile")} (client certificates need TLS)");
         }
 
-        if (options.DefaultRatePerSecond < 1)
+        if (tls.ClientCertificates == ClientCertificates.Require && options.Authentication == AuthenticationMode.None)
         {
-            failures.Add("Security:DefaultRatePerSecond must be at least 1");
+            check.Fail("Tls:" + nameof(tls.ClientCertificates), $"Require needs {check.Key(nameof(options.Authentication))}=Required (certificates authenticate as keys)");
         }
 
-        if (options.MaxConcurrentCalls < 1 || options.MaxSubscriptions < 1)
+        // Set without what makes them count, they would be ignored without a word.
+        if (!string.IsNullOrEmpty(tls.KeyFile) && !tls.Enabled)
         {
-            failures.Add("Security:MaxConcurrentCalls and Security:MaxSubscriptions must be at least 1");
+            check.Fail("Tls:" + nameof(tls.KeyFile), $"needs {check.Key("Tls:CertificateFile")} (it is the certificate's key)");
         }
 
-        if (options.Lookup.PerSourcePerMinute < 1 || options.Lookup.PerCasePerMinute < 1 || options.Lookup.PerPhonePerMinute < 1)
+        if (!string.IsNullOrEmpty(tls.ClientCertificateAuthorityFile) && tls.ClientCertificates == ClientCertificates.None)
         {
-            failures.Add("Security:Lookup limits must be at least 1 a minute");
+            check.Fail("Tls:" + nameof(tls.ClientCertificateAuthorityFile), $"needs {check.Key("Tls:ClientCertificates")}=Allow or Require (no client certificate is asked for)");
         }
 
-        if (options.Tls.ClientCertificates != ClientCertificates.None && !options.Tls.Enabled)
-        {
-            failures.Add("Security:Tls:ClientCertificates needs Security:Tls:CertificateFile (client certificates need TLS)");
-        }
-
-        if (options.Tls.ClientCertificates == ClientCertificates.Require && options.Authentication == AuthenticationMode.None)
-        {
-            failures.Add("Security:Tls:ClientCertificates=Require needs Security:Authentication=Required (certificates authenticate as keys)");
-        }
-
-        foreach (var (setting, file) in new[] { ("CertificateFile", options.Tls.CertificateFile), ("KeyFile", options.Tls.KeyFile), ("ClientCertificateAuthorityFile", options.Tls.ClientCertificateAuthorityFile) })
+        foreach (var (setting, file) in new[] { ("CertificateFile", tls.CertificateFile), ("KeyFile", tls.KeyFile), ("ClientCertificateAuthorityFile", tls.ClientCertificateAuthorityFile) })
         {
             if (!string.IsNullOrEmpty(file) && !File.Exists(file))
             {
-                failures.Add($"Security:Tls:{setting} '{file}' does not exist");
+                check.Fail("Tls:" + setting, $"'{file}' does not exist");
             }
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return check.Failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(check.Failures);
     }
 }

@@ -28,10 +28,9 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
     public const int MaxMembers = 256;
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
-    /// <summary>A wait is one grain call, which Orleans times out at 30 s.</summary>
-    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(25);
-
-    private TimeSpan HeartbeatEvery => options.Value.HeartbeatInterval > LongestWait ? LongestWait : options.Value.HeartbeatInterval;
+    /// <summary>A wait is one grain call, which Orleans times out at 30 s (start-up refuses a longer interval; this
+    /// holds where the options were not validated).</summary>
+    private TimeSpan HeartbeatEvery => options.Value.HeartbeatInterval > EventStreamOptions.LongestHeartbeatInterval ? EventStreamOptions.LongestHeartbeatInterval : options.Value.HeartbeatInterval;
 
     public override async Task Subscribe(V1.SubscribeRequest request, IServerStreamWriter<V1.SubscribeResponse> responseStream, ServerCallContext context)
     {

@@ -4,7 +4,8 @@ using System.Text;
 
 namespace Engine.Tests.Support;
 
-/// <summary>The engine as a real child process (the built Engine.Silo.dll), for start-up, signal and crash tests.</summary>
+/// <summary>The engine as a real child process (the built Engine.Silo.dll, or the front-end's Engine.Frontend.dll), for
+/// start-up, signal and crash tests.</summary>
 public sealed partial class EngineProcess : IDisposable
 {
     private const int SigTerm = 15;
@@ -13,7 +14,7 @@ public sealed partial class EngineProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private EngineProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    private EngineProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, string program = "Engine.Silo.dll")
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -22,7 +23,7 @@ public sealed partial class EngineProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Engine.Silo.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -89,6 +90,9 @@ public sealed partial class EngineProcess : IDisposable
     }
 
     public static EngineProcess Start(params string[] args) => new(args, null);
+
+    /// <summary>The standalone front-end (Engine.Frontend.dll) instead of the engine.</summary>
+    public static EngineProcess StartFrontend(params string[] args) => new(args, null, "Engine.Frontend.dll");
 
     /// <summary>Arguments for a private engine: its own ports and data directory, no dashboard.</summary>
     public static string[] Args(int grpcPort, string dataDirectory) =>
