@@ -88,9 +88,6 @@ public sealed record DeadlineClock(
     }
 
     public bool IsRunning => StoppedAt is null && PausedAt is null && Problem is null;
-
-    /// <summary>Some of what is still to come was counted provisionally.</summary>
-    public bool IsProvisional => ReplyProvisional || Pending.Any(p => p.Provisional);
 }
 
 /// <summary>

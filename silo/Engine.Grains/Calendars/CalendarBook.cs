@@ -12,8 +12,6 @@ public sealed record CalendarSet(IReadOnlyList<StoredCalendar> Stored, long Vers
     public static CalendarSet Empty { get; } = new([], 0);
 
     public IEnumerable<CalendarYear> Years => Stored.Select(s => s.Document.ToYear());
-
-    public bool Has(int year) => Stored.Any(s => s.Document.Year == year);
 }
 
 /// <summary>

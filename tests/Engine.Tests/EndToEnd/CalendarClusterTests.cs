@@ -41,10 +41,10 @@ public sealed class CalendarClusterTests
             Json = """{ "about": "test calendar", "year": 2027, "holidays": [ { "name": "元旦", "from": "2027-01-01", "to": "2027-01-04" } ], "workdays": [] }""",
         });
 
-        await WaitAsync(() => Task.FromResult(second.Services.GetRequiredService<CalendarBook>().Current.Version == put.Stored.Change), "the second silo to read the calendar");
+        await Eventually.TrueAsync(() => second.Services.GetRequiredService<CalendarBook>().Current.Version == put.Stored.Change, "the second silo to read the calendar");
         foreach (var ticket in before)
         {
-            await WaitAsync(
+            await Eventually.TrueAsync(
                 async () => (await second.Tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = ticket.TicketId })).Ticket.Clock.CalendarVersion == put.Stored.Change,
                 $"ticket {ticket.TicketId} to be counted again");
             var now = (await second.Tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = ticket.TicketId })).Ticket;
@@ -62,13 +62,4 @@ public sealed class CalendarClusterTests
     private static async Task<EngineInstance> StartAsync(FakeTimeProvider clock, string[] args) =>
         await EngineInstance.StartWithServicesAsync(services => services.AddKeyedSingleton<TimeProvider>(EngineClock.Key, clock), args);
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + EventStreams.Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
-    }
 }

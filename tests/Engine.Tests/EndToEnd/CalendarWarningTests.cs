@@ -40,7 +40,7 @@ public sealed class CalendarWarningTests
         Assert.Empty(await NoticesAsync(http));
 
         clock.SetUtcNow(Local("2026-11-01 08:00"));
-        await WaitAsync(() => metric.Value == 1 && WatchLines(logs).Count == 1, "the watch to notice");
+        await Eventually.TrueAsync(() => metric.Value == 1 && WatchLines(logs).Count == 1, "the watch to notice");
         var november = await HealthAsync(http);
         Assert.Equal("Degraded", november["status"]!.GetValue<string>());
         var check = november["checks"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "calendars")!;
@@ -53,13 +53,13 @@ public sealed class CalendarWarningTests
         await metric.NextReadingsAsync(6);
         Assert.Single(WatchLines(logs));
         clock.SetUtcNow(Local("2026-11-02 08:00"));
-        await WaitAsync(() => WatchLines(logs).Count == 2, "the next day's line");
+        await Eventually.TrueAsync(() => WatchLines(logs).Count == 2, "the next day's line");
 
         await new V1.CalendarService.CalendarServiceClient(engine.Channel).PutCalendarAsync(new V1.PutCalendarRequest
         {
             Json = """{ "about": "test calendar", "year": 2027, "holidays": [ { "name": "元旦", "from": "2027-01-01", "to": "2027-01-03" } ], "workdays": [] }""",
         });
-        await WaitAsync(() => metric.Value == 0, "the metric to clear");
+        await Eventually.TrueAsync(() => metric.Value == 0, "the metric to clear");
         Assert.Equal("Healthy", (await HealthAsync(http))["status"]!.GetValue<string>());
         Assert.Empty(await NoticesAsync(http));
     }
@@ -106,15 +106,6 @@ public sealed class CalendarWarningTests
     private static async Task<List<string>> NoticesAsync(HttpClient http) =>
         [.. JsonNode.Parse(await http.GetStringAsync("/supervision/api/notices"))!["notices"]!.AsArray().Select(n => n!.GetValue<string>())];
 
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + EventStreams.Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
 
     private static DateTimeOffset Local(string text) => new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Shanghai);
 
@@ -163,7 +154,7 @@ public sealed class CalendarWarningTests
         public Task NextReadingsAsync(int count)
         {
             var target = Readings + count;
-            return WaitAsync(() => Readings >= target, $"{count} readings of the metric");
+            return Eventually.TrueAsync(() => Readings >= target, $"{count} readings of the metric");
         }
 
         public void Dispose()

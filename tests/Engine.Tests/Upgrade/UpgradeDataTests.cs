@@ -129,9 +129,9 @@ public sealed class UpgradeDataTests
         Assert.Null(resumed.Clock.PausedAt);
         Assert.True(resumed.Clock.ReplyDueAt.ToDateTimeOffset() > clock.GetUtcNow());
         clock.SetUtcNow(new DateTimeOffset(2027, 1, 4, 9, 0, 0, DataScenario.Shanghai));
-        await WaitAsync(async () => (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = names["pending"] })).Ticket.Deadlines.All(d => d.FiredAt is not null),
+        await Eventually.TrueAsync(async () => (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = names["pending"] })).Ticket.Deadlines.All(d => d.FiredAt is not null),
             "the step the earlier build left pending fires");
-        await WaitAsync(async () => (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = names["contact-year-end"] })).Ticket.Assignee.Id == DataScenario.Judge("civil-2", 2),
+        await Eventually.TrueAsync(async () => (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = names["contact-year-end"] })).Ticket.Assignee.Id == DataScenario.Judge("civil-2", 2),
             "the leave that begins on 2027-01-04 hands the judge's open tickets to the delegate");
         var pending = (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = names["pending"] })).Ticket;
         Assert.Single(pending.Deadlines, d => d.Kind == V1.DeadlineKind.SpecialSupervision);
@@ -160,13 +160,4 @@ public sealed class UpgradeDataTests
         return connection;
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + EventStreams.Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(100);
-        }
-    }
 }
