@@ -32,6 +32,10 @@ public class DeadlineBenchmarks
     [Benchmark]
     public int Ladder() => _contactJudge.Ladder(Next(), _calendar).Count;
 
+    /// <summary>A new clock as intake starts it: its ladder, each step marked exact or provisional.</summary>
+    [Benchmark]
+    public DateTimeOffset? StartClock() => TicketDeadlines.None.Start(ClockCause.Received, Next(), _contactJudge, _calendar).NextDueAt;
+
     [Benchmark]
     public DateTimeOffset? ResumeAfterPause()
     {

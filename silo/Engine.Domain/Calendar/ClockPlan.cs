@@ -21,46 +21,81 @@ public sealed record ClockPlan(
     /// <paramref name="calendar"/>, without the steps <paramref name="taken"/> on it already. A step is provisional
     /// when it was counted in working time across a year with no published calendar, or counted from a reply deadline
     /// that was.</summary>
-    public DeadlineClock Count(int number, ClockCause cause, DateTimeOffset start, IEnumerable<DeadlineStep> taken, BusinessCalendar calendar)
+    public DeadlineClock Count(int number, ClockCause cause, DateTimeOffset start, IReadOnlyCollection<DeadlineStep> taken, BusinessCalendar calendar)
     {
         var working = Policy.Reply.IsWorkingTime;
         var reply = FixedReply ?? Policy.Reply.After(start, calendar);
         var replyProvisional = working && FixedReply is null && !calendar.IsExact(start, reply);
-        var steps = Policy.LadderTo(start, reply, calendar).Select(s => (s.Step, Due: s.DueAt, Provisional: s.Step switch
-        {
-            DeadlineStep.Warning => working && !calendar.IsExact(start, reply),
-            DeadlineStep.Urging => replyProvisional,
-            DeadlineStep.Supervision => replyProvisional || (Policy.Supervision.IsWorkingTime && !calendar.IsExact(reply, s.DueAt)),
-            _ => replyProvisional || (Policy.SpecialSupervision.IsWorkingTime && !calendar.IsExact(reply, s.DueAt)),
-        })).ToList();
+        var warningProvisional = working && !calendar.IsExact(start, reply);
 
-        foreach (var pause in Pauses)
+        // What each finished pause stood, in the clock's measure, and whether that was counted provisionally.
+        var stood = new (TimeSpan Amount, bool Provisional)[Pauses.Length];
+        for (var i = 0; i < Pauses.Length; i++)
         {
-            var stood = working ? calendar.WorkingTimeBetween(pause.From, pause.To) : pause.To - pause.From;
-            var pauseProvisional = working && !calendar.IsExact(pause.From, pause.To);
-            (DateTimeOffset, bool) Later(DateTimeOffset due, bool provisional)
-            {
-                var later = stood <= TimeSpan.Zero ? due : working ? calendar.AddWorkingTime(due, stood) : due + stood;
-                return (later, provisional || pauseProvisional || (working && !calendar.IsExact(due, later)));
-            }
-
-            (reply, replyProvisional) = Later(reply, replyProvisional);
-            steps = [.. steps.Select(s => Later(s.Due, s.Provisional) is var (due, provisional) ? (s.Step, due, provisional) : s)];
+            var (from, to) = (Pauses[i].From, Pauses[i].To);
+            stood[i] = (working ? calendar.WorkingTimeBetween(from, to) : to - from, working && !calendar.IsExact(from, to));
         }
 
-        var done = taken.ToHashSet();
-        var pending = steps.Where(s => !done.Contains(s.Step)).ToList();
-        var last = pending.Select(s => s.Due).Append(reply).Max();
-        return new DeadlineClock(
-            number, cause, start, reply, working,
-            [.. pending.Select(s => new PendingStep(s.Step, s.Due) { Provisional = s.Provisional })])
+        (DateTimeOffset, bool) Shifted(DateTimeOffset due, bool provisional)
+        {
+            foreach (var (amount, pauseProvisional) in stood)
+            {
+                var later = amount <= TimeSpan.Zero ? due : working ? calendar.AddWorkingTime(due, amount) : due + amount;
+                provisional |= pauseProvisional || (working && !calendar.IsExact(due, later));
+                due = later;
+            }
+
+            return (due, provisional);
+        }
+
+        var ladder = Policy.LadderTo(start, reply, calendar);
+        var pending = ImmutableArray.CreateBuilder<PendingStep>(ladder.Count);
+        var last = reply;
+        foreach (var (step, due) in ladder)
+        {
+            if (taken.Contains(step))
+            {
+                continue;
+            }
+
+            var (at, provisional) = Shifted(due, step switch
+            {
+                DeadlineStep.Warning => warningProvisional,
+                DeadlineStep.Urging => replyProvisional,
+                DeadlineStep.Supervision => replyProvisional || (Policy.Supervision.IsWorkingTime && !calendar.IsExact(reply, due)),
+                _ => replyProvisional || (Policy.SpecialSupervision.IsWorkingTime && !calendar.IsExact(reply, due)),
+            });
+            pending.Add(new PendingStep(step, at) { Provisional = provisional });
+            last = at > last ? at : last;
+        }
+
+        (reply, replyProvisional) = Shifted(reply, replyProvisional);
+        var anyProvisional = replyProvisional;
+        foreach (var step in pending)
+        {
+            anyProvisional |= step.Provisional;
+        }
+
+        return new DeadlineClock(number, cause, start, reply, working, pending.DrainToImmutable())
         {
             Plan = this,
             CalendarVersion = calendar.Version,
             ReplyProvisional = replyProvisional,
-            ProvisionalYears = replyProvisional || pending.Any(s => s.Provisional)
-                ? [.. Enumerable.Range(calendar.LocalYear(start), calendar.LocalYear(last) - calendar.LocalYear(start) + 1).Where(y => !calendar.IsExact(y))]
-                : [],
+            ProvisionalYears = anyProvisional ? ProvisionalYearsBetween(start, last > reply ? last : reply, calendar) : [],
         };
+    }
+
+    private static ImmutableArray<int> ProvisionalYearsBetween(DateTimeOffset from, DateTimeOffset to, BusinessCalendar calendar)
+    {
+        var years = ImmutableArray.CreateBuilder<int>();
+        for (var year = calendar.LocalYear(from); year <= calendar.LocalYear(to); year++)
+        {
+            if (!calendar.IsExact(year))
+            {
+                years.Add(year);
+            }
+        }
+
+        return years.ToImmutable();
     }
 }

@@ -199,5 +199,5 @@ public sealed record TicketDeadlines(DeadlineClock? Clock, ImmutableArray<TakenS
             : this with { Clock = plan.Count(clock.Number, clock.Cause, clock.StartedAt, TakenOn(clock), calendar) with { PausedAt = clock.PausedAt } };
     }
 
-    private IEnumerable<DeadlineStep> TakenOn(DeadlineClock clock) => Taken.Where(t => t.Clock == clock.Number).Select(t => t.Step);
+    private DeadlineStep[] TakenOn(DeadlineClock clock) => [.. Taken.Where(t => t.Clock == clock.Number).Select(t => t.Step)];
 }

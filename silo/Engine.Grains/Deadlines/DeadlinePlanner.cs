@@ -29,6 +29,7 @@ public sealed class DeadlinePlanner : IDisposable
             try
             {
                 calendars.Seed(changed.CalendarFiles);
+                calendars.Refresh();
                 Rebuild();
             }
             catch (FormatException)
