@@ -5,7 +5,8 @@ namespace Engine.Grains.Events;
 
 /// <summary>
 /// The one statement that appends to the event log, prepared once on a connection. Appending an event that is
-/// already there (same aggregate, version and ordinal) does nothing, so outbox drains may repeat. Callers run
+/// already there (same aggregate, version and ordinal) does nothing, so outbox drains may repeat; it takes no number
+/// either, and a rolled-back append gives its numbers back: the log's numbers are continuous (decision 42). Callers run
 /// <see cref="Database.BeforeAppendingEvents"/> in the transaction first. On PostgreSQL all the events of a call
 /// go in one statement (arrays unnested in order), because there every statement is a round trip to the server
 /// (<see cref="Database.AppendsEventsInOneStatement"/>).
@@ -21,11 +22,34 @@ internal sealed class EventInsert : IDisposable
         _arrays = database.AppendsEventsInOneStatement;
         if (_arrays)
         {
+            // Numbers come from event_head, in this transaction, under the append lock, and only for the events that
+            // are not in the log yet (an outbox drain may repeat): a rollback or a crash gives them back, so the log's
+            // numbers stay continuous. The events keep the order they were given in.
             _command = connection.Command("""
-                INSERT INTO events (aggregate_id, aggregate_version, ordinal, event_type, at_ms, actor, court_id, kind, payload, aggregate_hash)
-                SELECT * FROM unnest(@aggregate::text[], @version::bigint[], @ordinal::integer[], @type::text[], @at::bigint[],
-                                     @actor::text[], @court::text[], @kind::integer[], @payload::bytea[], @hash::integer[])
-                ON CONFLICT (aggregate_id, aggregate_version, ordinal) DO NOTHING
+                WITH input AS (
+                    SELECT * FROM unnest(@aggregate::text[], @version::bigint[], @ordinal::integer[], @type::text[], @at::bigint[],
+                                         @actor::text[], @court::text[], @kind::integer[], @payload::bytea[], @hash::integer[])
+                        WITH ORDINALITY AS u(aggregate_id, aggregate_version, ordinal, event_type, at_ms, actor, court_id, kind, payload, aggregate_hash, n)
+                ),
+                fresh AS (
+                    SELECT DISTINCT ON (i.aggregate_id, i.aggregate_version, i.ordinal) i.*
+                    FROM input i
+                    WHERE NOT EXISTS (SELECT 1 FROM events e
+                                      WHERE e.aggregate_id = i.aggregate_id AND e.aggregate_version = i.aggregate_version AND e.ordinal = i.ordinal)
+                    ORDER BY i.aggregate_id, i.aggregate_version, i.ordinal, i.n
+                ),
+                numbered AS (
+                    SELECT f.*, row_number() OVER (ORDER BY f.n) AS k FROM fresh f
+                ),
+                head AS (
+                    UPDATE event_head SET last_sequence = last_sequence + (SELECT count(*) FROM fresh) WHERE id = 1
+                    RETURNING last_sequence - (SELECT count(*) FROM fresh) AS base
+                )
+                INSERT INTO events (sequence, aggregate_id, aggregate_version, ordinal, event_type, at_ms, actor, court_id, kind, payload, aggregate_hash)
+                OVERRIDING SYSTEM VALUE
+                SELECT h.base + x.k, x.aggregate_id, x.aggregate_version, x.ordinal, x.event_type, x.at_ms, x.actor, x.court_id, x.kind, x.payload, x.aggregate_hash
+                FROM numbered x CROSS JOIN head h
+                ORDER BY x.k
                 RETURNING sequence;
                 """);
             foreach (var name in Names)
@@ -36,10 +60,12 @@ internal sealed class EventInsert : IDisposable
             return;
         }
 
+        // SQLite hands out AUTOINCREMENT numbers in the transaction (a rollback gives them back), but an insert that
+        // ON CONFLICT skips still takes one: an event already in the log is left out before the insert instead.
         _command = connection.Command("""
             INSERT INTO events (aggregate_id, aggregate_version, ordinal, event_type, at_ms, actor, court_id, kind, payload, aggregate_hash)
-            VALUES (@aggregate, @version, @ordinal, @type, @at, @actor, @court, @kind, @payload, @hash)
-            ON CONFLICT (aggregate_id, aggregate_version, ordinal) DO NOTHING
+            SELECT @aggregate, @version, @ordinal, @type, @at, @actor, @court, @kind, @payload, @hash
+            WHERE NOT EXISTS (SELECT 1 FROM events WHERE aggregate_id = @aggregate AND aggregate_version = @version AND ordinal = @ordinal)
             RETURNING sequence;
             """);
         foreach (var name in Names)

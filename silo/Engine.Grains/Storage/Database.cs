@@ -182,7 +182,7 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
 
     public override bool AppendsEventsInOneStatement => true;
 
-    public override string LastSequenceSql => "SELECT COALESCE(pg_sequence_last_value('events_sequence_seq'), 0)";
+    public override string LastSequenceSql => "SELECT last_sequence FROM event_head WHERE id = 1";
 
     public override DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
 
@@ -203,8 +203,9 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
         }
     }
 
-    // Several silos append at once, and a sequence number is taken at insert, not at commit: without this lock a
-    // transaction holding sequence 10 could commit after one holding 11 had been read, and 10 would be skipped.
+    // Several silos append at once: without this lock a transaction holding sequence 10 could commit after one holding
+    // 11 had been read, and a reader past 11 would never see 10. The numbers themselves come from event_head
+    // (EventInsert), which the lock also keeps continuous.
     public override void BeforeAppendingEvents(DbTransaction transaction) =>
         Run(transaction, $"SELECT pg_advisory_xact_lock({EventAppendLock});");
 
