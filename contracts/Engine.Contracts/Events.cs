@@ -25,9 +25,11 @@ public sealed record EventFilter(ImmutableArray<string> Types, ImmutableArray<st
 }
 
 /// <summary>A page of the log: the matching events, and how far the log was scanned (so that a filtered reader
-/// does not scan the same non-matching events again).</summary>
+/// does not scan the same non-matching events again). <paramref name="AccessRevision"/> is the revision of the key
+/// table read in the same snapshot as the events: a stream whose key was still in force at that revision may send them,
+/// since every one of them was written before any key change the revision does not include.</summary>
 [GenerateSerializer, Immutable]
-public sealed record EventBatch(ImmutableArray<LoggedEvent> Events, long ScannedUpTo);
+public sealed record EventBatch(ImmutableArray<LoggedEvent> Events, long ScannedUpTo, long AccessRevision);
 
 /// <summary>The event types the log holds (engine.v1 events.proto lists their payloads).</summary>
 public static class EventTypes

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
@@ -10,7 +11,8 @@ namespace Engine.Api.Security;
 /// <summary>
 /// This process's copy of the key table, by key id and by bound certificate, reloaded when the table's revision
 /// changes (<see cref="KeyRingRefresher"/>), so keys are checked without a database read per call and a key made or
-/// revoked anywhere takes effect everywhere within the refresh interval — no restart.
+/// revoked anywhere takes effect everywhere within the refresh interval — no restart. Open streams watch the key they
+/// were opened with (<see cref="Watch"/>) and end when a reload or the engine's clock says it is no longer in force.
 /// </summary>
 public sealed partial class KeyRing(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<KeyRing> logger)
 {
@@ -18,6 +20,7 @@ public sealed partial class KeyRing(IClusterClient grains, [FromKeyedServices(En
 
     private static readonly byte[] NoHash = new byte[32];
     private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly ConcurrentDictionary<KeyWatch, byte> _watches = new();
     private volatile Table? _table;
 
     public long Revision => _table?.Revision ?? -1;
@@ -68,11 +71,20 @@ public sealed partial class KeyRing(IClusterClient grains, [FromKeyedServices(En
     }
 
     /// <summary>Reloads the keys if the table changed since the copy held.</summary>
-    public async Task RefreshAsync()
+    public Task RefreshAsync() => RefreshAsync(long.MaxValue);
+
+    /// <summary>Reloads the keys unless the copy held is at <paramref name="atLeast"/> already (another stream may have
+    /// reloaded while this one waited its turn).</summary>
+    public async Task RefreshAsync(long atLeast)
     {
         await _loading.WaitAsync();
         try
         {
+            if (Revision >= atLeast)
+            {
+                return;
+            }
+
             var snapshot = await grains.GetGrain<IAccessGrain>(0).GetKeysAsync(Revision);
             if (snapshot is not null)
             {
@@ -81,6 +93,10 @@ public sealed partial class KeyRing(IClusterClient grains, [FromKeyedServices(En
                     snapshot.Keys.ToFrozenDictionary(k => k.KeyId, StringComparer.Ordinal),
                     snapshot.Keys.Where(k => k.CertificateSha256 is not null).ToFrozenDictionary(k => k.CertificateSha256!, StringComparer.Ordinal));
                 Log.Loaded(logger, snapshot.Keys.Length, snapshot.Revision);
+                foreach (var watch in _watches.Keys)
+                {
+                    watch.Check();
+                }
             }
         }
         finally
@@ -88,6 +104,17 @@ public sealed partial class KeyRing(IClusterClient grains, [FromKeyedServices(En
             _loading.Release();
         }
     }
+
+    /// <summary>Watches the key <paramref name="caller"/> authenticated with, for a stream that stays open after the call
+    /// was admitted; dispose it when the stream ends. The open caller (no authentication) gets a watch that never ends.</summary>
+    public KeyWatch Watch(Principal caller) => new(this, caller, time, logger);
+
+    internal void Add(KeyWatch watch) => _watches.TryAdd(watch, 0);
+
+    internal void Remove(KeyWatch watch) => _watches.TryRemove(watch, out _);
+
+    /// <summary>The key <paramref name="keyId"/> as this process holds it now, or null when the table lacks it.</summary>
+    internal ApiKeyInfo? Find(string keyId) => _table is { } table && table.ById.TryGetValue(keyId, out var key) ? key : null;
 
     /// <summary>Reloads for an unknown key id, at most once a second, so that random ids cost the database at most one
     /// small read a second; answers whether it reloaded.</summary>

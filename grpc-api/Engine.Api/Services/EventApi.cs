@@ -18,10 +18,13 @@ namespace Engine.Api.Services;
 /// A named subscription starts from the cursor its members commit; a consumer group of n members splits the log by
 /// aggregate, so each event reaches one member and one aggregate's events stay in order.
 /// When the engine shuts down, open streams end with UNAVAILABLE naming the sequence to resume from, so that a
-/// graceful stop does not wait on subscribers.
+/// graceful stop does not wait on subscribers. When the key that opened a stream is revoked, expires or is narrowed,
+/// the stream ends (UNAUTHENTICATED, or PERMISSION_DENIED) as soon as this process knows, and never sends an event
+/// written after the key change (decision 37).
 /// </summary>
 [BindServiceMethod(typeof(StrictParsing<V1.EventService.EventServiceBase>), nameof(StrictParsing<V1.EventService.EventServiceBase>.BindService))]
-public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions> options, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IHostApplicationLifetime lifetime)
+public sealed class EventApi(
+    IClusterClient grains, IOptions<EventStreamOptions> options, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IHostApplicationLifetime lifetime, Security.KeyRing keys)
     : V1.EventService.EventServiceBase
 {
     public const int MaxFilterValues = 100;
@@ -35,7 +38,9 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
     public override async Task Subscribe(V1.SubscribeRequest request, IServerStreamWriter<V1.SubscribeResponse> responseStream, ServerCallContext context)
     {
         var filter = Scoped(Validate(request), context);
-        var mask = !Security.Principal.Of(context).Scope.PersonalData;
+        var caller = Security.Principal.Of(context);
+        var mask = !caller.Scope.PersonalData;
+        using var access = keys.Watch(caller);
         var reader = grains.GetGrain<IEventReaderGrain>(0);
         var head = await reader.HeadAsync();
         var earliest = await reader.EarliestAsync();
@@ -58,10 +63,12 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
         // Accepted: the headers go out now, so that a subscriber knows its stream is live before the first event or
         // heartbeat (and holds its place among the streams the engine allows).
         await context.WriteResponseHeadersAsync([]);
-        // Writes stop only when the subscriber goes: grpc-dotnet aborts the HTTP/2 stream when a write is cancelled (a
-        // message may be half sent), and the subscriber would hear CANCELLED instead of why. A stopping engine ends the
-        // stream between writes, and a write to a subscriber that reads holds the stop for microseconds.
-        var cancel = context.CancellationToken;
+        // Writes stop when the subscriber goes, or its key ends: grpc-dotnet aborts the HTTP/2 stream when a write is
+        // cancelled (a message may be half sent), and the subscriber hears CANCELLED instead of why — for a key that has
+        // ended, better than one more message. A stopping engine ends the stream between writes, and a write to a
+        // subscriber that reads holds the stop for microseconds.
+        using var writes = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, access.Ended);
+        var cancel = writes.Token;
         var stopping = new TaskCompletionSource();
         using var onStopping = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         try
@@ -79,23 +86,40 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
                     return;
                 }
 
+                access.ThrowIfEnded(after);
                 var batch = await reader.ReadAsync(after, filter, settings.BatchSize);
+                if (batch.Events.Length > 0)
+                {
+                    // The events were read with the key table's revision: a key change they might follow is known here
+                    // before the first of them goes out.
+                    await access.ConfirmAsync(batch.AccessRevision, after);
+                }
+
                 for (var i = 0; i < batch.Events.Length; i++)
                 {
+                    // And between messages: a batch read before the key ended is not sent after the end is known.
+                    access.ThrowIfEnded(i == 0 ? after : batch.Events[i - 1].Sequence);
                     // Within a batch, let HTTP/2 buffer the messages; the last one of the batch flushes them all.
                     responseStream.WriteOptions = i < batch.Events.Length - 1 ? Buffered : null;
                     await responseStream.WriteAsync(new V1.SubscribeResponse { Event = ToProto(batch.Events[i], mask) }, cancel);
                 }
 
                 after = batch.ScannedUpTo;
-                if (batch.Events.Length < settings.BatchSize && !await WaitAsync(reader, after, stopping.Task))
+                if (batch.Events.Length < settings.BatchSize && !await WaitAsync(reader, after, stopping.Task, access.WhenEnded))
                 {
+                    access.ThrowIfEnded(after);
                     await responseStream.WriteAsync(new V1.SubscribeResponse
                     {
                         Heartbeat = new V1.Heartbeat { At = Timestamp.FromDateTimeOffset(time.GetUtcNow()), HeadSequence = after },
                     }, cancel);
                 }
             }
+        }
+        catch (OperationCanceledException) when (access.Ended.IsCancellationRequested)
+        {
+            // A write cut because the key ended: the stream is reset already; this is what the server records.
+            access.ThrowIfEnded(after);
+            throw;
         }
         catch (Exception ex) when (ex is not RpcException && lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -106,11 +130,11 @@ public sealed class EventApi(IClusterClient grains, IOptions<EventStreamOptions>
     }
 
     /// <summary>Waits for the log to grow past <paramref name="after"/>, at most a heartbeat interval, or until the
-    /// engine stops; answers whether it grew.</summary>
-    private async Task<bool> WaitAsync(IEventReaderGrain reader, long after, Task stopping)
+    /// engine stops or the key ends; answers whether it grew.</summary>
+    private async Task<bool> WaitAsync(IEventReaderGrain reader, long after, Task stopping, Task keyEnded)
     {
         var waited = reader.WaitAsync(after, HeartbeatEvery);
-        return await Task.WhenAny(waited, stopping) == waited && await waited;
+        return await Task.WhenAny(waited, stopping, keyEnded) == waited && await waited;
     }
 
     private static EventFilter Validate(V1.SubscribeRequest request)

@@ -14,7 +14,7 @@ public sealed class EventLog(Database database)
     {
         using var connection = database.Open();
         using var snapshot = database.BeginSnapshot(connection);
-        var head = Head(connection, snapshot);
+        var (head, accessRevision) = HeadAndAccessRevision(connection, snapshot);
         using var command = connection.CreateCommand();
         command.Transaction = snapshot;
         var sql = new StringBuilder("""
@@ -49,7 +49,7 @@ public sealed class EventLog(Database database)
         }
 
         var scanned = events.Count < max ? head : events[^1].Sequence;
-        return new EventBatch(events.ToImmutable(), Math.Max(scanned, after));
+        return new EventBatch(events.ToImmutable(), Math.Max(scanned, after), accessRevision);
     }
 
     public long Earliest()
@@ -133,6 +133,19 @@ public sealed class EventLog(Database database)
     {
         using var connection = database.Open();
         return Head(connection, null);
+    }
+
+    /// <summary>The head of the log and the key table's revision, in one statement of the read's snapshot, so that a
+    /// stream can tell that every event it read was written before any key change not counted in that revision (decision
+    /// 37): the key table and the log share the database for this.</summary>
+    private static (long Head, long AccessRevision) HeadAndAccessRevision(DbConnection connection, DbTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT (SELECT COALESCE(MAX(sequence), 0) FROM events), (SELECT revision FROM access_revision WHERE id = 1);";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private static long Head(DbConnection connection, DbTransaction? transaction)
