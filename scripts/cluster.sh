@@ -7,7 +7,9 @@
 #   scripts/cluster.sh start-silo DIR N    start silo N (a new one joins the cluster: ports follow the scheme below)
 #   scripts/cluster.sh stop-silo DIR N     drain silo N: it leaves gracefully, its grains move to the others
 #   scripts/cluster.sh kill-silo DIR N     SIGKILL silo N, as a crash would
-#   scripts/cluster.sh start-frontend DIR N / stop-frontend DIR N
+#   scripts/cluster.sh freeze-silo DIR N   SIGSTOP silo N, as a long GC pause, a stalled disk or a paused VM would;
+#   scripts/cluster.sh thaw-silo DIR N     SIGCONT it (a silo declared dead meanwhile stops itself when it wakes)
+#   scripts/cluster.sh start-frontend DIR N / stop-frontend DIR N / kill-frontend DIR N
 #
 # DIR defaults to ./cluster. Ports from $CLUSTER_BASE_PORT (B, default 21000, below Linux's ephemeral range of 32768
 # up, so that no outgoing connection holds one when a process binds it): PostgreSQL B; silo N: silo-to-silo B+10+N,
@@ -132,5 +134,8 @@ case "$verb" in
   kill-silo) stop_process "silo-${3:?silo number}" KILL ;;
   start-frontend) start_frontend "${3:?front-end number}"; wait_started "frontend-$3" ;;
   stop-frontend) stop_process "frontend-${3:?front-end number}" TERM ;;
-  *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+  kill-frontend) stop_process "frontend-${3:?front-end number}" KILL ;;
+  freeze-silo) running "$dir/silo-${3:?silo number}.pid" && kill -STOP "$(cat "$dir/silo-$3.pid")" ;;
+  thaw-silo) if running "$dir/silo-${3:?silo number}.pid"; then kill -CONT "$(cat "$dir/silo-$3.pid")"; fi ;;
+  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
 esac

@@ -91,6 +91,7 @@ public static class EngineHost
                     cluster.ServiceId = options.ServiceId;
                 });
                 silo.ConfigureEndpoints(Hosting.ParseAddress(options.AdvertisedAddress, "Engine:AdvertisedAddress"), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                Membership.Configure(silo.Services, builder.Configuration.GetSection(Membership.Section));
             }
             else
             {

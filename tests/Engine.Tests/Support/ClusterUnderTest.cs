@@ -60,6 +60,35 @@ public sealed class ClusterUnderTest : IAsyncDisposable
 
     public Task StartSiloAsync(int n) => RunAsync("start-silo", n);
 
+    /// <summary>SIGSTOP: the silo stops answering but keeps its connections, as in a long pause.</summary>
+    public Task FreezeSiloAsync(int n) => RunAsync("freeze-silo", n);
+
+    public Task ThawSiloAsync(int n) => RunAsync("thaw-silo", n);
+
+    public Task KillFrontendAsync(int n) => RunAsync("kill-frontend", n);
+
+    public Task StartFrontendAsync(int n) => RunAsync("start-frontend", n);
+
+    /// <summary>The pid of a process the script started, or null when it is not running.</summary>
+    public int? Pid(string process)
+    {
+        var file = Path.Combine(Directory, process + ".pid");
+        if (!File.Exists(file) || !int.TryParse(File.ReadAllText(file).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var pid))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var running = System.Diagnostics.Process.GetProcessById(pid);
+            return running.HasExited ? null : pid;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     public Task StopPostgresAsync() => Task.Run(() => PostgresServer.Script("stop", Path.Combine(Directory, "pg")));
 
     public Task StartPostgresAsync() => Task.Run(() => PostgresServer.Script("start", Path.Combine(Directory, "pg"), BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Globalization;
+using Engine.Tests.Support;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Xunit.Abstractions;
+using V1 = Engine.V1;
+
+namespace Engine.Tests.Cluster;
+
+/// <summary>
+/// Nemesis runs: a mixed workload (<see cref="NemesisWorkload"/>) against real processes while faults are injected on a
+/// fixed schedule, then proof that the engine kept every promise: every acknowledged ticket present and in its last
+/// acknowledged state, no key with two tickets, every step that came due fired exactly once, every subscriber got every
+/// event in order. The cluster run (3 silos, 2 front-ends, PostgreSQL) kills, freezes, adds and drains silos, kills a
+/// front-end and restarts PostgreSQL; the embedded run kills and restarts the one process. Each lasts
+/// ENGINE_NEMESIS_SECONDS (default 180 for the cluster, half that embedded) and prints what it measured: failover gaps,
+/// how long a frozen silo took to be declared dead, how fast calls failed meanwhile, and step lateness.
+/// </summary>
+[Trait("Category", "Soak")]
+public sealed class NemesisTests(ITestOutputHelper output)
+{
+    private const string Court = "sh-pudong";
+
+    /// <summary>Contact-judge tickets due in 20 s, so that steps keep coming due during the run.</summary>
+    private static readonly Dictionary<string, string> Drill = new()
+    {
+        ["Engine__Deadlines__Kinds__ContactJudge__Reply"] = "20 seconds",
+        ["Engine__Deadlines__Kinds__ContactJudge__WarningShare"] = "0.5",
+        ["Engine__Deadlines__Kinds__ContactJudge__Supervision"] = "10 seconds",
+        ["Engine__Deadlines__Kinds__ContactJudge__SpecialSupervision"] = "20 seconds",
+    };
+
+    private static TimeSpan Duration(double share) => TimeSpan.FromSeconds(
+        (int.TryParse(Environment.GetEnvironmentVariable("ENGINE_NEMESIS_SECONDS"), CultureInfo.InvariantCulture, out var seconds) ? seconds : 180) * share);
+
+    [Fact]
+    public async Task A_cluster_keeps_every_promise_through_kills_freezes_a_database_restart_and_silos_added_and_drained()
+    {
+        await using var cluster = await ClusterUnderTest.StartAsync(silos: 3, frontends: 2, settings: Drill);
+        var cases = await PrepareAsync(cluster.Frontend(1));
+        var workload = new NemesisWorkload([cluster.Frontend(1), cluster.Frontend(2)], cases);
+        using var stop = new CancellationTokenSource();
+        var running = workload.RunAsync(stop.Token);
+        var detections = new List<double>();
+        var until = Stopwatch.StartNew();
+        var silos = new HashSet<int> { 1, 2, 3 };
+        var nextSilo = 4;
+
+        // One fault at a time, each followed by its repair, round and round until the time is up.
+        var faults = new Func<Task>[]
+        {
+            async () => await KillAndRestartAsync(cluster, Pick(silos, 0)),
+            async () => detections.Add(await FreezeAsync(cluster, Pick(silos, 1))),
+            async () => { await cluster.KillFrontendAsync(1); await Pause(5); await cluster.StartFrontendAsync(1); },
+            async () => { await cluster.StopPostgresAsync(); await Pause(5); await cluster.StartPostgresAsync(); },
+            async () =>
+            {
+                var added = nextSilo++;
+                await cluster.StartSiloAsync(added);
+                silos.Add(added);
+                var drained = silos.Min();
+                await cluster.StopSiloAsync(drained);
+                silos.Remove(drained);
+            },
+        };
+        for (var i = 0; until.Elapsed < Duration(1); i++)
+        {
+            output.WriteLine($"{until.Elapsed.TotalSeconds:F0} s: fault {i % faults.Length}");
+            await faults[i % faults.Length]();
+            await Pause(10);
+        }
+
+        await stop.CancelAsync();
+        await running;
+        output.WriteLine($"frozen silos declared dead after {string.Join(", ", detections.Select(d => $"{d:F1} s"))}");
+        await VerifyAsync(workload, cluster.Frontend(2), new PostgresLog(cluster.ConnectionString));
+        Assert.All(detections, d => Assert.True(d <= 15, $"a frozen silo was declared dead after {d:F1} s (bound 15 s)"));
+    }
+
+    [Fact]
+    public async Task The_embedded_engine_keeps_every_promise_through_kills_and_restarts()
+    {
+        using var data = new TempDirectory();
+        var port = FreePorts.Next();
+        var settings = Drill.Select(d => $"--{d.Key.Replace("__", ":", StringComparison.Ordinal)}={d.Value}").ToArray();
+        string[] args = [.. EngineProcess.Args(port, data.Path), .. settings];
+        var engine = await StartAsync(args);
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var cases = await PrepareAsync(channel);
+        var workload = new NemesisWorkload([channel], cases);
+        using var stop = new CancellationTokenSource();
+        var running = workload.RunAsync(stop.Token);
+        var until = Stopwatch.StartNew();
+        try
+        {
+            while (until.Elapsed < Duration(0.5))
+            {
+                await Pause(12);
+                output.WriteLine($"{until.Elapsed.TotalSeconds:F0} s: kill -9");
+                engine.KillHard();
+                engine.Dispose();
+                engine = await StartAsync(args);
+            }
+
+            await stop.CancelAsync();
+            await running;
+            await VerifyAsync(workload, channel, new SqliteLog(Path.Combine(data.Path, "engine.db")));
+        }
+        finally
+        {
+            engine.Dispose();
+        }
+    }
+
+    /// <summary>The checks every run ends with, once the workload has stopped and the engine has settled.</summary>
+    private async Task VerifyAsync(NemesisWorkload workload, GrpcChannel entry, IEventLogReader log)
+    {
+        output.WriteLine($"acknowledged {workload.Acknowledged.Count} tickets; answers: {string.Join(", ", workload.Answers.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}"))}; longest stretch without an acknowledgment {workload.LongestGap():F1} s");
+        Assert.True(workload.Acknowledged.Count > 50, "the workload made too little progress to prove anything");
+        Assert.All(workload.Answers.Keys, code => Assert.True(code == StatusCode.OK || NemesisWorkload.Transient.Contains(code), $"a call was answered {code}"));
+        Assert.Equal(workload.Acknowledged.Count, workload.Acknowledged.Values.Distinct().Count());
+        Assert.Equal(log.Scalar("SELECT COUNT(*) FROM ticket_idempotency"), log.Scalar("SELECT COUNT(*) FROM tickets"));
+
+        // Every acknowledged ticket, in the state its last acknowledged command left it (or the one sent after).
+        var tickets = new V1.TicketService.TicketServiceClient(entry);
+        var shown = new Dictionary<string, V1.Ticket>(StringComparer.Ordinal);
+        foreach (var expected in workload.Tickets.Values)
+        {
+            var ticket = await ReadAsync(tickets, expected.TicketId);
+            shown[ticket.TicketId] = ticket;
+            Assert.True(ticket.State == expected.Acknowledged || ticket.State == expected.Unanswered,
+                $"ticket {ticket.TicketId} is {ticket.State}; acknowledged {expected.Acknowledged}, maybe {expected.Unanswered}");
+        }
+
+        // Every step that came due fired, once, and the log holds one event per step taken.
+        await Eventually.TrueAsync(async () =>
+        {
+            foreach (var id in shown.Keys.ToList())
+            {
+                shown[id] = await ReadAsync(tickets, id);
+            }
+
+            return shown.Values.All(t => !Overdue(t).Any());
+        }, "every step that came due has fired");
+        var stepEvents = log.StepEventsByTicket();
+        var lateness = new List<double>();
+        foreach (var ticket in shown.Values)
+        {
+            var fired = ticket.Deadlines.Where(d => d.FiredAt is not null).ToList();
+            Assert.Equal(fired.Count, fired.Select(d => (d.Kind, d.Clock)).Distinct().Count());
+            Assert.Equal(fired.Count, stepEvents.GetValueOrDefault(ticket.TicketId));
+            lateness.AddRange(fired.Select(d => (d.FiredAt.ToDateTimeOffset() - d.DueAt.ToDateTimeOffset()).TotalSeconds));
+        }
+
+        lateness.Sort();
+        output.WriteLine($"{lateness.Count} steps fired; lateness p50 {Percentile(lateness, 0.5):F2} s, p99 {Percentile(lateness, 0.99):F2} s, max {(lateness.Count == 0 ? 0 : lateness[^1]):F2} s");
+
+        // Every subscriber got every event, each connection in order.
+        var head = log.Scalar("SELECT COALESCE(MAX(sequence), 0) FROM events");
+        Assert.Equal(head, log.Scalar("SELECT COUNT(*) FROM events"));
+        using var stop = new CancellationTokenSource();
+        var catchUp = Task.WhenAll(workload.Received.Keys.Select(name => Task.Run(async () =>
+        {
+            var events = new V1.EventService.EventServiceClient(entry);
+            using var call = events.Subscribe(new V1.SubscribeRequest { Subscription = name }, cancellationToken: stop.Token);
+            var received = workload.Received[name];
+            var last = received.IsEmpty ? 0 : received.Max(r => r.Sequence);
+            while (last < head)
+            {
+                Assert.True(await call.ResponseStream.MoveNext(stop.Token), "the stream ended");
+                if (call.ResponseStream.Current.Event is { } e)
+                {
+                    received.Enqueue((int.MaxValue, e.Sequence));
+                    last = e.Sequence;
+                }
+            }
+        })));
+        stop.CancelAfter(TimeSpan.FromSeconds(60));
+        await catchUp;
+        foreach (var (name, received) in workload.Received)
+        {
+            foreach (var connection in received.GroupBy(r => r.Connection))
+            {
+                var sequences = connection.Select(r => r.Sequence).ToList();
+                Assert.True(sequences.Zip(sequences.Skip(1), (a, b) => b > a).All(x => x), $"{name} got events out of order on one connection");
+            }
+
+            Assert.Equal(Enumerable.Range(1, (int)head).Select(n => (long)n), received.Select(r => r.Sequence).Where(s => s <= head).Distinct().Order());
+        }
+
+        output.WriteLine($"both subscribers got all {head} events");
+    }
+
+    private static IEnumerable<V1.Deadline> Overdue(V1.Ticket ticket) =>
+        ticket.Clock is { StoppedAt: null, PausedAt: null }
+            ? ticket.Deadlines.Where(d => d.FiredAt is null && d.Clock == ticket.Clock.Number && d.DueAt.ToDateTimeOffset() < DateTimeOffset.UtcNow.AddSeconds(-5))
+            : [];
+
+    private static double Percentile(List<double> sorted, double share) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(share * sorted.Count))];
+
+    private static async Task<V1.Ticket> ReadAsync(V1.TicketService.TicketServiceClient tickets, string id)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return (await tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = id }, deadline: DateTime.UtcNow.AddSeconds(10))).Ticket;
+            }
+            catch (RpcException ex) when (NemesisWorkload.Transient.Contains(ex.StatusCode) && attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<(string, string)>> PrepareAsync(GrpcChannel entry)
+    {
+        await new V1.DirectoryService.DirectoryServiceClient(entry).ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
+        var cases = new List<(string, string)>();
+        var client = new V1.CaseService.CaseServiceClient(entry);
+        for (var i = 0; i < 8; i++)
+        {
+            var caseNumber = SharedEngine.NewCaseNumber();
+            var judge = SampleDirectory.JudgeId(Court, "civil-1", 1 + (i % 2));
+            await client.UpsertCaseAsync(Requests.Case(caseNumber, Court, "civil-1", judge));
+            cases.Add((caseNumber, judge));
+        }
+
+        return cases;
+    }
+
+    private static async Task KillAndRestartAsync(ClusterUnderTest cluster, int silo)
+    {
+        await cluster.KillSiloAsync(silo);
+        await Pause(8);
+        await cluster.StartSiloAsync(silo);
+    }
+
+    /// <summary>Freezes a silo for 25 s and answers how long the cluster took to declare it dead; a silo declared dead
+    /// stops itself when it wakes, and is started again.</summary>
+    private static async Task<double> FreezeAsync(ClusterUnderTest cluster, int silo)
+    {
+        var port = cluster.BasePort + 10 + silo;
+        var frozen = Stopwatch.StartNew();
+        await cluster.FreezeSiloAsync(silo);
+        double? declared = null;
+        while (frozen.Elapsed < TimeSpan.FromSeconds(25))
+        {
+            if (declared is null && cluster.Scalar($"SELECT COUNT(*) FROM orleans_membership WHERE port = {port} AND status = 6 AND generation = (SELECT MAX(generation) FROM orleans_membership WHERE port = {port})") > 0)
+            {
+                declared = frozen.Elapsed.TotalSeconds;
+            }
+
+            await Pause(0.25);
+        }
+
+        await cluster.ThawSiloAsync(silo);
+        await Eventually.TrueAsync(() => cluster.Pid($"silo-{silo}") is null || declared is null, $"silo {silo}, declared dead, to stop itself when it woke");
+        if (cluster.Pid($"silo-{silo}") is null)
+        {
+            await cluster.StartSiloAsync(silo);
+        }
+
+        return declared ?? double.PositiveInfinity;
+    }
+
+    private static int Pick(HashSet<int> silos, int turn) => silos.Order().ElementAt(turn % silos.Count);
+
+    private static Task Pause(double seconds) => Task.Delay(TimeSpan.FromSeconds(seconds));
+
+    private static async Task<EngineProcess> StartAsync(string[] args)
+    {
+        var engine = EngineProcess.Start(args);
+        await engine.WaitUntilStartedAsync(TimeSpan.FromSeconds(90));
+        return engine;
+    }
+
+    /// <summary>What the checks read straight from the database.</summary>
+    private interface IEventLogReader
+    {
+        long Scalar(string sql);
+
+        Dictionary<string, int> StepEventsByTicket();
+    }
+
+    private const string StepEventsSql = "SELECT aggregate_id, COUNT(*) FROM events WHERE event_type LIKE 'deadline.%' GROUP BY aggregate_id";
+
+    private sealed class PostgresLog(string connectionString) : IEventLogReader
+    {
+        public long Scalar(string sql)
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            using var command = new NpgsqlCommand(sql, connection);
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
+        public Dictionary<string, int> StepEventsByTicket()
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            using var command = new NpgsqlCommand(StepEventsSql, connection);
+            using var reader = command.ExecuteReader();
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                counts[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
+            }
+
+            return counts;
+        }
+    }
+
+    private sealed class SqliteLog(string file) : IEventLogReader
+    {
+        public long Scalar(string sql)
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
+        public Dictionary<string, int> StepEventsByTicket()
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = StepEventsSql;
+            using var reader = command.ExecuteReader();
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                counts[reader.GetString(0)] = reader.GetInt32(1);
+            }
+
+            return counts;
+        }
+
+        private SqliteConnection Open()
+        {
+            var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            return connection;
+        }
+    }
+}
