@@ -52,3 +52,8 @@ public sealed record CaseRoutingFacts(
     string? PresidingJudgeId,
     string? MovedToCourtId,
     string? MovedToCaseNumber);
+
+/// <summary>What lifting the look-up lockout of one (case, phone) pair cleared: whether it was locked, and the failed
+/// look-ups it had counted.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LookupLockoutLifted(bool WasLocked, int Failures);

@@ -1,5 +1,6 @@
 using Engine.Domain;
 using Microsoft.Extensions.DependencyInjection;
+using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Microsoft.Extensions.Options;
 
@@ -15,19 +16,43 @@ internal sealed class LookupGuardState
     public DateTimeOffset? LockedUntil { get; set; }
 }
 
-/// <summary>Counts failed look-ups of one (case, phone) pair, durably, so that a restart does not reset a lockout.</summary>
+/// <summary>Counts failed look-ups of one (case, phone) pair, durably, so that a restart does not reset a lockout.
+/// While locked, attempts are refused without being counted: an attempt that extended the lock would let anyone who
+/// knows a case number and a party's phone keep that party out for ever, one request per lockout.</summary>
 internal sealed class LookupGuardGrain(
     [PersistentState("lookup-guard", EngineStorage.GrainStateName)] IPersistentState<LookupGuardState> state,
     IOptions<TicketPolicyOptions> policy,
     [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ILookupGuardGrain
 {
-    public Task<bool> IsLockedAsync() => Task.FromResult(state.State.LockedUntil is { } until && time.GetUtcNow() < until);
+    public Task<bool> IsLockedAsync() => Task.FromResult(IsLocked(time.GetUtcNow()));
 
-    public async Task RecordFailureAsync()
+    public Task RecordFailureAsync() => SettleAsync(matched: false, courtId: null);
+
+    public async Task ResetAsync()
+    {
+        if (!IsLocked(time.GetUtcNow()))
+        {
+            await ClearAsync();
+        }
+    }
+
+    public async Task<bool> SettleAsync(bool matched, string? courtId)
     {
         var now = time.GetUtcNow();
-        if (state.State.LockedUntil is { } until && now >= until)
+        if (IsLocked(now))
         {
+            return false;
+        }
+
+        if (matched)
+        {
+            await ClearAsync();
+            return true;
+        }
+
+        if (state.State.LockedUntil is not null)
+        {
+            // The lock ran out: the pair starts again with a clean count.
             state.State.Failures = 0;
             state.State.LockedUntil = null;
         }
@@ -38,16 +63,40 @@ internal sealed class LookupGuardGrain(
             state.State.LockedUntil = now + policy.Value.LookupLockout;
         }
 
-        await state.WriteStateAsync();
+        await WriteAsync();
+        return false;
     }
 
-    public async Task ResetAsync()
+    public async Task<LookupLockoutLifted> LiftAsync()
+    {
+        var lifted = new LookupLockoutLifted(IsLocked(time.GetUtcNow()), state.State.Failures);
+        await ClearAsync();
+        return lifted;
+    }
+
+    private bool IsLocked(DateTimeOffset now) => state.State.LockedUntil is { } until && now < until;
+
+    private async Task ClearAsync()
     {
         if (state.State.Failures > 0 || state.State.LockedUntil is not null)
         {
             state.State.Failures = 0;
             state.State.LockedUntil = null;
+            await WriteAsync();
+        }
+    }
+
+    /// <summary>A failed write leaves memory ahead of storage: the activation goes, and the next call reads storage.</summary>
+    private async Task WriteAsync()
+    {
+        try
+        {
             await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
         }
     }
 }
