@@ -57,3 +57,11 @@ public sealed record CaseRoutingFacts(
 /// look-ups it had counted.</summary>
 [GenerateSerializer, Immutable]
 public sealed record LookupLockoutLifted(bool WasLocked, int Failures);
+
+/// <summary>Who tried a password look-up, for the audit entry of the lockout it may cause: the gRPC edge puts the
+/// key's actor name (never the end user, whom the adapter names as it likes) in the RequestContext under
+/// <see cref="ContextKey"/>.</summary>
+public static class LookupCaller
+{
+    public const string ContextKey = "engine.lookup-caller";
+}

@@ -4,7 +4,9 @@ using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Api.Security;
+using System.Collections.Immutable;
 using Grpc.Core;
+using Orleans.Runtime;
 using V1 = Engine.V1;
 
 namespace Engine.Api.Services;
@@ -168,8 +170,23 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
         v.ThrowIfInvalid();
         var number = CaseNumber.Normalize(request.CaseNumber);
         limits.TakeLookup(LookupSource(context), number, Phone.Canonical(request.Phone)!);
-        var nodes = await Case(number).LookupAsync(Phone.Canonical(request.Phone)!, request.ServicePassword)
-            ?? throw Errors.NotFound("no case matches this case number, phone and service password");
+        // The key goes with the attempt, for the record of a lockout it may cause.
+        RequestContext.Set(LookupCaller.ContextKey, Principal.Of(context).Actor);
+        ImmutableArray<CaseNodeInfo>? nodes;
+        try
+        {
+            nodes = await Case(number).LookupAsync(Phone.Canonical(request.Phone)!, request.ServicePassword);
+        }
+        finally
+        {
+            RequestContext.Remove(LookupCaller.ContextKey);
+        }
+
+        if (nodes is null)
+        {
+            throw Errors.NotFound("no case matches this case number, phone and service password");
+        }
+
         var stored = await Case(number).GetAsync();
         var response = new V1.LookupCaseResponse
         {
@@ -177,7 +194,7 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
             CourtId = stored.CourtId,
             Status = (V1.CaseStatus)stored.Status,
         };
-        response.PublicNodes.AddRange(nodes.Select(Mapping.ToProto));
+        response.PublicNodes.AddRange(nodes.Value.Select(Mapping.ToProto));
         return response;
     }
 

@@ -14,6 +14,10 @@ internal sealed class LookupGuardState
 
     [Id(1)]
     public DateTimeOffset? LockedUntil { get; set; }
+
+    /// <summary>How many times the pair has been locked (a lift does not undo one).</summary>
+    [Id(2)]
+    public int Lockouts { get; set; }
 }
 
 /// <summary>Counts failed look-ups of one (case, phone) pair, durably, so that a restart does not reset a lockout.
@@ -22,6 +26,7 @@ internal sealed class LookupGuardState
 internal sealed class LookupGuardGrain(
     [PersistentState("lookup-guard", EngineStorage.GrainStateName)] IPersistentState<LookupGuardState> state,
     IOptions<TicketPolicyOptions> policy,
+    LookupLockoutRecorder recorder,
     [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ILookupGuardGrain
 {
     public Task<bool> IsLockedAsync() => Task.FromResult(IsLocked(time.GetUtcNow()));
@@ -50,19 +55,21 @@ internal sealed class LookupGuardGrain(
             return true;
         }
 
-        if (state.State.LockedUntil is not null)
+        // A lock that ran out leaves the pair with a clean count.
+        var failures = (state.State.LockedUntil is null ? state.State.Failures : 0) + 1;
+        DateTimeOffset? lockedUntil = null;
+        if (failures >= policy.Value.LookupMaxFailures)
         {
-            // The lock ran out: the pair starts again with a clean count.
-            state.State.Failures = 0;
-            state.State.LockedUntil = null;
+            lockedUntil = now + policy.Value.LookupLockout;
+            // On record before the lock is stored, as administrative actions are: no lock goes unseen (a record
+            // whose lock then failed to store stands for an attempt that was refused all the same).
+            recorder.Record(CaseNumber, courtId, state.State.Lockouts + 1, now, lockedUntil.Value,
+                RequestContext.Get(LookupCaller.ContextKey) as string ?? Access.Actors.Engine);
+            state.State.Lockouts++;
         }
 
-        state.State.Failures++;
-        if (state.State.Failures >= policy.Value.LookupMaxFailures)
-        {
-            state.State.LockedUntil = now + policy.Value.LookupLockout;
-        }
-
+        state.State.Failures = failures;
+        state.State.LockedUntil = lockedUntil;
         await WriteAsync();
         return false;
     }
@@ -73,6 +80,9 @@ internal sealed class LookupGuardGrain(
         await ClearAsync();
         return lifted;
     }
+
+    /// <summary>The key is "case number|phone pseudonym"; a case number holds no '|'.</summary>
+    private string CaseNumber => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('|')];
 
     private bool IsLocked(DateTimeOffset now) => state.State.LockedUntil is { } until && now < until;
 
