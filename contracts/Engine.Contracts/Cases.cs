@@ -53,10 +53,10 @@ public sealed record CaseRoutingFacts(
     string? MovedToCourtId,
     string? MovedToCaseNumber);
 
-/// <summary>What lifting the look-up lockout of one (case, phone) pair cleared: whether it was locked, and the failed
-/// look-ups it had counted.</summary>
+/// <summary>What lifting the look-up lockout of one (case, phone) pair cleared: whether it was locked, the failed
+/// look-ups it had counted, and the attempts refused while the lock held.</summary>
 [GenerateSerializer, Immutable]
-public sealed record LookupLockoutLifted(bool WasLocked, int Failures);
+public sealed record LookupLockoutLifted(bool WasLocked, int Failures, int RefusedWhileLocked);
 
 /// <summary>Who tried a password look-up, for the audit entry of the lockout it may cause: the gRPC edge puts the
 /// key's actor name (never the end user, whom the adapter names as it likes) in the RequestContext under

@@ -211,7 +211,7 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
         var stored = await Case(number).GetAsync() ?? throw Errors.NotFound($"case {request.CaseNumber} is not known");
         Scopes.RequireCourt(context, stored.CourtId, "case_number");
         var lifted = await Case(number).LiftLookupLockoutAsync(Phone.Canonical(request.Phone)!);
-        return new V1.LiftLookupLockoutResponse { WasLocked = lifted.WasLocked, Failures = lifted.Failures };
+        return new V1.LiftLookupLockoutResponse { WasLocked = lifted.WasLocked, Failures = lifted.Failures, RefusedWhileLocked = lifted.RefusedWhileLocked };
     }
 
     public override async Task<V1.ListCaseTicketsResponse> ListCaseTickets(V1.ListCaseTicketsRequest request, ServerCallContext context)

@@ -18,6 +18,10 @@ internal sealed class LookupGuardState
     /// <summary>How many times the pair has been locked (a lift does not undo one).</summary>
     [Id(2)]
     public int Lockouts { get; set; }
+
+    /// <summary>Attempts refused while the current lock held (cleared with it).</summary>
+    [Id(3)]
+    public int RefusedWhileLocked { get; set; }
 }
 
 /// <summary>Counts failed look-ups of one (case, phone) pair, durably, so that a restart does not reset a lockout.
@@ -46,6 +50,11 @@ internal sealed class LookupGuardGrain(
         var now = time.GetUtcNow();
         if (IsLocked(now))
         {
+            // Counted apart, not extending the lock; and written, as a failure is, so that a refusal while locked takes
+            // the time of any other (the guard of a number nobody stored can be forgotten before its lock ends: its key
+            // lives with the case grain's activation, and the time must not tell the two apart).
+            state.State.RefusedWhileLocked++;
+            await WriteAsync();
             return false;
         }
 
@@ -70,13 +79,15 @@ internal sealed class LookupGuardGrain(
 
         state.State.Failures = failures;
         state.State.LockedUntil = lockedUntil;
+        state.State.RefusedWhileLocked = 0;
         await WriteAsync();
         return false;
     }
 
     public async Task<LookupLockoutLifted> LiftAsync()
     {
-        var lifted = new LookupLockoutLifted(IsLocked(time.GetUtcNow()), state.State.Failures);
+        var locked = IsLocked(time.GetUtcNow());
+        var lifted = new LookupLockoutLifted(locked, state.State.Failures, locked ? state.State.RefusedWhileLocked : 0);
         await ClearAsync();
         return lifted;
     }
@@ -92,6 +103,7 @@ internal sealed class LookupGuardGrain(
         {
             state.State.Failures = 0;
             state.State.LockedUntil = null;
+            state.State.RefusedWhileLocked = 0;
             await WriteAsync();
         }
     }

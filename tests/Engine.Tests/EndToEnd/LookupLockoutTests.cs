@@ -62,6 +62,7 @@ public sealed class LookupLockoutTests
 
         Assert.True(lifted.WasLocked);
         Assert.Equal(5, lifted.Failures);
+        Assert.Equal(2, lifted.RefusedWhileLocked);
         Assert.Equal(caseNumber, (await adapter.LookupCaseAsync(Lookup(caseNumber, Password))).CaseNumber);
         var again = await staff.LiftLookupLockoutAsync(lift);
         Assert.False(again.WasLocked);
