@@ -169,17 +169,24 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
         v.RequireText("service_password", request.ServicePassword, MaxPasswordLength);
         v.ThrowIfInvalid();
         var number = CaseNumber.Normalize(request.CaseNumber);
-        limits.TakeLookup(LookupSource(context), number, Phone.Canonical(request.Phone)!);
+        var caller = Principal.Of(context);
+        var failures = limits.TakeLookup(caller, LookupSource(context), number, Phone.Canonical(request.Phone)!);
         // The key goes with the attempt, for the record of a lockout it may cause.
-        RequestContext.Set(LookupCaller.ContextKey, Principal.Of(context).Actor);
-        ImmutableArray<CaseNodeInfo>? nodes;
+        RequestContext.Set(LookupCaller.ContextKey, caller.Actor);
+        ImmutableArray<CaseNodeInfo>? nodes = null;
+        var failed = false;
         try
         {
             nodes = await Case(number).LookupAsync(Phone.Canonical(request.Phone)!, request.ServicePassword);
+            failed = nodes is null;
         }
         finally
         {
             RequestContext.Remove(LookupCaller.ContextKey);
+            if (!failed)
+            {
+                limits.LookupDidNotFail(failures);
+            }
         }
 
         if (nodes is null)
