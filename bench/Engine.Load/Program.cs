@@ -7,7 +7,7 @@ const string Usage = """
                                  [--judges-per-division 3] [--extra-courts 0] [--data DIR] [--report FILE] [--api-key KEY]
            Engine.Load flow      (the same options, and [--subscribers 2])
            Engine.Load deadlines [--tickets 1000000] [--storm 20000] [--intake-rate 200] [--duration 120] [--data DIR] [--report FILE]
-           Engine.Load lookup    [--attempts 400] [--data DIR] [--report FILE]
+           Engine.Load lookup    [--attempts 400] [--max-failures N] [--data DIR] [--report FILE]
     Without --target, intake starts its own engine (a child process on a new data directory); lookup always does,
     with its look-up throttles and lockout lifted.
     Against an engine that requires keys, pass an admin key (--api-key, or ENGINE_API_KEY): the run imports a directory.

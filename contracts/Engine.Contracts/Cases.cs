@@ -52,3 +52,16 @@ public sealed record CaseRoutingFacts(
     string? PresidingJudgeId,
     string? MovedToCourtId,
     string? MovedToCaseNumber);
+
+/// <summary>What lifting the look-up lockout of one (case, phone) pair cleared: whether it was locked, the failed
+/// look-ups it had counted, and the attempts refused while the lock held.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LookupLockoutLifted(bool WasLocked, int Failures, int RefusedWhileLocked);
+
+/// <summary>Who tried a password look-up, for the audit entry of the lockout it may cause: the gRPC edge puts the
+/// key's actor name (never the end user, whom the adapter names as it likes) in the RequestContext under
+/// <see cref="ContextKey"/>.</summary>
+public static class LookupCaller
+{
+    public const string ContextKey = "engine.lookup-caller";
+}

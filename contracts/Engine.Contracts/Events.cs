@@ -43,6 +43,7 @@ public static class EventTypes
     public const string DeadlineExtended = "ticket.deadline_extended";
     public const string DeadlineReplanned = "ticket.deadline_replanned";
     public const string CalendarYearSet = "calendar.year_set";
+    public const string CaseLookupLocked = "case.lookup_locked";
 
     /// <summary>The event type of a deadline step that fired.</summary>
     public static string Step(Domain.Calendar.DeadlineStep step) => step switch
@@ -60,7 +61,7 @@ public static class EventTypes
         "ticket.cancelled", "ticket.merged_in", "ticket.callback_recorded", CallbackScheduled,
         ClockPaused, ClockResumed, DeadlineExtended, DeadlineReplanned,
         "deadline.warning", "deadline.urging", "deadline.supervision", "deadline.special_supervision",
-        "case.upserted", "case.judge_assigned", "case.moved", "case.node_recorded",
+        "case.upserted", "case.judge_assigned", "case.moved", "case.node_recorded", CaseLookupLocked,
         "directory.court_upserted", "directory.division_upserted", "directory.judge_upserted", "directory.judge_removed",
         "directory.availability_set", "directory.court_imported", "directory.routing_rules_set", CalendarYearSet,
     };

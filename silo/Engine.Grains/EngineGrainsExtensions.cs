@@ -46,6 +46,7 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton<Outbox>();
         silo.Services.AddHostedService<OutboxSweepService>();
         silo.Services.AddSingleton<Access.AccessStore>();
+        silo.Services.AddSingleton<Grains.LookupLockoutRecorder>();
         silo.Services.AddSingleton<TicketStore>();
         silo.Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<TicketStore>());
         silo.Services.AddSingleton<IJudgeLocator, JudgeLocator>();

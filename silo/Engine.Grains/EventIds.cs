@@ -38,6 +38,7 @@ internal static class EventIds
     public const int DirectoryImported = 1200;
     public const int LeaveBegan = 1201;
     public const int LeavePollFailed = 1202;
+    public const int LookupLocked = 1203;
 
     // 1400–1499: statistics.
     public const int StatsProjectionFailed = 1400;

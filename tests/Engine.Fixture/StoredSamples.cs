@@ -25,7 +25,7 @@ public static class StoredSamples
         StoredSample.Of("TicketRecord", Ticket()),
         StoredSample.Of("CourtState", Court()),
         StoredSample.Of("CaseState", Case()),
-        StoredSample.Of("LookupGuardState", new LookupGuardState { Failures = 4, LockedUntil = At.AddMinutes(15) }),
+        StoredSample.Of("LookupGuardState", new LookupGuardState { Failures = 4, LockedUntil = At.AddMinutes(15), Lockouts = 2, RefusedWhileLocked = 7 }),
         StoredSample.Of("EventRow", Event(7)),
     ];
 

@@ -24,6 +24,10 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>The public nodes, for a party or agent who proves who they are; null for every kind of failure.</summary>
     Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password);
 
+    /// <summary>Lifts the look-up lockout (and clears the failures) of <paramref name="phone"/> on this case; the case
+    /// must be known.</summary>
+    Task<LookupLockoutLifted> LiftLookupLockoutAsync(string phone);
+
     /// <summary>Appends to the log any event the case's state still holds (after a crash); the start-up sweep calls it.</summary>
     Task EnsureEventsLoggedAsync();
 

@@ -77,6 +77,8 @@ public static class AccessPolicy
         Allow(cases, "GetCase", false, Cases, Staff, Supervisor, Judge);
         Allow(cases, "ListCaseTickets", false, Cases, Staff, Supervisor);
         Allow(cases, "LookupCase", false, Channel);
+        // Lifting a lockout lets guessing start again: staff do it after checking who asks, and it is on record.
+        Allow(cases, "LiftLookupLockout", true, Staff);
 
         var directory = V1.DirectoryService.Descriptor;
         foreach (var write in new[] { "UpsertCourt", "UpsertDivision", "UpsertJudge", "ImportDirectory", "SetRoutingRules" })

@@ -2,13 +2,14 @@ using System.Threading.RateLimiting;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Engine.Api.Security;
 
 /// <summary>
 /// What one process lets through: calls per second per key (token bucket), unary calls in progress, open event
-/// streams, and password look-ups per source, case and phone. Everything beyond a limit is refused at once with
+/// streams, password look-ups per source, case and phone, and failed look-ups per key. Everything beyond a limit is refused at once with
 /// RESOURCE_EXHAUSTED and a google.rpc.RetryInfo saying when to try again — never queued without bound.
 /// </summary>
 public sealed class CallLimits : IDisposable
@@ -18,12 +19,16 @@ public sealed class CallLimits : IDisposable
     private readonly SecurityOptions _options;
     private readonly PartitionedRateLimiter<Principal> _perKey;
     private readonly PartitionedRateLimiter<string> _lookups;
+    private readonly LookupFailureBudget _failures;
+    private readonly ILogger<CallLimits> _logger;
     private int _calls;
     private int _streams;
 
-    public CallLimits(IOptions<SecurityOptions> options)
+    public CallLimits(IOptions<SecurityOptions> options, ILogger<CallLimits> logger)
     {
         _options = options.Value;
+        _logger = logger;
+        _failures = new LookupFailureBudget(_options.Lookup.FailuresPerKeyPerMinute, TimeProvider.System);
         _perKey = PartitionedRateLimiter.Create<Principal, string>(caller =>
         {
             var rate = caller.RatePerSecond > 0 ? caller.RatePerSecond : _options.DefaultRatePerSecond;
@@ -67,19 +72,44 @@ public sealed class CallLimits : IDisposable
     /// <summary>Counts an open event stream until disposed.</summary>
     public Slot EnterStream() => Enter(ref _streams, _options.MaxSubscriptions, "event streams open", TimeSpan.FromSeconds(1), call: false);
 
-    /// <summary>Counts a password look-up against its source, case and phone; every attempt counts, whatever it
-    /// finds, so that being throttled says nothing about the case.</summary>
-    public void TakeLookup(string source, string caseNumber, string phone)
+    /// <summary>Counts a password look-up against its key's failures, and against its source, case and phone (every
+    /// attempt counts there, whatever it finds, so that being throttled says nothing about the case). Answers the
+    /// bucket of the key's failures: give it back with <see cref="LookupDidNotFail"/> unless the look-up failed.</summary>
+    public string TakeLookup(Principal caller, string source, string caseNumber, string phone)
     {
-        foreach (var key in new[] { "s" + source, "c" + caseNumber, "p" + phone })
+        var bucket = caller.KeyId ?? "open";
+        if (!_failures.TryTake(bucket, out var retryAfter, out var firstRefusal))
         {
-            using var lease = _lookups.AttemptAcquire(key);
-            if (!lease.IsAcquired)
+            if (firstRefusal)
             {
-                throw Exhausted("too many look-ups; try again later", RetryAfter(lease, TimeSpan.FromMinutes(1)));
+                SecurityLog.LookupFailuresSpent(_logger, caller.KeyId ?? "(none: authentication is off)", _options.Lookup.FailuresPerKeyPerMinute);
+            }
+
+            throw Exhausted("too many failed look-ups with this key; try again later", retryAfter);
+        }
+
+        try
+        {
+            foreach (var key in new[] { "s" + source, "c" + caseNumber, "p" + phone })
+            {
+                using var lease = _lookups.AttemptAcquire(key);
+                if (!lease.IsAcquired)
+                {
+                    throw Exhausted("too many look-ups; try again later", RetryAfter(lease, TimeSpan.FromMinutes(1)));
+                }
             }
         }
+        catch
+        {
+            _failures.GiveBack(bucket);
+            throw;
+        }
+
+        return bucket;
     }
+
+    /// <summary>The look-up found the case, or could not be answered: it does not count as a failure.</summary>
+    public void LookupDidNotFail(string bucket) => _failures.GiveBack(bucket);
 
     private Slot Enter(ref int counter, int limit, string what, TimeSpan retry, bool call)
     {

@@ -58,9 +58,10 @@ public sealed class SecurityOptions
     public string? BootstrapKeyFile { get; set; }
 }
 
-/// <summary>How often the password look-up may be tried (per process, counted whatever the outcome, so the limits
-/// reveal nothing about a case). The durable lockout of a (case, phone) pair after repeated failures is separate
-/// (Engine:Tickets:LookupMaxFailures). Each limit: at least 1 a minute (a window of zero cannot be made).</summary>
+/// <summary>How often the password look-up may be tried (per process). The limits per source, case and phone count
+/// every attempt whatever the outcome, so they reveal nothing about a case; the limit per key counts failures. The
+/// durable lockout of a (case, phone) pair after repeated failures is separate (Engine:Tickets:LookupMaxFailures). Each
+/// limit: at least 1 a minute (a window of zero cannot be made).</summary>
 public sealed class LookupThrottleOptions
 {
     /// <summary>Per source: the key, and the end user's address the adapter passes in "x-end-user". Default 30 a minute.</summary>
@@ -71,6 +72,12 @@ public sealed class LookupThrottleOptions
 
     /// <summary>Per phone number, whoever asks. Default 30 a minute.</summary>
     public int PerPhonePerMinute { get; set; } = 30;
+
+    /// <summary>Failed look-ups per key, whatever end user the adapter names: a bucket of this many, refilled at this
+    /// many a minute; a look-up that succeeds costs nothing. It bounds what one key can guess (and how many pairs it can
+    /// lock) when its adapter passes whatever "x-end-user" it is sent. Default 60 a minute: about ten times what a
+    /// province's busiest minute of mistyped passwords needs; size it to the adapter's traffic.</summary>
+    public int FailuresPerKeyPerMinute { get; set; } = 60;
 }
 
 /// <summary>TLS for the gRPC endpoint. Without a certificate the endpoint speaks HTTP/2 in clear text (h2c).</summary>
@@ -115,6 +122,7 @@ public sealed class SecurityOptionsValidator(string section) : IValidateOptions<
         check.AtLeast("Lookup:" + nameof(options.Lookup.PerSourcePerMinute), options.Lookup.PerSourcePerMinute, 1);
         check.AtLeast("Lookup:" + nameof(options.Lookup.PerCasePerMinute), options.Lookup.PerCasePerMinute, 1);
         check.AtLeast("Lookup:" + nameof(options.Lookup.PerPhonePerMinute), options.Lookup.PerPhonePerMinute, 1);
+        check.AtLeast("Lookup:" + nameof(options.Lookup.FailuresPerKeyPerMinute), options.Lookup.FailuresPerKeyPerMinute, 1);
 
         var tls = options.Tls;
         check.Defined("Tls:" + nameof(tls.ClientCertificates), tls.ClientCertificates);

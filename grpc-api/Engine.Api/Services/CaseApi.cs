@@ -4,7 +4,9 @@ using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Api.Security;
+using System.Collections.Immutable;
 using Grpc.Core;
+using Orleans.Runtime;
 using V1 = Engine.V1;
 
 namespace Engine.Api.Services;
@@ -163,17 +165,35 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
     {
         var v = new RequestValidator();
         CheckCaseNumber(v, "case_number", request.CaseNumber);
-        if (!Phone.IsValid(request.Phone))
-        {
-            v.Add("phone", "is not a mainland mobile or landline number");
-        }
-
+        CheckPhone(v, "phone", request.Phone);
         v.RequireText("service_password", request.ServicePassword, MaxPasswordLength);
         v.ThrowIfInvalid();
         var number = CaseNumber.Normalize(request.CaseNumber);
-        limits.TakeLookup(LookupSource(context), number, Phone.Canonical(request.Phone)!);
-        var nodes = await Case(number).LookupAsync(Phone.Canonical(request.Phone)!, request.ServicePassword)
-            ?? throw Errors.NotFound("no case matches this case number, phone and service password");
+        var caller = Principal.Of(context);
+        var failures = limits.TakeLookup(caller, LookupSource(context), number, Phone.Canonical(request.Phone)!);
+        // The key goes with the attempt, for the record of a lockout it may cause.
+        RequestContext.Set(LookupCaller.ContextKey, caller.Actor);
+        ImmutableArray<CaseNodeInfo>? nodes = null;
+        var failed = false;
+        try
+        {
+            nodes = await Case(number).LookupAsync(Phone.Canonical(request.Phone)!, request.ServicePassword);
+            failed = nodes is null;
+        }
+        finally
+        {
+            RequestContext.Remove(LookupCaller.ContextKey);
+            if (!failed)
+            {
+                limits.LookupDidNotFail(failures);
+            }
+        }
+
+        if (nodes is null)
+        {
+            throw Errors.NotFound("no case matches this case number, phone and service password");
+        }
+
         var stored = await Case(number).GetAsync();
         var response = new V1.LookupCaseResponse
         {
@@ -181,8 +201,24 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
             CourtId = stored.CourtId,
             Status = (V1.CaseStatus)stored.Status,
         };
-        response.PublicNodes.AddRange(nodes.Select(Mapping.ToProto));
+        response.PublicNodes.AddRange(nodes.Value.Select(Mapping.ToProto));
         return response;
+    }
+
+    /// <summary>Staff of the case's court (or an admin) lift a party's look-up lockout, after checking who is asking;
+    /// the audit log keeps who did it, why, and the phone masked.</summary>
+    public override async Task<V1.LiftLookupLockoutResponse> LiftLookupLockout(V1.LiftLookupLockoutRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        CheckCaseNumber(v, "case_number", request.CaseNumber);
+        CheckPhone(v, "phone", request.Phone);
+        v.OptionalText("reason", request.Reason, MaxReasonLength);
+        v.ThrowIfInvalid();
+        var number = CaseNumber.Normalize(request.CaseNumber);
+        var stored = await Case(number).GetAsync() ?? throw Errors.NotFound($"case {request.CaseNumber} is not known");
+        Scopes.RequireCourt(context, stored.CourtId, "case_number");
+        var lifted = await Case(number).LiftLookupLockoutAsync(Phone.Canonical(request.Phone)!);
+        return new V1.LiftLookupLockoutResponse { WasLocked = lifted.WasLocked, Failures = lifted.Failures, RefusedWhileLocked = lifted.RefusedWhileLocked };
     }
 
     public override async Task<V1.ListCaseTicketsResponse> ListCaseTickets(V1.ListCaseTicketsRequest request, ServerCallContext context)
@@ -238,6 +274,18 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
         else if (!CaseNumber.IsValid(value))
         {
             v.Add(field, "is not a case number of the form (2019)沪0115民初12345号");
+        }
+    }
+
+    private static void CheckPhone(RequestValidator v, string field, string value)
+    {
+        if (value.Length == 0)
+        {
+            v.Add(field, "is required");
+        }
+        else if (!Phone.IsValid(value))
+        {
+            v.Add(field, "is not a mainland mobile or landline number");
         }
     }
 

@@ -89,21 +89,30 @@ internal sealed class CaseGrain(
 
     public async Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password)
     {
-        var guard = GrainFactory.GetGrain<ILookupGuardGrain>(CaseNumber + "|" + Phone.Pseudonym(phone, GuardKey()));
-        var locked = await guard.IsLockedAsync();
-
-        // The hash is computed whatever else failed, so that every failure takes the same time.
+        // The hash is computed whatever else failed, so that every failure takes the same time; and the guard is asked
+        // once, the same way, for every attempt.
         var passwordMatches = ServicePassword.Verify(password, state.State.PasswordHash);
         var isParty = state.State.Case?.Parties.Any(p => string.Equals(p.Phone, phone, StringComparison.Ordinal)) == true;
-        if (locked || !passwordMatches || !isParty)
+        if (!await Guard(phone).SettleAsync(passwordMatches && isParty, state.State.Case?.CourtId))
         {
-            await guard.RecordFailureAsync();
             return null;
         }
 
-        await guard.ResetAsync();
         return [.. state.State.Case!.Nodes.Where(n => n.Public).OrderBy(n => n.At)];
     }
+
+    public async Task<LookupLockoutLifted> LiftLookupLockoutAsync(string phone)
+    {
+        if (state.State.Case is null)
+        {
+            throw EngineException.NotFound($"case {CaseNumber} is not known");
+        }
+
+        return await Guard(phone).LiftAsync();
+    }
+
+    private ILookupGuardGrain Guard(string phone) =>
+        GrainFactory.GetGrain<ILookupGuardGrain>(CaseNumber + "|" + Phone.Pseudonym(phone, GuardKey()));
 
     /// <summary>Guards are keyed by a pseudonym of the phone, not the phone: Orleans logs grain ids at debug level, and
     /// stores them. The key is never logged. A case stored before it had one uses its password hash (random per case)

@@ -1,6 +1,8 @@
 using Engine.Tests.Support;
 using Google.Rpc;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using V1 = Engine.V1;
 
 namespace Engine.Tests.EndToEnd;
@@ -8,7 +10,8 @@ namespace Engine.Tests.EndToEnd;
 /// <summary>
 /// Overload and abuse are refused at once with RESOURCE_EXHAUSTED and a google.rpc.RetryInfo: a key over its rate,
 /// more event streams than the process allows, password look-ups beyond their limits (counted per source, case and
-/// phone whatever they find, so being throttled says nothing about a case), and messages beyond the size limit.
+/// phone whatever they find, so being throttled says nothing about a case), failed look-ups beyond a key's budget
+/// (whatever end user the adapter names), and messages beyond the size limit.
 /// </summary>
 public sealed class AbuseResistanceTests
 {
@@ -70,6 +73,45 @@ public sealed class AbuseResistanceTests
             var throttled = await RpcAssert.StatusAsync(StatusCode.ResourceExhausted, () => engine.Cases.LookupCaseAsync(lookup).ResponseAsync);
             Assert.Equal("too many look-ups; try again later", throttled.Status.Detail);
             Assert.NotNull(throttled.GetRpcStatus()?.GetDetail<RetryInfo>());
+        }
+    }
+
+    [Fact]
+    public async Task Failed_look_ups_are_limited_per_key_whatever_end_user_the_adapter_names()
+    {
+        using var logs = new CapturedLogs();
+        await using var engine = await EngineInstance.StartWithServicesAsync(
+            services => services.AddSingleton<ILoggerProvider>(logs), Keys.RequiredArg, "--Engine:Security:Lookup:FailuresPerKeyPerMinute=10");
+        var admin = engine.AdminKey();
+        await new V1.DirectoryService.DirectoryServiceClient(engine.As(admin)).ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
+        var known = SharedEngine.NewCaseNumber();
+        await new V1.CaseService.CaseServiceClient(engine.As(admin)).UpsertCaseAsync(Requests.Case(known, "sh-pudong", "civil-1", null));
+        async Task<V1.CaseService.CaseServiceClient> AdapterAsync(string name) =>
+            new(engine.As(await engine.CreateKeyAsync(V1.AccessRole.Channel, new V1.AccessScope { Channels = { V1.Channel.Web } }, name: name)));
+        var guessing = await AdapterAsync("guessing-adapter");
+        var busy = await AdapterAsync("busy-adapter");
+        var other = await AdapterAsync("other-adapter");
+
+        // Each guess names another end user and another case: no limit per source, case or phone is reached.
+        for (var i = 0; i < 10; i++)
+        {
+            var guess = new V1.LookupCaseRequest { CaseNumber = SharedEngine.NewCaseNumber(), Phone = Requests.FakePhone, ServicePassword = "wrong-password" };
+            await RpcAssert.StatusAsync(StatusCode.NotFound, () => guessing.LookupCaseAsync(guess, new Metadata { { "x-end-user", "203.0.113." + i } }).ResponseAsync);
+        }
+
+        var next = new V1.LookupCaseRequest { CaseNumber = SharedEngine.NewCaseNumber(), Phone = Requests.FakePhone, ServicePassword = "wrong-password" };
+        var refused = await RpcAssert.StatusAsync(StatusCode.ResourceExhausted, () => guessing.LookupCaseAsync(next, new Metadata { { "x-end-user", "203.0.113.99" } }).ResponseAsync);
+        Assert.Equal("too many failed look-ups with this key; try again later", refused.Status.Detail);
+        Assert.InRange(refused.GetRpcStatus()!.GetDetail<RetryInfo>().RetryDelay.ToTimeSpan(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(7));
+        await RpcAssert.StatusAsync(StatusCode.ResourceExhausted, () => guessing.LookupCaseAsync(next, new Metadata { { "x-end-user", "203.0.113.100" } }).ResponseAsync);
+        Assert.Single(logs.Containing("has used up its 10 failed password look-ups a minute"));
+
+        // Another key is not held back by it, and look-ups that succeed cost a key nothing.
+        await RpcAssert.StatusAsync(StatusCode.NotFound, () => other.LookupCaseAsync(next).ResponseAsync);
+        for (var i = 0; i < 15; i++)
+        {
+            var found = await busy.LookupCaseAsync(new V1.LookupCaseRequest { CaseNumber = known, Phone = Requests.FakePhone, ServicePassword = "test-password-1" });
+            Assert.Equal(known, found.CaseNumber);
         }
     }
 

@@ -41,6 +41,7 @@ public sealed class AuthorizationMatrixTests(AuthorizedEngine fixture) : IClassF
         ["CaseService/GetCase"] = [A, K, S, V, J],
         ["CaseService/ListCaseTickets"] = [A, K, S, V],
         ["CaseService/LookupCase"] = [A, C],
+        ["CaseService/LiftLookupLockout"] = [A, S],
         ["DirectoryService/UpsertCourt"] = [A],
         ["DirectoryService/UpsertDivision"] = [A],
         ["DirectoryService/UpsertJudge"] = [A],

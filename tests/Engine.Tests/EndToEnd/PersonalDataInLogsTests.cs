@@ -67,6 +67,7 @@ public sealed class PersonalDataInLogsTests
         Assert.Contains("trce: Microsoft.AspNetCore.Server.Kestrel", log, StringComparison.Ordinal);
         Assert.Contains("/engine.v1.CaseService/LookupCase", log, StringComparison.Ordinal);
         Assert.Contains("/engine.v1.EventService/Subscribe", log, StringComparison.Ordinal);
+        Assert.Contains("are locked for one phone", log, StringComparison.Ordinal);
         var lines = log.Split('\n');
         var leaks = Secrets().Concat(keys).Distinct().Select(secret => (Secret: secret, Lines: lines.Where(l => l.Contains(secret, StringComparison.Ordinal)).ToList()))
             .Where(leak => leak.Lines.Count > 0).ToList();
@@ -229,6 +230,9 @@ public sealed class PersonalDataInLogsTests
         }
 
         await RpcAssert.StatusAsync(StatusCode.NotFound, async () => await cases.LookupCaseAsync(Lookup(caseNumber, AgentPhone, Password)));
+        // The lock is lifted (audited, the phone masked) and the agent gets in.
+        await cases.LiftLookupLockoutAsync(new V1.LiftLookupLockoutRequest { CaseNumber = caseNumber, Phone = AgentPhone, Reason = Reason });
+        await cases.LookupCaseAsync(Lookup(caseNumber, AgentPhone, Password));
     }
 
     /// <summary>Refusals name the field; neither they nor the logs may repeat the value.</summary>

@@ -119,6 +119,7 @@ public sealed class SettingsValidatorTests
     [InlineData("Lookup:PerSourcePerMinute=0", "Engine:Security:Lookup:PerSourcePerMinute must be at least 1 (it is 0)")]
     [InlineData("Lookup:PerCasePerMinute=0", "Engine:Security:Lookup:PerCasePerMinute must be at least 1 (it is 0)")]
     [InlineData("Lookup:PerPhonePerMinute=0", "Engine:Security:Lookup:PerPhonePerMinute must be at least 1 (it is 0)")]
+    [InlineData("Lookup:FailuresPerKeyPerMinute=0", "Engine:Security:Lookup:FailuresPerKeyPerMinute must be at least 1 (it is 0)")]
     [InlineData("Tls:ClientCertificates=Allow", "Engine:Security:Tls:ClientCertificates needs Engine:Security:Tls:CertificateFile (client certificates need TLS)")]
     [InlineData("Tls:ClientCertificates=9", "Engine:Security:Tls:ClientCertificates must be one of None, Allow, Require (it is 9)")]
     [InlineData("Tls:CertificateFile=/nonexistent/tls.pem", "Engine:Security:Tls:CertificateFile '/nonexistent/tls.pem' does not exist")]

@@ -7,9 +7,10 @@ public static class EngineDatabase
 {
     /// <summary>What every write of the engine changes: the head of the log, the tickets and their versions, the
     /// idempotency keys, the grain states (cases, courts) and their versions, cursors, judges' courts and leaves. The
-    /// look-up guard is left out: a refused look-up is meant to count against the caller.</summary>
+    /// look-up guard and the lockout it records (event case.lookup_locked) are left out: a refused look-up is meant to
+    /// count against the caller, and the one that locks a pair to be on record.</summary>
     private const string StoredStateSql = """
-        SELECT (SELECT coalesce(max(sequence), 0) FROM events)
+        SELECT (SELECT coalesce(max(sequence), 0) FROM events WHERE event_type <> 'case.lookup_locked')
             || ' tickets ' || (SELECT count(*) || '/' || total(version) FROM tickets)
             || ' keys ' || (SELECT count(*) FROM ticket_idempotency)
             || ' grains ' || (SELECT count(*) || '/' || total(Version) FROM OrleansStorage WHERE GrainTypeString NOT LIKE '%lookup%')

@@ -75,6 +75,7 @@ public static class FuzzSeeds
         },
         ["engine.v1.CaseService.RecordNode"] = w => new V1.RecordNodeRequest { CaseNumber = w.CaseNumber, Node = Node(w), Actor = "case-management" },
         ["engine.v1.CaseService.LookupCase"] = w => new V1.LookupCaseRequest { CaseNumber = w.CaseNumber, Phone = Requests.FakePhone, ServicePassword = "test-password-1" },
+        ["engine.v1.CaseService.LiftLookupLockout"] = w => new V1.LiftLookupLockoutRequest { CaseNumber = w.CaseNumber, Phone = Requests.FakePhone, Reason = "当事人来电，已核实身份" },
         ["engine.v1.CaseService.ListCaseTickets"] = w => new V1.ListCaseTicketsRequest { CaseNumber = w.CaseNumber, PageSize = 10 },
 
         ["engine.v1.DirectoryService.UpsertCourt"] = w => new V1.UpsertCourtRequest
