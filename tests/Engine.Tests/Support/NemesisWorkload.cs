@@ -53,17 +53,17 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
         for (var i = 0; i < 4; i++)
         {
             var entry = entries[i % entries.Count];
-            tasks.Add(Task.Run(() => SubmitLoopAsync(entry, stop)));
+            tasks.Add(Task.Run(() => SubmitLoopAsync(entry, stop), CancellationToken.None));
         }
 
         for (var i = 0; i < 2; i++)
         {
             var entry = entries[(i + 1) % entries.Count];
-            tasks.Add(Task.Run(() => HandleLoopAsync(entry, stop)));
+            tasks.Add(Task.Run(() => HandleLoopAsync(entry, stop), CancellationToken.None));
         }
 
-        tasks.Add(Task.Run(() => SubscribeLoopAsync("nemesis-a", entries[0], stop)));
-        tasks.Add(Task.Run(() => SubscribeLoopAsync("nemesis-b", entries[^1], stop)));
+        tasks.Add(Task.Run(() => SubscribeLoopAsync("nemesis-a", entries[0], stop), CancellationToken.None));
+        tasks.Add(Task.Run(() => SubscribeLoopAsync("nemesis-b", entries[^1], stop), CancellationToken.None));
         return Task.WhenAll(tasks);
     }
 
