@@ -25,6 +25,10 @@ public static class Membership
         {
             // Three probes missed in a row (9 s) make a silo suspect it; two suspicions (the default) declare it dead.
             membership.ProbeTimeout = ProbeTimeout;
+
+            // A vote is withheld while the suspect's connection brought a message within MaxProbeTimeout × the missed
+            // probes (the default, 4 × ProbeTimeout, makes that 36 s: a frozen silo was declared dead after 35 s).
+            membership.MaxProbeTimeout = TimeSpan.FromSeconds(4);
             membership.NumMissedProbesLimit = 3;
             membership.TableRefreshTimeout = TableRefreshTimeout;
             membership.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
