@@ -158,6 +158,22 @@ public sealed class SqliteDatabase(string connectionString, string schemaFolder 
 
     public override string SchemaFolder => schemaFolder;
 
+    /// <summary>The file's full path.</summary>
+    public string FilePath => new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+
+    /// <summary>Applies the schema; a file it cannot open, read or write stops start-up with one line naming it.</summary>
+    public void Prepare()
+    {
+        try
+        {
+            Schema.Apply(this);
+        }
+        catch (SqliteException ex)
+        {
+            throw DatabaseFileException.Of(FilePath, derived: schemaFolder == StatsSchemaFolder, ex);
+        }
+    }
+
     // WAL is a property of the file, set once; the write lock of a BEGIN IMMEDIATE is not needed because each
     // script runs in its own transaction and a second applier sees the recorded versions.
     public override string BeforeSchemaSql => "PRAGMA journal_mode=WAL;";
