@@ -50,7 +50,9 @@ public sealed class FullDiskCommitTests
     public void A_disk_that_fails_a_read_or_a_write_is_unavailable_and_a_full_one_is_full_however_deep_the_driver_error_is_wrapped()
     {
         var database = new SqliteDatabase("Data Source=:memory:");
-        static Exception Wrapped(int code) => new InvalidOperationException("a storage provider's wrapper", new SqliteException($"SQLite Error {code}", code));
+
+        // Orleans' grain storage wraps what the driver threw in an exception of its own.
+        static Exception Wrapped(int code) => new Orleans.Runtime.OrleansException("Error from storage provider AdoNetGrainStorage during WriteStateAsync", new SqliteException($"SQLite Error {code}", code));
 
         Assert.True(database.IsFull(Wrapped(SqliteDatabase.Full)));
         Assert.False(database.IsUnavailable(Wrapped(SqliteDatabase.Full)));
