@@ -7,8 +7,8 @@ namespace Engine.Tests.EndToEnd;
 
 /// <summary>
 /// The engine's data directory on a small file system of its own that a test fills while intake runs, then frees:
-/// callers are told promptly, in a sentence, that nothing more can be stored; nothing acknowledged is lost or damaged;
-/// and the engine takes tickets again by itself once there is room.
+/// callers are told promptly, in a sentence, that nothing more can be stored, while reads go on; nothing acknowledged is
+/// lost or damaged; and the engine takes tickets again by itself once there is room.
 /// </summary>
 public sealed class FullDiskTests(ITestOutputHelper output)
 {
@@ -30,6 +30,8 @@ public sealed class FullDiskTests(ITestOutputHelper output)
         disk.Fill();
         var filledAt = load.Count;
         await Eventually.TrueAsync(() => load.Answers.Skip(filledAt).Count(a => a.Code != StatusCode.OK) >= 200, "200 calls were refused on the full disk");
+        var first = load.Acknowledged[0].Ticket!;
+        Assert.Equal(first.TicketId, (await engine.Tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = first.TicketId }, deadline: DateTime.UtcNow + Prompt)).Ticket.TicketId);
         await load.StopAsync();
 
         var answers = load.Answers;

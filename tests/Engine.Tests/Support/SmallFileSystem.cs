@@ -19,7 +19,7 @@ public sealed class SmallFileSystem : IDisposable
         {
             _mountPoint.Dispose();
             throw new InvalidOperationException(
-                $"This test fills a disk, and needs a small file system of its own: 'mount -t tmpfs' failed ({code}; the tests run as uid {Environment.GetEnvironmentVariable("UID") ?? Uid()}, and mounting needs root): {output}");
+                $"This test fills a disk, so it needs a small file system of its own: 'mount -t tmpfs' failed (exit {code}; the tests run as uid {Uid()}, and mounting needs root, as on CI): {output}");
         }
     }
 
