@@ -9,6 +9,9 @@ public enum EngineErrorKind
     AlreadyExists = 3,
     Unavailable = 4,
     PermissionDenied = 5,
+
+    /// <summary>The engine's storage is full: nothing more can be written until an operator frees space.</summary>
+    ResourceExhausted = 6,
 }
 
 /// <summary>

@@ -19,12 +19,13 @@ public static class EngineGrainsExtensions
     public static ISiloBuilder AddEngineStorage(this ISiloBuilder silo, StorageOptions storage)
     {
         var database = Database.Create(storage);
-        Schema.Apply(database);
+        Prepare(database);
         var stats = Database.CreateStats(storage, database);
         if (stats != database)
         {
-            Schema.Apply(stats);
+            Prepare(stats);
         }
+
         silo.AddAdoNetGrainStorage(EngineStorage.GrainStateName, options =>
         {
             options.Invariant = database.Invariant;
@@ -77,5 +78,17 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton<StatsReader>();
         silo.Services.AddHostedService<StatsProjectorService>();
         return silo;
+    }
+
+    private static void Prepare(Database database)
+    {
+        if (database is SqliteDatabase file)
+        {
+            file.Prepare();
+        }
+        else
+        {
+            Schema.Apply(database);
+        }
     }
 }

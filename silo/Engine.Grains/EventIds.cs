@@ -8,6 +8,7 @@ internal static class EventIds
     public const int StorageBatchSplit = 1001;
     public const int EventListenerLost = 1002;
     public const int StorageCheckpointFailed = 1003;
+    public const int StorageCommitsRecovered = 1004;
 
     // 1100–1199 tickets and intake
     public const int TicketCreated = 1100;

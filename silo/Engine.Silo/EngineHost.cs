@@ -131,6 +131,7 @@ public static class EngineHost
     /// <summary>A one-line reason for a start-up failure an operator can fix, or null for anything else.</summary>
     public static string? Explain(Exception ex) => Hosting.Explain(ex) ?? ex switch
     {
+        _ when Find<DatabaseFileException>(ex) is { } file => file.Message,
         _ when Find<System.Data.Common.DbException>(ex) is { } db => $"the database could not be opened or upgraded: {db.Message.ReplaceLineEndings(" ")}",
         _ when Find<System.Net.Sockets.SocketException>(ex) is { } socket => $"the database could not be reached: {socket.Message}",
         InvalidOperationException or IOException or UnauthorizedAccessException => ex.Message.ReplaceLineEndings(" "),

@@ -103,9 +103,33 @@ public abstract class Database
     {
     }
 
-    /// <summary>True when <paramref name="ex"/> says the database cannot be reached or is shutting down (a call may
-    /// be retried later), as opposed to a fault in the statement or the data.</summary>
+    /// <summary>True when <paramref name="ex"/> says the database cannot be reached or is shutting down, or its disk
+    /// failed a read or a write (a call may be retried later), as opposed to a fault in the statement or the data.</summary>
     public abstract bool IsUnavailable(Exception ex);
+
+    /// <summary>True when <paramref name="ex"/> says the database's disk is full: the transaction wrote nothing, and
+    /// writes succeed again once an operator frees space.</summary>
+    public abstract bool IsFull(Exception ex);
+
+    /// <summary>True when a transaction that failed with <paramref name="ex"/> would fail whatever it held (the
+    /// database is unreachable or full), so that committing its writes one by one would only fail each of them.</summary>
+    public bool RefusesEverything(Exception ex) => IsUnavailable(ex) || IsFull(ex);
+
+    /// <summary>The first <typeparamref name="T"/> of <paramref name="ex"/> and its inner exceptions, outermost first
+    /// (a driver's exception may arrive wrapped, by the Orleans storage provider say).</summary>
+    protected static T? Find<T>(Exception? ex)
+        where T : Exception
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Runs <paramref name="sql"/> once on a pooled connection; answers the rows it changed.</summary>
     public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
@@ -134,6 +158,22 @@ public sealed class SqliteDatabase(string connectionString, string schemaFolder 
 
     public override string SchemaFolder => schemaFolder;
 
+    /// <summary>The file's full path.</summary>
+    public string FilePath => new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+
+    /// <summary>Applies the schema; a file it cannot open, read or write stops start-up with one line naming it.</summary>
+    public void Prepare()
+    {
+        try
+        {
+            Schema.Apply(this);
+        }
+        catch (SqliteException ex)
+        {
+            throw DatabaseFileException.Of(FilePath, derived: schemaFolder == StatsSchemaFolder, ex);
+        }
+    }
+
     // WAL is a property of the file, set once; the write lock of a BEGIN IMMEDIATE is not needed because each
     // script runs in its own transaction and a second applier sees the recorded versions.
     public override string BeforeSchemaSql => "PRAGMA journal_mode=WAL;";
@@ -155,7 +195,15 @@ public sealed class SqliteDatabase(string connectionString, string schemaFolder 
     }
 
     // One file, one writer at a time: SQLite itself serializes writing transactions, so sequence order is commit order.
-    public override bool IsUnavailable(Exception ex) => ex is SqliteException { SqliteErrorCode: 5 or 6 }; // BUSY, LOCKED
+    // BUSY and LOCKED: another connection holds the file longer than the busy timeout; IOERR: the disk failed a read or
+    // a write (ENOSPC on the shared-memory index says so too); CANTOPEN, READONLY: the file or its directory went away
+    // or became read-only under the running engine. Each may pass when the operator acts, so each is UNAVAILABLE.
+    public override bool IsUnavailable(Exception ex) => Find<SqliteException>(ex) is { SqliteErrorCode: Busy or Locked or IoError or CantOpen or ReadOnly };
+
+    public override bool IsFull(Exception ex) => Find<SqliteException>(ex) is { SqliteErrorCode: Full };
+
+    /// <summary>SQLite's primary result codes that the engine tells apart (sqlite3.h).</summary>
+    internal const int Busy = 5, Locked = 6, ReadOnly = 8, IoError = 10, Corrupt = 11, Full = 13, CantOpen = 14, NotADatabase = 26;
 }
 
 /// <summary>Cluster mode: PostgreSQL, shared by every silo.</summary>
@@ -212,6 +260,11 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
     public override void AnnounceEvents(DbTransaction transaction, long head) =>
         Run(transaction, $"SELECT pg_notify('{EventChannel}', '{head}');");
 
+    /// <summary>disk_full: the server could not extend a file.</summary>
+    private const string DiskFull = "53100";
+
+    public override bool IsFull(Exception ex) => Find<PostgresException>(ex) is { SqlState: DiskFull };
+
     public override bool IsUnavailable(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
@@ -219,9 +272,10 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
             switch (e)
             {
                 case PostgresException pg:
-                    // Class 08 connection exceptions, 57P01–57P03 shutting down / cannot connect now, 53 resources.
+                    // Class 08 connection exceptions, 57P01–57P03 shutting down / cannot connect now, 53 resources
+                    // (but a full disk is told apart: IsFull).
                     return pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
-                        || pg.SqlState.StartsWith("53", StringComparison.Ordinal);
+                        || (pg.SqlState.StartsWith("53", StringComparison.Ordinal) && pg.SqlState != DiskFull);
                 case NpgsqlException:
                 case System.Net.Sockets.SocketException:
                 case TimeoutException:

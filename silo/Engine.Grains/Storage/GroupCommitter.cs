@@ -30,6 +30,14 @@ public sealed class GroupCommitter<TWrite> : IDisposable
     private readonly ILogger _logger;
     private readonly Thread _thread;
 
+    // The committer's thread only: the run of failed batches under way. A full disk or a database that went away fails
+    // every batch (hundreds a second under load); the run is logged when it starts, when its reason changes and when
+    // it ends, not once per batch.
+    private long _failedBatches;
+    private long _refusedWrites;
+    private long _failingSince;
+    private string? _failure;
+
     public GroupCommitter(string name, CommitBatch<TWrite> commit, int maxBatch, int maxQueued, ILogger logger)
     {
         _commit = commit;
@@ -93,6 +101,12 @@ public sealed class GroupCommitter<TWrite> : IDisposable
                 BatchWrites.Record(batch.Count, _tag);
                 Batches++;
                 Writes += batch.Count;
+                if (_failedBatches > 0)
+                {
+                    StorageLog.CommitsRecovered(_logger, _failedBatches, _refusedWrites, Stopwatch.GetElapsedTime(_failingSince));
+                    (_failedBatches, _refusedWrites, _failure) = (0, 0, null);
+                }
+
                 for (var i = 0; i < batch.Count; i++)
                 {
                     if (results[i] is Exception failure)
@@ -107,7 +121,18 @@ public sealed class GroupCommitter<TWrite> : IDisposable
             }
             catch (Exception ex)
             {
-                StorageLog.BatchFailed(_logger, ex, batch.Count);
+                if (_failedBatches++ == 0)
+                {
+                    _failingSince = Stopwatch.GetTimestamp();
+                }
+
+                _refusedWrites += batch.Count;
+                if (!string.Equals(_failure, ex.Message, StringComparison.Ordinal))
+                {
+                    _failure = ex.Message;
+                    StorageLog.BatchFailed(_logger, ex, batch.Count);
+                }
+
                 foreach (var pending in batch)
                 {
                     pending.Completion.TrySetException(ex);

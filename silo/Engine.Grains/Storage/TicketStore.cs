@@ -235,7 +235,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
     /// <summary>Runs on the committer's thread: the whole batch in one transaction. A version conflict refuses only
     /// its own write (it changes no row). If the database refuses the transaction itself (a constraint one write
     /// broke, a deadlock with another silo), each write is committed alone so that only the guilty one fails; if
-    /// the database cannot be reached, the whole batch fails and the next one reconnects.</summary>
+    /// the database cannot be reached or its disk is full, the whole batch fails and the next one reconnects.</summary>
     private void Commit(IReadOnlyList<TicketWrite> writes, Span<object?> results)
     {
         try
@@ -243,7 +243,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
             CommitTogether(writes, results);
             _checkpointer?.Committed(_writer!);
         }
-        catch (DbException ex) when (writes.Count > 1 && !_database.IsUnavailable(ex))
+        catch (DbException ex) when (writes.Count > 1 && !_database.RefusesEverything(ex))
         {
             StorageLog.BatchSplit(_logger, ex, writes.Count);
             var single = new object?[1];
@@ -254,7 +254,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
                     CommitTogether([writes[i]], single);
                     results[i] = single[0];
                 }
-                catch (DbException one) when (!_database.IsUnavailable(one))
+                catch (DbException one) when (!_database.RefusesEverything(one))
                 {
                     results[i] = one;
                 }
@@ -301,8 +301,10 @@ public sealed class TicketStore : ITicketStore, IDisposable
                 _notifier.Advance(head);
             }
         }
-        catch (Exception ex) when (_database.IsUnavailable(ex) || _writer?.State != System.Data.ConnectionState.Open)
+        catch (Exception ex) when (_database.RefusesEverything(ex) || _writer?.State != System.Data.ConnectionState.Open)
         {
+            // A connection that lost its server, or whose file met a full or failing disk, is let go: the next batch
+            // opens one again, and so finds the database again by itself once it is back.
             ResetWriter();
             throw;
         }

@@ -3,6 +3,7 @@ using Engine.Domain;
 using Engine.Grains.Storage;
 using Engine.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;
@@ -17,10 +18,12 @@ internal sealed class StoreUnderTest : IDisposable
     private readonly ServiceProvider _services;
 
     /// <param name="restartPages">SQLite only: <see cref="StorageOptions.CheckpointRestartPages"/>.</param>
-    public StoreUnderTest(StorageProvider provider = StorageProvider.Sqlite, int restartPages = 16_384)
+    /// <param name="dataDirectory">SQLite only: where the files go (default: a directory of its own under /tmp).</param>
+    /// <param name="logger">The store's logger (default: none).</param>
+    public StoreUnderTest(StorageProvider provider = StorageProvider.Sqlite, int restartPages = 16_384, string? dataDirectory = null, ILogger<TicketStore>? logger = null)
     {
         Settings = provider == StorageProvider.Sqlite
-            ? new StorageOptions { DataDirectory = _directory.Path, CheckpointRestartPages = restartPages }
+            ? new StorageOptions { DataDirectory = dataDirectory ?? _directory.Path, CheckpointRestartPages = restartPages }
             : new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = PostgresServer.Shared.CreateDatabase() };
         Database = Database.Create(Settings);
         Schema.Apply(Database);
@@ -36,7 +39,7 @@ internal sealed class StoreUnderTest : IDisposable
             Microsoft.Extensions.Options.Options.Create(Settings),
             _services.GetRequiredService<Serializer<TicketRecord>>(),
             Notifier,
-            NullLogger<TicketStore>.Instance);
+            logger ?? NullLogger<TicketStore>.Instance);
     }
 
     public StorageOptions Settings { get; }

@@ -37,6 +37,23 @@ public static class EngineDatabase
         command.ExecuteNonQuery();
     }
 
+    /// <summary>The first column of every row <paramref name="sql"/> answers, as text.</summary>
+    public static IReadOnlyList<string> Column(string dataDirectory, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "engine.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     private static object Query(string dataDirectory, string sql)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "engine.db")};Mode=ReadOnly;Pooling=False");
