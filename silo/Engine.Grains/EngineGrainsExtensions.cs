@@ -41,6 +41,7 @@ public static class EngineGrainsExtensions
         if (database is PostgresDatabase)
         {
             silo.Services.AddHostedService<EventListenerService>();
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipFence>();
         }
 
         silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();

@@ -254,8 +254,32 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
     // Several silos append at once: without this lock a transaction holding sequence 10 could commit after one holding
     // 11 had been read, and a reader past 11 would never see 10. The numbers themselves come from event_head
     // (EventInsert), which the lock also keeps continuous.
-    public override void BeforeAppendingEvents(DbTransaction transaction) =>
+    public override void BeforeAppendingEvents(DbTransaction transaction)
+    {
         Run(transaction, $"SELECT pg_advisory_xact_lock({EventAppendLock});");
+        if (Fence is { } silo)
+        {
+            // Every change appends its events here, under the lock: a silo the others declared dead (frozen, cut off)
+            // that wakes commits nothing more, even in the seconds before it learns it is dead and stops.
+            using var command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT status FROM orleans_membership WHERE deployment_id = @c AND address = @a AND port = @p AND generation = @g;";
+            command.Add("@c", silo.ClusterId);
+            command.Add("@a", silo.Address);
+            command.Add("@p", silo.Port);
+            command.Add("@g", silo.Generation);
+            if (command.ExecuteScalar() is int status && status == DeadStatus)
+            {
+                throw new SiloFencedException(silo);
+            }
+        }
+    }
+
+    /// <summary>Orleans' SiloStatus.Dead, as the membership table stores it.</summary>
+    public const int DeadStatus = 6;
+
+    /// <summary>The silo this process runs, once it is in the cluster: its writes are refused once it is declared dead.</summary>
+    public SiloIdentity? Fence { get; set; }
 
     public override void AnnounceEvents(DbTransaction transaction, long head) =>
         Run(transaction, $"SELECT pg_notify('{EventChannel}', '{head}');");
@@ -271,6 +295,8 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
         {
             switch (e)
             {
+                case SiloFencedException:
+                    return true;
                 case PostgresException pg:
                     // Class 08 connection exceptions, 57P01–57P03 shutting down / cannot connect now, 53 resources
                     // (but a full disk is told apart: IsFull).
@@ -315,3 +341,10 @@ public static class DbCommandExtensions
         return command;
     }
 }
+
+/// <summary>A silo in the membership table: the cluster, its address and port, and its generation (start time).</summary>
+public sealed record SiloIdentity(string ClusterId, string Address, int Port, int Generation);
+
+/// <summary>A write refused because the cluster declared this silo dead.</summary>
+public sealed class SiloFencedException(SiloIdentity silo)
+    : Exception($"this silo ({silo.Address}:{silo.Port}, generation {silo.Generation}) was declared dead by the cluster and writes nothing more");

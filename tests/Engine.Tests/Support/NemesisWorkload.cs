@@ -31,6 +31,10 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
 
     public ConcurrentDictionary<StatusCode, int> Answers { get; } = new();
 
+    /// <summary>How long each refused call took to be answered, in seconds: a frozen or dead process must make calls fail
+    /// fast, not at their deadline.</summary>
+    public ConcurrentQueue<double> RefusedAfter { get; } = new();
+
     /// <summary>When each write was acknowledged (seconds since the run began), for the longest stretch without one.</summary>
     public ConcurrentQueue<double> AcknowledgedAt { get; } = new();
 
@@ -187,6 +191,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
         var giveUp = _clock.Elapsed + TimeSpan.FromSeconds(60);
         while (true)
         {
+            var started = _clock.Elapsed;
             try
             {
                 var answer = await call();
@@ -197,6 +202,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
             catch (RpcException ex)
             {
                 Count(ex.StatusCode);
+                RefusedAfter.Enqueue((_clock.Elapsed - started).TotalSeconds);
                 if (!Transient.Contains(ex.StatusCode) || !untilAnswered || _clock.Elapsed > giveUp)
                 {
                     return null;
