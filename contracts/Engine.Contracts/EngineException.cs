@@ -9,6 +9,10 @@ public enum EngineErrorKind
     AlreadyExists = 3,
     Unavailable = 4,
     PermissionDenied = 5,
+
+    /// <summary>Another write got there first (a version check failed): nothing was written, and the same call again
+    /// reads the new state and is safe to send.</summary>
+    Aborted = 6,
 }
 
 /// <summary>
@@ -52,4 +56,6 @@ public sealed class EngineException : Exception
     public static EngineException Invalid(string field, string why) => new(EngineErrorKind.InvalidArgument, why, field);
 
     public static EngineException Denied(string why) => new(EngineErrorKind.PermissionDenied, why);
+
+    public static EngineException Conflict(string why) => new(EngineErrorKind.Aborted, why);
 }

@@ -72,6 +72,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         EngineException { Kind: EngineErrorKind.AlreadyExists } e => Errors.Plain(StatusCode.AlreadyExists, e.Message),
         EngineException { Kind: EngineErrorKind.Unavailable } e => Errors.Plain(StatusCode.Unavailable, e.Message),
         EngineException { Kind: EngineErrorKind.PermissionDenied } e => Errors.Plain(StatusCode.PermissionDenied, e.Message),
+        EngineException { Kind: EngineErrorKind.Aborted } e => Errors.Plain(StatusCode.Aborted, e.Message),
         TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException
             => Errors.Plain(StatusCode.Unavailable, "the engine is unavailable; retry with the same idempotency key"),
         OperationCanceledException => Errors.Plain(StatusCode.Cancelled, "the call was cancelled"),

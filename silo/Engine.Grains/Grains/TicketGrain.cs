@@ -209,7 +209,7 @@ internal sealed partial class TicketGrain(
         var fired = NextVersion(current, current with { Deadlines = next }, now, taken.Select(s => new HistoryEntry(
             now, "engine", EventTypes.Step(s.Step), current.State, current.State,
             $"due {s.DueAt:O}; to {string.Join(", ", s.Recipients.Select(r => $"{r.Role} {r.Id}"))}", current.Assignee)));
-        await store.UpdateAsync(fired, current.Version, TicketEvents.StepsFired(fired, taken));
+        await WriteOrLeaveAsync(() => store.UpdateAsync(fired, current.Version, TicketEvents.StepsFired(fired, taken)));
         _ticket = fired;
         foreach (var step in taken)
         {
@@ -453,7 +453,7 @@ internal sealed partial class TicketGrain(
 
         var next = NextVersion(current, changed, now, [new HistoryEntry(now, actor, action, current.State, changed.State, reason, changed.Assignee)]);
         var events = TicketEvents.Changed(action, current, next, actor, reason);
-        await (owed is null
+        await WriteOrLeaveAsync(() => owed is null
             ? store.UpdateAsync(next, current.Version, events)
             : store.UpdateAndCreateAsync(next, current.Version, events, owed, TicketEvents.Created(owed, "engine")));
         _ticket = next;
@@ -474,6 +474,23 @@ internal sealed partial class TicketGrain(
         }
 
         return next;
+    }
+
+    /// <summary>Awaits a write of this ticket; when it fails the activation goes, as CourtGrain's does: after a version
+    /// conflict the stored ticket is ahead of this copy, and after a failure whose commit may have happened all the
+    /// same this copy may be behind it. Kept, the copy would refuse every later command on its stale version; the
+    /// next call reads storage instead.</summary>
+    private async Task WriteOrLeaveAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     /// <summary>The record that follows <paramref name="current"/>: its change, one version on, with its history.</summary>
