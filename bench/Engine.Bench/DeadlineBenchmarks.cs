@@ -41,7 +41,7 @@ public class DeadlineBenchmarks
     {
         var start = Next();
         return TicketDeadlines.None.Start(ClockCause.Received, start, _contactJudge, _calendar)
-            .Pause(start.AddHours(1))
+            .Pause(start.AddHours(1), _calendar.Zone)
             .Resume(start.AddHours(20), _calendar)
             .NextDueAt;
     }

@@ -54,6 +54,7 @@ internal static class DeadlineRun
 
         // 2. Start on the seeded file, then submit at a steady rate while deadlines fall due.
         var rss = new List<long>();
+        Driver.Result submitted;
         using (var engine = new EngineChild(data, [.. Drill, "--import", Samples.File("shanghai-courts.json")]))
         {
             await engine.WaitUntilReadyAsync(TimeSpan.FromMinutes(5));
@@ -72,10 +73,11 @@ internal static class DeadlineRun
                     await Task.Delay(1000);
                 }
             });
-            var submitted = await SubmitAsync(channel, courts, rate, duration);
+            submitted = await SubmitAsync(channel, courts, rate, duration);
             report["submitted"] = submitted.Calls;
             report["intake"] = submitted.Summary();
             Console.WriteLine($"submitted {submitted.Calls:N0} tickets at {rate}/s ({submitted.ErrorCount} errors); waiting for their last steps");
+            submitted.PrintErrors();
             await Task.Delay(TimeSpan.FromSeconds(85));
             await sampling.CancelAsync();
             await sampler;
@@ -121,7 +123,13 @@ internal static class DeadlineRun
         var file = options.GetValueOrDefault("report", "deadlines-report.json");
         await File.WriteAllTextAsync(file, json);
         Console.WriteLine($"report: {Path.GetFullPath(file)}; data: {data}");
-        return steps.Count == expected && duplicates == 0 ? 0 : 2;
+        if (submitted.ErrorCount > 0)
+        {
+            // The steps expected count only the submissions that succeeded: errors would otherwise pass unseen.
+            Console.WriteLine($"the run got {submitted.ErrorCount:N0} errors (intake.errorReasons in the report says why)");
+        }
+
+        return steps.Count == expected && duplicates == 0 && submitted.ErrorCount == 0 ? 0 : 2;
     }
 
     private static async Task<HashSet<string>> SeedAsync(string data, string[] courts, int tickets, int storm, TimeSpan stormDelay)

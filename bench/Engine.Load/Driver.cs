@@ -68,11 +68,15 @@ internal static class Driver
     }
 
     /// <summary>Latencies (HdrHistogram, microseconds up to 10 minutes, 3 significant digits) and errors by status
-    /// code, after the warm-up.</summary>
+    /// code, after the warm-up, with the engine's sentence for each (so a report says why, not only how many).</summary>
     public sealed class Result
     {
+        /// <summary>Different sentences kept: an error that names a ticket or a key makes one per call.</summary>
+        public const int MaxReasons = 20;
+
         private readonly LongHistogram _histogram = new(600_000_000, 3);
         private readonly ConcurrentDictionary<string, long> _errors = new();
+        private readonly ConcurrentDictionary<string, long> _reasons = new();
         private long _count;
 
         public TimeSpan Measured { get; set; }
@@ -103,6 +107,11 @@ internal static class Driver
             catch (RpcException ex)
             {
                 _errors.AddOrUpdate(ex.StatusCode.ToString(), 1, (_, n) => n + 1);
+                var reason = $"{ex.StatusCode}: {ex.Status.Detail}";
+                if (_reasons.ContainsKey(reason) || _reasons.Count < MaxReasons)
+                {
+                    _reasons.AddOrUpdate(reason, 1, (_, n) => n + 1);
+                }
             }
         }
 
@@ -125,6 +134,21 @@ internal static class Driver
             ["calls"] = _count,
             ["latencyMs"] = new Dictionary<string, double> { ["p50"] = Ms(50), ["p90"] = Ms(90), ["p99"] = Ms(99), ["p99.9"] = Ms(99.9), ["max"] = Ms(100) },
             ["errorsByStatus"] = new Dictionary<string, long>(_errors),
+            ["errorReasons"] = Reasons(),
         };
+
+        /// <summary>The errors' sentences, most frequent first; calls whose sentence came after
+        /// <see cref="MaxReasons"/> others are counted by status only.</summary>
+        public Dictionary<string, long> Reasons() =>
+            _reasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Value);
+
+        /// <summary>One line per error sentence, for the console.</summary>
+        public void PrintErrors()
+        {
+            foreach (var (reason, count) in Reasons())
+            {
+                Console.WriteLine($"  {count:N0} × {reason}");
+            }
+        }
     }
 }

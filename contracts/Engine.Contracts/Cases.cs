@@ -27,7 +27,8 @@ public sealed record CaseRecord(
     string? MovedToCaseNumber,
     long Version);
 
-/// <summary>What the case-management system pushes; the password, when given, is stored only as a salted hash.</summary>
+/// <summary>What the case-management system pushes; the password, when given, is stored only as a salted hash.
+/// <see cref="Nodes"/> are recorded unless already stored (null from a front-end of an earlier build: none).</summary>
 [GenerateSerializer, Immutable]
 public sealed record CaseUpsert(
     string CaseNumber,
@@ -38,7 +39,8 @@ public sealed record CaseUpsert(
     CaseStatus Status,
     ImmutableArray<string> RelatedCases,
     string? ServicePassword,
-    string Actor)
+    string Actor,
+    ImmutableArray<CaseNodeInfo>? Nodes = null)
 {
     private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"CaseNumber = {CaseNumber}, CourtId = {CourtId}, Actor = {Actor}");
 }

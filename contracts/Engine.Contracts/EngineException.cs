@@ -12,6 +12,9 @@ public enum EngineErrorKind
 
     /// <summary>The engine's storage is full: nothing more can be written until an operator frees space.</summary>
     ResourceExhausted = 6,
+    /// <summary>Another write got there first (a version check failed): nothing was written, and the same call again
+    /// reads the new state and is safe to send.</summary>
+    Aborted = 7,
 }
 
 /// <summary>
@@ -55,4 +58,6 @@ public sealed class EngineException : Exception
     public static EngineException Invalid(string field, string why) => new(EngineErrorKind.InvalidArgument, why, field);
 
     public static EngineException Denied(string why) => new(EngineErrorKind.PermissionDenied, why);
+
+    public static EngineException Conflict(string why) => new(EngineErrorKind.Aborted, why);
 }

@@ -128,6 +128,11 @@ public sealed record TicketRecord
     /// (merged duplicates).</summary>
     [Id(32)] public Domain.Calendar.TicketDeadlines? Deadlines { get; init; }
 
+    /// <summary>What the submission that made this ticket said, as a digest of the fields its caller controls: a
+    /// second submission with the same idempotency key is a retry only if it says the same. Null on tickets made
+    /// before it was kept.</summary>
+    [Id(33)] public string? SubmissionDigest { get; init; }
+
     private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"TicketId = {TicketId}, Version = {Version}, Kind = {Kind}, State = {State}, Assignee = {Assignee}");
 }
 

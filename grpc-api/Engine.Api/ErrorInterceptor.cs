@@ -19,7 +19,12 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             return await WithinDeadline(continuation(request, context), context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (RpcException answered)
+        {
+            Note(answered, answered, context);
+            throw;
+        }
+        catch (Exception ex)
         {
             throw Handle(ex, context);
         }
@@ -56,7 +61,12 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             await continuation(request, responseStream, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (RpcException answered)
+        {
+            Note(answered, answered, context);
+            throw;
+        }
+        catch (Exception ex)
         {
             throw Handle(ex, context);
         }
@@ -73,6 +83,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         EngineException { Kind: EngineErrorKind.Unavailable } e => Errors.Plain(StatusCode.Unavailable, e.Message),
         EngineException { Kind: EngineErrorKind.PermissionDenied } e => Errors.Plain(StatusCode.PermissionDenied, e.Message),
         EngineException { Kind: EngineErrorKind.ResourceExhausted } e => Errors.Plain(StatusCode.ResourceExhausted, e.Message),
+        EngineException { Kind: EngineErrorKind.Aborted } e => Errors.Plain(StatusCode.Aborted, e.Message),
         TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException
             => Errors.Plain(StatusCode.Unavailable, "the engine is unavailable; retry with the same idempotency key"),
         OperationCanceledException => Errors.Plain(StatusCode.Cancelled, "the call was cancelled"),
@@ -100,17 +111,32 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     private RpcException Handle(Exception ex, ServerCallContext context)
     {
         var rpc = Translate(ex);
-        if (rpc.StatusCode is StatusCode.Internal or StatusCode.Unavailable)
-        {
-            Log.CallFailed(logger, ex, context.Method, rpc.StatusCode);
-        }
-
+        Note(ex, rpc, context);
         return rpc;
+    }
+
+    /// <summary>An engine that failed is logged as an error with its exception; a refusal (bad input, a missing id, a
+    /// wrong state, a lost race) is the caller's business and costs one debug line without the exception, so a
+    /// hostile or broken caller cannot fill the log with stack traces. The refusal's sentence is not logged: it may
+    /// quote what the caller sent.</summary>
+    private void Note(Exception ex, RpcException answer, ServerCallContext context)
+    {
+        if (answer.StatusCode is StatusCode.Internal or StatusCode.Unavailable or StatusCode.Unknown or StatusCode.DataLoss)
+        {
+            Log.CallFailed(logger, ex, context.Method, answer.StatusCode);
+        }
+        else
+        {
+            Log.CallRefused(logger, context.Method, answer.StatusCode);
+        }
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "{Method} failed with {Code}")]
         public static partial void CallFailed(ILogger logger, Exception exception, string method, StatusCode code);
+
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "{Method} refused with {Code}")]
+        public static partial void CallRefused(ILogger logger, string method, StatusCode code);
     }
 }

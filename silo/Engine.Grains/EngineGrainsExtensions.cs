@@ -61,6 +61,9 @@ public static class EngineGrainsExtensions
         // is the runtime's. A replay moves the first without the loops firing once per interval it skipped.
         silo.Services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         silo.Services.TryAddSingleton(TimeProvider.System);
+        // Membership's clock counts from its first use, which keeps Orleans' watchdog from reporting the machine's
+        // uptime as a stall at every start (MembershipClock says why).
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(MembershipClock.Key, (sp, _) => new MembershipClock(sp.GetRequiredService<TimeProvider>()));
         silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredKeyedService<TimeProvider>(EngineClock.Key)));
         silo.Services.AddOptions<TicketPolicyOptions>().ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<TicketPolicyOptions>, TicketPolicyOptionsValidator>();

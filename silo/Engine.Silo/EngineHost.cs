@@ -30,17 +30,9 @@ public static class EngineHost
 
     public static Task<int> RunAsync(string[] args) => Hosting.RunAsync("engine", () => Build(args), StartAsync, Explain);
 
-    /// <summary>Starts the app and imports the configured directory file, if any.</summary>
-    public static async Task StartAsync(WebApplication app)
-    {
-        await app.StartAsync();
-        var options = app.Services.GetRequiredService<EngineOptions>();
-        if (!string.IsNullOrEmpty(options.ImportDirectory))
-        {
-            var request = DirectoryJson.Parse(await File.ReadAllTextAsync(options.ImportDirectory));
-            await app.Services.GetRequiredService<IClusterClient>().GetGrain<IDirectoryGrain>(0).ImportAsync(DirectoryApi.ToImport(request));
-        }
-    }
+    /// <summary>Starts the app; the configured directory file, if any, is imported before it listens
+    /// (<see cref="DirectoryImportAtStart"/>).</summary>
+    public static Task StartAsync(WebApplication app) => app.StartAsync();
 
     /// <param name="configureServices">Runs before the engine's own registrations (which only fill what is missing):
     /// tests put a fake clock there.</param>
@@ -112,6 +104,8 @@ public static class EngineHost
         builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Engine:Security"));
         // Before the API's key refresher, so that its first load already finds the first admin key.
         builder.Services.AddHostedService<AdminKeyBootstrap>();
+        // After the silo (registered by UseOrleans above), before the gRPC listener.
+        builder.Services.AddHostedService<DirectoryImportAtStart>();
         builder.Services.AddEngineGrpc("Engine");
         builder.Services.AddEngineHealthDetail();
 

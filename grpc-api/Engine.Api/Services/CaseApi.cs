@@ -20,6 +20,9 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
     public const int MaxPasswordLength = 64;
     public const int MaxReasonLength = 1024;
 
+    /// <summary>Nodes in one UpsertCase: a system that sends the whole case each time sends every node it has.</summary>
+    public const int MaxNodes = 1000;
+
     public override async Task<V1.UpsertCaseResponse> UpsertCase(V1.UpsertCaseRequest request, ServerCallContext context)
     {
         var v = new RequestValidator();
@@ -60,6 +63,7 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
             CheckCaseNumber(v, $"case.related_cases[{i}]", c.RelatedCases[i]);
         }
 
+        CheckNodes(v, c.Nodes);
         if (request.ServicePassword.Length > 0 && (request.ServicePassword.Length is < 6 or > MaxPasswordLength))
         {
             v.Add("service_password", $"must be 6 to {MaxPasswordLength} characters");
@@ -74,7 +78,7 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
         var update = new CaseUpsert(
             CaseNumber.Normalize(c.CaseNumber), c.CourtId, Mapping.NullIfEmpty(c.DivisionId), Mapping.NullIfEmpty(c.PresidingJudgeId),
             [.. parties], (CaseStatus)c.Status, [.. c.RelatedCases.Select(CaseNumber.Normalize)],
-            Mapping.NullIfEmpty(request.ServicePassword), ActorOrDefault(request.Actor));
+            Mapping.NullIfEmpty(request.ServicePassword), ActorOrDefault(request.Actor), [.. c.Nodes.Select(NodeInfo)]);
         var stored = await Case(update.CaseNumber).UpsertAsync(update);
         return new V1.UpsertCaseResponse { Case = Mapping.ToProto(stored) };
     }
@@ -288,6 +292,25 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
             v.Add(field, "is not a mainland mobile or landline number");
         }
     }
+
+    /// <summary>The nodes of an UpsertCase, each checked as RecordNode checks its node.</summary>
+    private static void CheckNodes(RequestValidator v, IReadOnlyList<V1.CaseNode> nodes)
+    {
+        if (nodes.Count > MaxNodes)
+        {
+            v.Add("case.nodes", $"more than {MaxNodes} nodes");
+        }
+
+        for (var i = 0; i < nodes.Count && i < MaxNodes; i++)
+        {
+            v.RequireEnum($"case.nodes[{i}].type", nodes[i].Type);
+            v.RequireTime($"case.nodes[{i}].at", nodes[i].At);
+            v.OptionalText($"case.nodes[{i}].detail", nodes[i].Detail, MaxReasonLength, multiline: true);
+        }
+    }
+
+    private static CaseNodeInfo NodeInfo(V1.CaseNode node) =>
+        new((CaseNodeType)node.Type, node.At.ToDateTimeOffset(), Mapping.NullIfEmpty(node.Detail), node.Public);
 
     private ICaseGrain Case(string normalizedNumber) => grains.GetGrain<ICaseGrain>(normalizedNumber);
 }

@@ -128,7 +128,7 @@ public sealed class BusinessCalendar
             time = TimeOnly.MinValue;
         }
 
-        throw new InvalidOperationException($"no working time found within ten years after {from:O}");
+        throw new InvalidOperationException($"no working time found within ten years after {CourtTime.Format(from, Zone)}");
     }
 
     /// <summary>How much working time lies between <paramref name="from"/> and <paramref name="to"/> (zero when

@@ -112,11 +112,14 @@ public sealed record TicketDeadlines(DeadlineClock? Clock, ImmutableArray<TakenS
     public TicketDeadlines Stop(DateTimeOffset now) =>
         Clock is { StoppedAt: null } clock ? this with { Clock = clock with { StoppedAt = now, Pending = [] } } : this;
 
-    /// <summary>Waiting on the caller: nothing fires until <see cref="Resume"/>.</summary>
-    public TicketDeadlines Pause(DateTimeOffset now)
+    /// <summary>Waiting on the caller: nothing fires until <see cref="Resume"/>. <paramref name="zone"/> is the court's,
+    /// for the refusal of a second pause to say since when.</summary>
+    public TicketDeadlines Pause(DateTimeOffset now, TimeZoneInfo zone)
     {
         var clock = Clock is { StoppedAt: null, Problem: null } c ? c : throw new InvalidOperationException("the ticket has no running clock to pause");
-        return clock.PausedAt is null ? this with { Clock = clock with { PausedAt = now } } : throw new InvalidOperationException($"the clock is already paused (since {clock.PausedAt:O})");
+        return clock.PausedAt is { } since
+            ? throw new InvalidOperationException($"the clock is already paused (since {CourtTime.Format(since, zone)})")
+            : this with { Clock = clock with { PausedAt = now } };
     }
 
     /// <summary>Every pending step moves later by the time the clock stood still, in the clock's own measure
@@ -158,7 +161,7 @@ public sealed record TicketDeadlines(DeadlineClock? Clock, ImmutableArray<TakenS
 
         if (to <= now || (clock.Problem is null && to <= clock.ReplyDueAt))
         {
-            throw new ArgumentException($"the new deadline must be later than now and than the current deadline ({clock.ReplyDueAt:O})");
+            throw new ArgumentException($"the new deadline must be later than now and than the current deadline ({CourtTime.Format(clock.ReplyDueAt, calendar.Zone)})");
         }
 
         var next = new ClockPlan(policy, to, []).Count(clock.Number + 1, ClockCause.Extended, now, [], calendar);

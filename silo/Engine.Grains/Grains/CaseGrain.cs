@@ -45,14 +45,20 @@ internal sealed class CaseGrain(
 
     public Task EnsureEventsLoggedAsync() => outbox.FinishPendingAsync(OutboxType, CaseNumber, state.State.Outbox);
 
+    /// <summary>Replaces what the case-management system describes. Nodes are history, so they are added, never
+    /// replaced: each node of the update not stored yet (same type, time, detail and public flag) is recorded, in
+    /// the update's order, and announced as RecordNode announces it; a stored node the update leaves out stays. A
+    /// client that sends the whole case back, nodes and all, records nothing twice.</summary>
     public async Task<CaseRecord> UpsertAsync(CaseUpsert update)
     {
         await RequireCourtAsync(update.CourtId, "case.court_id");
         var previous = state.State.Case;
+        var stored = previous?.Nodes ?? [];
+        var added = (update.Nodes ?? []).Distinct().Where(n => !stored.Contains(n)).ToList();
         state.State.Case = new CaseRecord(
             CaseNumber, update.CourtId, update.DivisionId, update.PresidingJudgeId, update.Parties,
             update.Status == CaseStatus.Unspecified ? previous?.Status ?? CaseStatus.Open : update.Status,
-            previous?.Nodes ?? [], update.RelatedCases, previous?.MovedToCourtId, previous?.MovedToCaseNumber,
+            stored.AddRange(added), update.RelatedCases, previous?.MovedToCourtId, previous?.MovedToCaseNumber,
             (previous?.Version ?? 0) + 1);
         state.State.GuardKey ??= RandomNumberGenerator.GetBytes(32);
         if (!string.IsNullOrEmpty(update.ServicePassword))
@@ -60,9 +66,13 @@ internal sealed class CaseGrain(
             state.State.PasswordHash = ServicePassword.Hash(update.ServicePassword);
         }
 
-        var stored = state.State.Case;
-        await CommitAsync(update.Actor, "case.upserted", new V1.CaseUpserted { Case = Mapping.ToProto(stored) });
-        return stored;
+        var upserted = state.State.Case;
+        var proto = Mapping.ToProto(upserted);
+        await CommitAsync(update.Actor, [
+            ("case.upserted", new V1.CaseUpserted { Case = proto }),
+            .. added.Select(n => ("case.node_recorded", (Google.Protobuf.IMessage)new V1.CaseNodeRecorded { Case = proto, Node = Mapping.ToProto(n) })),
+        ]);
+        return upserted;
     }
 
     public Task<CaseRecord?> GetAsync() => Task.FromResult(state.State.Case);
@@ -129,19 +139,21 @@ internal sealed class CaseGrain(
         var current = state.State.Case ?? throw EngineException.NotFound($"case {CaseNumber} is not known");
         var next = change(current) with { Version = current.Version + 1 };
         state.State.Case = next;
-        await CommitAsync(actor, eventType, payload(next));
+        await CommitAsync(actor, [(eventType, payload(next))]);
         return next;
     }
 
-    /// <summary>Marks the grain pending, writes the state with its event, appends the event, clears the mark. When any
-    /// step fails the activation goes: its memory may be ahead of what was stored, and the next call reads storage.</summary>
-    private async Task CommitAsync(string actor, string eventType, Google.Protobuf.IMessage payload)
+    /// <summary>Marks the grain pending, writes the state with its events (one version, in order), appends them, clears
+    /// the mark. When any step fails the activation goes: its memory may be ahead of what was stored, and the next call
+    /// reads storage.</summary>
+    private async Task CommitAsync(string actor, IReadOnlyList<(string Type, Google.Protobuf.IMessage Payload)> events)
     {
         try
         {
             var c = state.State.Case!;
             await outbox.MarkAsync(OutboxType, CaseNumber);
-            state.State.Outbox = [EventRow.Of(CaseNumber, c.Version, 0, eventType, time.GetUtcNow(), actor, c.CourtId, TicketKind.Unspecified, payload)];
+            var at = time.GetUtcNow();
+            state.State.Outbox = [.. events.Select((e, ordinal) => EventRow.Of(CaseNumber, c.Version, ordinal, e.Type, at, actor, c.CourtId, TicketKind.Unspecified, e.Payload))];
             Faults.At("case:before-state");
             await state.WriteStateAsync();
             Faults.At("case:after-state");

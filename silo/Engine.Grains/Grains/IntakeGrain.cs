@@ -13,7 +13,8 @@ using Orleans.Concurrency;
 namespace Engine.Grains.Grains;
 
 /// <summary>
-/// Intake: a retry returns the first ticket; a duplicate of an open ticket (same caller, case and kind) is stored
+/// Intake: a retry returns the first ticket (a key used again with something else to say is refused: see
+/// <see cref="SubmissionDigest"/>); a duplicate of an open ticket (same caller, case and kind) is stored
 /// merged into it; otherwise the case and the court decide the route. The ticket is stored with its idempotency key
 /// in one transaction, so two submissions racing with one key get one ticket: the table's key decides.
 /// </summary>
@@ -34,11 +35,11 @@ internal sealed class IntakeGrain(
         {
             return await SubmitOnceAsync(request);
         }
-        catch (EngineException)
+        catch (EngineException ex) when (ex.Kind != EngineErrorKind.AlreadyExists)
         {
             if (await store.FindByIdempotencyKeyAsync(request.Channel, request.IdempotencyKey) is { } known)
             {
-                return await ExistingAsync(known);
+                return await ExistingAsync(known, request);
             }
 
             throw;
@@ -71,7 +72,7 @@ internal sealed class IntakeGrain(
                 await GrainFactory.GetGrain<ICourtGrain>(court).ReleaseAsync(routed.Assignee.Id);
             }
 
-            return await ExistingAsync(holder);
+            return await ExistingAsync(holder, request);
         }
 
         IntakeLog.Created(logger, ticket.TicketId, ticket.Kind, ticket.Channel, routed.Routing.Rule);
@@ -87,6 +88,7 @@ internal sealed class IntakeGrain(
             TicketId = ticketId,
             Version = 1,
             IdempotencyKey = request.IdempotencyKey,
+            SubmissionDigest = SubmissionDigest.Of(request),
             Channel = request.Channel,
             Kind = request.Kind,
             SubKind = request.SubKind,
@@ -140,17 +142,29 @@ internal sealed class IntakeGrain(
         };
         if (await store.CreateAsync(merged, TicketEvents.Created(merged, ActorOf(request))) is { } holder)
         {
-            return await ExistingAsync(holder);
+            return await ExistingAsync(holder, request);
         }
 
         await GrainFactory.GetGrain<ITicketGrain>(open.TicketId).AddMergedAsync(merged.TicketId);
         return new SubmitResult(merged, Deduplicated: false);
     }
 
-    private async Task<SubmitResult> ExistingAsync(string ticketId)
+    /// <summary>The ticket the key already made, for a retry; a submission that says something else with the key is
+    /// refused, naming the key and the ticket, as payment services refuse an idempotency key reused with other
+    /// parameters (it would otherwise be told "done" for content the engine never took).</summary>
+    private async Task<SubmitResult> ExistingAsync(string ticketId, NewTicket request)
     {
         var existing = await GrainFactory.GetGrain<ITicketGrain>(ticketId).GetAsync()
             ?? throw new InvalidOperationException($"Idempotency key points at ticket {ticketId}, which is not stored.");
+        if (!SubmissionDigest.Repeats(existing.SubmissionDigest, request))
+        {
+            throw new EngineException(
+                EngineErrorKind.AlreadyExists,
+                $"idempotency_key '{request.IdempotencyKey}' of channel {request.Channel} already made ticket {ticketId}, from a submission that said "
+                + "something else; a retry must repeat the first submission exactly, and a new ticket needs a new key",
+                "idempotency_key");
+        }
+
         return new SubmitResult(existing, Deduplicated: true);
     }
 }

@@ -173,13 +173,14 @@ internal sealed partial class TicketGrain(
         });
 
     public Task<TicketRecord> PauseClockAsync(string actor, string reason) =>
-        ClockAsync(TicketCommand.PauseClock, actor, "clock-paused", reason, (d, now, _) => d.Pause(now));
+        ClockAsync(TicketCommand.PauseClock, actor, "clock-paused", _ => reason, (d, now, plan) => d.Pause(now, plan.Calendar.Zone));
 
     public Task<TicketRecord> ResumeClockAsync(string actor, string? reason) =>
-        ClockAsync(TicketCommand.ResumeClock, actor, "clock-resumed", reason, (d, now, plan) => d.Resume(now, plan.Calendar));
+        ClockAsync(TicketCommand.ResumeClock, actor, "clock-resumed", _ => reason, (d, now, plan) => d.Resume(now, plan.Calendar));
 
     public Task<TicketRecord> ExtendDeadlineAsync(string actor, string approver, string reason, DateTimeOffset newReplyDeadline) =>
-        ClockAsync(TicketCommand.ExtendDeadline, actor, "deadline-extended", $"{reason} (approved by {approver}; new deadline {newReplyDeadline:O})",
+        ClockAsync(TicketCommand.ExtendDeadline, actor, "deadline-extended",
+            calendar => $"{reason} (approved by {approver}; new deadline {CourtTime.Format(newReplyDeadline, calendar.Zone)})",
             (d, now, plan) => d.Extend(now, newReplyDeadline, actor, approver, reason, plan.Policy, plan.Calendar));
 
     /// <summary>Fires every step due now, each once: the steps are marked taken in the same write as their events,
@@ -206,10 +207,11 @@ internal sealed partial class TicketGrain(
         }
 
         var taken = next.Taken[^due.Count..];
+        var zone = ZoneOf(current);
         var fired = NextVersion(current, current with { Deadlines = next }, now, taken.Select(s => new HistoryEntry(
             now, "engine", EventTypes.Step(s.Step), current.State, current.State,
-            $"due {s.DueAt:O}; to {string.Join(", ", s.Recipients.Select(r => $"{r.Role} {r.Id}"))}", current.Assignee)));
-        await store.UpdateAsync(fired, current.Version, TicketEvents.StepsFired(fired, taken));
+            $"due {CourtTime.Format(s.DueAt, zone)}; to {string.Join(", ", s.Recipients.Select(r => $"{r.Role} {r.Id}"))}", current.Assignee)));
+        await WriteOrLeaveAsync(() => store.UpdateAsync(fired, current.Version, TicketEvents.StepsFired(fired, taken)));
         _ticket = fired;
         foreach (var step in taken)
         {
@@ -363,6 +365,9 @@ internal sealed partial class TicketGrain(
         return _ticket ?? Absent() ?? throw EngineException.NotFound($"ticket {TicketId} does not exist");
     }
 
+    /// <summary>The time zone of the ticket's court (its own, or the engine's), which times written for it are in.</summary>
+    private TimeZoneInfo ZoneOf(TicketRecord ticket) => deadlines.For(ticket.CourtId, ticket.Kind).Calendar.Zone;
+
     /// <summary>A new clock from now, on the policy of the ticket's court and kind.</summary>
     private TicketDeadlines StartClock(TicketRecord ticket, ClockCause cause, DateTimeOffset? at = null) =>
         deadlines.StartClock(ticket.Deadlines, ticket.CourtId, ticket.Kind, cause, at ?? time.GetUtcNow());
@@ -373,17 +378,19 @@ internal sealed partial class TicketGrain(
             ? ticket.Deadlines
             : StartClock(ticket with { CourtId = to.CourtId ?? ticket.CourtId }, cause);
 
+    /// <param name="reason">The history entry's reason, given the court's calendar (whose zone times are written in).</param>
     private async Task<TicketRecord> ClockAsync(
-        TicketCommand command, string actor, string action, string? reason,
+        TicketCommand command, string actor, string action, Func<BusinessCalendar, string?> reason,
         Func<TicketDeadlines, DateTimeOffset, (DeadlinePolicy Policy, BusinessCalendar Calendar), TicketDeadlines> change)
     {
         var current = Require();
         Check(current, command);
         var clock = current.Deadlines ?? throw EngineException.Precondition($"ticket {TicketId} has no deadline clock");
+        var plan = deadlines.For(current.CourtId, current.Kind);
         TicketDeadlines next;
         try
         {
-            next = change(clock, time.GetUtcNow(), deadlines.For(current.CourtId, current.Kind));
+            next = change(clock, time.GetUtcNow(), plan);
         }
         catch (ArgumentException ex)
         {
@@ -394,7 +401,7 @@ internal sealed partial class TicketGrain(
             throw EngineException.Precondition(ex.Message);
         }
 
-        return await WriteAsync(current, current with { Deadlines = next }, actor, action, reason);
+        return await WriteAsync(current, current with { Deadlines = next }, actor, action, reason(plan.Calendar));
     }
 
     /// <summary>Who a step goes to, from the directory as it is now.</summary>
@@ -453,7 +460,7 @@ internal sealed partial class TicketGrain(
 
         var next = NextVersion(current, changed, now, [new HistoryEntry(now, actor, action, current.State, changed.State, reason, changed.Assignee)]);
         var events = TicketEvents.Changed(action, current, next, actor, reason);
-        await (owed is null
+        await WriteOrLeaveAsync(() => owed is null
             ? store.UpdateAsync(next, current.Version, events)
             : store.UpdateAndCreateAsync(next, current.Version, events, owed, TicketEvents.Created(owed, "engine")));
         _ticket = next;
@@ -474,6 +481,23 @@ internal sealed partial class TicketGrain(
         }
 
         return next;
+    }
+
+    /// <summary>Awaits a write of this ticket; when it fails the activation goes, as CourtGrain's does: after a version
+    /// conflict the stored ticket is ahead of this copy, and after a failure whose commit may have happened all the
+    /// same this copy may be behind it. Kept, the copy would refuse every later command on its stale version; the
+    /// next call reads storage instead.</summary>
+    private async Task WriteOrLeaveAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     /// <summary>The record that follows <paramref name="current"/>: its change, one version on, with its history.</summary>

@@ -421,7 +421,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
             _update.Parameters["@expected"].Value = write.ExpectedVersion!.Value;
             return _update.ExecuteNonQuery() == 1
                 ? null
-                : new InvalidOperationException($"Ticket {write.Ticket.TicketId} changed concurrently (expected version {write.ExpectedVersion}).");
+                : EngineException.Conflict($"ticket {write.Ticket.TicketId} was changed by another call while this one ran (it expected version {write.ExpectedVersion}); nothing was written: send the call again");
         }
 
         public void Dispose()

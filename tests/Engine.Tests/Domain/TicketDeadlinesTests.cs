@@ -68,7 +68,7 @@ public sealed class TicketDeadlinesTests
         Assert.Equal(Local("2025-03-11 09:00"), deadlines.Clock!.ReplyDueAt);
 
         time.SetUtcNow(Local("2025-03-10 10:00"));
-        deadlines = deadlines.Pause(time.GetUtcNow());
+        deadlines = deadlines.Pause(time.GetUtcNow(), Calendar.Zone);
         time.SetUtcNow(Local("2025-03-12 10:00"));
         Assert.Empty(deadlines.Due(time.GetUtcNow()));
         Assert.Null(deadlines.NextDueAt);
@@ -86,7 +86,7 @@ public sealed class TicketDeadlinesTests
     public void A_pause_over_a_lunch_break_and_a_night_counts_only_working_time()
     {
         var deadlines = TicketDeadlines.None.Start(ClockCause.Received, Local("2025-03-10 09:00"), ContactJudge, Calendar)
-            .Pause(Local("2025-03-10 11:00"));
+            .Pause(Local("2025-03-10 11:00"), Calendar.Zone);
 
         // 11:00–12:00 and 13:30–17:30 on Monday, 08:30–09:00 on Tuesday: 5.5 h.
         var resumed = deadlines.Resume(Local("2025-03-11 09:00"), Calendar);
@@ -99,7 +99,7 @@ public sealed class TicketDeadlinesTests
     {
         var time = new FakeTimeProvider(Local("2026-01-10 03:00"));
         var drill = new DeadlinePolicy(DeadlineSpan.Seconds(10), 0.5, DeadlineSpan.Seconds(5), DeadlineSpan.Seconds(10));
-        var deadlines = TicketDeadlines.None.Start(ClockCause.Received, time.GetUtcNow(), drill, Calendar).Pause(time.GetUtcNow());
+        var deadlines = TicketDeadlines.None.Start(ClockCause.Received, time.GetUtcNow(), drill, Calendar).Pause(time.GetUtcNow(), Calendar.Zone);
 
         time.Advance(TimeSpan.FromSeconds(30));
         deadlines = deadlines.Resume(time.GetUtcNow(), Calendar);
@@ -137,12 +137,12 @@ public sealed class TicketDeadlinesTests
         var deadlines = TicketDeadlines.None.Start(ClockCause.Received, Local("2025-03-10 09:00"), ContactJudge, Calendar);
 
         Assert.Throws<ArgumentException>(() => deadlines.Extend(Local("2025-03-10 10:00"), Local("2025-03-10 16:00"), "a", "b", "r", ContactJudge, Calendar));
-        Assert.Throws<InvalidOperationException>(() => deadlines.Pause(Local("2025-03-10 10:00"))
+        Assert.Throws<InvalidOperationException>(() => deadlines.Pause(Local("2025-03-10 10:00"), Calendar.Zone)
             .Extend(Local("2025-03-10 11:00"), Local("2025-03-20 16:00"), "a", "b", "r", ContactJudge, Calendar));
         Assert.Throws<InvalidOperationException>(() => deadlines.Stop(Local("2025-03-10 10:00"))
             .Extend(Local("2025-03-10 11:00"), Local("2025-03-20 16:00"), "a", "b", "r", ContactJudge, Calendar));
         Assert.Throws<InvalidOperationException>(() => deadlines.Resume(Local("2025-03-10 10:00"), Calendar));
-        Assert.Throws<InvalidOperationException>(() => deadlines.Pause(Local("2025-03-10 10:00")).Pause(Local("2025-03-10 10:01")));
+        Assert.Throws<InvalidOperationException>(() => deadlines.Pause(Local("2025-03-10 10:00"), Calendar.Zone).Pause(Local("2025-03-10 10:01"), Calendar.Zone));
     }
 
     [Fact]
@@ -246,8 +246,8 @@ public sealed class TicketDeadlinesTests
     public void Counting_again_on_the_same_calendars_changes_nothing_after_pauses_and_an_extension()
     {
         var deadlines = TicketDeadlines.None.Start(ClockCause.Received, Local("2026-03-02 09:00"), ContactJudge, Calendar)
-            .Pause(Local("2026-03-02 10:00")).Resume(Local("2026-03-03 11:00"), Calendar)
-            .Pause(Local("2026-03-04 16:00")).Resume(Local("2026-03-05 09:00"), Calendar);
+            .Pause(Local("2026-03-02 10:00"), Calendar.Zone).Resume(Local("2026-03-03 11:00"), Calendar)
+            .Pause(Local("2026-03-04 16:00"), Calendar.Zone).Resume(Local("2026-03-05 09:00"), Calendar);
         var extended = deadlines.Extend(Local("2026-03-05 10:00"), Local("2026-03-12 17:00"), "staff-1", "head-1", "site visit", ContactJudge, Calendar);
 
         Assert.Equal(Pending(deadlines), Pending(deadlines.Replan(Calendar, ContactJudge)!));
@@ -258,7 +258,7 @@ public sealed class TicketDeadlinesTests
     [Fact]
     public void A_paused_clock_counted_again_stays_paused()
     {
-        var paused = TicketDeadlines.None.Start(ClockCause.Received, Local("2026-12-30 09:00"), ContactJudge, Calendar).Pause(Local("2026-12-30 10:00"));
+        var paused = TicketDeadlines.None.Start(ClockCause.Received, Local("2026-12-30 09:00"), ContactJudge, Calendar).Pause(Local("2026-12-30 10:00"), Calendar.Zone);
 
         var replanned = paused.Replan(new BusinessCalendar(Calendar.Zone, [Load(2026), Year2027(holidays: ["2027-01-01"])], version: 2), ContactJudge)!;
 

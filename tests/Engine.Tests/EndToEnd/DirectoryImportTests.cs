@@ -195,6 +195,38 @@ public sealed class DirectoryImportTests(SharedEngine shared) : IClassFixture<Sh
             supervision.Recipients.Select(r => (r.Role, r.Id)));
     }
 
+    /// <summary>Issue "Hardening", point 9: the deadline load run submitted as soon as the engine said it had started,
+    /// and got INVALID_ARGUMENT ("court … is not in the directory") for courts its start-up import had not reached yet.
+    /// Every court of the file is there before the engine listens and says so.</summary>
+    [Fact]
+    public async Task A_directory_imported_at_start_is_in_place_before_the_engine_says_it_has_started()
+    {
+        using var data = new TempDirectory();
+        var grpc = FreePorts.Next();
+        using var engine = EngineProcess.Start([.. EngineProcess.Args(grpc, data.Path), "--import", SampleDirectory.Path]);
+        await engine.WaitUntilStartedAsync(TimeSpan.FromSeconds(90));
+
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
+        var intake = new V1.IntakeService.IntakeServiceClient(channel);
+        var courts = Sample()["courts"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).Reverse().ToList();
+        var answers = await Task.WhenAll(courts.Select(async court =>
+        {
+            var request = Requests.ContactJudge(string.Empty);
+            (request.Kind, request.SubKind, request.CourtId) = (V1.TicketKind.Consultation, V1.TicketSubKind.ConsultationProcedure, court);
+            try
+            {
+                await intake.SubmitTicketAsync(request);
+                return null;
+            }
+            catch (Grpc.Core.RpcException ex)
+            {
+                return $"{court}: {ex.StatusCode} {ex.Status.Detail}";
+            }
+        }));
+
+        Assert.Empty(answers.OfType<string>());
+    }
+
     private static JsonObject Sample() => JsonNode.Parse(SampleDirectory.Json)!.AsObject();
 
     private static JsonObject Division(JsonObject file, string court, string division) =>

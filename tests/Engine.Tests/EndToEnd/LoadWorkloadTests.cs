@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Engine.Domain.Stats;
 using Engine.Load;
 using Engine.Tests.Support;
+using Grpc.Core;
 using V1 = Engine.V1;
 
 namespace Engine.Tests.EndToEnd;
@@ -54,5 +56,30 @@ public sealed class LoadWorkloadTests
 
         Assert.Equal(court, ticket.CourtId);
         Assert.Equal(judge, ticket.Assignee.Id);
+    }
+
+    /// <summary>Issue "Hardening", point 9: a run that got errors says which and why (the deadline run's 216
+    /// INVALID_ARGUMENT answers were a count without a reason).</summary>
+    [Fact]
+    public async Task A_run_reports_each_error_with_the_engines_sentence_and_how_often_it_came()
+    {
+        var result = new Driver.Result();
+        var clock = Stopwatch.StartNew();
+        Task<string?> Refused(StatusCode code, string detail) => Task.FromException<string?>(new RpcException(new Status(code, detail)));
+
+        await result.TimeAsync(() => Refused(StatusCode.InvalidArgument, "court_id: court 'sh-qingpu' is not in the directory"), clock, TimeSpan.Zero, TimeSpan.Zero);
+        await result.TimeAsync(() => Refused(StatusCode.InvalidArgument, "court_id: court 'sh-qingpu' is not in the directory"), clock, TimeSpan.Zero, TimeSpan.Zero);
+        await result.TimeAsync(() => Refused(StatusCode.Unavailable, "the engine is unavailable"), clock, TimeSpan.Zero, TimeSpan.Zero);
+        for (var i = 0; i < Driver.Result.MaxReasons + 5; i++)
+        {
+            await result.TimeAsync(() => Refused(StatusCode.NotFound, $"ticket T{i} does not exist"), clock, TimeSpan.Zero, TimeSpan.Zero);
+        }
+
+        var reasons = Assert.IsType<Dictionary<string, long>>(result.Summary()["errorReasons"]);
+        Assert.Equal(2, reasons["InvalidArgument: court_id: court 'sh-qingpu' is not in the directory"]);
+        Assert.Equal(1, reasons["Unavailable: the engine is unavailable"]);
+        Assert.Equal(Driver.Result.MaxReasons, reasons.Count);
+        Assert.Equal(Driver.Result.MaxReasons + 8, result.ErrorCount);
+        Assert.Equal("InvalidArgument: court_id: court 'sh-qingpu' is not in the directory", reasons.Keys.First());
     }
 }

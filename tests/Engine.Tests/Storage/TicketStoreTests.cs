@@ -124,7 +124,7 @@ public abstract class TicketStoreTests
         await db.Store.UpdateAsync(accepted, expectedVersion: 1, []);
         var lostUpdate = TestTickets.Changed(created, TicketState.Cancelled, "cancel");
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.UpdateAsync(lostUpdate, staleVersion, []));
+        Assert.Equal(EngineErrorKind.Aborted, (await Assert.ThrowsAsync<EngineException>(() => db.Store.UpdateAsync(lostUpdate, staleVersion, []))).Kind);
 
         TestTickets.AssertSame(accepted, await db.Store.LoadAsync(created.TicketId));
     }
@@ -135,7 +135,7 @@ public abstract class TicketStoreTests
         using var db = NewStore();
         var ghost = TestTickets.New(db.Ids.Next());
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.UpdateAsync(ghost, expectedVersion: 1, []));
+        Assert.Equal(EngineErrorKind.Aborted, (await Assert.ThrowsAsync<EngineException>(() => db.Store.UpdateAsync(ghost, expectedVersion: 1, []))).Kind);
 
         Assert.Null(await db.Store.LoadAsync(ghost.TicketId));
     }
@@ -153,7 +153,7 @@ public abstract class TicketStoreTests
         var refused = db.Store.UpdateAsync(stale, expectedVersion: 7, []);
         var good = db.Store.UpdateAsync(TestTickets.Changed(existing, TicketState.Accepted, "accept"), expectedVersion: 1, []);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => refused);
+        Assert.Equal(EngineErrorKind.Aborted, (await Assert.ThrowsAsync<EngineException>(() => refused)).Kind);
         await good;
         await Task.WhenAll(creates);
         Assert.Equal(51, db.Scalar("SELECT COUNT(*) FROM tickets;"));

@@ -9,8 +9,12 @@ namespace Engine.Tests.Support;
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _entries = new();
+    private readonly ConcurrentQueue<CapturedEntry> _records = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    /// <summary>Every entry so far, in the order they were logged.</summary>
+    public IReadOnlyList<CapturedEntry> Entries => [.. _records];
 
     /// <summary>The entries holding <paramref name="text"/>.</summary>
     public IReadOnlyList<string> Containing(string text) => [.. _entries.Where(e => e.Contains(text, StringComparison.Ordinal))];
@@ -43,6 +47,10 @@ public sealed class CapturedLogs : ILoggerProvider
             }
 
             logs._entries.Enqueue(entry.ToString());
+            logs._records.Enqueue(new CapturedEntry(logLevel, category, eventId.Id, formatter(state, exception), exception));
         }
     }
 }
+
+/// <summary>One log entry as it was logged.</summary>
+public sealed record CapturedEntry(LogLevel Level, string Category, int EventId, string Message, Exception? Exception);
