@@ -10,14 +10,14 @@ namespace Engine.Api;
 /// Turns what grains throw into the status codes of DESIGN.md §5: refusals keep their code and sentence, an
 /// unreachable or overloaded cluster is UNAVAILABLE, and anything unexpected is INTERNAL without internals.
 /// </summary>
-public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, Microsoft.Extensions.Options.IOptions<CallWaitOptions> calls) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         try
         {
-            return await WithinDeadline(continuation(request, context), context);
+            return await WithinDeadline(continuation(request, context), context, CallWaitOptions.Long.Contains(context.Method) ? null : calls.Value.ClusterWait);
         }
         catch (RpcException answered)
         {
@@ -33,24 +33,30 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     /// <summary>How long before the caller's deadline a call still waiting on the cluster is answered UNAVAILABLE.</summary>
     private static readonly TimeSpan DeadlineMargin = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>A call waiting on a silo that died can wait for Orleans' response timeout (30 s), past the caller's
-    /// deadline; answering UNAVAILABLE just before the deadline tells the caller to retry (with the same key, so a
-    /// write that lands late does not make a second ticket) instead of leaving it with DEADLINE_EXCEEDED.</summary>
-    private static async Task<TResponse> WithinDeadline<TResponse>(Task<TResponse> call, ServerCallContext context)
+    /// <summary>A call waiting on a silo that froze or died can wait for Orleans' response timeout (30 s), past the
+    /// caller's deadline; answering UNAVAILABLE after <paramref name="clusterWait"/>, or just before the deadline when
+    /// that comes first, tells the caller to retry (with the same key, so a write that lands late does not make a
+    /// second ticket) while the cluster moves the silo's grains, instead of leaving it waiting.</summary>
+    private static async Task<TResponse> WithinDeadline<TResponse>(Task<TResponse> call, ServerCallContext context, TimeSpan? clusterWait)
     {
-        if (context.Deadline == DateTime.MaxValue)
+        var left = context.Deadline == DateTime.MaxValue ? TimeSpan.MaxValue : context.Deadline - DateTime.UtcNow - DeadlineMargin;
+        if (clusterWait is { } wait && wait < left)
+        {
+            left = wait;
+        }
+
+        if (left == TimeSpan.MaxValue)
         {
             return await call;
         }
 
-        var left = context.Deadline - DateTime.UtcNow - DeadlineMargin;
         try
         {
             return await call.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         }
         catch (TimeoutException) when (!call.IsCompleted)
         {
-            throw Errors.Plain(StatusCode.Unavailable, "the engine did not answer within the call's deadline; retry with the same idempotency key");
+            throw Errors.Plain(StatusCode.Unavailable, "the engine did not answer in time (a silo may be down); retry with the same idempotency key");
         }
     }
 

@@ -33,6 +33,8 @@ public static class GrpcApiExtensions
         services.AddSingleton<StrictHealthService>();
         services.AddSingleton<HealthServiceImpl>(provider => provider.GetRequiredService<StrictHealthService>());
         services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
+        services.AddOptions<CallWaitOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CallWaitOptions>>(new CallWaitOptionsValidator($"{section}:Calls"));
         services.AddOptions<EventStreamOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<EventStreamOptions>>(new EventStreamOptionsValidator($"{section}:Events"));
         services.AddOptions<Security.SecurityOptions>().ValidateOnStart();

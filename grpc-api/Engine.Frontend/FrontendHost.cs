@@ -55,6 +55,7 @@ public static class FrontendHost
         builder.Services.Configure<Engine.Api.Security.SecurityOptions>(builder.Configuration.GetSection("Frontend:Security"));
         builder.Services.AddEngineGrpc("Frontend");
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Frontend:Events"));
+        builder.Services.Configure<CallWaitOptions>(builder.Configuration.GetSection("Frontend:Calls"));
 
         var app = builder.Build();
         app.WarnWhenOpen(security, grpc.ToString());

@@ -100,6 +100,7 @@ public static class EngineHost
         builder.Services.Configure<TicketPolicyOptions>(builder.Configuration.GetSection("Engine:Tickets"));
         builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Engine:Deadlines"));
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Engine:Events"));
+        builder.Services.Configure<CallWaitOptions>(builder.Configuration.GetSection("Engine:Calls"));
         builder.Services.Configure<EventRetentionOptions>(builder.Configuration.GetSection("Engine:Events:Retention"));
         builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Engine:Security"));
         // Before the API's key refresher, so that its first load already finds the first admin key.

@@ -3,17 +3,17 @@ using Grpc.Core;
 namespace Engine.Tests.Api;
 
 /// <summary>A ServerCallContext for calling service classes directly, without a server.</summary>
-internal sealed class TestCallContext : ServerCallContext
+internal sealed class TestCallContext(string method = "test", DateTime? deadline = null) : ServerCallContext
 {
     private readonly Metadata _requestHeaders = [];
 
-    protected override string MethodCore => "test";
+    protected override string MethodCore => method;
 
     protected override string HostCore => "localhost";
 
     protected override string PeerCore => "ipv4:127.0.0.1:1";
 
-    protected override DateTime DeadlineCore => DateTime.MaxValue;
+    protected override DateTime DeadlineCore => deadline ?? DateTime.MaxValue;
 
     protected override Metadata RequestHeadersCore => _requestHeaders;
 

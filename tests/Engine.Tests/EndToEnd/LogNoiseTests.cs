@@ -55,7 +55,7 @@ public sealed class LogNoiseTests(LogNoiseTests.Engine engine) : IClassFixture<L
     {
         var logs = new CapturedLogs();
         using var factory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        var interceptor = new ErrorInterceptor(factory.CreateLogger<ErrorInterceptor>());
+        var interceptor = new ErrorInterceptor(factory.CreateLogger<ErrorInterceptor>(), Microsoft.Extensions.Options.Options.Create(new CallWaitOptions()));
 
         var failed = await Assert.ThrowsAsync<RpcException>(() => interceptor.UnaryServerHandler<V1.GetTicketRequest, V1.TicketResponse>(
             new V1.GetTicketRequest(), new TestCallContext(), (_, _) => throw new InvalidOperationException("a bug")));
