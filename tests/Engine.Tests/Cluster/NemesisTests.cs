@@ -76,7 +76,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
         await stop.CancelAsync();
         await running;
         output.WriteLine($"frozen silos declared dead after {string.Join(", ", detections.Select(d => $"{d:F1} s"))}");
-        await VerifyAsync(workload, cluster.Frontend(2), new PostgresLog(cluster.ConnectionString));
+        await VerifyAsync(workload, cluster.Frontend(2), new PostgresLog(cluster));
         Assert.All(detections, d => Assert.True(d <= 15, $"a frozen silo was declared dead after {d:F1} s (bound 15 s)"));
     }
 
@@ -122,7 +122,8 @@ public sealed class NemesisTests(ITestOutputHelper output)
         var refused = workload.RefusedAfter.Order().ToList();
         output.WriteLine($"{refused.Count} calls refused; answered after p50 {Percentile(refused, 0.5):F2} s, p99 {Percentile(refused, 0.99):F2} s, max {(refused.Count == 0 ? 0 : refused[^1]):F2} s");
         Assert.True(workload.Acknowledged.Count > 50, "the workload made too little progress to prove anything");
-        Assert.All(workload.Answers.Keys, code => Assert.True(code == StatusCode.OK || NemesisWorkload.Transient.Contains(code), $"a call was answered {code}"));
+        Assert.True(refused.Count == 0 || refused[^1] <= 8, $"a refused call took {refused[^1]:F1} s to be answered (Engine:Calls:ClusterWait is 5 s)");
+        Assert.True(workload.Unexpected.IsEmpty, "calls were answered neither OK nor a transient refusal:\n" + string.Join("\n", workload.Unexpected.Take(20)));
         Assert.Equal(workload.Acknowledged.Count, workload.Acknowledged.Values.Distinct().Count());
         Assert.Equal(log.Scalar("SELECT COUNT(*) FROM ticket_idempotency"), log.Scalar("SELECT COUNT(*) FROM tickets"));
 
@@ -159,6 +160,9 @@ public sealed class NemesisTests(ITestOutputHelper output)
 
         lateness.Sort();
         output.WriteLine($"{lateness.Count} steps fired; lateness p50 {Percentile(lateness, 0.5):F2} s, p99 {Percentile(lateness, 0.99):F2} s, max {(lateness.Count == 0 ? 0 : lateness[^1]):F2} s");
+
+        // A step due while its shard's silo was down fires within 10 s of the silo being declared dead (at most 15 s).
+        Assert.True(lateness.Count == 0 || lateness[^1] <= 25, $"a step fired {lateness[^1]:F1} s late");
 
         // Every subscriber got every event, each connection in order.
         var head = log.Scalar("SELECT COALESCE(MAX(sequence), 0) FROM events");
@@ -291,20 +295,13 @@ public sealed class NemesisTests(ITestOutputHelper output)
 
     private const string StepEventsSql = "SELECT aggregate_id, COUNT(*) FROM events WHERE event_type LIKE 'deadline.%' GROUP BY aggregate_id";
 
-    private sealed class PostgresLog(string connectionString) : IEventLogReader
+    private sealed class PostgresLog(ClusterUnderTest cluster) : IEventLogReader
     {
-        public long Scalar(string sql)
-        {
-            using var connection = new NpgsqlConnection(connectionString);
-            connection.Open();
-            using var command = new NpgsqlCommand(sql, connection);
-            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-        }
+        public long Scalar(string sql) => cluster.Scalar(sql);
 
         public Dictionary<string, int> StepEventsByTicket()
         {
-            using var connection = new NpgsqlConnection(connectionString);
-            connection.Open();
+            using var connection = cluster.OpenDatabase();
             using var command = new NpgsqlCommand(StepEventsSql, connection);
             using var reader = command.ExecuteReader();
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);

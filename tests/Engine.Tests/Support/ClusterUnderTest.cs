@@ -93,10 +93,19 @@ public sealed class ClusterUnderTest : IAsyncDisposable
 
     public Task StartPostgresAsync() => Task.Run(() => PostgresServer.Script("start", Path.Combine(Directory, "pg"), BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
+    /// <summary>An open connection to the cluster's database, not pooled: a pooled connection may be one PostgreSQL
+    /// closed when a test restarted it.</summary>
+    public NpgsqlConnection OpenDatabase()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>One value from the cluster's database.</summary>
     public long Scalar(string sql)
     {
-        using var connection = new NpgsqlConnection(ConnectionString);
-        connection.Open();
+        using var connection = OpenDatabase();
         using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }

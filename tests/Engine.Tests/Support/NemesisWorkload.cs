@@ -31,6 +31,9 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
 
     public ConcurrentDictionary<StatusCode, int> Answers { get; } = new();
 
+    /// <summary>Every answer that was neither OK nor transient: the call, its code and its sentence.</summary>
+    public ConcurrentQueue<string> Unexpected { get; } = new();
+
     /// <summary>How long each refused call took to be answered, in seconds: a frozen or dead process must make calls fail
     /// fast, not at their deadline.</summary>
     public ConcurrentQueue<double> RefusedAfter { get; } = new();
@@ -49,6 +52,13 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
         public V1.TicketState Acknowledged { get; set; } = state;
 
         public V1.TicketState? Unanswered { get; set; }
+
+        private int _claimed;
+
+        /// <summary>One handler at a time works on a ticket, as one judge would.</summary>
+        public bool TryClaim() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
+
+        public void Release() => Volatile.Write(ref _claimed, 0);
     }
 
     public Task RunAsync(CancellationToken stop)
@@ -63,7 +73,8 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
         for (var i = 0; i < 2; i++)
         {
             var entry = entries[(i + 1) % entries.Count];
-            tasks.Add(Task.Run(() => HandleLoopAsync(entry, stop), CancellationToken.None));
+            var seed = i;
+            tasks.Add(Task.Run(() => HandleLoopAsync(entry, seed, stop), CancellationToken.None));
         }
 
         tasks.Add(Task.Run(() => SubscribeLoopAsync("nemesis-a", entries[0], stop), CancellationToken.None));
@@ -87,7 +98,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
             var (caseNumber, judge) = cases[n % cases.Count];
             var request = Requests.ContactJudge(caseNumber, key: $"nemesis-{n}");
             request.Caller.Phone = $"137{n:D8}";
-            var answer = await RetryAsync(() => intake.SubmitTicketAsync(request, deadline: Deadline()).ResponseAsync, stop, untilAnswered: true);
+            var answer = await RetryAsync($"SubmitTicket {request.IdempotencyKey}", () => intake.SubmitTicketAsync(request, deadline: Deadline()).ResponseAsync, stop, untilAnswered: true);
             if (answer is null)
             {
                 continue;
@@ -100,10 +111,10 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
 
     /// <summary>Replies to, closes and reopens acknowledged tickets. A command whose answer never came is not sent again:
     /// the ticket is then left as it may be.</summary>
-    private async Task HandleLoopAsync(GrpcChannel entry, CancellationToken stop)
+    private async Task HandleLoopAsync(GrpcChannel entry, int seed, CancellationToken stop)
     {
         var tickets = new V1.TicketService.TicketServiceClient(entry);
-        var random = new Random(entry.GetHashCode());
+        var random = new Random(seed);
         while (!stop.IsCancellationRequested)
         {
             var open = Tickets.Values.Where(t => t.Unanswered is null && t.Acknowledged != V1.TicketState.Closed).ToList();
@@ -114,33 +125,55 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
             }
 
             var ticket = open[random.Next(open.Count)];
-            (V1.TicketState Next, Func<Task<V1.TicketResponse>> Call)? command = ticket.Acknowledged switch
+            if (!ticket.TryClaim())
             {
-                V1.TicketState.Dispatched or V1.TicketState.Reopened => (V1.TicketState.Replied, () => tickets.ReplyAsync(
-                    new V1.ReplyRequest { TicketId = ticket.TicketId, Actor = ticket.Judge, Reply = "已答复" }, deadline: Deadline()).ResponseAsync),
-                V1.TicketState.Replied => (V1.TicketState.Closed, () => tickets.CloseAsync(
-                    new V1.CloseRequest { TicketId = ticket.TicketId, Actor = "staff-nemesis" }, deadline: Deadline()).ResponseAsync),
-                _ => null,
-            };
-            if (command is not { } c)
-            {
-                ticket.Unanswered = ticket.Acknowledged;
                 continue;
             }
 
-            ticket.Unanswered = c.Next;
-            if (await RetryAsync(c.Call, stop, untilAnswered: false) is { } answered)
+            try
             {
-                ticket.Acknowledged = answered.Ticket.State;
-                ticket.Unanswered = null;
-                if (ticket.Acknowledged == V1.TicketState.Closed && random.Next(3) == 0)
+                await HandleAsync(tickets, ticket, random, stop);
+            }
+            finally
+            {
+                ticket.Release();
+            }
+        }
+    }
+
+    private async Task HandleAsync(V1.TicketService.TicketServiceClient tickets, TicketExpectation ticket, Random random, CancellationToken stop)
+    {
+        if (ticket.Unanswered is not null || ticket.Acknowledged == V1.TicketState.Closed)
+        {
+            return;
+        }
+
+        (V1.TicketState Next, Func<Task<V1.TicketResponse>> Call)? command = ticket.Acknowledged switch
+        {
+            V1.TicketState.Dispatched or V1.TicketState.Reopened => (V1.TicketState.Replied, () => tickets.ReplyAsync(
+                new V1.ReplyRequest { TicketId = ticket.TicketId, Actor = ticket.Judge, Reply = "已答复" }, deadline: Deadline()).ResponseAsync),
+            V1.TicketState.Replied => (V1.TicketState.Closed, () => tickets.CloseAsync(
+                new V1.CloseRequest { TicketId = ticket.TicketId, Actor = "staff-nemesis" }, deadline: Deadline()).ResponseAsync),
+            _ => null,
+        };
+        if (command is not { } c)
+        {
+            ticket.Unanswered = ticket.Acknowledged;
+            return;
+        }
+
+        ticket.Unanswered = c.Next;
+        if (await RetryAsync($"{c.Next} {ticket.TicketId} (acknowledged {ticket.Acknowledged})", c.Call, stop, untilAnswered: false) is { } answered)
+        {
+            ticket.Acknowledged = answered.Ticket.State;
+            ticket.Unanswered = null;
+            if (ticket.Acknowledged == V1.TicketState.Closed && random.Next(3) == 0)
+            {
+                ticket.Unanswered = V1.TicketState.Reopened;
+                if (await RetryAsync($"Reopen {ticket.TicketId}", () => tickets.ReopenAsync(new V1.ReopenRequest { TicketId = ticket.TicketId, Actor = "staff-nemesis", Reason = "不满意" }, deadline: Deadline()).ResponseAsync, stop, untilAnswered: false) is { } reopened)
                 {
-                    ticket.Unanswered = V1.TicketState.Reopened;
-                    if (await RetryAsync(() => tickets.ReopenAsync(new V1.ReopenRequest { TicketId = ticket.TicketId, Actor = "staff-nemesis", Reason = "不满意" }, deadline: Deadline()).ResponseAsync, stop, untilAnswered: false) is { } reopened)
-                    {
-                        ticket.Acknowledged = reopened.Ticket.State;
-                        ticket.Unanswered = null;
-                    }
+                    ticket.Acknowledged = reopened.Ticket.State;
+                    ticket.Unanswered = null;
                 }
             }
         }
@@ -174,6 +207,11 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
             catch (RpcException ex) when (!stop.IsCancellationRequested)
             {
                 Count(ex.StatusCode);
+                if (!Transient.Contains(ex.StatusCode))
+                {
+                    Unexpected.Enqueue($"Subscribe {name}: {ex.StatusCode} {ex.Status.Detail}");
+                }
+
                 await Task.Delay(TimeSpan.FromMilliseconds(300), CancellationToken.None);
             }
             catch (Exception) when (stop.IsCancellationRequested)
@@ -185,7 +223,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
 
     /// <summary>Calls until answered (the same request each time: writes are idempotent), or, with
     /// <paramref name="untilAnswered"/> false, once; null when no answer came.</summary>
-    private async Task<T?> RetryAsync<T>(Func<Task<T>> call, CancellationToken stop, bool untilAnswered)
+    private async Task<T?> RetryAsync<T>(string what, Func<Task<T>> call, CancellationToken stop, bool untilAnswered)
         where T : class
     {
         var giveUp = _clock.Elapsed + TimeSpan.FromSeconds(60);
@@ -203,6 +241,11 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
             {
                 Count(ex.StatusCode);
                 RefusedAfter.Enqueue((_clock.Elapsed - started).TotalSeconds);
+                if (!Transient.Contains(ex.StatusCode))
+                {
+                    Unexpected.Enqueue($"{what}: {ex.StatusCode} {ex.Status.Detail}");
+                }
+
                 if (!Transient.Contains(ex.StatusCode) || !untilAnswered || _clock.Elapsed > giveUp)
                 {
                     return null;
