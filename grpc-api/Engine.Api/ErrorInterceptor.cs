@@ -82,6 +82,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, M
     public static RpcException Translate(Exception ex) => ex switch
     {
         RpcException rpc => rpc,
+
+        // Orleans wraps what a grain's state storage threw ("Error from storage provider …"): the refusal is inside.
+        OrleansException { InnerException: EngineException refusal } => Translate(refusal),
         EngineException { Kind: EngineErrorKind.InvalidArgument } e => Errors.Invalid([(e.Field ?? "request", e.Message)]),
         EngineException { Kind: EngineErrorKind.NotFound } e => Errors.NotFound(e.Message),
         EngineException { Kind: EngineErrorKind.FailedPrecondition } e => Errors.Precondition(e.Message),

@@ -26,12 +26,14 @@ public static class EngineGrainsExtensions
             Prepare(stats);
         }
 
-        silo.AddAdoNetGrainStorage(EngineStorage.GrainStateName, options =>
+        silo.AddAdoNetGrainStorage(EngineStorage.AdoNetName, options =>
         {
             options.Invariant = database.Invariant;
             options.ConnectionString = database.ConnectionString;
         });
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(EngineStorage.GrainStateName)
+        silo.Services.AddKeyedSingleton<IGrainStorage>(EngineStorage.GrainStateName, (services, _) =>
+            new RefusingGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.AdoNetName), services.GetRequiredService<StorageRefusals>()));
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(EngineStorage.AdoNetName)
             .Configure<IServiceProvider>((options, services) =>
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(storage));
@@ -44,6 +46,7 @@ public static class EngineGrainsExtensions
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipFence>();
         }
 
+        silo.Services.AddSingleton<StorageRefusals>();
         silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         silo.Services.AddSingleton<Outbox>();
         silo.Services.AddHostedService<OutboxSweepService>();

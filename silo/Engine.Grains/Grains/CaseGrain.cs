@@ -1,3 +1,4 @@
+using Engine.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
@@ -33,6 +34,7 @@ internal sealed class CaseState
 internal sealed class CaseGrain(
     [PersistentState("case", EngineStorage.GrainStateName)] IPersistentState<CaseState> state,
     Outbox outbox,
+    StorageRefusals refusals,
     [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ICaseGrain
 {
     public const string OutboxType = "case";
@@ -41,7 +43,8 @@ internal sealed class CaseGrain(
 
     private string CaseNumber => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => EnsureEventsLoggedAsync();
+    /// <summary>Finishes the outbox; a database that is down refuses the activation as it would refuse a call.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => refusals.Guard(EnsureEventsLoggedAsync);
 
     public Task EnsureEventsLoggedAsync() => outbox.FinishPendingAsync(OutboxType, CaseNumber, state.State.Outbox);
 

@@ -50,6 +50,7 @@ internal sealed class CourtGrain(
     [PersistentState("court", EngineStorage.GrainStateName)] IPersistentState<CourtState> state,
     ITicketStore tickets,
     Outbox outbox,
+    StorageRefusals refusals,
     [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ICourtGrain
 {
     public const string OutboxType = "court";
@@ -59,7 +60,11 @@ internal sealed class CourtGrain(
 
     private string CourtId => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>Finishes the outbox and counts the members' loads; a database that is down refuses the activation as it
+    /// would refuse a call.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => refusals.Guard(ActivateAsync);
+
+    private async Task ActivateAsync()
     {
         await EnsureEventsLoggedAsync();
         if (state.State.Court is not null)

@@ -16,7 +16,7 @@ namespace Engine.Grains.Grains;
 /// storage; every command checks the lifecycle, appends history, awaits the write, then keeps the members' loads.
 /// </summary>
 internal sealed partial class TicketGrain(
-    ITicketStore store, TicketIds ids, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, ILogger<TicketGrain> logger)
+    ITicketStore store, TicketIds ids, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, StorageRefusals refusals, ILogger<TicketGrain> logger)
     : Grain, ITicketGrain, IIncomingGrainCallFilter
 {
     private TicketRecord? _ticket;
@@ -27,8 +27,9 @@ internal sealed partial class TicketGrain(
 
     private string TicketId => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
-        _ticket = await store.LoadAsync(TicketId);
+    /// <summary>Reads the ticket; a database that is down refuses the activation as it would refuse a call.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        refusals.Guard(async () => _ticket = await store.LoadAsync(TicketId));
 
     /// <summary>Checks the caller's scope (put there by the gRPC edge) against the ticket as it is now; the grain takes
     /// one call at a time, so the command that follows sees the same ticket. The condition is taken out of the request

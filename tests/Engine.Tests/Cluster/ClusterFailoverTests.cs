@@ -116,6 +116,15 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
         }
 
+        // Grains activated now read their state first: a ticket and a case no silo has seen yet refuse the same way
+        // (their activation failed with the driver's exception, which reached the front-end as INTERNAL).
+        var unseenTicket = new V1.TicketService.TicketServiceClient(cluster.Frontend(1)).GetTicketAsync(
+            new V1.GetTicketRequest { TicketId = before.Ticket.TicketId[..^4] + "ZZZZ" }, deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync;
+        Assert.Equal(StatusCode.Unavailable, (await Assert.ThrowsAsync<RpcException>(() => unseenTicket)).StatusCode);
+        var unseenCase = new V1.CaseService.CaseServiceClient(cluster.Frontend(1)).GetCaseAsync(
+            new V1.GetCaseRequest { CaseNumber = SharedEngine.NewCaseNumber() }, deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync;
+        Assert.Equal(StatusCode.Unavailable, (await Assert.ThrowsAsync<RpcException>(() => unseenCase)).StatusCode);
+
         await cluster.StartPostgresAsync();
         var statuses = new ConcurrentDictionary<StatusCode, int>();
         var after = Requests.ContactJudge(caseNumber);

@@ -76,7 +76,16 @@ public sealed class NemesisTests(ITestOutputHelper output)
         await stop.CancelAsync();
         await running;
         output.WriteLine($"frozen silos declared dead after {string.Join(", ", detections.Select(d => $"{d:F1} s"))}");
-        await VerifyAsync(workload, cluster.Frontend(2), new PostgresLog(cluster));
+        try
+        {
+            await VerifyAsync(workload, cluster.Frontend(2), new PostgresLog(cluster));
+        }
+        catch
+        {
+            output.WriteLine("The processes' first errors:\n" + cluster.ErrorExcerpts());
+            throw;
+        }
+
         Assert.All(detections, d => Assert.True(d <= 15, $"a frozen silo was declared dead after {d:F1} s (bound 15 s)"));
     }
 

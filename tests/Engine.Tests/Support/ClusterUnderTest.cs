@@ -112,6 +112,32 @@ public sealed class ClusterUnderTest : IAsyncDisposable
 
     public string Log(string process) => File.ReadAllText(Path.Combine(Directory, process + ".log"));
 
+    /// <summary>The first errors each process logged ("fail:" and "crit:" entries with a few lines after each), for a
+    /// failed run's output: the cluster's directory goes with the test.</summary>
+    public string ErrorExcerpts(int perProcess = 3)
+    {
+        var excerpts = new System.Text.StringBuilder();
+        foreach (var file in System.IO.Directory.GetFiles(Directory, "*.log").Order(StringComparer.Ordinal))
+        {
+            var lines = File.ReadAllLines(file);
+            var found = 0;
+            for (var i = 0; i < lines.Length && found < perProcess; i++)
+            {
+                if (lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
+                {
+                    found++;
+                    excerpts.AppendLine($"{Path.GetFileName(file)}:{i + 1}");
+                    foreach (var line in lines.Skip(i).Take(8))
+                    {
+                        excerpts.AppendLine(line);
+                    }
+                }
+            }
+        }
+
+        return excerpts.ToString();
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var channel in _channels)

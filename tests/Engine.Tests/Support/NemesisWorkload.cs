@@ -209,7 +209,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
                 Count(ex.StatusCode);
                 if (!Transient.Contains(ex.StatusCode))
                 {
-                    Unexpected.Enqueue($"Subscribe {name}: {ex.StatusCode} {ex.Status.Detail}");
+                    Unexpected.Enqueue($"{_clock.Elapsed.TotalSeconds:F0} s: Subscribe {name}: {ex.StatusCode} {ex.Status.Detail}");
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(300), CancellationToken.None);
@@ -243,7 +243,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
                 RefusedAfter.Enqueue((_clock.Elapsed - started).TotalSeconds);
                 if (!Transient.Contains(ex.StatusCode))
                 {
-                    Unexpected.Enqueue($"{what}: {ex.StatusCode} {ex.Status.Detail}");
+                    Unexpected.Enqueue($"{_clock.Elapsed.TotalSeconds:F0} s: {what}: {ex.StatusCode} {ex.Status.Detail}");
                 }
 
                 if (!Transient.Contains(ex.StatusCode) || !untilAnswered || _clock.Elapsed > giveUp)
