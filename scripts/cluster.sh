@@ -10,6 +10,7 @@
 #   scripts/cluster.sh freeze-silo DIR N   SIGSTOP silo N, as a long GC pause, a stalled disk or a paused VM would;
 #   scripts/cluster.sh thaw-silo DIR N     SIGCONT it (a silo declared dead meanwhile stops itself when it wakes)
 #   scripts/cluster.sh start-frontend DIR N / stop-frontend DIR N / kill-frontend DIR N
+#   scripts/cluster.sh freeze-frontend DIR N / thaw-frontend DIR N
 #
 # DIR defaults to ./cluster. Ports from $CLUSTER_BASE_PORT (B, default 21000, below Linux's ephemeral range of 32768
 # up, so that no outgoing connection holds one when a process binds it): PostgreSQL B; silo N: silo-to-silo B+10+N,
@@ -137,5 +138,7 @@ case "$verb" in
   kill-frontend) stop_process "frontend-${3:?front-end number}" KILL ;;
   freeze-silo) running "$dir/silo-${3:?silo number}.pid" && kill -STOP "$(cat "$dir/silo-$3.pid")" ;;
   thaw-silo) if running "$dir/silo-${3:?silo number}.pid"; then kill -CONT "$(cat "$dir/silo-$3.pid")"; fi ;;
-  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+  freeze-frontend) running "$dir/frontend-${3:?front-end number}.pid" && kill -STOP "$(cat "$dir/frontend-$3.pid")" ;;
+  thaw-frontend) if running "$dir/frontend-${3:?front-end number}.pid"; then kill -CONT "$(cat "$dir/frontend-$3.pid")"; fi ;;
+  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
 esac

@@ -14,8 +14,9 @@ namespace Engine.Tests.Cluster;
 /// Nemesis runs: a mixed workload (<see cref="NemesisWorkload"/>) against real processes while faults are injected on a
 /// fixed schedule, then proof that the engine kept every promise: every acknowledged ticket present and in its last
 /// acknowledged state, no key with two tickets, every step that came due fired exactly once, every subscriber got every
-/// event in order. The cluster run (3 silos, 2 front-ends, PostgreSQL) kills, freezes, adds and drains silos, kills a
-/// front-end and restarts PostgreSQL; the embedded run kills and restarts the one process. Each lasts
+/// event in order. The cluster run (3 silos, 2 front-ends, PostgreSQL) kills, freezes, adds and drains silos, kills and
+/// freezes a front-end and restarts PostgreSQL, in a random order (printed as ENGINE_NEMESIS_SEED, which repeats it);
+/// the embedded run kills and restarts the one process. Each lasts
 /// ENGINE_NEMESIS_SECONDS (default 180 for the cluster, half that embedded) and prints what it measured: failover gaps,
 /// how long a frozen silo took to be declared dead, how fast calls failed meanwhile, and step lateness.
 /// </summary>
@@ -49,14 +50,24 @@ public sealed class NemesisTests(ITestOutputHelper output)
         var silos = new HashSet<int> { 1, 2, 3 };
         var nextSilo = 4;
 
-        // One fault at a time, each followed by its repair, round and round until the time is up.
-        var faults = new Func<Task>[]
+        // One fault at a time, each followed by its repair; every round takes each fault once, in a random order
+        // (ENGINE_NEMESIS_SEED repeats one), until the time is up.
+        var frontendFrozen = new List<(double From, double To)>();
+        var faults = new (string Name, Func<Task> Run)[]
         {
-            async () => await KillAndRestartAsync(cluster, Pick(silos, 0)),
-            async () => detections.Add(await FreezeAsync(cluster, Pick(silos, 1))),
-            async () => { await cluster.KillFrontendAsync(1); await Pause(5); await cluster.StartFrontendAsync(1); },
-            async () => { await cluster.StopPostgresAsync(); await Pause(5); await cluster.StartPostgresAsync(); },
-            async () =>
+            ("kill a silo", async () => await KillAndRestartAsync(cluster, Pick(silos, 0))),
+            ("freeze a silo", async () => detections.Add(await FreezeAsync(cluster, Pick(silos, 1)))),
+            ("kill front-end 1", async () => { await cluster.KillFrontendAsync(1); await Pause(5); await cluster.StartFrontendAsync(1); }),
+            ("freeze front-end 2", async () =>
+            {
+                var from = workload.Now;
+                await cluster.FreezeFrontendAsync(2);
+                await Pause(8);
+                await cluster.ThawFrontendAsync(2);
+                frontendFrozen.Add((from, workload.Now));
+            }),
+            ("restart PostgreSQL", async () => { await cluster.StopPostgresAsync(); await Pause(5); await cluster.StartPostgresAsync(); }),
+            ("add a silo, drain the oldest", async () =>
             {
                 var added = nextSilo++;
                 await cluster.StartSiloAsync(added);
@@ -64,12 +75,22 @@ public sealed class NemesisTests(ITestOutputHelper output)
                 var drained = silos.Min();
                 await cluster.StopSiloAsync(drained);
                 silos.Remove(drained);
-            },
+            }),
         };
-        for (var i = 0; until.Elapsed < Duration(1); i++)
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("ENGINE_NEMESIS_SEED"), CultureInfo.InvariantCulture, out var given) ? given : Environment.TickCount;
+        var random = new Random(seed);
+        output.WriteLine($"ENGINE_NEMESIS_SEED={seed}");
+        var round = new Queue<(string Name, Func<Task> Run)>();
+        while (until.Elapsed < Duration(1))
         {
-            output.WriteLine($"{until.Elapsed.TotalSeconds:F0} s: fault {i % faults.Length}");
-            await faults[i % faults.Length]();
+            if (round.Count == 0)
+            {
+                round = new Queue<(string, Func<Task>)>(faults.OrderBy(_ => random.Next()));
+            }
+
+            var fault = round.Dequeue();
+            output.WriteLine($"{until.Elapsed.TotalSeconds:F0} s: {fault.Name}");
+            await fault.Run();
             await Pause(10);
         }
 
@@ -87,6 +108,10 @@ public sealed class NemesisTests(ITestOutputHelper output)
         }
 
         Assert.All(detections, d => Assert.True(d <= 15, $"a frozen silo was declared dead after {d:F1} s (bound 15 s)"));
+
+        // Only the frozen front-end left calls to run out their own 10 s deadline.
+        Assert.All(workload.DeadlineExceededAt, at => Assert.True(frontendFrozen.Any(f => at >= f.From && at <= f.To + 12),
+            $"a call ran out its deadline at {at:F0} s, outside a front-end's freeze ({string.Join(", ", frontendFrozen.Select(f => $"{f.From:F0}-{f.To:F0} s"))})"));
     }
 
     [Fact]
@@ -117,6 +142,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
             await stop.CancelAsync();
             await running;
             await VerifyAsync(workload, channel, new SqliteLog(Path.Combine(data.Path, "engine.db")));
+            Assert.Empty(workload.DeadlineExceededAt);
         }
         finally
         {
@@ -156,7 +182,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
             }
 
             return shown.Values.All(t => !Pending(t).Any());
-        }, "every clock to have taken all its steps (the last comes 40 s after the last reply deadline)");
+        }, "every clock to have taken all its steps (the last comes 40 s after the last reply deadline)", patience: TimeSpan.FromSeconds(120));
         var stepEvents = log.StepEventsByTicket();
         var lateness = new List<double>();
         foreach (var ticket in shown.Values)

@@ -67,6 +67,10 @@ public sealed class ClusterUnderTest : IAsyncDisposable
 
     public Task KillFrontendAsync(int n) => RunAsync("kill-frontend", n);
 
+    public Task FreezeFrontendAsync(int n) => RunAsync("freeze-frontend", n);
+
+    public Task ThawFrontendAsync(int n) => RunAsync("thaw-frontend", n);
+
     public Task StartFrontendAsync(int n) => RunAsync("start-frontend", n);
 
     /// <summary>The pid of a process the script started, or null when it is not running.</summary>

@@ -4,9 +4,9 @@ namespace Engine.Tests.Support;
 /// every tenth of a second, and fails naming what was awaited when <see cref="EventStreams.Patience"/> runs out.</summary>
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what)
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + EventStreams.Patience;
+        var deadline = DateTime.UtcNow + (patience ?? EventStreams.Patience);
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");

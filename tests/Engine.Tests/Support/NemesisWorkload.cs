@@ -34,9 +34,16 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
     /// <summary>Every answer that was neither OK nor transient: the call, its code and its sentence.</summary>
     public ConcurrentQueue<string> Unexpected { get; } = new();
 
-    /// <summary>How long each refused call took to be answered, in seconds: a frozen or dead process must make calls fail
-    /// fast, not at their deadline.</summary>
+    /// <summary>How long each call the engine refused took to be answered, in seconds: a frozen or dead silo must make
+    /// calls fail fast, not at their deadline.</summary>
     public ConcurrentQueue<double> RefusedAfter { get; } = new();
+
+    /// <summary>When calls ran out of their own deadline unanswered (seconds since the run began): only a frozen
+    /// front-end, which cannot answer at all, may leave a call so.</summary>
+    public ConcurrentQueue<double> DeadlineExceededAt { get; } = new();
+
+    /// <summary>Seconds since the run began, on the clock of the times above.</summary>
+    public double Now => _clock.Elapsed.TotalSeconds;
 
     /// <summary>When each write was acknowledged (seconds since the run began), for the longest stretch without one.</summary>
     public ConcurrentQueue<double> AcknowledgedAt { get; } = new();
@@ -240,7 +247,15 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
             catch (RpcException ex)
             {
                 Count(ex.StatusCode);
-                RefusedAfter.Enqueue((_clock.Elapsed - started).TotalSeconds);
+                if (ex.StatusCode == StatusCode.DeadlineExceeded)
+                {
+                    DeadlineExceededAt.Enqueue(_clock.Elapsed.TotalSeconds);
+                }
+                else
+                {
+                    RefusedAfter.Enqueue((_clock.Elapsed - started).TotalSeconds);
+                }
+
                 if (!Transient.Contains(ex.StatusCode))
                 {
                     Unexpected.Enqueue($"{_clock.Elapsed.TotalSeconds:F0} s: {what}: {ex.StatusCode} {ex.Status.Detail}");
