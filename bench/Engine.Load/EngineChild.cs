@@ -57,6 +57,16 @@ internal sealed class EngineChild : IDisposable
 
     public TimeSpan ShardsRunningAfter { get; private set; }
 
+    /// <summary>The CPU time the engine has used so far, user and system.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Resident set size now, from /proc (Linux).</summary>
     public long RssBytes
     {

@@ -82,6 +82,7 @@ internal static class IntakeRun
             var acknowledged = new ConcurrentDictionary<(V1.Channel, string), string>();
             var keyConflicts = 0L;
             var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
+            var cpuBefore = own?.CpuTime;
             var intake = await Driver.RunAsync(mode, rate, concurrency, warmup, duration, channels, async channel =>
             {
                 var client = new V1.IntakeService.IntakeServiceClient(channel);
@@ -106,6 +107,15 @@ internal static class IntakeRun
             });
             await stopSide.CancelAsync();
             report["intake"] = intake.Summary();
+
+            // The engine's own CPU over the whole phase (warm-up included) per ticket it acknowledged meanwhile: what a
+            // durable ticket costs, whatever the machine's speed or the generator's share of it.
+            if (own is not null && cpuBefore is { } before && !acknowledged.IsEmpty)
+            {
+                var perTicket = (own.CpuTime - before).TotalMicroseconds / acknowledged.Count;
+                report["engineCpuMicrosecondsPerTicket"] = Math.Round(perTicket, 1);
+                Console.WriteLine($"engine CPU per acknowledged ticket: {perTicket:F0} µs");
+            }
             if (flow)
             {
                 report["callbacksRecorded"] = await callbacks;
