@@ -253,7 +253,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
             }
             catch (RpcException ex) when (NemesisWorkload.Transient.Contains(ex.StatusCode) && attempt < 50)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(200));
+                await Task.Delay(TimeSpan.FromMilliseconds(200)); // a client's backoff before it reads again
             }
         }
     }
@@ -311,6 +311,8 @@ public sealed class NemesisTests(ITestOutputHelper output)
 
     private static int Pick(HashSet<int> silos, int turn) => silos.Order().ElementAt(turn % silos.Count);
 
+    /// <summary>Paces the fault schedule: how long a fault lasts, or the quiet before the next. It waits for nothing;
+    /// what must hold afterwards is checked once the workload has stopped.</summary>
     private static Task Pause(double seconds) => Task.Delay(TimeSpan.FromSeconds(seconds));
 
     private static async Task<EngineProcess> StartAsync(string[] args)

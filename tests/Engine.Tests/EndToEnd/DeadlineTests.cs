@@ -1,3 +1,4 @@
+using Engine.Grains.Deadlines;
 using Engine.Tests.Support;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -56,16 +57,17 @@ public sealed class DeadlineTests(DeadlineTests.DrillEngine drill) : IClassFixtu
     {
         using var steps = Subscribe();
         var replied = await ContactJudgeAsync(Judge(1));
-        var paused = await ContactJudgeAsync(Judge(1));
-        var control = await ContactJudgeAsync(Judge(2));
         await _engine.Tickets.ReplyAsync(new V1.ReplyRequest { TicketId = replied.TicketId, Actor = Judge(1), Reply = "已答复" });
+        var paused = await ContactJudgeAsync(Judge(1));
         var pause = (await _engine.Tickets.PauseClockAsync(new V1.PauseClockRequest { TicketId = paused.TicketId, Actor = Judge(1), Reason = "待当事人补充材料" })).Ticket;
         Assert.NotNull(pause.Clock.PausedAt);
 
-        // The control ticket was made last: once its last step has fired, the others' would have too.
-        // (Steps and the record are written together, so the record tells what fired.)
-        await ReadStepsAsync(steps, control.TicketId, 4);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Each has a control: a ticket made after it that the same deadline shard watches, so due after it at every
+        // step. A shard wakes its due tickets round after round; once a control's last step has fired, the rounds
+        // that would have fired its twin's first step are over. (Steps and the record are written together, so the
+        // record tells what fired.)
+        var controls = await LaterTicketsOnTheShardsOfAsync(replied.TicketId, paused.TicketId);
+        await EventStreams.ReadEventsAsync(steps, e => controls.All(control => e.Count(x => x.AggregateId == control) >= 4));
 
         var stopped = await GetAsync(replied.TicketId);
         Assert.NotNull(stopped.Clock.StoppedAt);
@@ -182,6 +184,29 @@ public sealed class DeadlineTests(DeadlineTests.DrillEngine drill) : IClassFixtu
 
     private static async Task<List<V1.Event>> ReadStepsAsync(AsyncServerStreamingCall<V1.SubscribeResponse> call, string ticketId, int count) =>
         [.. (await EventStreams.ReadEventsAsync(call, e => e.Count(x => x.AggregateId == ticketId) >= count)).Where(e => e.AggregateId == ticketId)];
+
+    /// <summary>Tickets made now, at least one on the deadline shard of each of <paramref name="ticketIds"/>; answers
+    /// those (the others fire their ladders unwatched).</summary>
+    private async Task<List<string>> LaterTicketsOnTheShardsOfAsync(params string[] ticketIds)
+    {
+        var wanted = ticketIds.Select(DeadlineShards.Of).ToHashSet();
+        var caseNumber = SharedEngine.NewCaseNumber();
+        await _engine.Cases.UpsertCaseAsync(Requests.Case(caseNumber, Court, "civil-1", Judge(2)));
+        var controls = new List<string>();
+        for (var i = 0; wanted.Count > 0; i++)
+        {
+            Assert.True(i < 1000, $"no ticket of 1000 landed on deadline shards {string.Join(", ", wanted)}");
+            var request = Requests.ContactJudge(caseNumber);
+            request.Caller.Phone = $"1370000{i:D4}";
+            var id = (await _engine.Intake.SubmitTicketAsync(request)).Ticket.TicketId;
+            if (wanted.Remove(DeadlineShards.Of(id)))
+            {
+                controls.Add(id);
+            }
+        }
+
+        return controls;
+    }
 
     private async Task<V1.Ticket> GetAsync(string ticketId) =>
         (await _engine.Tickets.GetTicketAsync(new V1.GetTicketRequest { TicketId = ticketId })).Ticket;

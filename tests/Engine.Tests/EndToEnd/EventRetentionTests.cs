@@ -19,12 +19,12 @@ public sealed class EventRetentionTests
         }
 
         await events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "warehouse", Sequence = 1 });
-        var protectedEarliest = await EarliestAsync(engine, e => e >= 2);
+        var protectedEarliest = await EarliestAsync(engine, e => e >= 2, "retention trims what every subscription committed");
         Assert.Equal(2, protectedEarliest);
 
         var head = Query(engine, "SELECT MAX(sequence) FROM events;");
         await events.CommitCursorAsync(new V1.CommitCursorRequest { Subscription = "warehouse", Sequence = head });
-        var earliest = await EarliestAsync(engine, e => e > head - 4);
+        var earliest = await EarliestAsync(engine, e => e > head - 4, "retention trims to the newest four once all is committed");
         Assert.Equal(head - 3, earliest);
 
         using var old = events.Subscribe(new V1.SubscribeRequest { FromSequence = 1 });
@@ -52,21 +52,7 @@ public sealed class EventRetentionTests
         await engine.Intake.SubmitTicketAsync(request);
     }
 
-    /// <summary>Polls the log's lowest sequence until <paramref name="expected"/> holds (retention runs on a timer).</summary>
-    private static async Task<long> EarliestAsync(EngineInstance engine, Func<long, bool> expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        long earliest;
-        do
-        {
-            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={engine.DatabasePath};Mode=ReadOnly;Pooling=False");
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COALESCE(MIN(sequence), 0) FROM events;";
-            earliest = (long)command.ExecuteScalar()!;
-        }
-        while (!expected(earliest) && DateTime.UtcNow < deadline);
-
-        return earliest;
-    }
+    /// <summary>The log's lowest sequence once <paramref name="expected"/> holds of it (retention runs on a timer).</summary>
+    private static Task<long> EarliestAsync(EngineInstance engine, Func<long, bool> expected, string what) =>
+        Eventually.ValueAsync(() => Query(engine, "SELECT COALESCE(MIN(sequence), 0) FROM events;"), expected, what);
 }

@@ -88,7 +88,8 @@ public sealed class HandlingTests(SharedEngine shared) : IClassFixture<SharedEng
         Assert.Equal(Judge(2), moved.Assignee.Id);
         Assert.Equal(1, moved.TransferCount);
         Assert.Equal("由承办法官助理跟进", moved.History[^1].Reason);
-        var after = await EventuallyAsync(LoadsAsync, loads => loads[Judge(2)] == before[Judge(2)] + 1);
+        // Loads move by one-way calls.
+        var after = await Eventually.ValueAsync(LoadsAsync, loads => loads[Judge(2)] == before[Judge(2)] + 1, "the new handler's load counts the ticket");
         Assert.Equal(before[Judge(1)] - 1, after[Judge(1)]);
         await RpcAssert.StatusAsync(StatusCode.FailedPrecondition, async () => await _engine.Tickets.TransferAsync(new V1.TransferRequest
         {
@@ -185,22 +186,6 @@ public sealed class HandlingTests(SharedEngine shared) : IClassFixture<SharedEng
 
     private async Task<Dictionary<string, int>> LoadsAsync() =>
         (await _engine.Directory.GetCourtAsync(new V1.GetCourtRequest { CourtId = Court })).Judges.ToDictionary(j => j.JudgeId, j => j.OpenTickets);
-
-    /// <summary>Loads move by one-way calls: poll until the expected state shows, with a deadline.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var value = await read();
-            if (expected(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Yield();
-        }
-    }
 
     private async Task<string> CaseAsync(string judge)
     {

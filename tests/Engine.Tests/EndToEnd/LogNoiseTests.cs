@@ -1,6 +1,5 @@
 using Engine.Api;
 using Engine.Contracts;
-using Engine.Tests.Api;
 using Engine.Tests.Support;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,8 +4,8 @@ using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Engine.Grains.Stats;
 using Engine.Grains.Storage;
+using Engine.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Engine.Tests.StorageTests;
 
@@ -101,39 +101,31 @@ public sealed class StatsProjectorTestsOnSqlite : StatsProjectorTests
     public async Task The_background_projector_counts_new_events_and_then_gathers_before_its_next_step()
     {
         using var db = new StoreUnderTest(Provider);
-        var time = new FakeTimeProvider(TestTickets.Created);
+        var time = new ObservedClock(TestTickets.Created);
         var projector = Projector(db);
         using var service = new StatsProjectorService(projector, db.Notifier, time, NullLogger<StatsProjectorService>.Instance);
         await service.StartAsync(CancellationToken.None);
         try
         {
             // One ticket: its two events commit together, so the first step counts both and then gathers.
+            var gathering = time.TimerStartedAsync(StatsProjectorService.Gather);
             await CreateTicketsAsync(db, 1);
-            Assert.Equal(2, await CursorWhenAsync(projector, 2));
-
-            await CreateTicketsAsync(db, 10);
-            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            await gathering.WaitAsync(EventStreams.Patience);
             Assert.Equal(2, projector.Cursor());
 
+            // Until the engine's clock moves on, the service waits on its timer: ten more tickets are not counted.
+            await CreateTicketsAsync(db, 10);
+            Assert.Equal(2, projector.Cursor());
+
+            var next = time.TimerStartedAsync(StatsProjectorService.Gather);
             time.Advance(StatsProjectorService.Gather);
-            Assert.Equal(22, await CursorWhenAsync(projector, 22));
+            await next.WaitAsync(EventStreams.Patience);
+            Assert.Equal(22, projector.Cursor());
         }
         finally
         {
             await service.StopAsync(CancellationToken.None);
         }
-    }
-
-    /// <summary>The projector's cursor once it reaches <paramref name="expected"/>, or whatever it is after 10 s.</summary>
-    private static async Task<long> CursorWhenAsync(StatsProjector projector, long expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (projector.Cursor() < expected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(10));
-        }
-
-        return projector.Cursor();
     }
 }
 

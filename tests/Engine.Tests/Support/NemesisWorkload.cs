@@ -19,6 +19,10 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
     public static readonly StatusCode[] Transient = [StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.ResourceExhausted, StatusCode.Aborted];
 
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>Pacing, as a client would: a handler with no open ticket looks again after this, a refused call is
+    /// sent again after this, a broken subscription reconnects after this. None of them waits for anything.</summary>
+    private static readonly TimeSpan IdleHandler = TimeSpan.FromMilliseconds(100), RetryBackoff = TimeSpan.FromMilliseconds(200), ReconnectBackoff = TimeSpan.FromMilliseconds(300);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _next;
 
@@ -127,7 +131,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
             var open = Tickets.Values.Where(t => t.Unanswered is null && t.Acknowledged != V1.TicketState.Closed).ToList();
             if (open.Count == 0)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+                await Task.Delay(IdleHandler, CancellationToken.None);
                 continue;
             }
 
@@ -219,7 +223,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
                     Unexpected.Enqueue($"{_clock.Elapsed.TotalSeconds:F0} s: Subscribe {name}: {ex.StatusCode} {ex.Status.Detail}");
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(300), CancellationToken.None);
+                await Task.Delay(ReconnectBackoff, CancellationToken.None);
             }
             catch (Exception) when (stop.IsCancellationRequested)
             {
@@ -266,7 +270,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
                     return null;
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+                await Task.Delay(RetryBackoff, CancellationToken.None);
             }
         }
     }

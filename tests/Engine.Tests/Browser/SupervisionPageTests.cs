@@ -12,7 +12,7 @@ using Engine.Tests.Support;
 using Microsoft.Playwright;
 using V1 = Engine.V1;
 
-namespace Engine.Tests.EndToEnd;
+namespace Engine.Tests.BrowserTests;
 
 /// <summary>
 /// The supervision page (/supervision on the dashboard's HTTP/1.1 endpoint) in a real headless Chromium against a

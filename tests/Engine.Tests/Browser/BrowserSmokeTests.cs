@@ -1,7 +1,7 @@
 using Engine.Tests.Support;
 using Microsoft.Playwright;
 
-namespace Engine.Tests.EndToEnd;
+namespace Engine.Tests.BrowserTests;
 
 public sealed class BrowserSmokeTests
 {

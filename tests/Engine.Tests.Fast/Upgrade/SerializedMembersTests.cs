@@ -37,7 +37,7 @@ public sealed class SerializedMembersTests
         File.WriteAllLines(written, Current());
 
         Assert.True(added.Count == 0, "New serialized members: check each goes at the end of its type, then add them to "
-            + "tests/Engine.Tests/Upgrade/serialized-members.txt (this build's whole list: " + written + "):\n" + string.Join("\n", added));
+            + "tests/Engine.Tests.Fast/Upgrade/serialized-members.txt (this build's whole list: " + written + "):\n" + string.Join("\n", added));
     }
 
     [Fact]

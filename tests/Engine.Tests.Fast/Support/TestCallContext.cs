@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace Engine.Tests.Api;
+namespace Engine.Tests.Support;
 
 /// <summary>A ServerCallContext for calling service classes directly, without a server.</summary>
 internal sealed class TestCallContext(string method = "test", DateTime? deadline = null) : ServerCallContext

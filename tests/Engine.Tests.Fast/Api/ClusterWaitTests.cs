@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Engine.Api;
+using Engine.Tests.Support;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using V1 = Engine.V1;
