@@ -31,7 +31,7 @@ public abstract class Database
     /// <summary>The ADO.NET invariant the Orleans providers are configured with for this database.</summary>
     public abstract string Invariant { get; }
 
-    /// <summary>The folder of schema scripts under Storage/Schema.</summary>
+    /// <summary>The folder of schema scripts under Engine.Storage's Schema/.</summary>
     public abstract string SchemaFolder { get; }
 
     /// <summary>Run before the schema is checked: file settings, and one applier at a time (several silos may

@@ -5,7 +5,7 @@ using System.Reflection;
 namespace Engine.Storage.Databases;
 
 /// <summary>
-/// Applies the embedded schema scripts of a database (Storage/Schema/&lt;sqlite|postgres&gt;/NNNN-name.sql) in order,
+/// Applies the embedded schema scripts of a database (Engine.Storage's Schema/&lt;sqlite|postgres&gt;/NNNN-name.sql) in order,
 /// each once, each in its own transaction, and records the applied versions in engine_schema. Safe to run at every
 /// start, and from several silos at once (they take turns).
 /// </summary>
