@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Engine.Contracts;
 using Engine.Domain;
-using Engine.Grains.Storage;
+using Engine.Storage.Tickets;
 
 namespace Engine.Bench;
 
@@ -47,10 +47,10 @@ public class IdempotencyBenchmarks
     public void Cleanup() => _disk.Dispose();
 
     [Benchmark]
-    public async Task<string?> KnownKey() => await _store.FindByIdempotencyKeyAsync(Channel.Web, Key(_next++ % Tickets));
+    public string? KnownKey() => _store.FindByIdempotencyKey(Channel.Web, Key(_next++ % Tickets));
 
     [Benchmark]
-    public async Task<string?> NewKey() => await _store.FindByIdempotencyKeyAsync(Channel.Web, "new-" + _next++);
+    public string? NewKey() => _store.FindByIdempotencyKey(Channel.Web, "new-" + _next++);
 
     private static string Key(int i) => $"key-{i:D8}";
 }

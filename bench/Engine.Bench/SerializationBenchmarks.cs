@@ -2,9 +2,9 @@ using BenchmarkDotNet.Attributes;
 using Engine.Contracts;
 using Engine.Domain;
 using Engine.Domain.Calendar;
-using Engine.Grains.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Engine.Grains.Events;
 
 namespace Engine.Bench;
 

@@ -4,7 +4,8 @@ using Engine.Contracts;
 using Engine.Domain;
 using Engine.Domain.Calendar;
 using Engine.Grains.Events;
-using Engine.Grains.Storage;
+using Engine.Storage.Events;
+using Engine.Storage.Tickets;
 
 namespace Engine.Bench;
 

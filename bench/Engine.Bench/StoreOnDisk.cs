@@ -1,6 +1,7 @@
 using Engine.Contracts;
-using Engine.Grains.Events;
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
+using Engine.Storage.Events;
+using Engine.Storage.Tickets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

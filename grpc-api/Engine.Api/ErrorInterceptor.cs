@@ -142,10 +142,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, M
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "{Method} failed with {Code}")]
+        [LoggerMessage(EventId = LogEventIds.CallFailed, Level = LogLevel.Error, Message = "{Method} failed with {Code}")]
         public static partial void CallFailed(ILogger logger, Exception exception, string method, StatusCode code);
 
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "{Method} refused with {Code}")]
+        [LoggerMessage(EventId = LogEventIds.CallRefused, Level = LogLevel.Debug, Message = "{Method} refused with {Code}")]
         public static partial void CallRefused(ILogger logger, string method, StatusCode code);
     }
 }

@@ -1,7 +1,8 @@
 using Engine.Api.Security;
 using Engine.Domain;
-using Engine.Grains.Access;
-using Engine.Grains.Storage;
+using Engine.Contracts;
+using Engine.Storage.Access;
+using Engine.Storage.Databases;
 using Microsoft.Extensions.Options;
 
 namespace Engine.Silo;
@@ -13,7 +14,7 @@ namespace Engine.Silo;
 /// the check and the insert hold the key table's lock.
 /// </summary>
 public sealed partial class AdminKeyBootstrap(
-    AccessStore store, IOptions<SecurityOptions> security, IOptions<StorageOptions> storage, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<AdminKeyBootstrap> logger)
+    IAccessStore store, IOptions<SecurityOptions> security, IOptions<StorageOptions> storage, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<AdminKeyBootstrap> logger)
     : IHostedService
 {
     public const string DefaultFileName = "admin.key";
@@ -60,7 +61,7 @@ public sealed partial class AdminKeyBootstrap(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2220, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEventIds.FirstAdminKeyCreated, Level = LogLevel.Warning,
             Message = "No admin key existed: made key {KeyId} and wrote it to {Path} (readable by this user only). Make named keys with it (AccessService.CreateApiKey), then revoke it.")]
         public static partial void Created(ILogger logger, string keyId, string path);
     }

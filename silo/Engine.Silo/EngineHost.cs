@@ -3,8 +3,10 @@ using Engine.Api.Security;
 using Engine.Api.Services;
 using Engine.Contracts.Grains;
 using Engine.Grains;
+using Engine.Grains.Tickets;
+using Engine.Storage.Databases;
+using Engine.Storage.Events;
 using Engine.Grains.Deadlines;
-using Engine.Grains.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Dashboard;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Engine.Grains.Calendars;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Engine.Grains.Calendars;
 
 namespace Engine.Silo;
 

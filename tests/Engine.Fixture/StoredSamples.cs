@@ -3,8 +3,10 @@ using Engine.Contracts;
 using Engine.Domain;
 using Engine.Domain.Calendar;
 using Engine.Domain.Routing;
-using Engine.Grains.Events;
-using Engine.Grains.Grains;
+using Engine.Grains.Cases;
+using Engine.Grains.Directory;
+using Engine.Grains.Security;
+using Engine.Storage.Events;
 using Orleans.Serialization;
 
 namespace Engine.Fixture;

@@ -150,7 +150,7 @@ public sealed partial class AccessInterceptor(KeyRing keys, CallLimits limits, I
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Could not record the outcome of audit entry {Id}; it stays without outcome")]
+        [LoggerMessage(EventId = LogEventIds.AuditOutcomeNotRecorded, Level = LogLevel.Warning, Message = "Could not record the outcome of audit entry {Id}; it stays without outcome")]
         public static partial void OutcomeNotRecorded(ILogger logger, Exception exception, long id);
     }
 }

@@ -141,10 +141,10 @@ public sealed partial class KeyRing(IClusterClient grains, [FromKeyedServices(En
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2200, Level = LogLevel.Information, Message = "Loaded {Count} API keys (revision {Revision})")]
+        [LoggerMessage(EventId = LogEventIds.KeysLoaded, Level = LogLevel.Information, Message = "Loaded {Count} API keys (revision {Revision})")]
         public static partial void Loaded(ILogger logger, int count, long revision);
 
-        [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Refused key {KeyId}: {Reason}")]
+        [LoggerMessage(EventId = LogEventIds.KeyRefused, Level = LogLevel.Warning, Message = "Refused key {KeyId}: {Reason}")]
         public static partial void Refused(ILogger logger, string keyId, string reason);
     }
 }

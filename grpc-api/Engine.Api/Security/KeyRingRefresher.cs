@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Engine.Contracts;
 
 namespace Engine.Api.Security;
 
@@ -33,7 +34,7 @@ public sealed partial class KeyRingRefresher(KeyRing ring, IOptions<SecurityOpti
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Could not refresh the API keys; the keys held stay in force")]
+        [LoggerMessage(EventId = LogEventIds.KeysRefreshFailed, Level = LogLevel.Warning, Message = "Could not refresh the API keys; the keys held stay in force")]
         public static partial void RefreshFailed(ILogger logger, Exception exception);
     }
 }

@@ -196,7 +196,7 @@ public sealed partial class KeyWatch : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2230, Level = LogLevel.Information, Message = "Ended a stream of key {KeyId}: the key is {End}")]
+        [LoggerMessage(EventId = LogEventIds.KeyStreamEnded, Level = LogLevel.Information, Message = "Ended a stream of key {KeyId}: the key is {End}")]
         public static partial void StreamEnded(ILogger logger, string keyId, KeyEnd end);
     }
 }

@@ -3,6 +3,7 @@ using Engine.Domain;
 using Engine.Domain.Calendar;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Engine.Storage.Calendars;
 
 namespace Engine.Grains.Calendars;
 
@@ -22,14 +23,14 @@ public sealed record CalendarSet(IReadOnlyList<StoredCalendar> Stored, long Vers
 /// </summary>
 public sealed partial class CalendarBook
 {
-    private readonly CalendarStore _store;
+    private readonly ICalendarStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<CalendarBook> _logger;
     private readonly Lock _refreshing = new();
     private volatile CalendarSet _current = CalendarSet.Empty;
     private bool _loaded;
 
-    public CalendarBook(CalendarStore store, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<CalendarBook> logger, IEnumerable<string> files)
+    public CalendarBook(ICalendarStore store, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<CalendarBook> logger, IEnumerable<string> files)
     {
         _store = store;
         _time = time;
@@ -92,12 +93,12 @@ public sealed partial class CalendarBook
 
 internal static partial class CalendarLog
 {
-    [LoggerMessage(EventId = EventIds.CalendarSeeded, Level = LogLevel.Information, Message = "Working calendar {Year} stored from {Source} (change {Change})")]
+    [LoggerMessage(EventId = LogEventIds.CalendarSeeded, Level = LogLevel.Information, Message = "Working calendar {Year} stored from {Source} (change {Change})")]
     public static partial void Seeded(ILogger logger, int year, string source, long change);
 
-    [LoggerMessage(EventId = EventIds.CalendarSeedIgnored, Level = LogLevel.Warning, Message = "Working calendar {Year} from {Source} differs from the one put through the API, which stays; put it through CalendarService.PutCalendar to change it")]
+    [LoggerMessage(EventId = LogEventIds.CalendarSeedIgnored, Level = LogLevel.Warning, Message = "Working calendar {Year} from {Source} differs from the one put through the API, which stays; put it through CalendarService.PutCalendar to change it")]
     public static partial void SeedIgnored(ILogger logger, int year, string source);
 
-    [LoggerMessage(EventId = EventIds.CalendarsLoaded, Level = LogLevel.Information, Message = "Working calendars at version {Version}: {Count} years")]
+    [LoggerMessage(EventId = LogEventIds.CalendarsLoaded, Level = LogLevel.Information, Message = "Working calendars at version {Version}: {Count} years")]
     public static partial void Loaded(ILogger logger, long version, int count);
 }

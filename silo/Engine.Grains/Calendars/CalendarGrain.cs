@@ -5,13 +5,14 @@ using Engine.Domain.Calendar;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Engine.Storage.Calendars;
 
 namespace Engine.Grains.Calendars;
 
 // Reentrant: no state of its own; the database orders the changes (the calendar lock).
 [StatelessWorker]
 [Reentrant]
-internal sealed partial class CalendarGrain(CalendarStore store, CalendarBook book, CalendarWatch watch, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<CalendarGrain> logger)
+internal sealed partial class CalendarGrain(ICalendarStore store, CalendarBook book, CalendarWatch watch, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<CalendarGrain> logger)
     : Grain, ICalendarGrain
 {
     public async Task<CalendarPut> PutAsync(CalendarDocument calendar, string actor)
@@ -40,6 +41,6 @@ internal sealed partial class CalendarGrain(CalendarStore store, CalendarBook bo
 
 internal static partial class CalendarPutLog
 {
-    [LoggerMessage(EventId = EventIds.CalendarPut, Level = LogLevel.Information, Message = "Working calendar {Year} put by {Actor} (change {Change}); open clocks with steps in it are counted again")]
+    [LoggerMessage(EventId = LogEventIds.CalendarPut, Level = LogLevel.Information, Message = "Working calendar {Year} put by {Actor} (change {Change}); open clocks with steps in it are counted again")]
     public static partial void Put(ILogger logger, int year, string actor, long change);
 }

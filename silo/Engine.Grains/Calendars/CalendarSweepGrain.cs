@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Engine.Contracts.Grains;
 using Engine.Grains.Deadlines;
-using Engine.Grains.Storage;
+using Engine.Contracts;
+using Engine.Storage.Calendars;
+using Engine.Storage.Tickets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +18,7 @@ namespace Engine.Grains.Calendars;
 /// restart would lose: what to count again is read from the tickets' own columns.
 /// </summary>
 internal sealed partial class CalendarSweepGrain(
-    CalendarStore calendars, CalendarBook book, ITicketStore tickets, IOptionsMonitor<DeadlineOptions> options, ILogger<CalendarSweepGrain> logger)
+    ICalendarStore calendars, CalendarBook book, ITicketStore tickets, IOptionsMonitor<DeadlineOptions> options, ILogger<CalendarSweepGrain> logger)
     : Grain, ICalendarSweepGrain
 {
     private const int Page = 256;
@@ -87,7 +89,7 @@ internal sealed partial class CalendarSweepGrain(
         string? after = null;
         while (true)
         {
-            var page = await tickets.CountedBeforeAsync(year, change, after, Page);
+            var page = tickets.CountedBefore(year, change, after, Page);
             if (page.Count == 0)
             {
                 return (counted, complete);
@@ -114,12 +116,12 @@ internal sealed partial class CalendarSweepGrain(
 
 internal static partial class SweepLog
 {
-    [LoggerMessage(EventId = EventIds.CalendarSwept, Level = LogLevel.Information, Message = "Counted {Count} open clocks again after {Years} working calendars changed (up to change {Change})")]
+    [LoggerMessage(EventId = LogEventIds.CalendarSwept, Level = LogLevel.Information, Message = "Counted {Count} open clocks again after {Years} working calendars changed (up to change {Change})")]
     public static partial void Swept(ILogger logger, int count, int years, long change);
 
-    [LoggerMessage(EventId = EventIds.CalendarSweepFailed, Level = LogLevel.Warning, Message = "Could not count open clocks again after a calendar change; retrying at the next tick")]
+    [LoggerMessage(EventId = LogEventIds.CalendarSweepFailed, Level = LogLevel.Warning, Message = "Could not count open clocks again after a calendar change; retrying at the next tick")]
     public static partial void Failed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = EventIds.CalendarSweepFailed, Level = LogLevel.Warning, Message = "Ticket {TicketId} could not count its clock again; retrying at the next tick")]
+    [LoggerMessage(EventId = LogEventIds.CalendarSweepFailed, Level = LogLevel.Warning, Message = "Ticket {TicketId} could not count its clock again; retrying at the next tick")]
     public static partial void TicketFailed(ILogger logger, string ticketId, Exception exception);
 }

@@ -1,8 +1,8 @@
 using Engine.Contracts;
 using Engine.Domain;
-using Engine.Grains.Deadlines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Engine.Grains.Deadlines;
 
 namespace Engine.Grains.Calendars;
 

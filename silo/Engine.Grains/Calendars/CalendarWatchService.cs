@@ -1,7 +1,8 @@
 using System.Diagnostics.Metrics;
 using Engine.Domain;
 using Engine.Grains.Deadlines;
-using Engine.Grains.Storage;
+using Engine.Contracts;
+using Engine.Storage.Databases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -78,9 +79,9 @@ internal sealed partial class CalendarWatchService(
 
 internal static partial class WatchLog
 {
-    [LoggerMessage(EventId = EventIds.CalendarMissing, Level = LogLevel.Warning, Message = "Working calendars: {Warning}")]
+    [LoggerMessage(EventId = LogEventIds.CalendarMissing, Level = LogLevel.Warning, Message = "Working calendars: {Warning}")]
     public static partial void Missing(ILogger logger, string warning);
 
-    [LoggerMessage(EventId = EventIds.CalendarRefreshFailed, Level = LogLevel.Warning, Message = "Working calendars could not be read again; counting with the ones loaded")]
+    [LoggerMessage(EventId = LogEventIds.CalendarRefreshFailed, Level = LogLevel.Warning, Message = "Working calendars could not be read again; counting with the ones loaded")]
     public static partial void RefreshFailed(ILogger logger, Exception exception);
 }

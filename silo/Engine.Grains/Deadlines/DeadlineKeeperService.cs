@@ -1,6 +1,8 @@
 using Engine.Contracts.Grains;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Engine.Contracts;
+using Engine.Storage.Tickets;
 
 namespace Engine.Grains.Deadlines;
 
@@ -50,9 +52,9 @@ internal sealed partial class DeadlineKeeperService(IClusterClient cluster, ILog
 
 internal static partial class KeeperLog
 {
-    [LoggerMessage(EventId = EventIds.DeadlineShardsStarted, Level = LogLevel.Information, Message = "Deadline shards running ({Count})")]
+    [LoggerMessage(EventId = LogEventIds.DeadlineShardsStarted, Level = LogLevel.Information, Message = "Deadline shards running ({Count})")]
     public static partial void Started(ILogger logger, int count);
 
-    [LoggerMessage(EventId = EventIds.DeadlineShardsNotYet, Level = LogLevel.Debug, Message = "Deadline shards not started yet: {Reason}")]
+    [LoggerMessage(EventId = LogEventIds.DeadlineShardsNotYet, Level = LogLevel.Debug, Message = "Deadline shards not started yet: {Reason}")]
     public static partial void NotYet(ILogger logger, string reason);
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Engine.Domain;
 using Engine.Domain.Calendar;
-using Engine.Grains.Calendars;
 using Microsoft.Extensions.Options;
+using Engine.Grains.Calendars;
 
 namespace Engine.Grains.Deadlines;
 

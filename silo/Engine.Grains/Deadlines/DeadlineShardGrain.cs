@@ -2,7 +2,8 @@ using Engine.Domain;
 using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Engine.Contracts.Grains;
-using Engine.Grains.Storage;
+using Engine.Contracts;
+using Engine.Storage.Tickets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -46,7 +47,7 @@ internal sealed partial class DeadlineShardGrain(
             while (!cancellationToken.IsCancellationRequested)
             {
                 var now = time.GetUtcNow();
-                var due = await store.DueAsync(Shard, now, batch + _skipUntil.Count);
+                var due = store.Due(Shard, now, batch + _skipUntil.Count);
                 ForgetExpiredSkips(now);
                 var wake = due.Where(d => !_skipUntil.ContainsKey(d.TicketId)).Take(batch).ToList();
                 if (wake.Count == 0)
@@ -100,9 +101,9 @@ internal sealed partial class DeadlineShardGrain(
 
 internal static partial class DeadlineShardLog
 {
-    [LoggerMessage(EventId = EventIds.DeadlineFireFailed, Level = LogLevel.Warning, Message = "Ticket {TicketId} could not fire its due deadline steps; retrying in a few seconds")]
+    [LoggerMessage(EventId = LogEventIds.DeadlineFireFailed, Level = LogLevel.Warning, Message = "Ticket {TicketId} could not fire its due deadline steps; retrying in a few seconds")]
     public static partial void FireFailed(ILogger logger, string ticketId, Exception exception);
 
-    [LoggerMessage(EventId = EventIds.DeadlineShardFailed, Level = LogLevel.Warning, Message = "Deadline shard {Shard} could not read its due tickets; retrying")]
+    [LoggerMessage(EventId = LogEventIds.DeadlineShardFailed, Level = LogLevel.Warning, Message = "Deadline shard {Shard} could not read its due tickets; retrying")]
     public static partial void TickFailed(ILogger logger, int shard, Exception exception);
 }

@@ -3,6 +3,7 @@ using Engine.ProtoMapping;
 using Engine.Domain.Calendar;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Engine.Storage.Events;
 using V1 = Engine.V1;
 
 namespace Engine.Grains.Events;
@@ -41,18 +42,18 @@ public static class TicketEvents
         var to = Mapping.ToProto(after.Assignee);
         (string Type, IMessage Payload) e = action switch
         {
-            "answered-on-spot" => ("ticket.answered_on_spot", new V1.TicketAnsweredOnSpot { Ticket = t, StaffId = actor, Answer = after.Reply ?? string.Empty }),
-            "dispatched" => ("ticket.dispatched", new V1.TicketDispatched { Ticket = t, Assignee = to, Reason = reason ?? string.Empty }),
-            "accepted" => ("ticket.accepted", new V1.TicketAccepted { Ticket = t }),
-            "replied" => ("ticket.replied", new V1.TicketReplied { Ticket = t, Reply = after.Reply ?? string.Empty }),
-            "transferred" => ("ticket.transferred", new V1.TicketTransferred { Ticket = t, From = from, To = to, Reason = reason ?? string.Empty }),
-            "returned" => ("ticket.returned", new V1.TicketReturned { Ticket = t, Reason = reason ?? string.Empty, RoutedByRule = before.Routing.Rule }),
-            "rerouted" => ("ticket.rerouted", new V1.TicketRerouted { Ticket = t, From = from, To = to, Reason = reason ?? string.Empty }),
-            "closed" => ("ticket.closed", new V1.TicketClosed { Ticket = t }),
-            "reopened" => ("ticket.reopened", new V1.TicketReopened { Ticket = t, Reason = reason ?? string.Empty }),
-            "cancelled" => ("ticket.cancelled", new V1.TicketCancelled { Ticket = t, Reason = reason ?? string.Empty }),
-            "merged-in" => ("ticket.merged_in", new V1.TicketMergedIn { Ticket = t, MergedTicketId = reason ?? string.Empty }),
-            "callback-recorded" => ("ticket.callback_recorded", new V1.TicketCallbackRecorded { Ticket = t, Outcome = t.Callback }),
+            "answered-on-spot" => (EventTypes.TicketAnsweredOnSpot, new V1.TicketAnsweredOnSpot { Ticket = t, StaffId = actor, Answer = after.Reply ?? string.Empty }),
+            "dispatched" => (EventTypes.TicketDispatched, new V1.TicketDispatched { Ticket = t, Assignee = to, Reason = reason ?? string.Empty }),
+            "accepted" => (EventTypes.TicketAccepted, new V1.TicketAccepted { Ticket = t }),
+            "replied" => (EventTypes.TicketReplied, new V1.TicketReplied { Ticket = t, Reply = after.Reply ?? string.Empty }),
+            "transferred" => (EventTypes.TicketTransferred, new V1.TicketTransferred { Ticket = t, From = from, To = to, Reason = reason ?? string.Empty }),
+            "returned" => (EventTypes.TicketReturned, new V1.TicketReturned { Ticket = t, Reason = reason ?? string.Empty, RoutedByRule = before.Routing.Rule }),
+            "rerouted" => (EventTypes.TicketRerouted, new V1.TicketRerouted { Ticket = t, From = from, To = to, Reason = reason ?? string.Empty }),
+            "closed" => (EventTypes.TicketClosed, new V1.TicketClosed { Ticket = t }),
+            "reopened" => (EventTypes.TicketReopened, new V1.TicketReopened { Ticket = t, Reason = reason ?? string.Empty }),
+            "cancelled" => (EventTypes.TicketCancelled, new V1.TicketCancelled { Ticket = t, Reason = reason ?? string.Empty }),
+            "merged-in" => (EventTypes.TicketMergedIn, new V1.TicketMergedIn { Ticket = t, MergedTicketId = reason ?? string.Empty }),
+            "callback-recorded" => (EventTypes.TicketCallbackRecorded, new V1.TicketCallbackRecorded { Ticket = t, Outcome = t.Callback }),
             "clock-paused" => (EventTypes.ClockPaused, new V1.TicketClockPaused { Ticket = t, Reason = reason ?? string.Empty }),
             "clock-resumed" => (EventTypes.ClockResumed, new V1.TicketClockResumed { Ticket = t, ReplyDueAt = t.Clock?.ReplyDueAt }),
             "deadline-extended" => (EventTypes.DeadlineExtended, new V1.TicketDeadlineExtended { Ticket = t, Extension = t.Extensions.LastOrDefault() }),

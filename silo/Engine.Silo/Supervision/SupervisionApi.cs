@@ -5,10 +5,10 @@ using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Domain.Calendar;
-using Engine.Grains.Deadlines;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 using V1 = Engine.V1;
+using Engine.Grains.Deadlines;
 
 namespace Engine.Silo.Supervision;
 

@@ -1,17 +1,18 @@
 using System.Net;
+using Engine.Contracts;
 
 namespace Engine.Silo.Supervision;
 
-/// <summary>Log messages of the HTTP/1.1 endpoint's pages. Event ids 2100–2199 (2000–2099 are the gRPC edge's).
+/// <summary>Log messages of the HTTP/1.1 endpoint's pages. Event ids 2100–2199, in <see cref="LogEventIds"/>.
 /// Never a password nor an Authorization header.</summary>
 internal static partial class SupervisionLog
 {
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Supervision page at http://{Endpoint}/supervision, open: the endpoint is loopback only")]
+    [LoggerMessage(EventId = LogEventIds.SupervisionServingOpen, Level = LogLevel.Information, Message = "Supervision page at http://{Endpoint}/supervision, open: the endpoint is loopback only")]
     public static partial void ServingOpen(ILogger logger, IPEndPoint endpoint);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Supervision page at http://{Endpoint}/supervision; it and the dashboard ask for an admin or supervisor API key (HTTP Basic password or Bearer)")]
+    [LoggerMessage(EventId = LogEventIds.SupervisionServingGuarded, Level = LogLevel.Information, Message = "Supervision page at http://{Endpoint}/supervision; it and the dashboard ask for an admin or supervisor API key (HTTP Basic password or Bearer)")]
     public static partial void ServingGuarded(ILogger logger, IPEndPoint endpoint);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Refused HTTP credentials from {RemoteAddress} for {Path}")]
+    [LoggerMessage(EventId = LogEventIds.SupervisionCredentialsRefused, Level = LogLevel.Warning, Message = "Refused HTTP credentials from {RemoteAddress} for {Path}")]
     public static partial void CredentialsRefused(ILogger logger, IPAddress? remoteAddress, PathString path);
 }

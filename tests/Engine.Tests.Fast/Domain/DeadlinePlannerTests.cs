@@ -1,8 +1,8 @@
 using System.Globalization;
 using Engine.Domain;
 using Engine.Domain.Calendar;
-using Engine.Grains.Deadlines;
 using Microsoft.Extensions.Time.Testing;
+using Engine.Grains.Deadlines;
 
 namespace Engine.Tests.DomainTests;
 

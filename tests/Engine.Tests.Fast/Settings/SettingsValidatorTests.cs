@@ -1,8 +1,9 @@
 using Engine.Api;
 using Engine.Api.Security;
 using Engine.Frontend;
-using Engine.Grains;
-using Engine.Grains.Storage;
+using Engine.Grains.Tickets;
+using Engine.Storage.Databases;
+using Engine.Storage.Events;
 using Engine.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;

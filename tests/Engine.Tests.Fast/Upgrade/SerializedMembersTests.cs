@@ -1,7 +1,7 @@
 using System.Reflection;
 using Engine.Contracts;
 using Engine.Domain;
-using Engine.Grains.Events;
+using Engine.Storage.Events;
 
 namespace Engine.Tests.Upgrade;
 
@@ -14,7 +14,7 @@ namespace Engine.Tests.Upgrade;
 /// </summary>
 public sealed class SerializedMembersTests
 {
-    private static readonly Assembly[] Assemblies = [typeof(TicketState).Assembly, typeof(TicketRecord).Assembly, typeof(EventRow).Assembly];
+    private static readonly Assembly[] Assemblies = [typeof(TicketState).Assembly, typeof(TicketRecord).Assembly, typeof(EventRow).Assembly, typeof(Engine.Grains.EngineStorage).Assembly];
 
     private static string ManifestPath => Path.Combine(AppContext.BaseDirectory, "Upgrade", "serialized-members.txt");
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Engine.Domain;
-using Engine.Grains.Calendars;
 using Engine.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using V1 = Engine.V1;
+using Engine.Grains.Calendars;
 
 namespace Engine.Tests.EndToEnd;
 

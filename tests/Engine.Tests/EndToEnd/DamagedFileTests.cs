@@ -1,4 +1,4 @@
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
 using Engine.Tests.Support;
 
 namespace Engine.Tests.EndToEnd;

@@ -1,4 +1,5 @@
 using Engine.Grains.Deadlines;
+using Engine.Storage.Tickets;
 using Engine.Tests.Support;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;

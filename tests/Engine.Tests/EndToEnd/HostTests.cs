@@ -1,5 +1,5 @@
 using Engine.Api;
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
 using Engine.Silo;
 using Engine.Tests.Support;
 using Grpc.Health.V1;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Domain;
-using Engine.Grains.Grains;
+using Engine.Grains.Intake;
 using Engine.Tests.Support;
 using Grpc.Core;
 using V1 = Engine.V1;

@@ -1,4 +1,4 @@
-using Engine.Grains.Storage;
+using Engine.Storage.Tickets;
 using Engine.Tests.Support;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,7 +50,7 @@ public sealed class WriteConflictTests(SharedEngine shared) : IClassFixture<Shar
     private async Task WriteBehindTheGrainsBackAsync(string ticketId)
     {
         var store = _engine.Services.GetRequiredService<ITicketStore>();
-        var stored = await store.LoadAsync(ticketId);
+        var stored = store.Load(ticketId);
         Assert.NotNull(stored);
         await store.UpdateAsync(stored with { Version = stored.Version + 1, UpdatedAt = stored.UpdatedAt.AddSeconds(1) }, stored.Version, []);
     }

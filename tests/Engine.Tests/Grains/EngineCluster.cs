@@ -1,7 +1,7 @@
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Grains;
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
 using Engine.Tests.Support;
 using Orleans.TestingHost;
 

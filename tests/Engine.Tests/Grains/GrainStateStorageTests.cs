@@ -2,7 +2,7 @@ using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Grains;
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 

@@ -1,7 +1,7 @@
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
+using Engine.Storage.Tickets;
 using Engine.Domain;
 using Engine.Domain.Calendar;
-using Engine.Grains.Deadlines;
 
 namespace Engine.Tests.StorageTests;
 
@@ -23,9 +23,9 @@ public abstract class DueTicketTests
         await db.Store.CreateAsync(ticket, []);
         var shard = DeadlineShards.Of(ticket.TicketId);
 
-        Assert.Empty(await db.Store.DueAsync(shard, start.AddSeconds(29), 10));
-        Assert.Empty(await db.Store.DueAsync((shard + 1) % DeadlineShards.Count, start.AddSeconds(31), 10));
-        var due = Assert.Single(await db.Store.DueAsync(shard, start.AddSeconds(31), 10));
+        Assert.Empty(db.Store.Due(shard, start.AddSeconds(29), 10));
+        Assert.Empty(db.Store.Due((shard + 1) % DeadlineShards.Count, start.AddSeconds(31), 10));
+        var due = Assert.Single(db.Store.Due(shard, start.AddSeconds(31), 10));
         Assert.Equal((ticket.TicketId, start.AddSeconds(30)), due);
 
         // The warning taken: the row now says the urging.
@@ -35,12 +35,12 @@ public abstract class DueTicketTests
             Deadlines = ticket.Deadlines.Fired(ticket.Deadlines.Due(start.AddSeconds(31))[0], start.AddSeconds(31), [new Recipient(RecipientRole.Handler, "judge-1")]),
         };
         await db.Store.UpdateAsync(warned, 1, []);
-        Assert.Empty(await db.Store.DueAsync(shard, start.AddSeconds(59), 10));
-        Assert.Equal(start.AddSeconds(60), Assert.Single(await db.Store.DueAsync(shard, start.AddSeconds(61), 10)).DueAt);
+        Assert.Empty(db.Store.Due(shard, start.AddSeconds(59), 10));
+        Assert.Equal(start.AddSeconds(60), Assert.Single(db.Store.Due(shard, start.AddSeconds(61), 10)).DueAt);
 
         var replied = TestTickets.Changed(warned, TicketState.Replied, "replied", "已答复") with { Deadlines = warned.Deadlines!.Stop(start.AddSeconds(40)) };
         await db.Store.UpdateAsync(replied, 2, []);
-        Assert.Empty(await db.Store.DueAsync(shard, start.AddDays(1), 10));
+        Assert.Empty(db.Store.Due(shard, start.AddDays(1), 10));
         Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM tickets WHERE due_at_ms IS NOT NULL OR due_shard IS NOT NULL"));
     }
 
@@ -64,7 +64,7 @@ public abstract class DueTicketTests
             await db.Store.CreateAsync(ticket, []);
         }
 
-        var due = await db.Store.DueAsync(3, start.AddHours(1), 3);
+        var due = db.Store.Due(3, start.AddHours(1), 3);
 
         Assert.Equal(3, due.Count);
         Assert.Equal(due.OrderBy(d => d.DueAt).Select(d => d.TicketId), due.Select(d => d.TicketId));

@@ -1,7 +1,7 @@
 using Engine.Contracts;
 using Engine.Domain;
-using Engine.Grains.Events;
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
+using Engine.Storage.Events;
 using Engine.Tests.Support;
 using Npgsql;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Engine.Grains.Events;
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
+using Engine.Storage.Tickets;
 using Engine.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;

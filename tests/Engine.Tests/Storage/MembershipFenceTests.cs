@@ -1,6 +1,7 @@
 using Engine.Domain;
 using Engine.Grains.Events;
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
+using Engine.Storage.Events;
 
 namespace Engine.Tests.StorageTests;
 
@@ -33,7 +34,7 @@ public sealed class MembershipFenceTests
         Assert.Contains("declared dead", refused.ToString(), StringComparison.Ordinal);
         Assert.Equal(1, db.Scalar("SELECT COUNT(*) FROM tickets"));
         Assert.Equal(2, db.Scalar("SELECT COUNT(*) FROM events"));
-        Assert.Throws<SiloFencedException>(() => new Outbox(db.Database, db.Notifier).AppendAsync(
-            [new EventRow("court-x", 1, 0, "directory.court_upserted", TestTickets.Created, "directory", "court-x", TicketKind.Unspecified, [1])]).GetAwaiter().GetResult());
+        Assert.Throws<SiloFencedException>(() => new Outbox(db.Database, db.Notifier).Append(
+            [new EventRow("court-x", 1, 0, "directory.court_upserted", TestTickets.Created, "directory", "court-x", TicketKind.Unspecified, [1])]));
     }
 }

@@ -1,4 +1,4 @@
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
 using Engine.Contracts;
 using Engine.Domain;
 
@@ -30,7 +30,7 @@ public abstract class OpenLoadTests
         await Create(db, TestTickets.New(db.Ids.Next(), courtId: "court-b", assigneeId: "judge-1"));
         await Create(db, TestTickets.New(db.Ids.Next(), courtId: "court-b", assigneeId: "judge-4"));
 
-        var loads = await db.Store.OpenLoadsAsync(TestTickets.Court);
+        var loads = db.Store.OpenLoads(TestTickets.Court);
 
         Assert.Equal(new Dictionary<string, int> { ["judge-1"] = 5, ["judge-2"] = 1 }, loads);
     }
@@ -42,12 +42,12 @@ public abstract class OpenLoadTests
         var ticket = TestTickets.New(db.Ids.Next(), assigneeId: "judge-1");
         await Create(db, ticket);
         await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-1"));
-        Assert.Equal(2, (await db.Store.OpenLoadsAsync(TestTickets.Court))["judge-1"]);
+        Assert.Equal(2, (db.Store.OpenLoads(TestTickets.Court))["judge-1"]);
 
         var replied = TestTickets.Changed(ticket, TicketState.Replied, "reply", reply: "已回复");
         await db.Store.UpdateAsync(replied, expectedVersion: 1, []);
 
-        Assert.Equal(1, (await db.Store.OpenLoadsAsync(TestTickets.Court))["judge-1"]);
+        Assert.Equal(1, (db.Store.OpenLoads(TestTickets.Court))["judge-1"]);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public abstract class OpenLoadTests
         using var db = NewStore();
         await Create(db, TestTickets.New(db.Ids.Next()));
 
-        Assert.Empty(await db.Store.OpenLoadsAsync("court-without-tickets"));
+        Assert.Empty(db.Store.OpenLoads("court-without-tickets"));
     }
 
     private static async Task Create(StoreUnderTest db, TicketRecord ticket) => Assert.Null(await db.Store.CreateAsync(ticket, []));

@@ -1,5 +1,5 @@
 using Engine.Domain;
-using Engine.Grains.Events;
+using Engine.Storage.Events;
 using V1 = Engine.V1;
 
 namespace Engine.Tests.StorageTests;
@@ -16,10 +16,10 @@ public sealed class OutboxTests
         using var store = new StoreUnderTest();
         var outbox = new Outbox(store.Database, store.Notifier);
         var events = Events("(2025)沪0101民初1号");
-        await outbox.MarkAsync("case", "(2025)沪0101民初1号");
+        outbox.Mark("case", "(2025)沪0101民初1号");
 
-        await outbox.FinishPendingAsync("case", "(2025)沪0101民初1号", events);
-        await outbox.FinishPendingAsync("case", "(2025)沪0101民初1号", events);
+        outbox.FinishPending("case", "(2025)沪0101民初1号", events);
+        outbox.FinishPending("case", "(2025)沪0101民初1号", events);
 
         Assert.Equal(1, store.Scalar("SELECT count(*) FROM events"));
         Assert.Equal(0, store.Scalar("SELECT count(*) FROM outbox_pending"));
@@ -30,13 +30,13 @@ public sealed class OutboxTests
     {
         using var store = new StoreUnderTest();
         var outbox = new Outbox(store.Database, store.Notifier);
-        await outbox.MarkAsync("case", "(2025)沪0101民初9号");
+        outbox.Mark("case", "(2025)沪0101民初9号");
         using var watch = store.Database.Open();
         var versionBefore = DataVersion(watch);
 
         // A known case whose events are in the log (its state still holds them), and a case that does not exist.
-        await outbox.FinishPendingAsync("case", "(2025)沪0101民初2号", Events("(2025)沪0101民初2号"));
-        await outbox.FinishPendingAsync("case", "(2025)沪0101民初3号", []);
+        outbox.FinishPending("case", "(2025)沪0101民初2号", Events("(2025)沪0101民初2号"));
+        outbox.FinishPending("case", "(2025)沪0101民初3号", []);
 
         Assert.Equal(0, store.Scalar("SELECT count(*) FROM events"));
         Assert.Equal(1, store.Scalar("SELECT count(*) FROM outbox_pending"));

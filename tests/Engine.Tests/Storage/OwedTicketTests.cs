@@ -1,4 +1,4 @@
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
 using Engine.Domain;
 
 namespace Engine.Tests.StorageTests;
@@ -18,8 +18,8 @@ public abstract class OwedTicketTests
 
         await db.Store.UpdateAndCreateAsync(TestTickets.Changed(ticket, TicketState.Closed, "closed"), ticket.Version, [], callback, []);
 
-        Assert.Equal(TicketState.Closed, (await db.Store.LoadAsync(ticket.TicketId))!.State);
-        Assert.NotNull(await db.Store.LoadAsync(callback.TicketId));
+        Assert.Equal(TicketState.Closed, (db.Store.Load(ticket.TicketId))!.State);
+        Assert.NotNull(db.Store.Load(callback.TicketId));
     }
 
     [Fact]
@@ -33,9 +33,9 @@ public abstract class OwedTicketTests
         await Assert.ThrowsAnyAsync<Exception>(() =>
             db.Store.UpdateAndCreateAsync(TestTickets.Changed(ticket, TicketState.Closed, "closed"), expectedVersion: 7, [], callback, []));
 
-        Assert.Equal(ticket.State, (await db.Store.LoadAsync(ticket.TicketId))!.State);
-        Assert.Null(await db.Store.LoadAsync(callback.TicketId));
-        Assert.Null(await db.Store.FindByIdempotencyKeyAsync(callback.Channel, callback.IdempotencyKey));
+        Assert.Equal(ticket.State, (db.Store.Load(ticket.TicketId))!.State);
+        Assert.Null(db.Store.Load(callback.TicketId));
+        Assert.Null(db.Store.FindByIdempotencyKey(callback.Channel, callback.IdempotencyKey));
     }
 
     private StoreUnderTest NewStore() => new(Provider);

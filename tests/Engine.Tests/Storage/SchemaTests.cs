@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
 using Engine.Tests.Support;
 
 namespace Engine.Tests.StorageTests;

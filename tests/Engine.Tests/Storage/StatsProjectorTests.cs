@@ -1,9 +1,9 @@
 using Engine.Contracts;
-using Engine.Grains;
+using Engine.Grains.Statistics;
+using Engine.Storage.Databases;
+using Engine.Storage.Events;
 using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
-using Engine.Grains.Stats;
-using Engine.Grains.Storage;
 using Engine.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 

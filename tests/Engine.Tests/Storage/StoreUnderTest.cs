@@ -1,6 +1,7 @@
 using Engine.Contracts;
 using Engine.Domain;
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
+using Engine.Storage.Tickets;
 using Engine.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -49,7 +50,7 @@ internal sealed class StoreUnderTest : IDisposable
     /// <summary>Where the statistics live: a file of their own on SQLite, the same database on PostgreSQL.</summary>
     public Database StatsDatabase { get; }
 
-    public Engine.Grains.Events.EventNotifier Notifier { get; } = new(TimeProvider.System);
+    public Engine.Storage.Events.EventNotifier Notifier { get; } = new(TimeProvider.System);
 
     public TicketStore Store { get; }
 

@@ -1,4 +1,4 @@
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
 using Engine.Contracts;
 using Engine.Domain;
 
@@ -27,7 +27,7 @@ public abstract class TicketListTests
         var pages = 0;
         do
         {
-            var page = await db.Store.ListAsync(CourtQuery(pageSize: 5, after, oldestFirst));
+            var page = db.Store.List(CourtQuery(pageSize: 5, after, oldestFirst));
             Assert.InRange(page.Tickets.Length, 1, 5);
             seen.AddRange(TestTickets.Ids(page));
             after = page.NextAfterTicketId;
@@ -60,8 +60,8 @@ public abstract class TicketListTests
             await Create(db, TestTickets.New(db.Ids.Next()));
         }
 
-        var first = await db.Store.ListAsync(CourtQuery(pageSize: 3, after: null, oldestFirst: false));
-        var second = await db.Store.ListAsync(CourtQuery(pageSize: 3, first.NextAfterTicketId, oldestFirst: false));
+        var first = db.Store.List(CourtQuery(pageSize: 3, after: null, oldestFirst: false));
+        var second = db.Store.List(CourtQuery(pageSize: 3, first.NextAfterTicketId, oldestFirst: false));
 
         Assert.NotNull(first.NextAfterTicketId);
         Assert.Equal(3, second.Tickets.Length);
@@ -102,7 +102,7 @@ public abstract class TicketListTests
     }
 
     private static async Task<string[]> List(StoreUnderTest db, TicketQuery query) =>
-        [.. TestTickets.Ids(await db.Store.ListAsync(query))];
+        [.. TestTickets.Ids(db.Store.List(query))];
 
     private StoreUnderTest NewStore() => new(Provider);
 }

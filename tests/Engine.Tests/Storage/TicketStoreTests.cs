@@ -1,4 +1,5 @@
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
+using Engine.Storage.Tickets;
 using Engine.Contracts;
 using Engine.Domain;
 
@@ -18,8 +19,8 @@ public abstract class TicketStoreTests
         var holder = await db.Store.CreateAsync(ticket, []);
 
         Assert.Null(holder);
-        TestTickets.AssertSame(ticket, await db.Store.LoadAsync(ticket.TicketId));
-        Assert.Equal(ticket.TicketId, await db.Store.FindByIdempotencyKeyAsync(ticket.Channel, ticket.IdempotencyKey));
+        TestTickets.AssertSame(ticket, db.Store.Load(ticket.TicketId));
+        Assert.Equal(ticket.TicketId, db.Store.FindByIdempotencyKey(ticket.Channel, ticket.IdempotencyKey));
     }
 
     [Fact]
@@ -27,8 +28,8 @@ public abstract class TicketStoreTests
     {
         using var db = NewStore();
 
-        Assert.Null(await db.Store.LoadAsync(db.Ids.Next()));
-        Assert.Null(await db.Store.FindByIdempotencyKeyAsync(Channel.Hotline, "no-such-key"));
+        Assert.Null(db.Store.Load(db.Ids.Next()));
+        Assert.Null(db.Store.FindByIdempotencyKey(Channel.Hotline, "no-such-key"));
     }
 
     [Fact]
@@ -42,8 +43,8 @@ public abstract class TicketStoreTests
         var holder = await db.Store.CreateAsync(retry, []);
 
         Assert.Equal(first.TicketId, holder);
-        Assert.Null(await db.Store.LoadAsync(retry.TicketId));
-        TestTickets.AssertSame(first, await db.Store.LoadAsync(first.TicketId));
+        Assert.Null(db.Store.Load(retry.TicketId));
+        TestTickets.AssertSame(first, db.Store.Load(first.TicketId));
         Assert.Equal(1, db.Scalar("SELECT COUNT(*) FROM tickets;"));
         Assert.Equal(1, db.Scalar("SELECT COUNT(*) FROM ticket_idempotency;"));
     }
@@ -58,7 +59,7 @@ public abstract class TicketStoreTests
         Assert.Null(await db.Store.CreateAsync(byPhone, []));
         Assert.Null(await db.Store.CreateAsync(byWeb, []));
 
-        Assert.Equal(byWeb.TicketId, await db.Store.FindByIdempotencyKeyAsync(Channel.Web, "shared-key"));
+        Assert.Equal(byWeb.TicketId, db.Store.FindByIdempotencyKey(Channel.Web, "shared-key"));
         Assert.Equal(2, db.Scalar("SELECT COUNT(*) FROM tickets;"));
     }
 
@@ -88,7 +89,7 @@ public abstract class TicketStoreTests
         Assert.Equal(500, db.Scalar("SELECT COUNT(*) FROM tickets;"));
         foreach (var ticket in tickets)
         {
-            Assert.NotNull(await db.Store.LoadAsync(ticket.TicketId));
+            Assert.NotNull(db.Store.Load(ticket.TicketId));
         }
 
         Assert.Equal(500, db.Store.Committer.Writes);
@@ -105,7 +106,7 @@ public abstract class TicketStoreTests
 
         await db.Store.UpdateAsync(replied, expectedVersion: created.Version, []);
 
-        var loaded = await db.Store.LoadAsync(created.TicketId);
+        var loaded = db.Store.Load(created.TicketId);
         TestTickets.AssertSame(replied, loaded);
         Assert.Equal(2, loaded!.Version);
         Assert.Equal(2, db.Scalar($"SELECT version FROM tickets WHERE ticket_id = '{created.TicketId}';"));
@@ -126,7 +127,7 @@ public abstract class TicketStoreTests
 
         Assert.Equal(EngineErrorKind.Aborted, (await Assert.ThrowsAsync<EngineException>(() => db.Store.UpdateAsync(lostUpdate, staleVersion, []))).Kind);
 
-        TestTickets.AssertSame(accepted, await db.Store.LoadAsync(created.TicketId));
+        TestTickets.AssertSame(accepted, db.Store.Load(created.TicketId));
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public abstract class TicketStoreTests
 
         Assert.Equal(EngineErrorKind.Aborted, (await Assert.ThrowsAsync<EngineException>(() => db.Store.UpdateAsync(ghost, expectedVersion: 1, []))).Kind);
 
-        Assert.Null(await db.Store.LoadAsync(ghost.TicketId));
+        Assert.Null(db.Store.Load(ghost.TicketId));
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public abstract class TicketStoreTests
         await good;
         await Task.WhenAll(creates);
         Assert.Equal(51, db.Scalar("SELECT COUNT(*) FROM tickets;"));
-        Assert.Equal(TicketState.Accepted, (await db.Store.LoadAsync(existing.TicketId))!.State);
+        Assert.Equal(TicketState.Accepted, (db.Store.Load(existing.TicketId))!.State);
     }
 
     [Fact]
@@ -178,15 +179,15 @@ public abstract class TicketStoreTests
         }
 
         var phone = oldest.Caller.Phone;
-        Assert.Equal(oldest.TicketId, await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since));
-        Assert.Equal(otherKind.TicketId, await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.CaseInquiry, phone, since));
-        Assert.Equal(newer.TicketId, await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since.AddHours(2.5)));
-        Assert.Null(await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.ContactJudge, "13800000009", since));
-        Assert.Null(await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since.AddDays(1)));
+        Assert.Equal(oldest.TicketId, db.Store.FindOpenDuplicate(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since));
+        Assert.Equal(otherKind.TicketId, db.Store.FindOpenDuplicate(TestTickets.CaseNumber, TicketKind.CaseInquiry, phone, since));
+        Assert.Equal(newer.TicketId, db.Store.FindOpenDuplicate(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since.AddHours(2.5)));
+        Assert.Null(db.Store.FindOpenDuplicate(TestTickets.CaseNumber, TicketKind.ContactJudge, "13800000009", since));
+        Assert.Null(db.Store.FindOpenDuplicate(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since.AddDays(1)));
 
         // Closing the oldest makes the next one the duplicate.
         await db.Store.UpdateAsync(TestTickets.Changed(oldest, TicketState.Closed, "close"), expectedVersion: 1, []);
-        Assert.Equal(newer.TicketId, await db.Store.FindOpenDuplicateAsync(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since));
+        Assert.Equal(newer.TicketId, db.Store.FindOpenDuplicate(TestTickets.CaseNumber, TicketKind.ContactJudge, phone, since));
     }
 
     private protected StoreUnderTest NewStore() => new(Provider);

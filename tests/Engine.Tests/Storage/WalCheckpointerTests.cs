@@ -1,4 +1,3 @@
-using Engine.Grains.Storage;
 
 namespace Engine.Tests.StorageTests;
 

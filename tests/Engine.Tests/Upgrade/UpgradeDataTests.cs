@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Engine.Domain;
-using Engine.Grains.Storage;
+using Engine.Storage.Databases;
 using Engine.Tests.Support;
 using Google.Protobuf;
 using Grpc.Core;

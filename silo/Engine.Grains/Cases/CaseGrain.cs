@@ -1,0 +1,180 @@
+using Engine.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Engine.Contracts;
+using Engine.Contracts.Grains;
+using Engine.Domain;
+using Engine.Grains.Events;
+using Engine.Storage.Events;
+using Engine.ProtoMapping;
+using V1 = Engine.V1;
+
+namespace Engine.Grains.Cases;
+
+[GenerateSerializer]
+internal sealed class CaseState : IOutboxState
+{
+    [Id(0)]
+    public CaseRecord? Case { get; set; }
+
+    [Id(1)]
+    public string? PasswordHash { get; set; }
+
+    /// <summary>The events of the last change, kept until they are in the log (see <see cref="GrainOutbox"/>).</summary>
+    [Id(2)]
+    public List<EventRow> Outbox { get; set; } = [];
+
+    /// <summary>Random, made with the case: the key of its look-up guards' pseudonyms (see CaseGrain.GuardKey).</summary>
+    [Id(3)]
+    public byte[]? GuardKey { get; set; }
+}
+
+/// <summary>One case, as the case-management system describes it; grain state through the ADO.NET provider.</summary>
+internal sealed class CaseGrain(
+    [PersistentState("case", EngineStorage.GrainStateName)] IPersistentState<CaseState> state,
+    IOutbox outbox,
+    StorageRefusals refusals,
+    [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ICaseGrain
+{
+    public const string OutboxType = "case";
+
+    private readonly byte[] _noPasswordKey = RandomNumberGenerator.GetBytes(32);
+
+    private string CaseNumber => this.GetPrimaryKeyString();
+
+    /// <summary>Finishes the outbox; a database that is down refuses the activation as it would refuse a call.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => refusals.Guard(EnsureEventsLoggedAsync);
+
+    public Task EnsureEventsLoggedAsync()
+    {
+        outbox.FinishPending(OutboxType, CaseNumber, state.State.Outbox);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Replaces what the case-management system describes. Nodes are history, so they are added, never
+    /// replaced: each node of the update not stored yet (same type, time, detail and public flag) is recorded, in
+    /// the update's order, and announced as RecordNode announces it; a stored node the update leaves out stays. A
+    /// client that sends the whole case back, nodes and all, records nothing twice.</summary>
+    public async Task<CaseRecord> UpsertAsync(CaseUpsert update)
+    {
+        await RequireCourtAsync(update.CourtId, "case.court_id");
+        var previous = state.State.Case;
+        var stored = previous?.Nodes ?? [];
+        var added = (update.Nodes ?? []).Distinct().Where(n => !stored.Contains(n)).ToList();
+        state.State.Case = new CaseRecord(
+            CaseNumber, update.CourtId, update.DivisionId, update.PresidingJudgeId, update.Parties,
+            update.Status == CaseStatus.Unspecified ? previous?.Status ?? CaseStatus.Open : update.Status,
+            stored.AddRange(added), update.RelatedCases, previous?.MovedToCourtId, previous?.MovedToCaseNumber,
+            (previous?.Version ?? 0) + 1);
+        state.State.GuardKey ??= RandomNumberGenerator.GetBytes(32);
+        if (!string.IsNullOrEmpty(update.ServicePassword))
+        {
+            state.State.PasswordHash = ServicePassword.Hash(update.ServicePassword);
+        }
+
+        var upserted = state.State.Case;
+        var proto = Mapping.ToProto(upserted);
+        await CommitAsync(update.Actor, [
+            (EventTypes.CaseUpserted, new V1.CaseUpserted { Case = proto }),
+            .. added.Select(n => (EventTypes.CaseNodeRecorded, (Google.Protobuf.IMessage)new V1.CaseNodeRecorded { Case = proto, Node = Mapping.ToProto(n) })),
+        ]);
+        return upserted;
+    }
+
+    public Task<CaseRecord?> GetAsync() => Task.FromResult(state.State.Case);
+
+    public Task<CaseRecord> AssignJudgeAsync(string judgeId, string actor, string? reason) =>
+        ChangeAsync(c => c with { PresidingJudgeId = judgeId }, actor, EventTypes.CaseJudgeAssigned,
+            c => new V1.CaseJudgeAssigned { Case = Mapping.ToProto(c), JudgeId = judgeId, Reason = reason ?? string.Empty });
+
+    public async Task<CaseRecord> MoveAsync(string toCourtId, string? toCaseNumber, string actor, string? reason)
+    {
+        await RequireCourtAsync(toCourtId, "to_court_id");
+        if (string.Equals(toCaseNumber, CaseNumber, StringComparison.Ordinal))
+        {
+            throw EngineException.Invalid("to_case_number", "a case cannot move to itself");
+        }
+
+        return await ChangeAsync(c => c with { MovedToCourtId = toCourtId, MovedToCaseNumber = toCaseNumber, Status = CaseStatus.Moved }, actor, EventTypes.CaseMoved,
+            c => new V1.CaseMoved { Case = Mapping.ToProto(c), ToCourtId = toCourtId, ToCaseNumber = toCaseNumber ?? string.Empty, Reason = reason ?? string.Empty });
+    }
+
+    public Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor) =>
+        ChangeAsync(c => c with { Nodes = c.Nodes.Add(node) }, actor, EventTypes.CaseNodeRecorded,
+            c => new V1.CaseNodeRecorded { Case = Mapping.ToProto(c), Node = Mapping.ToProto(node) });
+
+    public async Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password)
+    {
+        // The hash is computed whatever else failed, so that every failure takes the same time; and the guard is asked
+        // once, the same way, for every attempt.
+        var passwordMatches = ServicePassword.Verify(password, state.State.PasswordHash);
+        var isParty = state.State.Case?.Parties.Any(p => string.Equals(p.Phone, phone, StringComparison.Ordinal)) == true;
+        if (!await Guard(phone).SettleAsync(passwordMatches && isParty, state.State.Case?.CourtId))
+        {
+            return null;
+        }
+
+        return [.. state.State.Case!.Nodes.Where(n => n.Public).OrderBy(n => n.At)];
+    }
+
+    public async Task<LookupLockoutLifted> LiftLookupLockoutAsync(string phone)
+    {
+        if (state.State.Case is null)
+        {
+            throw EngineException.NotFound($"case {CaseNumber} is not known");
+        }
+
+        return await Guard(phone).LiftAsync();
+    }
+
+    private ILookupGuardGrain Guard(string phone) =>
+        GrainFactory.GetGrain<ILookupGuardGrain>(CaseNumber + "|" + Phone.Pseudonym(phone, GuardKey()));
+
+    /// <summary>Guards are keyed by a pseudonym of the phone, not the phone: Orleans logs grain ids at debug level, and
+    /// stores them. The key is never logged. A case stored before it had one uses its password hash (random per case)
+    /// until its next upsert; a case with neither uses this activation's key, as all its look-ups fail anyway.</summary>
+    private byte[] GuardKey() =>
+        state.State.GuardKey ?? (state.State.PasswordHash is { } hash ? Encoding.UTF8.GetBytes(hash) : _noPasswordKey);
+
+    public Task<CaseRoutingFacts?> GetRoutingFactsAsync() => Task.FromResult(state.State.Case is { } c
+        ? new CaseRoutingFacts(c.CaseNumber, c.CourtId, c.DivisionId, c.PresidingJudgeId, c.MovedToCourtId, c.MovedToCaseNumber)
+        : null);
+
+    private async Task<CaseRecord> ChangeAsync(Func<CaseRecord, CaseRecord> change, string actor, string eventType, Func<CaseRecord, Google.Protobuf.IMessage> payload)
+    {
+        var current = state.State.Case ?? throw EngineException.NotFound($"case {CaseNumber} is not known");
+        var next = change(current) with { Version = current.Version + 1 };
+        state.State.Case = next;
+        await CommitAsync(actor, [(eventType, payload(next))]);
+        return next;
+    }
+
+    /// <summary>Writes the state with its events (one version, in order) through the outbox (<see cref="GrainOutbox"/>).
+    /// When any step fails the activation goes: its memory may be ahead of what was stored, and the next call reads
+    /// storage.</summary>
+    private async Task CommitAsync(string actor, IReadOnlyList<(string Type, Google.Protobuf.IMessage Payload)> events)
+    {
+        try
+        {
+            var c = state.State.Case!;
+            var at = time.GetUtcNow();
+            await outbox.CommitAsync(OutboxType, CaseNumber, state,
+                [.. events.Select((e, ordinal) => EventRow.Of(CaseNumber, c.Version, ordinal, e.Type, at, actor, c.CourtId, TicketKind.Unspecified, e.Payload))]);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task RequireCourtAsync(string courtId, string field)
+    {
+        if (await GrainFactory.GetGrain<ICourtGrain>(courtId).GetAsync() is null)
+        {
+            throw EngineException.Invalid(field, $"court '{courtId}' is not in the directory");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Engine.Contracts;
+
+namespace Engine.Grains.Statistics;
+
+/// <summary>The sums a batch of events adds, and the tickets and judges it read or changed, before they are
+/// written in one transaction.</summary>
+internal sealed class StatsBatch
+{
+    public static readonly int CounterCount = Enum.GetValues<StatsCounter>().Length;
+
+    public Dictionary<StatsGroup, long[]> Daily { get; } = [];
+
+    public Dictionary<(StatsGroup Group, int Bucket), long> ReplyTimes { get; } = [];
+
+    public Dictionary<(int Day, string Court, string Term), long> Terms { get; } = [];
+
+    /// <summary>Every ticket the batch touches: as stored before it, or new.</summary>
+    public Dictionary<string, TicketMemory> Tickets { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> ChangedTickets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>judge id → division id, as stored before the batch or set by its directory events.</summary>
+    public Dictionary<string, string> Judges { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> ChangedJudges { get; } = new(StringComparer.Ordinal);
+
+    public void Add(StatsGroup group, StatsCounter counter, long amount = 1)
+    {
+        if (!Daily.TryGetValue(group, out var counters))
+        {
+            Daily[group] = counters = new long[CounterCount];
+        }
+
+        counters[(int)counter] += amount;
+    }
+
+    public void AddReplyTime(StatsGroup group, int bucket) =>
+        ReplyTimes[(group, bucket)] = ReplyTimes.GetValueOrDefault((group, bucket)) + 1;
+
+    public void AddTerm(int day, string court, string term) =>
+        Terms[(day, court, term)] = Terms.GetValueOrDefault((day, court, term)) + 1;
+}

@@ -1,0 +1,36 @@
+using Engine.Contracts;
+using Engine.Contracts.Grains;
+using Engine.Storage.Events;
+using Orleans.Concurrency;
+
+namespace Engine.Grains.Statistics;
+
+// Reentrant: no state; the projector serializes its own steps and the database its transactions.
+[StatelessWorker]
+[Reentrant]
+internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, IEventLog log) : Grain, IStatsGrain
+{
+    public async Task<StatsAnswer> GetStatsAsync(StatsQuery query)
+    {
+        var asOf = await projector.CatchUpAsync(log.Head());
+        return reader.GetStats(query, asOf);
+    }
+
+    public async Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset to, int limit)
+    {
+        await projector.CatchUpAsync(log.Head());
+        return reader.GetHotTopics(courtId, from, to, limit);
+    }
+
+    public async Task<OverdueList> ListOverdueAsync(string? courtId, string? divisionId, string? judgeId, int limit)
+    {
+        await projector.CatchUpAsync(log.Head());
+        return reader.ListOverdue(courtId, divisionId, judgeId, limit);
+    }
+
+    public async Task<long> RebuildAsync()
+    {
+        await projector.ResetAsync();
+        return await projector.CatchUpAsync(log.Head());
+    }
+}

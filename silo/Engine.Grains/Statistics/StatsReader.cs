@@ -1,0 +1,300 @@
+using System.Collections.Immutable;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Engine.Contracts;
+using Engine.Domain;
+using Engine.Domain.Stats;
+using Engine.Storage.Databases;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Engine.Grains.Statistics;
+
+/// <summary>Answers statistics from the tables the projector keeps: sums over the daily rows of a scope and period,
+/// never a scan of the tickets (overdue tickets are found through their own small index).</summary>
+public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] Database database, StatsProjector projector)
+{
+    public StatsAnswer GetStats(StatsQuery query, long asOf)
+    {
+        using var connection = database.Open();
+        using var snapshot = database.BeginSnapshot(connection);
+        var dims = query.GroupBy.Select(Column).ToArray();
+        var rows = new Dictionary<string, Accumulated>(StringComparer.Ordinal);
+        var total = new Accumulated([]);
+
+        using (var command = connection.Command(string.Empty, snapshot))
+        {
+            var where = Where(command, query, projector.Counting.DaysOf(query.From, query.To));
+            command.CommandText = $"""
+                SELECT {Select(dims)}{string.Join(", ", StatsColumns.Counters.Select(c => $"SUM({c})"))}
+                FROM stats_daily {where} {GroupBy(dims)};
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var keys = Keys(reader, query.GroupBy);
+                var counters = Enumerable.Range(0, StatsColumns.Counters.Length).Select(i => reader.IsDBNull(dims.Length + i) ? 0 : Convert.ToInt64(reader.GetValue(dims.Length + i), CultureInfo.InvariantCulture)).ToArray();
+                Row(rows, keys).Add(counters);
+                total.Add(counters);
+            }
+        }
+
+        using (var command = connection.Command(string.Empty, snapshot))
+        {
+            var where = Where(command, query, projector.Counting.DaysOf(query.From, query.To));
+            command.CommandText = $"""
+                SELECT {Select(dims)}bucket, SUM(count) FROM stats_reply_times {where} {GroupBy([.. dims, "bucket"])};
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var keys = Keys(reader, query.GroupBy);
+                var bucket = (reader.GetInt32(dims.Length), Convert.ToInt64(reader.GetValue(dims.Length + 1), CultureInfo.InvariantCulture));
+                Row(rows, keys).Buckets.Add(bucket);
+                total.Buckets.Add(bucket);
+            }
+        }
+
+        // Overdue now is the present, whatever the period; by day, each ticket is under the day it fell overdue, and
+        // only the days of the period have rows.
+        var (firstDay, lastDay) = projector.Counting.DaysOf(query.From, query.To);
+        var dayAt = query.GroupBy.IndexOf(StatsDimension.Day);
+        foreach (var (keys, overdue) in OverdueNow(connection, snapshot, query))
+        {
+            total.OverdueNow += overdue;
+            var day = dayAt < 0 ? (int?)null : int.Parse(keys[dayAt].Replace("-", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture);
+            if (day is null || (day >= (firstDay ?? int.MinValue) && day <= (lastDay ?? int.MaxValue)))
+            {
+                Row(rows, keys).OverdueNow += overdue;
+            }
+        }
+
+        return new StatsAnswer(
+            total.Figures(),
+            [.. rows.Values.OrderBy(r => string.Join('\u0001', r.Keys), StringComparer.Ordinal).Select(r => r.Figures())],
+            asOf);
+    }
+
+    public HotTopics GetHotTopics(string? courtId, DateTimeOffset start, DateTimeOffset end, int limit)
+    {
+        var (first, last) = projector.Counting.DaysOf(start, end);
+        var (from, to) = (StatsCounting.Date(first!.Value), StatsCounting.Date(last!.Value));
+        var days = to.DayNumber - from.DayNumber + 1;
+        var (previousFrom, previousTo) = (from.AddDays(-days), from.AddDays(-1));
+        using var connection = database.Open();
+        using var snapshot = database.BeginSnapshot(connection);
+
+        Dictionary<string, long> SubKinds(DateOnly f, DateOnly t)
+        {
+            using var command = connection.Command(string.Empty, snapshot);
+            var where = Where(command, new StatsQuery(courtId, null, null, null, null, []), (StatsCounting.Number(f), StatsCounting.Number(t)));
+            command.CommandText = $"SELECT sub_kind, SUM(received) FROM stats_daily {where} GROUP BY sub_kind;";
+            return Pairs(command, r => r.GetInt32(0).ToString(CultureInfo.InvariantCulture));
+        }
+
+        Dictionary<string, long> Terms(DateOnly f, DateOnly t, IReadOnlyCollection<string>? only)
+        {
+            using var command = connection.Command(string.Empty, snapshot);
+            var sql = new StringBuilder("SELECT term, SUM(count) FROM stats_terms WHERE day >= @from AND day <= @to");
+            command.Add("@from", StatsCounting.Number(f));
+            command.Add("@to", StatsCounting.Number(t));
+            if (courtId is not null)
+            {
+                sql.Append(" AND court_id = @court");
+                command.Add("@court", courtId);
+            }
+
+            if (only is not null)
+            {
+                sql.Append(" AND term IN (").Append(string.Join(", ", only.Select((term, i) =>
+                {
+                    command.Add($"@t{i}", term);
+                    return $"@t{i}";
+                }))).Append(')');
+            }
+
+            sql.Append(" GROUP BY term");
+            if (only is null)
+            {
+                sql.Append(" ORDER BY SUM(count) DESC, term LIMIT @limit");
+                command.Add("@limit", limit);
+            }
+
+            command.CommandText = sql.Append(';').ToString();
+            return Pairs(command, r => r.GetString(0));
+        }
+
+        var subKinds = SubKinds(from, to);
+        var previousSubKinds = SubKinds(previousFrom, previousTo);
+        var terms = Terms(from, to, null);
+        var previousTerms = terms.Count == 0 ? [] : Terms(previousFrom, previousTo, terms.Keys);
+        return new HotTopics(Top(subKinds, previousSubKinds, limit), Top(terms, previousTerms, limit));
+    }
+
+    public OverdueList ListOverdue(string? courtId, string? divisionId, string? judgeId, int limit)
+    {
+        using var connection = database.Open();
+        using var snapshot = database.BeginSnapshot(connection);
+        var scope = new StatsQuery(courtId, divisionId, judgeId, null, null, []);
+        long total;
+        using (var count = connection.Command(string.Empty, snapshot))
+        {
+            count.CommandText = $"SELECT COUNT(*) FROM stats_tickets {Where(count, scope, days: null)} AND overdue_since_ms IS NOT NULL;";
+            total = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
+        using var command = connection.Command(string.Empty, snapshot);
+        command.CommandText = $"""
+            SELECT ticket_id, court_id, division_id, judge_id, kind, sub_kind, channel, overdue_since_ms FROM stats_tickets
+            {Where(command, scope, days: null)} AND overdue_since_ms IS NOT NULL
+            ORDER BY overdue_since_ms, ticket_id LIMIT @limit;
+            """;
+        command.Add("@limit", limit);
+        var tickets = ImmutableArray.CreateBuilder<OverdueTicket>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            tickets.Add(new OverdueTicket(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (TicketKind)reader.GetInt32(4),
+                (TicketSubKind)reader.GetInt32(5), (Channel)reader.GetInt32(6), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))));
+        }
+
+        return new OverdueList(tickets.ToImmutable(), total);
+    }
+
+    private IEnumerable<(string[] Keys, long Count)> OverdueNow(DbConnection connection, DbTransaction snapshot, StatsQuery query)
+    {
+        // stats_tickets has no day column: by day, the day a ticket fell overdue, worked out here.
+        var dims = query.GroupBy.Select(d => d == StatsDimension.Day ? "overdue_since_ms" : Column(d)).ToArray();
+        using var command = connection.Command(string.Empty, snapshot);
+        command.CommandText = $"""
+            SELECT {Select(dims)}COUNT(*) FROM stats_tickets {Where(command, query, days: null)}
+            AND overdue_since_ms IS NOT NULL {GroupBy(dims)};
+            """;
+        var found = new List<(string[], long)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var keys = new string[dims.Length];
+            for (var i = 0; i < dims.Length; i++)
+            {
+                keys[i] = query.GroupBy[i] == StatsDimension.Day
+                    ? Day(projector.Counting.DayOf(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(i))))
+                    : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!;
+            }
+
+            found.Add((keys, Convert.ToInt64(reader.GetValue(dims.Length), CultureInfo.InvariantCulture)));
+        }
+
+        return found;
+    }
+
+    private static ImmutableArray<HotTopicCount> Top(Dictionary<string, long> now, Dictionary<string, long> before, int limit) =>
+        [.. now.Where(p => p.Value > 0).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(limit)
+            .Select(p => new HotTopicCount(p.Key, p.Value, before.GetValueOrDefault(p.Key)))];
+
+    private static Dictionary<string, long> Pairs(DbCommand command, Func<DbDataReader, string> key)
+    {
+        var pairs = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            pairs[key(reader)] = reader.IsDBNull(1) ? 0 : Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+        }
+
+        return pairs;
+    }
+
+    private static string Where(DbCommand command, StatsQuery query, (int? From, int? To)? days)
+    {
+        var where = new StringBuilder("WHERE 1 = 1");
+        void Equal(string column, string? value)
+        {
+            if (value is not null)
+            {
+                where.Append(CultureInfo.InvariantCulture, $" AND {column} = @{column}");
+                command.Add($"@{column}", value);
+            }
+        }
+
+        Equal("court_id", query.CourtId);
+        Equal("division_id", query.DivisionId);
+        Equal("judge_id", query.JudgeId);
+        if (days?.From is { } from)
+        {
+            where.Append(" AND day >= @from");
+            command.Add("@from", from);
+        }
+
+        if (days?.To is { } to)
+        {
+            where.Append(" AND day <= @to");
+            command.Add("@to", to);
+        }
+
+        return where.ToString();
+    }
+
+    private static string Select(string[] dims) => dims.Length == 0 ? string.Empty : string.Join(", ", dims) + ", ";
+
+    private static string GroupBy(string[] dims) => dims.Length == 0 ? string.Empty : "GROUP BY " + string.Join(", ", dims);
+
+    private static string Column(StatsDimension dimension) => dimension switch
+    {
+        StatsDimension.Court => "court_id",
+        StatsDimension.Division => "division_id",
+        StatsDimension.Judge => "judge_id",
+        StatsDimension.Kind => "kind",
+        StatsDimension.SubKind => "sub_kind",
+        StatsDimension.Channel => "channel",
+        StatsDimension.Day => "day",
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "not a statistics dimension"),
+    };
+
+    private static string[] Keys(DbDataReader reader, ImmutableArray<StatsDimension> dimensions)
+    {
+        var keys = new string[dimensions.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = dimensions[i] == StatsDimension.Day
+                ? Day(Convert.ToInt32(reader.GetValue(i), CultureInfo.InvariantCulture))
+                : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!;
+        }
+
+        return keys;
+    }
+
+    private static string Day(int day) => $"{day / 10000:D4}-{day / 100 % 100:D2}-{day % 100:D2}";
+
+    private static Accumulated Row(Dictionary<string, Accumulated> rows, string[] keys)
+    {
+        var id = string.Join('\u0001', keys);
+        if (!rows.TryGetValue(id, out var row))
+        {
+            rows[id] = row = new Accumulated(keys);
+        }
+
+        return row;
+    }
+
+    private sealed class Accumulated(string[] keys)
+    {
+        private readonly long[] _counters = new long[StatsColumns.Counters.Length];
+
+        public string[] Keys { get; } = keys;
+
+        public List<(int Bucket, long Count)> Buckets { get; } = [];
+
+        public long OverdueNow { get; set; }
+
+        public void Add(long[] counters)
+        {
+            for (var i = 0; i < counters.Length; i++)
+            {
+                _counters[i] += counters[i];
+            }
+        }
+
+        public StatsFigures Figures() => new([.. Keys], [.. _counters], OverdueNow, ReplyTimeBuckets.Quantile(Buckets, 0.9));
+    }
+}
