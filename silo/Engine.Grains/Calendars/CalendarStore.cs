@@ -6,8 +6,6 @@ using Engine.Domain;
 using Engine.Domain.Calendar;
 using Engine.Grains.Events;
 using Engine.Grains.Storage;
-using Engine.ProtoMapping;
-using V1 = Engine.V1;
 
 namespace Engine.Grains.Calendars;
 
@@ -82,8 +80,7 @@ public sealed class CalendarStore(Database database, EventNotifier notifier)
         }
 
         database.BeforeAppendingEvents(transaction);
-        var row = EventRow.Of($"calendar/{document.Year}", stored.Version, 0, EventType, at, actor, null, TicketKind.Unspecified,
-            new V1.CalendarYearSet { Stored = CalendarMapping.ToProto(stored) });
+        var row = EventPayloads.CalendarYearSet(stored).Row($"calendar/{document.Year}", stored.Version, 0, at, actor, null);
         using var insert = new EventInsert(connection, database) { Transaction = transaction };
         var head = insert.Append([row]);
         if (head > 0)

@@ -1,102 +1,104 @@
 using Engine.Contracts;
+using Engine.Contracts.Tickets;
 using Engine.ProtoMapping;
-using Engine.Domain.Calendar;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using V1 = Engine.V1;
 
 namespace Engine.Grains.Events;
 
-/// <summary>The events a ticket change appends, with their protobuf payloads (engine.v1 events.proto).</summary>
+/// <summary>
+/// The event log's adapter for tickets: a ticket's domain events, with the ticket after the change, as the rows the
+/// log stores, their payloads thin protobuf messages (engine.v1 events.proto): the change's own fields and a
+/// <see cref="V1.TicketHeader"/>. Only ticket.received carries the ticket itself, without its history.
+/// </summary>
 public static class TicketEvents
 {
-    /// <summary>The events of a new ticket: received, then routed (or merged).</summary>
-    public static EventRow[] Created(TicketRecord ticket, string actor)
+    /// <summary>The rows of a transition's events, in order, at the ticket's new version.</summary>
+    public static EventRow[] Rows(TicketTransition change)
     {
-        var proto = Mapping.ToProto(ticket);
-        var second = ticket.MergedInto is { } into
-            ? Row(ticket, 1, EventTypes.TicketMerged, "engine", new V1.TicketMerged { Ticket = proto, MergedInto = into })
-            : Row(ticket, 1, EventTypes.TicketRouted, "engine", new V1.TicketRouted
-            {
-                Ticket = proto,
-                Rule = ticket.Routing.Rule,
-                Detail = ticket.Routing.Detail,
-                Assignee = Mapping.ToProto(ticket.Assignee),
-                Mode = (V1.TicketMode)ticket.Mode,
-            });
-        var events = new List<EventRow> { Row(ticket, 0, EventTypes.TicketReceived, actor, new V1.TicketReceived { Ticket = proto }), second };
-        if (ticket.Kind == Domain.TicketKind.Callback && ticket.CallbackOf is { } of)
+        var after = change.After;
+        var header = Header(change.Before, after);
+        return [.. change.Events.Select((e, ordinal) =>
         {
-            events.Add(Row(ticket, 2, EventTypes.CallbackScheduled, "engine", new V1.CallbackScheduled { Callback = proto, CallbackOf = of }));
-        }
-
-        return [.. events];
-    }
-
-    /// <summary>The event of a command that changed <paramref name="before"/> into <paramref name="after"/>.</summary>
-    public static EventRow[] Changed(string action, TicketRecord before, TicketRecord after, string actor, string? reason)
-    {
-        var t = Mapping.ToProto(after);
-        var from = Mapping.ToProto(before.Assignee);
-        var to = Mapping.ToProto(after.Assignee);
-        (string Type, IMessage Payload) e = action switch
-        {
-            "answered-on-spot" => ("ticket.answered_on_spot", new V1.TicketAnsweredOnSpot { Ticket = t, StaffId = actor, Answer = after.Reply ?? string.Empty }),
-            "dispatched" => ("ticket.dispatched", new V1.TicketDispatched { Ticket = t, Assignee = to, Reason = reason ?? string.Empty }),
-            "accepted" => ("ticket.accepted", new V1.TicketAccepted { Ticket = t }),
-            "replied" => ("ticket.replied", new V1.TicketReplied { Ticket = t, Reply = after.Reply ?? string.Empty }),
-            "transferred" => ("ticket.transferred", new V1.TicketTransferred { Ticket = t, From = from, To = to, Reason = reason ?? string.Empty }),
-            "returned" => ("ticket.returned", new V1.TicketReturned { Ticket = t, Reason = reason ?? string.Empty, RoutedByRule = before.Routing.Rule }),
-            "rerouted" => ("ticket.rerouted", new V1.TicketRerouted { Ticket = t, From = from, To = to, Reason = reason ?? string.Empty }),
-            "closed" => ("ticket.closed", new V1.TicketClosed { Ticket = t }),
-            "reopened" => ("ticket.reopened", new V1.TicketReopened { Ticket = t, Reason = reason ?? string.Empty }),
-            "cancelled" => ("ticket.cancelled", new V1.TicketCancelled { Ticket = t, Reason = reason ?? string.Empty }),
-            "merged-in" => ("ticket.merged_in", new V1.TicketMergedIn { Ticket = t, MergedTicketId = reason ?? string.Empty }),
-            "callback-recorded" => ("ticket.callback_recorded", new V1.TicketCallbackRecorded { Ticket = t, Outcome = t.Callback }),
-            "clock-paused" => (EventTypes.ClockPaused, new V1.TicketClockPaused { Ticket = t, Reason = reason ?? string.Empty }),
-            "clock-resumed" => (EventTypes.ClockResumed, new V1.TicketClockResumed { Ticket = t, ReplyDueAt = t.Clock?.ReplyDueAt }),
-            "deadline-extended" => (EventTypes.DeadlineExtended, new V1.TicketDeadlineExtended { Ticket = t, Extension = t.Extensions.LastOrDefault() }),
-            "deadline-replanned" => (EventTypes.DeadlineReplanned, Replanned(t, before.Deadlines?.Clock, after.Deadlines?.Clock)),
-            _ => throw new ArgumentOutOfRangeException(nameof(action), action, "no event type for this ticket action"),
-        };
-        return [Row(after, 0, e.Type, actor, e.Payload)];
-    }
-
-    /// <summary>One event per step that fired, in order, each with its recipients.</summary>
-    public static EventRow[] StepsFired(TicketRecord after, IReadOnlyList<TakenStep> steps)
-    {
-        var t = Mapping.ToProto(after);
-        var handler = Mapping.ToProto(after.Assignee);
-        return [.. steps.Select((s, i) =>
-        {
-            var fired = new V1.DeadlineStepFired
-            {
-                Ticket = t,
-                Step = Mapping.ToProto(s.Step),
-                Clock = s.Clock,
-                DueAt = Timestamp.FromDateTimeOffset(s.DueAt),
-                FiredAt = Timestamp.FromDateTimeOffset(s.FiredAt),
-                Handler = handler,
-            };
-            fired.Recipients.AddRange(s.Recipients.Select(Mapping.ToProto));
-            return Row(after, i, EventTypes.Step(s.Step), "engine", fired);
+            var (type, payload) = Encode(e, after, header);
+            return EncodedEvent.Of(type, payload).Row(after.TicketId, after.Version, ordinal, after.UpdatedAt, e.Actor, after.CourtId, after.Kind);
         })];
     }
 
-    private static V1.TicketDeadlineReplanned Replanned(V1.Ticket ticket, DeadlineClock? before, DeadlineClock? after)
+    private static (string Type, IMessage Payload) Encode(TicketEvent e, TicketRecord after, V1.TicketHeader header) => e switch
     {
-        var was = (before?.Pending ?? []).ToDictionary(p => p.Step, p => p.DueAt);
-        var pending = after?.Pending ?? [];
-        return new V1.TicketDeadlineReplanned
+        TicketReceived => (EventTypes.TicketReceived, new V1.TicketReceived { Ticket = Mapping.ToProto(after with { History = [] }), Header = header }),
+        TicketRouted r => (EventTypes.TicketRouted, new V1.TicketRouted
         {
-            Ticket = ticket,
-            PreviousReplyDueAt = before is { Problem: null } ? Timestamp.FromDateTimeOffset(before.ReplyDueAt) : null,
-            CalendarVersion = after?.CalendarVersion ?? 0,
-            StepsMoved = pending.Count(p => !was.TryGetValue(p.Step, out var due) || due != p.DueAt),
-            StillProvisional = pending.Count(p => p.Provisional),
+            Rule = r.Routing.Rule, Detail = r.Routing.Detail, Assignee = Mapping.ToProto(r.Assignee), Mode = (V1.TicketMode)r.Mode, Header = header,
+        }),
+        TicketMerged m => (EventTypes.TicketMerged, new V1.TicketMerged { MergedInto = m.MergedInto, Header = header }),
+        CallbackScheduled c => (EventTypes.CallbackScheduled, new V1.CallbackScheduled { CallbackOf = c.CallbackOf, Header = header }),
+        TicketAnsweredOnSpot a => ("ticket.answered_on_spot", new V1.TicketAnsweredOnSpot { StaffId = a.Actor, Answer = a.Answer, Header = header }),
+        TicketDispatched d => ("ticket.dispatched", new V1.TicketDispatched { Assignee = Mapping.ToProto(d.To), Reason = d.Reason, Routing = Mapping.ToProto(d.Routing), Header = header }),
+        TicketAccepted => ("ticket.accepted", new V1.TicketAccepted { Header = header }),
+        TicketReplied r => ("ticket.replied", new V1.TicketReplied { Reply = r.Reply, Header = header }),
+        TicketTransferred t => ("ticket.transferred", new V1.TicketTransferred { From = Mapping.ToProto(t.From), To = Mapping.ToProto(t.To), Reason = t.Reason, Header = header }),
+        TicketReturned r => ("ticket.returned", new V1.TicketReturned { From = Mapping.ToProto(r.From), Reason = r.Reason, RoutedByRule = r.RoutedByRule, Header = header }),
+        TicketRerouted r => ("ticket.rerouted", new V1.TicketRerouted
+        {
+            From = Mapping.ToProto(r.From), To = Mapping.ToProto(r.To), Reason = r.Reason, Routing = Mapping.ToProto(r.Routing), Header = header,
+        }),
+        TicketClosed c => ("ticket.closed", new V1.TicketClosed { Note = c.Note ?? string.Empty, Header = header }),
+        TicketReopened r => ("ticket.reopened", new V1.TicketReopened { Reason = r.Reason, Header = header }),
+        TicketCancelled c => ("ticket.cancelled", new V1.TicketCancelled { Reason = c.Reason, Header = header }),
+        TicketMergedIn m => ("ticket.merged_in", new V1.TicketMergedIn { MergedTicketId = m.MergedTicketId, Header = header }),
+        TicketCallbackRecorded c => ("ticket.callback_recorded", new V1.TicketCallbackRecorded { Outcome = Mapping.ToProto(c.Outcome), Header = header }),
+        TicketClockPaused p => (EventTypes.ClockPaused, new V1.TicketClockPaused { Reason = p.Reason, Header = header }),
+        TicketClockResumed r => (EventTypes.ClockResumed, new V1.TicketClockResumed { ReplyDueAt = Mapping.ToTimestamp(r.ReplyDueAt), Header = header }),
+        TicketDeadlineExtended x => (EventTypes.DeadlineExtended, new V1.TicketDeadlineExtended { Extension = Mapping.ToProto(x.Extension), Header = header }),
+        TicketDeadlineReplanned r => (EventTypes.DeadlineReplanned, new V1.TicketDeadlineReplanned
+        {
+            PreviousReplyDueAt = Mapping.ToTimestamp(r.PreviousReplyDueAt),
+            CalendarVersion = r.CalendarVersion,
+            StepsMoved = r.StepsMoved,
+            StillProvisional = r.StillProvisional,
+            Header = header,
+        }),
+        DeadlineStepFired s => (EventTypes.Step(s.Step.Step), Step(s, header)),
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "no event type for this ticket event"),
+    };
+
+    private static V1.DeadlineStepFired Step(DeadlineStepFired fired, V1.TicketHeader header)
+    {
+        var s = fired.Step;
+        var step = new V1.DeadlineStepFired
+        {
+            Step = Mapping.ToProto(s.Step),
+            Clock = s.Clock,
+            DueAt = Timestamp.FromDateTimeOffset(s.DueAt),
+            FiredAt = Timestamp.FromDateTimeOffset(s.FiredAt),
+            Handler = Mapping.ToProto(fired.Handler),
+            Header = header,
         };
+        step.Recipients.AddRange(s.Recipients.Select(Mapping.ToProto));
+        return step;
     }
 
-    private static EventRow Row(TicketRecord ticket, int ordinal, string type, string actor, IMessage payload) =>
-        EventRow.Of(ticket.TicketId, ticket.Version, ordinal, type, ticket.UpdatedAt, actor, ticket.CourtId, ticket.Kind, payload);
+    /// <summary>The ticket after the change, in brief (shared by the change's events: messages are only read).</summary>
+    private static V1.TicketHeader Header(TicketRecord? before, TicketRecord t) => new()
+    {
+        TicketId = t.TicketId,
+        Version = t.Version,
+        CourtId = t.CourtId ?? string.Empty,
+        CaseNumber = t.CaseNumber ?? string.Empty,
+        Kind = (V1.TicketKind)t.Kind,
+        SubKind = (V1.TicketSubKind)t.SubKind,
+        Channel = (V1.Channel)t.Channel,
+        State = (V1.TicketState)t.State,
+        PreviousState = (V1.TicketState)(before?.State ?? Domain.TicketState.Unspecified),
+        Mode = (V1.TicketMode)t.Mode,
+        Assignee = Mapping.ToProto(t.Assignee),
+        DelegatedFrom = t.DelegatedFrom ?? string.Empty,
+        CallbackOf = t.CallbackOf ?? string.Empty,
+        CreatedAt = Timestamp.FromDateTimeOffset(t.CreatedAt),
+        UpdatedAt = Timestamp.FromDateTimeOffset(t.UpdatedAt),
+        Clock = t.Deadlines?.Clock is { } clock ? Mapping.ToProto(clock, t.UpdatedAt) : null,
+    };
 }

@@ -7,9 +7,6 @@ using Engine.Domain.Calendar;
 using Engine.Domain.Routing;
 using Engine.Grains.Events;
 using Engine.Grains.Storage;
-using Engine.ProtoMapping;
-using Google.Protobuf;
-using V1 = Engine.V1;
 
 namespace Engine.Grains.Grains;
 
@@ -78,7 +75,7 @@ internal sealed class CourtGrain(
     public async Task<CourtInfo> UpsertCourtAsync(CourtInfo court)
     {
         state.State.Court = court;
-        await SaveAsync("directory.court_upserted", new V1.DirectoryCourtUpserted { Court = Mapping.ToProto(court) });
+        await SaveAsync(EventPayloads.CourtUpserted(court));
         return court;
     }
 
@@ -86,7 +83,7 @@ internal sealed class CourtGrain(
     {
         RequireCourt();
         state.State.Divisions[division.DivisionId] = division;
-        await SaveAsync("directory.division_upserted", new V1.DirectoryDivisionUpserted { Division = Mapping.ToProto(division) });
+        await SaveAsync(EventPayloads.DivisionUpserted(division));
         return division;
     }
 
@@ -95,7 +92,7 @@ internal sealed class CourtGrain(
         RequireCourt();
         RequireDivision(judge.DivisionId, "judge.division_id");
         state.State.Judges[judge.JudgeId] = judge;
-        await SaveAsync("directory.judge_upserted", new V1.DirectoryJudgeUpserted { Judge = Mapping.ToProto(judge) });
+        await SaveAsync(EventPayloads.JudgeUpserted(judge));
         return judge;
     }
 
@@ -103,7 +100,7 @@ internal sealed class CourtGrain(
     {
         if (state.State.Judges.Remove(judgeId))
         {
-            await SaveAsync("directory.judge_removed", new V1.DirectoryJudgeRemoved { CourtId = CourtId, JudgeId = judgeId });
+            await SaveAsync(EventPayloads.JudgeRemoved(CourtId, judgeId));
         }
     }
 
@@ -123,7 +120,7 @@ internal sealed class CourtGrain(
 
         var updated = judge with { Availability = availability };
         state.State.Judges[judgeId] = updated;
-        await SaveAsync("directory.availability_set", new V1.DirectoryAvailabilitySet { Judge = Mapping.ToProto(updated) });
+        await SaveAsync(EventPayloads.AvailabilitySet(updated));
         return updated;
     }
 
@@ -157,24 +154,21 @@ internal sealed class CourtGrain(
 
     /// <summary>A court new to the directory is one event with everything it came with; in a known court, one event
     /// per court, division or person that changed, carrying it as it is now.</summary>
-    private static List<(string Type, IMessage Payload)> ImportEvents(DirectoryChange change)
+    private static List<EncodedEvent> ImportEvents(DirectoryChange change)
     {
         if (change.CourtIsNew)
         {
-            var imported = new V1.DirectoryCourtImported { Court = Mapping.ToProto(change.Court!) };
-            imported.Divisions.AddRange(change.Divisions.Select(Mapping.ToProto));
-            imported.Judges.AddRange(change.Judges.Select(j => Mapping.ToProto(j)));
-            return [("directory.court_imported", imported)];
+            return [EventPayloads.CourtImported(change.Court!, change.Divisions, change.Judges)];
         }
 
-        var events = new List<(string Type, IMessage Payload)>();
+        var events = new List<EncodedEvent>();
         if (change.Court is { } court)
         {
-            events.Add(("directory.court_upserted", new V1.DirectoryCourtUpserted { Court = Mapping.ToProto(court) }));
+            events.Add(EventPayloads.CourtUpserted(court));
         }
 
-        events.AddRange(change.Divisions.Select(d => ("directory.division_upserted", (IMessage)new V1.DirectoryDivisionUpserted { Division = Mapping.ToProto(d) })));
-        events.AddRange(change.Judges.Select(j => ("directory.judge_upserted", (IMessage)new V1.DirectoryJudgeUpserted { Judge = Mapping.ToProto(j) })));
+        events.AddRange(change.Divisions.Select(EventPayloads.DivisionUpserted));
+        events.AddRange(change.Judges.Select(EventPayloads.JudgeUpserted));
         return events;
     }
 
@@ -182,9 +176,7 @@ internal sealed class CourtGrain(
     {
         RequireCourt();
         state.State.Rules = [.. rules];
-        var set = new V1.DirectoryRoutingRulesSet { CourtId = CourtId };
-        set.Rules.AddRange(rules.Select(Mapping.ToProto));
-        await SaveAsync("directory.routing_rules_set", set);
+        await SaveAsync(EventPayloads.RoutingRulesSet(CourtId, rules));
     }
 
     public Task<CourtSnapshot?> GetAsync() => Task.FromResult(state.State.Court is { } court
@@ -326,17 +318,16 @@ internal sealed class CourtGrain(
         }
     }
 
-    private Task SaveAsync(string eventType, IMessage payload) => SaveAsync([(eventType, payload)]);
+    private Task SaveAsync(EncodedEvent change) => SaveAsync([change]);
 
     /// <summary>Marks the court pending, writes the state with the change's events (one version, in order), appends
     /// them, clears the mark; then rebuilds the routing directory.</summary>
-    private Task SaveAsync(IReadOnlyList<(string Type, IMessage Payload)> events) => WriteOrLeaveAsync(async () =>
+    private Task SaveAsync(IReadOnlyList<EncodedEvent> events) => WriteOrLeaveAsync(async () =>
     {
         state.State.Version++;
         await outbox.MarkAsync(OutboxType, CourtId);
         var at = time.GetUtcNow();
-        state.State.Outbox = [.. events.Select((e, ordinal) =>
-            EventRow.Of(CourtId, state.State.Version, ordinal, e.Type, at, "directory", CourtId, TicketKind.Unspecified, e.Payload))];
+        state.State.Outbox = [.. events.Select((e, ordinal) => e.Row(CourtId, state.State.Version, ordinal, at, "directory", CourtId))];
         await state.WriteStateAsync();
         Rebuild();
         await outbox.AppendAsync(state.State.Outbox);

@@ -5,10 +5,7 @@ using Engine.Domain;
 using Engine.Grains.Access;
 using Engine.Grains.Events;
 using Engine.Grains.Storage;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
-using V1 = Engine.V1;
 
 namespace Engine.Grains.Grains;
 
@@ -49,17 +46,9 @@ public sealed partial class LookupLockoutRecorder(Database database, EventNotifi
                 caseLockouts = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
             }
 
-            var locked = new V1.CaseLookupLocked
-            {
-                CaseNumber = caseNumber,
-                CourtId = courtId ?? string.Empty,
-                CaseLockouts = caseLockouts,
-                PhoneLockouts = phoneLockouts,
-                LockedUntil = Timestamp.FromDateTimeOffset(lockedUntil),
-                Caller = caller,
-            };
-            AccessStore.Audit(connection, transaction, now, Actors.Engine, AuditAction, "case_number=" + caseNumber, JsonFormatter.Default.Format(locked), "OK");
-            var row = EventRow.Of(AggregateOf(caseNumber), caseLockouts, 0, EventTypes.CaseLookupLocked, now, caller, courtId, TicketKind.Unspecified, locked);
+            var (locked, audit) = EventPayloads.LookupLocked(caseNumber, courtId, caseLockouts, phoneLockouts, lockedUntil, caller);
+            AccessStore.Audit(connection, transaction, now, Actors.Engine, AuditAction, "case_number=" + caseNumber, audit, "OK");
+            var row = locked.Row(AggregateOf(caseNumber), caseLockouts, 0, now, caller, courtId);
             using var insert = new EventInsert(connection, database) { Transaction = transaction };
             var head = insert.Append([row]);
             if (head > 0)

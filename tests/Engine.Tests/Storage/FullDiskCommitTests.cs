@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Engine.Contracts.Tickets;
 using Engine.Grains.Events;
 using Engine.Grains.Storage;
 using Engine.Tests.Support;
@@ -71,7 +72,7 @@ public sealed class FullDiskCommitTests
             var ticket = TestTickets.New(db.Ids.Next());
             try
             {
-                Assert.Null(await db.Store.CreateAsync(ticket, TicketEvents.Created(ticket, "test")));
+                Assert.Null(await db.Store.CreateAsync(ticket, TicketEvents.Rows(TicketAggregate.Created(ticket, "test"))));
                 stored.Add(ticket.TicketId);
                 return null;
             }

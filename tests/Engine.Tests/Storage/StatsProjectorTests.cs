@@ -1,4 +1,5 @@
 using Engine.Contracts;
+using Engine.Contracts.Tickets;
 using Engine.Grains;
 using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
@@ -86,7 +87,7 @@ public abstract class StatsProjectorTests
         await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
         {
             var ticket = TestTickets.New(db.Ids.Next(), caseNumber: null, assigneeId: $"judge-{i % 7}");
-            return db.Store.CreateAsync(ticket, TicketEvents.Created(ticket, "test"));
+            return db.Store.CreateAsync(ticket, TicketEvents.Rows(TicketAggregate.Created(ticket, "test")));
         }));
     }
 }
