@@ -78,7 +78,7 @@ public abstract class StatsProjectorTests
     private static StatsFigures Total(StoreUnderTest db, StatsProjector projector) =>
         new StatsReader(db.StatsDatabase, projector).GetStats(new StatsQuery(null, null, null, null, null, []), 0).Total;
 
-    private protected static StatsProjector Projector(StoreUnderTest db) =>
+    internal static StatsProjector Projector(StoreUnderTest db) =>
         new(db.StatsDatabase, db.Database, new EventLog(db.Database), Microsoft.Extensions.Options.Options.Create(new DeadlineOptions()),
             Microsoft.Extensions.Options.Options.Create(new EventRetentionOptions { KeepEvents = 1 }), NullLogger<StatsProjector>.Instance);
 
