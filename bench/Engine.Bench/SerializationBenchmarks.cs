@@ -1,10 +1,11 @@
 using BenchmarkDotNet.Attributes;
 using Engine.Contracts;
+using Engine.Contracts.Tickets;
 using Engine.Domain;
 using Engine.Domain.Calendar;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using Engine.Grains.Events;
+using Engine.Storage.Events;
 
 namespace Engine.Bench;
 
@@ -19,7 +20,7 @@ public class SerializationBenchmarks
     private ServiceProvider _services = null!;
     private Serializer<TicketRecord> _serializer = null!;
     private TicketRecord _ticket = null!;
-    private TicketRecord _replied = null!;
+    private TicketTransition _reply = null!;
     private byte[] _stored = null!;
 
     [GlobalSetup]
@@ -28,7 +29,8 @@ public class SerializationBenchmarks
         _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         _serializer = _services.GetRequiredService<Serializer<TicketRecord>>();
         _ticket = Sample();
-        _replied = _ticket with { Version = 2, State = TicketState.Replied, Reply = "您好，案件已排期，开庭传票将于近日送达。" };
+        const string Reply = "您好，案件已排期，开庭传票将于近日送达。";
+        _reply = new TicketTransition(_ticket, _ticket with { Version = 2, State = TicketState.Replied, Reply = Reply }, [new TicketReplied("judge-1", Reply)]);
         _stored = _serializer.SerializeToArray(_ticket);
     }
 
@@ -42,7 +44,7 @@ public class SerializationBenchmarks
     public long DeserializeTicket() => _serializer.Deserialize(_stored)!.Version;
 
     [Benchmark]
-    public int TicketEvent() => TicketEvents.Changed("replied", _ticket, _replied, "judge-1", null)[0].Payload.Length;
+    public int TicketEvent() => TicketEvents.Rows(_reply)[0].Payload.Length;
 
     private static TicketRecord Sample()
     {

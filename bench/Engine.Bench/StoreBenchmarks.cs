@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Engine.Contracts;
 using Engine.Domain;
 using Engine.Domain.Calendar;
+using Engine.Contracts.Tickets;
 using Engine.Grains.Events;
 using Engine.Storage.Events;
 using Engine.Storage.Tickets;
@@ -70,7 +71,7 @@ public class StoreBenchmarks
 
     [IterationSetup]
     public void Prepare() =>
-        _writes = [.. Enumerable.Range(0, PerIteration).Select(_ => NewTicket()).Select(t => (t, TicketEvents.Created(t, "channel:hotline")))];
+        _writes = [.. Enumerable.Range(0, PerIteration).Select(_ => NewTicket()).Select(t => (t, TicketEvents.Rows(TicketAggregate.Created(t, "channel:hotline"))))];
 
     [Benchmark(OperationsPerInvoke = PerIteration)]
     public void Write()

@@ -37,7 +37,7 @@ public static class Mapping
             Caller = new V1.Caller { Name = t.Caller.Name, Phone = t.Caller.Phone, Role = (V1.CallerRole)t.Caller.Role },
             Content = t.Content,
             Priority = (V1.Priority)t.Priority,
-            Routing = new V1.RoutingExplanation { Rule = t.Routing.Rule, Detail = t.Routing.Detail },
+            Routing = ToProto(t.Routing),
             Reply = t.Reply ?? string.Empty,
             Version = t.Version,
             MergedInto = t.MergedInto ?? string.Empty,
@@ -49,16 +49,7 @@ public static class Mapping
             ReturnCount = t.ReturnCount,
             ReopenCount = t.ReopenCount,
             DelegatedFrom = t.DelegatedFrom ?? string.Empty,
-            Callback = t.Callback is { } c
-                ? new V1.CallbackOutcome
-                {
-                    ServiceSatisfaction = (V1.Satisfaction)c.Service,
-                    ResultSatisfaction = (V1.Satisfaction)c.Result,
-                    Note = c.Note ?? string.Empty,
-                    Actor = c.Actor,
-                    At = Timestamp.FromDateTimeOffset(c.At),
-                }
-                : null,
+            Callback = t.Callback is { } c ? ToProto(c) : null,
         };
         ticket.MergedTicketIds.AddRange(t.MergedTicketIds);
         ticket.Attachments.AddRange(t.Attachments);
@@ -83,6 +74,17 @@ public static class Mapping
 
         return ticket;
     }
+
+    public static V1.RoutingExplanation ToProto(RoutingInfo routing) => new() { Rule = routing.Rule, Detail = routing.Detail };
+
+    public static V1.CallbackOutcome ToProto(CallbackResult c) => new()
+    {
+        ServiceSatisfaction = (V1.Satisfaction)c.Service,
+        ResultSatisfaction = (V1.Satisfaction)c.Result,
+        Note = c.Note ?? string.Empty,
+        Actor = c.Actor,
+        At = Timestamp.FromDateTimeOffset(c.At),
+    };
 
     public static V1.DeadlineKind ToProto(DeadlineStep step) => step switch
     {
@@ -118,26 +120,33 @@ public static class Mapping
         if (deadlines.Clock is { } clock)
         {
             steps.AddRange(clock.Pending.Select(p => new V1.Deadline { Kind = ToProto(p.Step), DueAt = Timestamp.FromDateTimeOffset(p.DueAt), Clock = clock.Number, Provisional = p.Provisional }));
-            var asOf = clock.StoppedAt ?? clock.PausedAt ?? now;
-            ticket.Clock = new V1.ReplyClock
-            {
-                Number = clock.Number,
-                Cause = (V1.ClockCause)clock.Cause,
-                StartedAt = Timestamp.FromDateTimeOffset(clock.StartedAt),
-                ReplyDueAt = clock.Problem is null ? Timestamp.FromDateTimeOffset(clock.ReplyDueAt) : null,
-                PausedAt = ToTimestamp(clock.PausedAt),
-                StoppedAt = ToTimestamp(clock.StoppedAt),
-                Problem = clock.Problem ?? string.Empty,
-                TimeLeft = clock.Problem is null ? Duration.FromTimeSpan(clock.ReplyDueAt - asOf) : null,
-                CountsWorkingTime = clock.CountsWorkingTime,
-                ReplyDueProvisional = clock.ReplyProvisional,
-                CalendarVersion = clock.CalendarVersion,
-            };
-            ticket.Clock.ProvisionalYears.AddRange(clock.ProvisionalYears);
+            ticket.Clock = ToProto(clock, now);
         }
 
         ticket.Deadlines.AddRange(steps.OrderBy(d => d.DueAt).ThenBy(d => d.Clock));
         ticket.Extensions.AddRange(deadlines.Extensions.Select(ToProto));
+    }
+
+    /// <param name="now">For the time left, when the clock is neither stopped nor paused.</param>
+    public static V1.ReplyClock ToProto(DeadlineClock clock, DateTimeOffset now)
+    {
+        var asOf = clock.StoppedAt ?? clock.PausedAt ?? now;
+        var proto = new V1.ReplyClock
+        {
+            Number = clock.Number,
+            Cause = (V1.ClockCause)clock.Cause,
+            StartedAt = Timestamp.FromDateTimeOffset(clock.StartedAt),
+            ReplyDueAt = clock.Problem is null ? Timestamp.FromDateTimeOffset(clock.ReplyDueAt) : null,
+            PausedAt = ToTimestamp(clock.PausedAt),
+            StoppedAt = ToTimestamp(clock.StoppedAt),
+            Problem = clock.Problem ?? string.Empty,
+            TimeLeft = clock.Problem is null ? Duration.FromTimeSpan(clock.ReplyDueAt - asOf) : null,
+            CountsWorkingTime = clock.CountsWorkingTime,
+            ReplyDueProvisional = clock.ReplyProvisional,
+            CalendarVersion = clock.CalendarVersion,
+        };
+        proto.ProvisionalYears.AddRange(clock.ProvisionalYears);
+        return proto;
     }
 
     public static V1.Assignee ToProto(Assignee a) =>

@@ -8,8 +8,6 @@ using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Grains.Events;
 using Engine.Storage.Events;
-using Engine.ProtoMapping;
-using V1 = Engine.V1;
 
 namespace Engine.Grains.Cases;
 
@@ -75,19 +73,14 @@ internal sealed class CaseGrain(
         }
 
         var upserted = state.State.Case;
-        var proto = Mapping.ToProto(upserted);
-        await CommitAsync(update.Actor, [
-            (EventTypes.CaseUpserted, new V1.CaseUpserted { Case = proto }),
-            .. added.Select(n => (EventTypes.CaseNodeRecorded, (Google.Protobuf.IMessage)new V1.CaseNodeRecorded { Case = proto, Node = Mapping.ToProto(n) })),
-        ]);
+        await CommitAsync(update.Actor, EventPayloads.CaseUpserted(upserted, added));
         return upserted;
     }
 
     public Task<CaseRecord?> GetAsync() => Task.FromResult(state.State.Case);
 
     public Task<CaseRecord> AssignJudgeAsync(string judgeId, string actor, string? reason) =>
-        ChangeAsync(c => c with { PresidingJudgeId = judgeId }, actor, EventTypes.CaseJudgeAssigned,
-            c => new V1.CaseJudgeAssigned { Case = Mapping.ToProto(c), JudgeId = judgeId, Reason = reason ?? string.Empty });
+        ChangeAsync(c => c with { PresidingJudgeId = judgeId }, actor, c => EventPayloads.CaseJudgeAssigned(c, judgeId, reason));
 
     public async Task<CaseRecord> MoveAsync(string toCourtId, string? toCaseNumber, string actor, string? reason)
     {
@@ -97,13 +90,12 @@ internal sealed class CaseGrain(
             throw EngineException.Invalid("to_case_number", "a case cannot move to itself");
         }
 
-        return await ChangeAsync(c => c with { MovedToCourtId = toCourtId, MovedToCaseNumber = toCaseNumber, Status = CaseStatus.Moved }, actor, EventTypes.CaseMoved,
-            c => new V1.CaseMoved { Case = Mapping.ToProto(c), ToCourtId = toCourtId, ToCaseNumber = toCaseNumber ?? string.Empty, Reason = reason ?? string.Empty });
+        return await ChangeAsync(c => c with { MovedToCourtId = toCourtId, MovedToCaseNumber = toCaseNumber, Status = CaseStatus.Moved }, actor,
+            c => EventPayloads.CaseMoved(c, toCourtId, toCaseNumber, reason));
     }
 
     public Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor) =>
-        ChangeAsync(c => c with { Nodes = c.Nodes.Add(node) }, actor, EventTypes.CaseNodeRecorded,
-            c => new V1.CaseNodeRecorded { Case = Mapping.ToProto(c), Node = Mapping.ToProto(node) });
+        ChangeAsync(c => c with { Nodes = c.Nodes.Add(node) }, actor, c => EventPayloads.CaseNodeRecorded(c, node));
 
     public async Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password)
     {
@@ -142,26 +134,26 @@ internal sealed class CaseGrain(
         ? new CaseRoutingFacts(c.CaseNumber, c.CourtId, c.DivisionId, c.PresidingJudgeId, c.MovedToCourtId, c.MovedToCaseNumber)
         : null);
 
-    private async Task<CaseRecord> ChangeAsync(Func<CaseRecord, CaseRecord> change, string actor, string eventType, Func<CaseRecord, Google.Protobuf.IMessage> payload)
+    private async Task<CaseRecord> ChangeAsync(Func<CaseRecord, CaseRecord> change, string actor, Func<CaseRecord, EncodedEvent> happened)
     {
         var current = state.State.Case ?? throw EngineException.NotFound($"case {CaseNumber} is not known");
         var next = change(current) with { Version = current.Version + 1 };
         state.State.Case = next;
-        await CommitAsync(actor, [(eventType, payload(next))]);
+        await CommitAsync(actor, [happened(next)]);
         return next;
     }
 
     /// <summary>Writes the state with its events (one version, in order) through the outbox (<see cref="GrainOutbox"/>).
     /// When any step fails the activation goes: its memory may be ahead of what was stored, and the next call reads
     /// storage.</summary>
-    private async Task CommitAsync(string actor, IReadOnlyList<(string Type, Google.Protobuf.IMessage Payload)> events)
+    private async Task CommitAsync(string actor, IReadOnlyList<EncodedEvent> events)
     {
         try
         {
             var c = state.State.Case!;
             var at = time.GetUtcNow();
             await outbox.CommitAsync(OutboxType, CaseNumber, state,
-                [.. events.Select((e, ordinal) => EventRow.Of(CaseNumber, c.Version, ordinal, e.Type, at, actor, c.CourtId, TicketKind.Unspecified, e.Payload))]);
+                [.. events.Select((e, ordinal) => e.Row(CaseNumber, c.Version, ordinal, at, actor, c.CourtId))]);
         }
         catch
         {

@@ -9,7 +9,7 @@ namespace Engine.Grains.Deadlines;
 /// <summary>The policy and the working-time calendar of a court and kind, from <see cref="DeadlineOptions"/> and the
 /// stored calendars (<see cref="CalendarBook"/>). Built again when either changes; a bad configuration fails start-up
 /// naming the setting, and a bad edit later keeps the last good plans.</summary>
-public sealed class DeadlinePlanner : IDisposable
+public sealed class DeadlinePlanner : IDeadlineRules, IDisposable
 {
     private readonly IDisposable? _subscription;
     private readonly IOptionsMonitor<DeadlineOptions>? _options;
@@ -47,13 +47,6 @@ public sealed class DeadlinePlanner : IDisposable
     public long CalendarVersion => _plans.CalendarVersion;
 
     public (DeadlinePolicy Policy, BusinessCalendar Calendar) For(string? courtId, TicketKind kind) => _plans.For(courtId, kind);
-
-    /// <summary>A ticket's next clock from <paramref name="at"/>, on the policy of its court and kind.</summary>
-    public TicketDeadlines StartClock(TicketDeadlines? current, string? courtId, TicketKind kind, ClockCause cause, DateTimeOffset at)
-    {
-        var (policy, calendar) = _plans.For(courtId, kind);
-        return (current ?? TicketDeadlines.None).Start(cause, at, policy, calendar);
-    }
 
     /// <summary>Makes sure the plans count on calendars of at least <paramref name="version"/> (reading them again if
     /// this silo has not seen that change yet).</summary>

@@ -9,9 +9,6 @@ using Engine.Domain.Routing;
 using Engine.Grains.Events;
 using Engine.Storage.Events;
 using Engine.Storage.Tickets;
-using Engine.ProtoMapping;
-using Google.Protobuf;
-using V1 = Engine.V1;
 
 namespace Engine.Grains.Directory;
 
@@ -89,7 +86,7 @@ internal sealed class CourtGrain(
     public async Task<CourtInfo> UpsertCourtAsync(CourtInfo court)
     {
         state.State.Court = court;
-        await SaveAsync(EventTypes.DirectoryCourtUpserted, new V1.DirectoryCourtUpserted { Court = Mapping.ToProto(court) });
+        await SaveAsync(EventPayloads.CourtUpserted(court));
         return court;
     }
 
@@ -97,7 +94,7 @@ internal sealed class CourtGrain(
     {
         RequireCourt();
         state.State.Divisions[division.DivisionId] = division;
-        await SaveAsync(EventTypes.DirectoryDivisionUpserted, new V1.DirectoryDivisionUpserted { Division = Mapping.ToProto(division) });
+        await SaveAsync(EventPayloads.DivisionUpserted(division));
         return division;
     }
 
@@ -106,7 +103,7 @@ internal sealed class CourtGrain(
         RequireCourt();
         RequireDivision(judge.DivisionId, "judge.division_id");
         state.State.Judges[judge.JudgeId] = judge;
-        await SaveAsync(EventTypes.DirectoryJudgeUpserted, new V1.DirectoryJudgeUpserted { Judge = Mapping.ToProto(judge) });
+        await SaveAsync(EventPayloads.JudgeUpserted(judge));
         return judge;
     }
 
@@ -114,7 +111,7 @@ internal sealed class CourtGrain(
     {
         if (state.State.Judges.Remove(judgeId))
         {
-            await SaveAsync(EventTypes.DirectoryJudgeRemoved, new V1.DirectoryJudgeRemoved { CourtId = CourtId, JudgeId = judgeId });
+            await SaveAsync(EventPayloads.JudgeRemoved(CourtId, judgeId));
         }
     }
 
@@ -134,7 +131,7 @@ internal sealed class CourtGrain(
 
         var updated = judge with { Availability = availability };
         state.State.Judges[judgeId] = updated;
-        await SaveAsync(EventTypes.DirectoryAvailabilitySet, new V1.DirectoryAvailabilitySet { Judge = Mapping.ToProto(updated) });
+        await SaveAsync(EventPayloads.AvailabilitySet(updated));
         return updated;
     }
 
@@ -168,24 +165,21 @@ internal sealed class CourtGrain(
 
     /// <summary>A court new to the directory is one event with everything it came with; in a known court, one event
     /// per court, division or person that changed, carrying it as it is now.</summary>
-    private static List<(string Type, IMessage Payload)> ImportEvents(DirectoryChange change)
+    private static List<EncodedEvent> ImportEvents(DirectoryChange change)
     {
         if (change.CourtIsNew)
         {
-            var imported = new V1.DirectoryCourtImported { Court = Mapping.ToProto(change.Court!) };
-            imported.Divisions.AddRange(change.Divisions.Select(Mapping.ToProto));
-            imported.Judges.AddRange(change.Judges.Select(j => Mapping.ToProto(j)));
-            return [(EventTypes.DirectoryCourtImported, imported)];
+            return [EventPayloads.CourtImported(change.Court!, change.Divisions, change.Judges)];
         }
 
-        var events = new List<(string Type, IMessage Payload)>();
+        var events = new List<EncodedEvent>();
         if (change.Court is { } court)
         {
-            events.Add((EventTypes.DirectoryCourtUpserted, new V1.DirectoryCourtUpserted { Court = Mapping.ToProto(court) }));
+            events.Add(EventPayloads.CourtUpserted(court));
         }
 
-        events.AddRange(change.Divisions.Select(d => (EventTypes.DirectoryDivisionUpserted, (IMessage)new V1.DirectoryDivisionUpserted { Division = Mapping.ToProto(d) })));
-        events.AddRange(change.Judges.Select(j => (EventTypes.DirectoryJudgeUpserted, (IMessage)new V1.DirectoryJudgeUpserted { Judge = Mapping.ToProto(j) })));
+        events.AddRange(change.Divisions.Select(EventPayloads.DivisionUpserted));
+        events.AddRange(change.Judges.Select(EventPayloads.JudgeUpserted));
         return events;
     }
 
@@ -193,9 +187,7 @@ internal sealed class CourtGrain(
     {
         RequireCourt();
         state.State.Rules = [.. rules];
-        var set = new V1.DirectoryRoutingRulesSet { CourtId = CourtId };
-        set.Rules.AddRange(rules.Select(Mapping.ToProto));
-        await SaveAsync(EventTypes.DirectoryRoutingRulesSet, set);
+        await SaveAsync(EventPayloads.RoutingRulesSet(CourtId, rules));
     }
 
     public Task<CourtSnapshot?> GetAsync() => Task.FromResult(state.State.Court is { } court
@@ -337,16 +329,16 @@ internal sealed class CourtGrain(
         }
     }
 
-    private Task SaveAsync(string eventType, IMessage payload) => SaveAsync([(eventType, payload)]);
+    private Task SaveAsync(EncodedEvent change) => SaveAsync([change]);
 
     /// <summary>Writes the state with the change's events (one version, in order) through the outbox
     /// (<see cref="GrainOutbox"/>), rebuilding the routing directory once the state is stored.</summary>
-    private Task SaveAsync(IReadOnlyList<(string Type, IMessage Payload)> events) => WriteOrLeaveAsync(() =>
+    private Task SaveAsync(IReadOnlyList<EncodedEvent> events) => WriteOrLeaveAsync(() =>
     {
         state.State.Version++;
         var at = time.GetUtcNow();
         return outbox.CommitAsync(OutboxType, CourtId, state,
-            [.. events.Select((e, ordinal) => EventRow.Of(CourtId, state.State.Version, ordinal, e.Type, at, "directory", CourtId, TicketKind.Unspecified, e.Payload))],
+            [.. events.Select((e, ordinal) => e.Row(CourtId, state.State.Version, ordinal, at, "directory", CourtId))],
             afterStateWritten: Rebuild);
     });
 

@@ -1,6 +1,8 @@
+using Engine.Storage.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
+using Engine.Contracts.Tickets;
 using Engine.Domain;
 using Engine.Domain.Calendar;
 using Engine.Grains.Deadlines;
@@ -62,12 +64,12 @@ internal sealed class IntakeGrain(
             throw EngineException.Invalid("court_id", $"court '{request.CourtId}' is not in the directory");
         }
 
-        var ticket = NewRecord(ids.Next(), request, routed, facts?.CourtId ?? request.CourtId, now, ActorOf(request));
-        ticket = ticket with { Deadlines = deadlines.StartClock(null, ticket.CourtId, ticket.Kind, ClockCause.Received, now) };
+        var received = TicketAggregate.Receive(ids.Next(), request, SubmissionDigest.Of(request), routed, facts?.CourtId ?? request.CourtId, now, ActorOf(request), deadlines);
+        var ticket = received.After;
 
         // Stored here rather than through the ticket grain: the id is new, so no activation can hold it yet, and
         // a ticket then costs no activation (nor its memory) until someone acts on it.
-        if (await store.CreateAsync(ticket, TicketEvents.Created(ticket, ActorOf(request))) is { } holder)
+        if (await store.CreateAsync(ticket, TicketEvents.Rows(received)) is { } holder)
         {
             if (routed.Assignee is { Type: AssigneeType.Judge, CourtId: { } court })
             {
@@ -79,39 +81,6 @@ internal sealed class IntakeGrain(
 
         IntakeLog.Created(logger, ticket.TicketId, ticket.Kind, ticket.Channel, routed.Routing.Rule);
         return new SubmitResult(ticket, Deduplicated: false);
-    }
-
-    /// <summary>A new ticket as routed: dispatched when the route says so, else waiting at a platform queue.</summary>
-    internal static TicketRecord NewRecord(string ticketId, NewTicket request, RoutedTarget routed, string? courtId, DateTimeOffset now, string actor)
-    {
-        var state = routed.Mode == TicketMode.Dispatched ? TicketState.Dispatched : TicketState.Received;
-        return new TicketRecord
-        {
-            TicketId = ticketId,
-            Version = 1,
-            IdempotencyKey = request.IdempotencyKey,
-            SubmissionDigest = SubmissionDigest.Of(request),
-            Channel = request.Channel,
-            Kind = request.Kind,
-            SubKind = request.SubKind,
-            CourtId = routed.Assignee.CourtId ?? courtId,
-            CaseNumber = request.CaseNumber,
-            Caller = request.Caller,
-            Content = request.Content,
-            Priority = request.Priority,
-            Attachments = request.Attachments,
-            State = state,
-            Mode = routed.Mode,
-            Assignee = routed.Assignee,
-            Routing = routed.Routing,
-            CreatedAt = now,
-            UpdatedAt = now,
-            History =
-            [
-                new HistoryEntry(now, actor, "received", TicketState.Unspecified, TicketState.Received, null, null),
-                new HistoryEntry(now, "engine", state == TicketState.Dispatched ? "dispatched" : "queued", TicketState.Received, state, routed.Routing.Rule + ": " + routed.Routing.Detail, routed.Assignee),
-            ],
-        };
     }
 
     private static string ActorOf(NewTicket request) => "channel:" + request.Channel.ToString().ToLowerInvariant();
@@ -132,23 +101,14 @@ internal sealed class IntakeGrain(
     /// and makes it visible from the open ticket.</summary>
     private async Task<SubmitResult> MergeAsync(NewTicket request, TicketRecord open, DateTimeOffset now)
     {
-        var reason = $"the same caller has ticket {open.TicketId} open on this case and kind";
-        var merged = NewRecord(ids.Next(), request, new RoutedTarget(true, open.Assignee, open.Mode, new RoutingInfo("merged", reason)), open.CourtId, now, ActorOf(request)) with
-        {
-            State = TicketState.Merged,
-            MergedInto = open.TicketId,
-        };
-        merged = merged with
-        {
-            History = [merged.History[0], new HistoryEntry(now, "engine", "merged", TicketState.Received, TicketState.Merged, reason, open.Assignee)],
-        };
-        if (await store.CreateAsync(merged, TicketEvents.Created(merged, ActorOf(request))) is { } holder)
+        var merged = TicketAggregate.ReceiveMerged(ids.Next(), request, SubmissionDigest.Of(request), open, now, ActorOf(request));
+        if (await store.CreateAsync(merged.After, TicketEvents.Rows(merged)) is { } holder)
         {
             return await ExistingAsync(holder, request);
         }
 
-        await GrainFactory.GetGrain<ITicketGrain>(open.TicketId).AddMergedAsync(merged.TicketId);
-        return new SubmitResult(merged, Deduplicated: false);
+        await GrainFactory.GetGrain<ITicketGrain>(open.TicketId).AddMergedAsync(merged.After.TicketId);
+        return new SubmitResult(merged.After, Deduplicated: false);
     }
 
     /// <summary>The ticket the key already made, for a retry; a submission that says something else with the key is

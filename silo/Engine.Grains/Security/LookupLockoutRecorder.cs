@@ -2,9 +2,8 @@ using System.Diagnostics.Metrics;
 using Engine.Contracts;
 using Engine.Storage.Access;
 using Engine.Storage.Databases;
-using Google.Protobuf.WellKnownTypes;
+using Engine.Storage.Events;
 using Microsoft.Extensions.Logging;
-using V1 = Engine.V1;
 
 namespace Engine.Grains.Security;
 
@@ -26,15 +25,8 @@ public sealed partial class LookupLockoutRecorder(IAccessStore store, ILocalSilo
     /// locked for one phone, the <paramref name="phoneLockouts"/>th time for that phone; answers the case's count.</summary>
     public long Record(string caseNumber, string? courtId, int phoneLockouts, DateTimeOffset now, DateTimeOffset lockedUntil, string caller)
     {
-        var caseLockouts = store.RecordLookupLockout(caseNumber, courtId, caller, now, count => new V1.CaseLookupLocked
-        {
-            CaseNumber = caseNumber,
-            CourtId = courtId ?? string.Empty,
-            CaseLockouts = count,
-            PhoneLockouts = phoneLockouts,
-            LockedUntil = Timestamp.FromDateTimeOffset(lockedUntil),
-            Caller = caller,
-        });
+        var caseLockouts = store.RecordLookupLockout(caseNumber, courtId, caller, now,
+            count => EventPayloads.LookupLocked(caseNumber, courtId, count, phoneLockouts, lockedUntil, caller));
         Lockouts.Add(1, new KeyValuePair<string, object?>("court", courtId ?? "none"), new KeyValuePair<string, object?>("silo", _silo));
         Log.Locked(logger, caseNumber, courtId ?? "none (no such case)", lockedUntil, caseLockouts, phoneLockouts, caller);
         return caseLockouts;

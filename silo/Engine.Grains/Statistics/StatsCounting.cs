@@ -1,10 +1,6 @@
 using Engine.Contracts;
+using Engine.Domain;
 using Engine.Domain.Stats;
-using Google.Protobuf;
-using Google.Protobuf.Reflection;
-using Google.Protobuf.WellKnownTypes;
-using Engine.Views;
-using V1 = Engine.V1;
 
 namespace Engine.Grains.Statistics;
 
@@ -16,32 +12,10 @@ namespace Engine.Grains.Statistics;
 /// </summary>
 internal sealed class StatsCounting(TimeZoneInfo zone)
 {
-    private static readonly TypeRegistry Payloads = TypeRegistry.FromFiles(V1.EventsReflection.Descriptor);
-    private static readonly MessageParser<TicketEventView> TicketEvents = TicketEventView.Parser.WithDiscardUnknownFields(true);
-
-    /// <summary>The ticket a ticket event carries, as a view of the fields counted (its history and the rest are
-    /// skipped, not built: decoding whole tickets was most of the projector's CPU); or, for a directory event, the
-    /// payload. Other events (cases, calendars) give neither.</summary>
-    public static (IMessage? Payload, TicketView? Ticket) Decode(LoggedEvent e)
+    /// <summary>The tickets and judges <see cref="Apply"/> will look up for this event, to be loaded first.</summary>
+    public static void Needs(CountedEvent counted, ISet<string> tickets, ISet<string> judges)
     {
-        var any = Any.Parser.ParseFrom(e.Payload);
-        if (e.Type.StartsWith(EventTypes.DirectoryPrefix, StringComparison.Ordinal))
-        {
-            return (any.Unpack(Payloads), null);
-        }
-
-        return IsTicketEvent(e.Type) ? (null, TicketEvents.ParseFrom(any.Value).Ticket) : (null, null);
-    }
-
-    /// <summary>The events whose payload carries the ticket as its first field (events.proto).</summary>
-    private static bool IsTicketEvent(string type) =>
-        type.StartsWith(EventTypes.TicketPrefix, StringComparison.Ordinal) || type.StartsWith(EventTypes.DeadlinePrefix, StringComparison.Ordinal)
-        || type.StartsWith(EventTypes.CallbackPrefix, StringComparison.Ordinal);
-
-    /// <summary>The tickets and judges <see cref="Apply"/> will look up for these events, to be loaded first.</summary>
-    public static void Needs(IMessage? payload, TicketView? ticket, ISet<string> tickets, ISet<string> judges)
-    {
-        if (ticket is null)
+        if (counted.Ticket is not { } ticket)
         {
             return;
         }
@@ -52,7 +26,7 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
             tickets.Add(ticket.CallbackOf);
         }
 
-        if (ticket.Assignee is { Type: V1.AssigneeType.Judge } assignee)
+        if (ticket.Assignee is { Type: AssigneeType.Judge } assignee)
         {
             judges.Add(assignee.Id);
         }
@@ -70,11 +44,11 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
 
     public static DateOnly Date(int day) => new(day / 10000, day / 100 % 100, day % 100);
 
-    public void Apply(StatsBatch batch, LoggedEvent e, IMessage? payload, TicketView? ticket)
+    public void Apply(StatsBatch batch, LoggedEvent e, CountedEvent counted)
     {
-        if (ticket is null)
+        if (counted.Ticket is not { } ticket)
         {
-            Directory(batch, payload);
+            Directory(batch, counted.Judges);
             return;
         }
 
@@ -88,7 +62,7 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
 
         switch (e.Type)
         {
-            case EventTypes.TicketReceived when ticket.Kind != V1.TicketKind.Callback:
+            case EventTypes.TicketReceived when ticket.Kind != TicketKind.Callback:
                 batch.Add(group, StatsCounter.Received);
                 foreach (var term in TopicTerms.Of(ticket.Content))
                 {
@@ -96,7 +70,7 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
                 }
 
                 break;
-            case EventTypes.TicketRouted when ticket.State == V1.TicketState.Dispatched:
+            case EventTypes.TicketRouted when ticket.State == TicketState.Dispatched:
             case EventTypes.TicketDispatched:
                 Dispatched(batch, memory, group);
                 break;
@@ -107,7 +81,7 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
                 batch.Add(group, StatsCounter.AnsweredOnSpot);
                 break;
             case EventTypes.TicketReplied when !memory.Replied:
-                Replied(batch, memory, group, ticket);
+                Replied(batch, memory, group, ticket, e.At);
                 break;
             case EventTypes.TicketTransferred:
                 batch.Add(before, StatsCounter.Transferred);
@@ -121,8 +95,8 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
             case EventTypes.TicketCallbackRecorded when ticket.Callback is { } outcome && batch.Tickets.TryGetValue(ticket.CallbackOf, out var original):
                 var calledBack = original.Group.OnDay(day);
                 batch.Add(calledBack, StatsCounter.Callbacks);
-                batch.Add(calledBack, StatsCounter.ServiceSatisfied, Satisfied(outcome.ServiceSatisfaction));
-                batch.Add(calledBack, StatsCounter.ResultSatisfied, Satisfied(outcome.ResultSatisfaction));
+                batch.Add(calledBack, StatsCounter.ServiceSatisfied, Satisfied(outcome.Service));
+                batch.Add(calledBack, StatsCounter.ResultSatisfied, Satisfied(outcome.Result));
                 break;
             case EventTypes.DeadlineUrging:
                 batch.Add(group, StatsCounter.Urged);
@@ -148,16 +122,16 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
         }
     }
 
-    private static void Replied(StatsBatch batch, TicketMemory memory, StatsGroup group, TicketView ticket)
+    private static void Replied(StatsBatch batch, TicketMemory memory, StatsGroup group, CountedTicket ticket, DateTimeOffset at)
     {
         memory.Replied = true;
         batch.Add(group, StatsCounter.Replied);
-        if (ticket.Clock is null || ticket.Clock.TimeLeft is null || ticket.Clock.TimeLeft.ToTimeSpan() >= TimeSpan.Zero)
+        if (ticket.Clock?.TimeLeft is not { } left || left >= TimeSpan.Zero)
         {
             batch.Add(group, StatsCounter.RepliedOnTime);
         }
 
-        var seconds = Math.Max(0, (ticket.RepliedAt.ToDateTimeOffset() - ticket.CreatedAt.ToDateTimeOffset()).TotalSeconds);
+        var seconds = Math.Max(0, ((ticket.RepliedAt ?? at) - ticket.CreatedAt).TotalSeconds);
         batch.Add(group, StatsCounter.ReplySeconds, (long)Math.Round(seconds));
         batch.AddReplyTime(group, ReplyTimeBuckets.Of(seconds));
         if (memory.Dispatch is { } dispatch)
@@ -166,49 +140,41 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
         }
     }
 
-    private static long Satisfied(V1.Satisfaction answer) =>
-        answer is V1.Satisfaction.Satisfied or V1.Satisfaction.BasicallySatisfied ? 1 : 0;
+    private static long Satisfied(Satisfaction answer) =>
+        answer is Satisfaction.Satisfied or Satisfaction.BasicallySatisfied ? 1 : 0;
 
     /// <summary>Since when the ticket is past its reply deadline without a reply, as of <paramref name="at"/>.</summary>
-    private static long? OverdueSince(TicketView ticket, DateTimeOffset at)
+    private static long? OverdueSince(CountedTicket ticket, DateTimeOffset at)
     {
         if (ticket.Clock is not { ReplyDueAt: { } due } clock || clock.StoppedAt is not null
-            || ticket.State is V1.TicketState.Replied or V1.TicketState.Closed or V1.TicketState.Cancelled or V1.TicketState.Merged or V1.TicketState.AnsweredOnSpot)
+            || ticket.State is TicketState.Replied or TicketState.Closed or TicketState.Cancelled or TicketState.Merged or TicketState.AnsweredOnSpot)
         {
             return null;
         }
 
-        var dueAt = due.ToDateTimeOffset();
-        var asOf = clock.PausedAt is { } paused ? paused.ToDateTimeOffset() : at;
-        return dueAt <= asOf ? dueAt.ToUnixTimeMilliseconds() : null;
+        var asOf = clock.PausedAt ?? at;
+        return due <= asOf ? due.ToUnixTimeMilliseconds() : null;
     }
 
-    private static StatsGroup GroupOf(StatsBatch batch, TicketView ticket, int day)
+    private static StatsGroup GroupOf(StatsBatch batch, CountedTicket ticket, int day)
     {
         var assignee = ticket.Assignee;
         var court = ticket.CourtId.Length > 0 ? ticket.CourtId : assignee?.CourtId ?? string.Empty;
         var (division, judge) = assignee?.Type switch
         {
-            V1.AssigneeType.Judge => (batch.Judges.GetValueOrDefault(assignee.Id, string.Empty), assignee.Id),
-            V1.AssigneeType.Division or V1.AssigneeType.Office => (assignee.Id, string.Empty),
+            AssigneeType.Judge => (batch.Judges.GetValueOrDefault(assignee.Id, string.Empty), assignee.Id),
+            AssigneeType.Division or AssigneeType.Office => (assignee.Id, string.Empty),
             _ => (string.Empty, string.Empty),
         };
         return new StatsGroup(day, court, division, judge, (int)ticket.Kind, (int)ticket.SubKind, (int)ticket.Channel);
     }
 
-    private static void Directory(StatsBatch batch, IMessage? payload)
+    private static void Directory(StatsBatch batch, IEnumerable<(string JudgeId, string DivisionId)> judges)
     {
-        IEnumerable<V1.Judge> judges = payload switch
+        foreach (var (judge, division) in judges)
         {
-            V1.DirectoryJudgeUpserted upserted => [upserted.Judge],
-            V1.DirectoryAvailabilitySet set => [set.Judge],
-            V1.DirectoryCourtImported imported => imported.Judges,
-            _ => [],
-        };
-        foreach (var judge in judges.Where(j => j is not null && j.DivisionId.Length > 0))
-        {
-            batch.Judges[judge.JudgeId] = judge.DivisionId;
-            batch.ChangedJudges.Add(judge.JudgeId);
+            batch.Judges[judge] = division;
+            batch.ChangedJudges.Add(judge);
         }
     }
 }

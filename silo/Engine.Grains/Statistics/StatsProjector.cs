@@ -113,12 +113,12 @@ public sealed partial class StatsProjector(
             Log.EventsMissing(logger, start + 1, read.Events[0].Sequence - 1);
         }
 
-        var decoded = read.Events.Select(e => (Event: e, Decoded: StatsCounting.Decode(e))).ToList();
+        var decoded = read.Events.Select(e => (Event: e, Counted: StatsEvents.Decode(e))).ToList();
         var tickets = new HashSet<string>(StringComparer.Ordinal);
         var judges = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, (payload, ticket)) in decoded)
+        foreach (var (_, counted) in decoded)
         {
-            StatsCounting.Needs(payload, ticket, tickets, judges);
+            StatsCounting.Needs(counted, tickets, judges);
         }
 
         using var connection = database.Open();
@@ -131,9 +131,9 @@ public sealed partial class StatsProjector(
         var batch = new StatsBatch();
         LoadTickets(connection, transaction, tickets, batch);
         LoadJudges(connection, transaction, judges, batch);
-        foreach (var (e, (payload, ticket)) in decoded)
+        foreach (var (e, counted) in decoded)
         {
-            _counting.Apply(batch, e, payload, ticket);
+            _counting.Apply(batch, e, counted);
         }
 
         Write(connection, transaction, batch);

@@ -1,7 +1,10 @@
+using Engine.Storage.Events;
 using Engine.Grains.Hosting;
+using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
+using Engine.Contracts.Tickets;
 using Engine.Domain;
 using Engine.Grains.Events;
 using Engine.Grains.Intake;
@@ -16,7 +19,9 @@ namespace Engine.Grains.Tickets;
 
 /// <summary>
 /// One ticket. Its record lives in the tickets table (group-committed with other tickets) rather than in grain
-/// storage; every command checks the lifecycle, appends history, awaits the write, then keeps the members' loads.
+/// storage. The grain loads it, checks the caller's access, looks up what a command needs from the directory, gives
+/// the command to the ticket (<see cref="TicketAggregate"/>, which checks the lifecycle and answers the next version
+/// and its events), awaits the write, then keeps the members' loads and makes the tickets a change owes.
 /// </summary>
 internal sealed partial class TicketGrain(
     ITicketStore store, TicketIds ids, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, StorageRefusals refusals, ILogger<TicketGrain> logger)
@@ -62,14 +67,7 @@ internal sealed partial class TicketGrain(
 
     public async Task<TicketRecord> AnswerOnSpotAsync(string staffId, string answer)
     {
-        await ApplyAsync(TicketCommand.AnswerOnSpot, staffId, "answered-on-spot", null, t => t with
-        {
-            State = TicketState.AnsweredOnSpot,
-            Mode = TicketMode.AnsweredOnSpot,
-            Reply = answer,
-            RepliedBy = staffId,
-            RepliedAt = time.GetUtcNow(),
-        });
+        await WriteAsync(Aggregate().AnswerOnSpot(staffId, answer, time.GetUtcNow()));
         return await CloseAsync(staffId, "answered on the spot");
     }
 
@@ -78,68 +76,30 @@ internal sealed partial class TicketGrain(
         var current = Require();
         var routed = to is null
             ? await RouteAsync(current, dispatch: true)
-            : new RoutedTarget(true, await ResolveAsync(to, current), TicketMode.Dispatched, new RoutingInfo("staff-dispatch", $"dispatched by {staffId}"));
-        var (target, routing) = (routed.Assignee, routed.Routing);
-        return await ApplyAsync(TicketCommand.Dispatch, staffId, "dispatched", reason ?? routing.Detail, t => t with
-        {
-            State = TicketState.Dispatched,
-            Mode = TicketMode.Dispatched,
-            Assignee = target,
-            CourtId = target.CourtId ?? t.CourtId,
-            Routing = routing,
-            DelegatedFrom = null,
-            Deadlines = HandOver(t, target, ClockCause.Dispatched),
-        });
+            : new RoutedTarget(true, await ResolveAsync(to, current), TicketMode.Dispatched, TicketAggregate.DispatchedBy(staffId));
+        return await WriteAsync(Aggregate().Dispatch(staffId, routed.Assignee, routed.Routing, reason, time.GetUtcNow()));
     }
 
-    public Task<TicketRecord> AcceptAsync(string actor) =>
-        ApplyAsync(TicketCommand.Accept, actor, "accepted", null, t => t with { State = TicketState.Accepted });
+    public Task<TicketRecord> AcceptAsync(string actor) => WriteAsync(Aggregate().Accept(actor, time.GetUtcNow()));
 
-    public Task<TicketRecord> ReplyAsync(string actor, string reply) =>
-        ApplyAsync(TicketCommand.Reply, actor, "replied", null, t => t with
-        {
-            State = TicketState.Replied,
-            Reply = reply,
-            RepliedBy = actor,
-            RepliedAt = time.GetUtcNow(),
-        });
+    public Task<TicketRecord> ReplyAsync(string actor, string reply) => WriteAsync(Aggregate().Reply(actor, reply, time.GetUtcNow()));
 
     public async Task<TicketRecord> TransferAsync(string actor, Assignee to, string reason)
     {
         var current = Require();
-        Check(current, TicketCommand.Transfer);
+        Aggregate().Require(TicketCommand.Transfer);
         var target = await ResolveAsync(to, current);
-        if (target == current.Assignee)
-        {
-            throw EngineException.Precondition($"the ticket is already with {target.Type} {target.Id}");
-        }
-
-        return await ApplyAsync(TicketCommand.Transfer, actor, "transferred", reason, t => t with
-        {
-            State = TicketState.Dispatched,
-            Assignee = target,
-            CourtId = target.CourtId ?? t.CourtId,
-            TransferCount = t.TransferCount + 1,
-            DelegatedFrom = null,
-            Deadlines = HandOver(t, target, ClockCause.Transferred),
-        });
+        return await WriteAsync(Aggregate().Transfer(actor, target, reason, time.GetUtcNow()));
     }
 
     public async Task<TicketRecord> ReturnToPlatformAsync(string actor, string reason)
     {
         var current = Require();
-        Check(current, TicketCommand.ReturnToPlatform);
+        Aggregate().Require(TicketCommand.ReturnToPlatform);
         var platform = current.CourtId is { } court && await GrainFactory.GetGrain<ICourtGrain>(court).GetAsync() is { } snapshot
             ? new Assignee(AssigneeType.PlatformQueue, snapshot.Court.EffectiveSubPlatformId, court)
             : Assignee.Triage;
-        var returned = await ApplyAsync(TicketCommand.ReturnToPlatform, actor, "returned", reason, t => t with
-        {
-            State = TicketState.Returned,
-            Mode = TicketMode.Undecided,
-            Assignee = platform,
-            ReturnCount = t.ReturnCount + 1,
-            DelegatedFrom = null,
-        });
+        var returned = await WriteAsync(Aggregate().ReturnToPlatform(actor, platform, reason, time.GetUtcNow()));
         if (current.CourtId is { } routedIn)
         {
             await GrainFactory.GetGrain<ICourtGrain>(routedIn).RecordReturnAsync(current.Routing.Rule);
@@ -151,76 +111,51 @@ internal sealed partial class TicketGrain(
     /// <summary>Closes; a sampled ticket's CALLBACK ticket is made in the same transaction as the close.</summary>
     public async Task<TicketRecord> CloseAsync(string actor, string? note)
     {
-        var current = Require();
-        Check(current, TicketCommand.Close);
-        var closed = current with
-        {
-            State = TicketState.Closed,
-            ClosedAt = time.GetUtcNow(),
-            CloseCount = current.CloseCount + 1,
-        };
-        var callback = CallbackSampling.IsSampled(closed.TicketId, policy.Value.CallbackShareFor(closed.Kind, closed.SubKind))
-            ? await FollowUpAsync(closed, "callback", TicketKind.Callback, TicketSubKind.CallbackVisit, $"回访：工单 {closed.TicketId}")
+        var closed = Aggregate().Close(actor, note, time.GetUtcNow());
+        var ticket = closed.After;
+        var callback = CallbackSampling.IsSampled(ticket.TicketId, policy.Value.CallbackShareFor(ticket.Kind, ticket.SubKind))
+            ? await FollowUpAsync(ticket, "callback", TicketKind.Callback, TicketSubKind.CallbackVisit, $"回访：工单 {ticket.TicketId}")
             : null;
-        return await WriteAsync(current, closed, actor, "closed", note, callback);
+        return await WriteAsync(closed, callback);
     }
 
-    public Task<TicketRecord> ReopenAsync(string actor, string reason) =>
-        ApplyAsync(TicketCommand.Reopen, actor, "reopened", reason, t => t with
-        {
-            State = TicketState.Reopened,
-            ReopenCount = t.ReopenCount + 1,
-            Deadlines = StartClock(t, ClockCause.Reopened),
-        });
+    public Task<TicketRecord> ReopenAsync(string actor, string reason) => WriteAsync(Aggregate().Reopen(actor, reason, time.GetUtcNow()));
 
-    public Task<TicketRecord> CancelAsync(string actor, string reason) =>
-        ApplyAsync(TicketCommand.Cancel, actor, "cancelled", reason, t => t with
-        {
-            State = TicketState.Cancelled,
-        });
+    public Task<TicketRecord> CancelAsync(string actor, string reason) => WriteAsync(Aggregate().Cancel(actor, reason, time.GetUtcNow()));
 
-    public Task<TicketRecord> PauseClockAsync(string actor, string reason) =>
-        ClockAsync(TicketCommand.PauseClock, actor, "clock-paused", _ => reason, (d, now, plan) => d.Pause(now, plan.Calendar.Zone));
+    public Task<TicketRecord> PauseClockAsync(string actor, string reason) => WriteAsync(Aggregate().PauseClock(actor, reason, time.GetUtcNow()));
 
-    public Task<TicketRecord> ResumeClockAsync(string actor, string? reason) =>
-        ClockAsync(TicketCommand.ResumeClock, actor, "clock-resumed", _ => reason, (d, now, plan) => d.Resume(now, plan.Calendar));
+    public Task<TicketRecord> ResumeClockAsync(string actor, string? reason) => WriteAsync(Aggregate().ResumeClock(actor, reason, time.GetUtcNow()));
 
     public Task<TicketRecord> ExtendDeadlineAsync(string actor, string approver, string reason, DateTimeOffset newReplyDeadline) =>
-        ClockAsync(TicketCommand.ExtendDeadline, actor, "deadline-extended",
-            calendar => $"{reason} (approved by {approver}; new deadline {CourtTime.Format(newReplyDeadline, calendar.Zone)})",
-            (d, now, plan) => d.Extend(now, newReplyDeadline, actor, approver, reason, plan.Policy, plan.Calendar));
+        WriteAsync(Aggregate().ExtendDeadline(actor, approver, reason, newReplyDeadline, time.GetUtcNow()));
 
     /// <summary>Fires every step due now, each once: the steps are marked taken in the same write as their events,
     /// so a retry, a restart or a second activation finds them taken (and a racing write fails its version check).</summary>
     public async Task<int> FireDueAsync()
     {
         var firstCall = !_serving;
-        if (_ticket is not { Deadlines: { } deadlines } current || !TicketLifecycle.Allows(current.State, TicketCommand.FireDeadline))
+        if (_ticket is not { } current)
         {
             return 0;
         }
 
         var now = time.GetUtcNow();
-        var due = deadlines.Due(now);
+        var ticket = new TicketAggregate(current, deadlines);
+        var due = ticket.Due(now);
         if (due.Count == 0)
         {
             return 0;
         }
 
-        var next = deadlines;
+        var steps = new List<(PendingStep, ImmutableArray<Recipient>)>();
         foreach (var step in due)
         {
-            next = next.Fired(step, now, await RecipientsAsync(current, step.Step));
+            steps.Add((step, await RecipientsAsync(current, step.Step)));
         }
 
-        var taken = next.Taken[^due.Count..];
-        var zone = ZoneOf(current);
-        var fired = NextVersion(current, current with { Deadlines = next }, now, taken.Select(s => new HistoryEntry(
-            now, "engine", EventTypes.Step(s.Step), current.State, current.State,
-            $"due {CourtTime.Format(s.DueAt, zone)}; to {string.Join(", ", s.Recipients.Select(r => $"{r.Role} {r.Id}"))}", current.Assignee)));
-        await WriteOrLeaveAsync(() => store.UpdateAsync(fired, current.Version, TicketEvents.StepsFired(fired, taken)));
-        _ticket = fired;
-        foreach (var step in taken)
+        var fired = await WriteAsync(ticket.Fire(steps, now));
+        foreach (var step in fired.Deadlines!.Taken[^due.Count..])
         {
             DeadlineLog.Fired(logger, TicketId, step.Step, step.Clock, (now - step.DueAt).TotalMilliseconds);
         }
@@ -230,7 +165,7 @@ internal sealed partial class TicketGrain(
             DeactivateOnIdle();
         }
 
-        return taken.Length;
+        return due.Count;
     }
 
     /// <summary>Counts the clock again (a calendar arrived or changed). The new plan, the history entry and the event
@@ -239,23 +174,20 @@ internal sealed partial class TicketGrain(
     public async Task<bool> ReplanAsync(long calendarVersion)
     {
         var firstCall = !_serving;
-        if (_ticket is not { Deadlines: { } current } ticket || !TicketLifecycle.IsOpen(ticket.State)
-            || current.Clock is { Plan: not null } counted && counted.CalendarVersion >= calendarVersion)
+        if (_ticket is not { } ticket || !new TicketAggregate(ticket, deadlines).CountedBefore(calendarVersion))
         {
             return false;
         }
 
         deadlines.EnsureCalendarVersion(calendarVersion);
-        var (policy, calendar) = deadlines.For(ticket.CourtId, ticket.Kind);
-        if (current.Replan(calendar, policy) is not { Clock: { } clock } next)
+        if (new TicketAggregate(ticket, deadlines).Replan(time.GetUtcNow()) is not { } replanned)
         {
             return false;
         }
 
-        await WriteAsync(ticket, ticket with { Deadlines = next }, "engine", "deadline-replanned",
-            $"counted again on the working calendars of version {calendar.Version}"
-            + (clock.ProvisionalYears.IsEmpty ? string.Empty : $"; still provisional for {string.Join(", ", clock.ProvisionalYears)}"));
-        DeadlineLog.Replanned(logger, TicketId, calendar.Version, clock.ReplyDueAt);
+        var written = await WriteAsync(replanned);
+        var clock = written.Deadlines!.Clock!;
+        DeadlineLog.Replanned(logger, TicketId, clock.CalendarVersion, clock.ReplyDueAt);
         if (firstCall)
         {
             DeactivateOnIdle();
@@ -266,70 +198,43 @@ internal sealed partial class TicketGrain(
 
     public async Task<bool> RerouteAsync(string actor, string reason)
     {
-        if (_ticket is not { } current || !TicketLifecycle.Allows(current.State, TicketCommand.Reroute))
+        if (_ticket is not { } current || !new TicketAggregate(current, deadlines).Allows(TicketCommand.Reroute))
         {
             return false;
         }
 
         var routed = await RouteAsync(current, dispatch: current.Mode == TicketMode.Dispatched);
-        if (routed.Assignee == current.Assignee)
+        if (new TicketAggregate(current, deadlines).Reroute(actor, reason, routed, time.GetUtcNow()) is not { } rerouted)
         {
             return false;
         }
 
-        var delegatedFrom = routed.StandsIn
-            ? current.DelegatedFrom ?? (current.Assignee.Type == AssigneeType.Judge ? current.Assignee.Id : null)
-            : null;
-        await ApplyAsync(TicketCommand.Reroute, actor, "rerouted", reason + " (" + routed.Routing.Rule + ")", t => t with
-        {
-            Assignee = routed.Assignee,
-            CourtId = routed.Assignee.CourtId ?? t.CourtId,
-            Routing = routed.Routing,
-            DelegatedFrom = delegatedFrom,
-        });
+        _serving = true;
+        await WriteAsync(rerouted);
         return true;
     }
 
     public async Task AddMergedAsync(string mergedTicketId)
     {
-        var current = Require();
-        if (current.MergedTicketIds.Contains(mergedTicketId))
+        if (Aggregate().MergeIn(mergedTicketId, time.GetUtcNow()) is { } merged)
         {
-            return;
+            await WriteAsync(merged);
         }
-
-        await WriteAsync(current, current with { MergedTicketIds = current.MergedTicketIds.Add(mergedTicketId) }, "engine", "merged-in", mergedTicketId);
     }
 
     /// <summary>Records what the caller said. A dissatisfied result reopens the original ticket, or (by policy, or
     /// when it cannot be reopened) opens a supervision ticket in the same transaction as the record.</summary>
     public async Task<TicketRecord> RecordCallbackAsync(string actor, Satisfaction service, Satisfaction result, string? note)
     {
-        var current = Require();
-        if (current.Kind != TicketKind.Callback || current.CallbackOf is null)
-        {
-            throw EngineException.Precondition($"ticket {TicketId} is a {current.Kind} ticket, not a callback");
-        }
-
-        Check(current, TicketCommand.RecordCallback);
-        var now = time.GetUtcNow();
-        var recorded = current with
-        {
-            State = TicketState.Closed,
-            Callback = new CallbackResult(service, result, note, actor, now),
-            Reply = note,
-            RepliedBy = actor,
-            RepliedAt = now,
-            ClosedAt = now,
-            CloseCount = current.CloseCount + 1,
-        };
-        var original = GrainFactory.GetGrain<ITicketGrain>(current.CallbackOf);
+        var recorded = Aggregate().RecordCallback(actor, service, result, note, time.GetUtcNow());
+        var callbackOf = recorded.After.CallbackOf!;
+        var original = GrainFactory.GetGrain<ITicketGrain>(callbackOf);
         var reopen = result == Satisfaction.Dissatisfied && policy.Value.DissatisfiedResult == DissatisfiedPolicy.Reopen
             && await original.GetAsync() is { } ticket && TicketLifecycle.Allows(ticket.State, TicketCommand.Reopen);
         var supervision = result == Satisfaction.Dissatisfied && !reopen
-            ? await FollowUpAsync(recorded, "supervision", TicketKind.Suggestion, TicketSubKind.SuggestionComplaint, $"回访不满意：工单 {current.CallbackOf}")
+            ? await FollowUpAsync(recorded.After, "supervision", TicketKind.Suggestion, TicketSubKind.SuggestionComplaint, $"回访不满意：工单 {callbackOf}")
             : null;
-        var written = await WriteAsync(current, recorded, actor, "callback-recorded", note, supervision);
+        var written = await WriteAsync(recorded, supervision);
         if (reopen)
         {
             await original.ReopenAsync("engine", $"callback {TicketId}: the caller is dissatisfied with the result");
@@ -339,17 +244,12 @@ internal sealed partial class TicketGrain(
     }
 
     /// <summary>A ticket the engine owes because of this one (a callback, a supervision ticket), routed but not yet
-    /// stored. Its key is derived from this ticket and its close count, so making it twice makes it once.</summary>
-    private async Task<TicketRecord> FollowUpAsync(TicketRecord about, string purpose, TicketKind kind, TicketSubKind subKind, string content)
+    /// stored.</summary>
+    private async Task<TicketTransition> FollowUpAsync(TicketRecord about, string purpose, TicketKind kind, TicketSubKind subKind, string content)
     {
-        var key = $"{purpose}:{about.TicketId}:{about.CloseCount}";
-        var request = new NewTicket(key, about.Channel, kind, subKind, about.CourtId, about.CaseNumber, about.Caller, content, Priority.Normal, []);
+        var request = TicketAggregate.FollowUpRequest(about, purpose, kind, subKind, content);
         var (routed, _) = await TicketRouting.RouteAsync(GrainFactory, kind, subKind, about.CourtId, caseNumber: null, reserve: true);
-        var owed = IntakeGrain.NewRecord(ids.Next(), request, routed, about.CourtId, time.GetUtcNow(), "engine") with
-        {
-            CallbackOf = kind == TicketKind.Callback ? about.TicketId : about.CallbackOf,
-        };
-        return owed with { Deadlines = StartClock(owed, ClockCause.Received, owed.CreatedAt) };
+        return TicketAggregate.FollowUp(ids.Next(), about, request, SubmissionDigest.Of(request), routed, time.GetUtcNow(), deadlines);
     }
 
     private async Task<RoutedTarget> RouteAsync(TicketRecord ticket, bool dispatch)
@@ -372,47 +272,8 @@ internal sealed partial class TicketGrain(
         return _ticket ?? Absent() ?? throw EngineException.NotFound($"ticket {TicketId} does not exist");
     }
 
-    /// <summary>The time zone of the ticket's court (its own, or the engine's), which times written for it are in.</summary>
-    private TimeZoneInfo ZoneOf(TicketRecord ticket) => deadlines.For(ticket.CourtId, ticket.Kind).Calendar.Zone;
-
-    /// <summary>A new clock from now, on the policy of the ticket's court and kind.</summary>
-    private TicketDeadlines StartClock(TicketRecord ticket, ClockCause cause, DateTimeOffset? at = null) =>
-        deadlines.StartClock(ticket.Deadlines, ticket.CourtId, ticket.Kind, cause, at ?? time.GetUtcNow());
-
-    /// <summary>A new handler gets a full reply time, unless the policy keeps the running deadline.</summary>
-    private TicketDeadlines? HandOver(TicketRecord ticket, Assignee to, ClockCause cause) =>
-        to == ticket.Assignee || (deadlines.KeepDeadlineOnTransfer && ticket.Deadlines?.Clock is { StoppedAt: null })
-            ? ticket.Deadlines
-            : StartClock(ticket with { CourtId = to.CourtId ?? ticket.CourtId }, cause);
-
-    /// <param name="reason">The history entry's reason, given the court's calendar (whose zone times are written in).</param>
-    private async Task<TicketRecord> ClockAsync(
-        TicketCommand command, string actor, string action, Func<BusinessCalendar, string?> reason,
-        Func<TicketDeadlines, DateTimeOffset, (DeadlinePolicy Policy, BusinessCalendar Calendar), TicketDeadlines> change)
-    {
-        var current = Require();
-        Check(current, command);
-        var clock = current.Deadlines ?? throw EngineException.Precondition($"ticket {TicketId} has no deadline clock");
-        var plan = deadlines.For(current.CourtId, current.Kind);
-        TicketDeadlines next;
-        try
-        {
-            next = change(clock, time.GetUtcNow(), plan);
-        }
-        catch (ArgumentException ex)
-        {
-            throw EngineException.Invalid("new_reply_deadline", ex.Message);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw EngineException.Precondition(ex.Message);
-        }
-
-        return await WriteAsync(current, current with { Deadlines = next }, actor, action, reason(plan.Calendar));
-    }
-
     /// <summary>Who a step goes to, from the directory as it is now.</summary>
-    private async Task<System.Collections.Immutable.ImmutableArray<Recipient>> RecipientsAsync(TicketRecord ticket, DeadlineStep step)
+    private async Task<ImmutableArray<Recipient>> RecipientsAsync(TicketRecord ticket, DeadlineStep step)
     {
         if (ticket.CourtId is { } court)
         {
@@ -437,39 +298,18 @@ internal sealed partial class TicketGrain(
         return null;
     }
 
-    private static void Check(TicketRecord ticket, TicketCommand command)
+    /// <summary>The ticket as it is now, as an aggregate to give a command to (not found: NOT_FOUND).</summary>
+    private TicketAggregate Aggregate() => new(Require(), deadlines);
+
+    /// <summary>Writes a transition with its events (and, when given, a ticket the change owes, with its events, in the
+    /// same transaction), then moves load from the old holder to the new.</summary>
+    private async Task<TicketRecord> WriteAsync(TicketTransition change, TicketTransition? owed = null)
     {
-        if (!TicketLifecycle.Allows(ticket.State, command))
-        {
-            throw EngineException.Precondition(TicketLifecycle.Refusal(ticket.State, command));
-        }
-    }
-
-    private async Task<TicketRecord> ApplyAsync(TicketCommand command, string actor, string action, string? reason, Func<TicketRecord, TicketRecord> change)
-    {
-        var current = Require();
-        Check(current, command);
-        return await WriteAsync(current, change(current), actor, action, reason);
-    }
-
-    /// <summary>Writes the next version with its history entry (and, when given, a ticket the change owes, in the same
-    /// transaction), then moves load from the old holder to the new.</summary>
-    private async Task<TicketRecord> WriteAsync(TicketRecord current, TicketRecord changed, string actor, string action, string? reason, TicketRecord? owed = null)
-    {
-        var now = time.GetUtcNow();
-
-        // Whatever ends the work (reply, answer, close, cancel, a recorded callback) stops the clock: nothing more
-        // fires, and the deadline stays on the record.
-        if (!TicketLifecycle.IsOpen(changed.State) && changed.Deadlines is { } running)
-        {
-            changed = changed with { Deadlines = running.Stop(now) };
-        }
-
-        var next = NextVersion(current, changed, now, [new HistoryEntry(now, actor, action, current.State, changed.State, reason, changed.Assignee)]);
-        var events = TicketEvents.Changed(action, current, next, actor, reason);
+        var (current, next) = (change.Before!, change.After);
+        var events = TicketEvents.Rows(change);
         await WriteOrLeaveAsync(() => owed is null
-            ? store.UpdateAsync(next, current.Version, events)
-            : store.UpdateAndCreateAsync(next, current.Version, events, owed, TicketEvents.Created(owed, "engine")));
+            ? store.UpdateAsync(next, change.ExpectedVersion, events)
+            : store.UpdateAndCreateAsync(next, change.ExpectedVersion, events, owed.After, TicketEvents.Rows(owed)));
         _ticket = next;
 
         var wasHolding = HeldBy(current);
@@ -506,10 +346,6 @@ internal sealed partial class TicketGrain(
             throw;
         }
     }
-
-    /// <summary>The record that follows <paramref name="current"/>: its change, one version on, with its history.</summary>
-    private static TicketRecord NextVersion(TicketRecord current, TicketRecord changed, DateTimeOffset now, IEnumerable<HistoryEntry> entries) =>
-        changed with { Version = current.Version + 1, UpdatedAt = now, History = current.History.AddRange(entries) };
 
     /// <summary>The judge whose open-ticket load this ticket counts in, if any.</summary>
     private static Assignee? HeldBy(TicketRecord t) =>

@@ -137,7 +137,7 @@ public sealed class AccessStore(Database database, EventNotifier notifier) : IAc
     /// <summary>The aggregate of a case number's lockout events: its version counts them.</summary>
     public static string LockoutAggregateOf(string caseNumber) => "lookup/" + caseNumber;
 
-    public long RecordLookupLockout(string caseNumber, string? courtId, string caller, DateTimeOffset now, Func<long, IMessage> lockedEvent)
+    public long RecordLookupLockout(string caseNumber, string? courtId, string caller, DateTimeOffset now, Func<long, (EncodedEvent Event, string AuditJson)> lockedEvent)
     {
         long caseLockouts;
         long head;
@@ -151,9 +151,9 @@ public sealed class AccessStore(Database database, EventNotifier notifier) : IAc
                 caseLockouts = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
             }
 
-            var locked = lockedEvent(caseLockouts);
-            Audit(connection, transaction, now, Actors.Engine, LookupLockedAction, "case_number=" + caseNumber, JsonFormatter.Default.Format(locked), "OK");
-            var row = EventRow.Of(LockoutAggregateOf(caseNumber), caseLockouts, 0, EventTypes.CaseLookupLocked, now, caller, courtId, TicketKind.Unspecified, locked);
+            var (locked, audit) = lockedEvent(caseLockouts);
+            Audit(connection, transaction, now, Actors.Engine, LookupLockedAction, "case_number=" + caseNumber, audit, "OK");
+            var row = locked.Row(LockoutAggregateOf(caseNumber), caseLockouts, 0, now, caller, courtId);
             using var insert = new EventInsert(connection, database) { Transaction = transaction };
             head = insert.Append([row]);
             if (head > 0)

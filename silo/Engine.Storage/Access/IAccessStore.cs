@@ -1,3 +1,4 @@
+using Engine.Storage.Events;
 using Engine.Contracts;
 using Google.Protobuf;
 
@@ -30,5 +31,5 @@ public interface IAccessStore
     /// such case is stored): counts it among the case's lockouts, and writes the audit entry and the event
     /// <c>case.lookup_locked</c> that <paramref name="lockedEvent"/> makes from that count, in one transaction.
     /// Answers the count.</summary>
-    long RecordLookupLockout(string caseNumber, string? courtId, string caller, DateTimeOffset now, Func<long, IMessage> lockedEvent);
+    long RecordLookupLockout(string caseNumber, string? courtId, string caller, DateTimeOffset now, Func<long, (EncodedEvent Event, string AuditJson)> lockedEvent);
 }

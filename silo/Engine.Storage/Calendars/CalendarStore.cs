@@ -6,8 +6,6 @@ using Engine.Domain;
 using Engine.Domain.Calendar;
 using Engine.Storage.Databases;
 using Engine.Storage.Events;
-using Engine.ProtoMapping;
-using V1 = Engine.V1;
 
 namespace Engine.Storage.Calendars;
 
@@ -79,8 +77,7 @@ public sealed class CalendarStore(Database database, EventNotifier notifier) : I
             upsert.ExecuteNonQuery();
         }
 
-        var row = EventRow.Of($"calendar/{document.Year}", stored.Version, 0, EventTypes.CalendarYearSet, at, actor, null, TicketKind.Unspecified,
-            new V1.CalendarYearSet { Stored = CalendarMapping.ToProto(stored) });
+        var row = EventPayloads.CalendarYearSet(stored).Row($"calendar/{document.Year}", stored.Version, 0, at, actor, null);
         var head = EventInsert.AppendIn(connection, transaction, database, [row]);
         transaction.Commit();
         if (head > 0)

@@ -1,10 +1,9 @@
 using Engine.Domain;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 
 namespace Engine.Storage.Events;
 
-/// <summary>One event as the log stores it. <see cref="Payload"/> is a protobuf <c>google.protobuf.Any</c>.
+/// <summary>One event as the log stores it. <see cref="Payload"/> is a protobuf <c>google.protobuf.Any</c>
+/// (<see cref="EncodedEvent"/>, from the log's adapters <see cref="TicketEvents"/> and <see cref="EventPayloads"/>).
 /// Serializable, because aggregates kept as grain state hold their pending events in it (the outbox).</summary>
 /// <param name="Ordinal">Position among the events of one aggregate version (intake writes two at version 1).</param>
 [GenerateSerializer, Immutable]
@@ -17,8 +16,4 @@ public sealed record EventRow(
     string Actor,
     string? CourtId,
     TicketKind Kind,
-    byte[] Payload)
-{
-    public static EventRow Of(string aggregateId, long version, int ordinal, string type, DateTimeOffset at, string actor, string? courtId, TicketKind kind, IMessage payload) =>
-        new(aggregateId, version, ordinal, type, at, actor, courtId, kind, Any.Pack(payload).ToByteArray());
-}
+    byte[] Payload);

@@ -28,7 +28,7 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
         AssertStrictlyIncreasing(all);
         Assert.Equal(["ticket.received", "ticket.routed"], all.Where(e => e.AggregateId == live).Select(e => e.EventType));
         var routed = all.Last(e => e.AggregateId == live).Payload.Unpack<V1.TicketRouted>();
-        Assert.Equal(live, routed.Ticket.TicketId);
+        Assert.Equal(live, routed.Header.TicketId);
         Assert.Equal("sub-platform", routed.Rule);
         Assert.All(all, e => Assert.Equal(court, e.CourtId));
     }

@@ -1,4 +1,6 @@
+using Engine.Storage.Events;
 using System.Collections.Concurrent;
+using Engine.Contracts.Tickets;
 using Engine.Grains.Events;
 using Engine.Storage.Databases;
 using Engine.Storage.Tickets;
@@ -72,7 +74,7 @@ public sealed class FullDiskCommitTests
             var ticket = TestTickets.New(db.Ids.Next());
             try
             {
-                Assert.Null(await db.Store.CreateAsync(ticket, TicketEvents.Created(ticket, "test")));
+                Assert.Null(await db.Store.CreateAsync(ticket, TicketEvents.Rows(TicketAggregate.Created(ticket, "test"))));
                 stored.Add(ticket.TicketId);
                 return null;
             }

@@ -1,4 +1,5 @@
 using Engine.Domain;
+using Engine.Contracts.Tickets;
 using Engine.Grains.Events;
 using Engine.Storage.Databases;
 using Engine.Storage.Events;
@@ -24,11 +25,11 @@ public sealed class MembershipFenceTests
         postgres.Fence = Silo;
 
         var alive = TestTickets.New(db.Ids.Next());
-        Assert.Null(await db.Store.CreateAsync(alive, TicketEvents.Created(alive, "test")));
+        Assert.Null(await db.Store.CreateAsync(alive, TicketEvents.Rows(TicketAggregate.Created(alive, "test"))));
 
         db.Database.Execute("UPDATE orleans_membership SET status = @dead WHERE deployment_id = @c;", ("@dead", PostgresDatabase.DeadStatus), ("@c", Silo.ClusterId));
         var late = TestTickets.New(db.Ids.Next());
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => db.Store.CreateAsync(late, TicketEvents.Created(late, "test")));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => db.Store.CreateAsync(late, TicketEvents.Rows(TicketAggregate.Created(late, "test"))));
 
         Assert.True(db.Database.IsUnavailable(refused), refused.ToString());
         Assert.Contains("declared dead", refused.ToString(), StringComparison.Ordinal);

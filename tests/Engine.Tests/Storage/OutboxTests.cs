@@ -52,5 +52,5 @@ public sealed class OutboxTests
     }
 
     private static EventRow[] Events(string caseNumber) =>
-        [EventRow.Of(caseNumber, 1, 0, "case.upserted", At, "case-management", "sh-pudong", TicketKind.Unspecified, new V1.CaseUpserted { Case = new V1.Case { CaseNumber = caseNumber } })];
+        [EncodedEvent.Of("case.upserted", new V1.CaseUpserted { Case = new V1.Case { CaseNumber = caseNumber } }).Row(caseNumber, 1, 0, At, "case-management", "sh-pudong")];
 }

@@ -2,6 +2,8 @@ using Engine.Contracts;
 using Engine.Grains.Statistics;
 using Engine.Storage.Databases;
 using Engine.Storage.Events;
+using Engine.Contracts.Tickets;
+using Engine.Grains;
 using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Engine.Tests.Support;
@@ -77,7 +79,7 @@ public abstract class StatsProjectorTests
     private static StatsFigures Total(StoreUnderTest db, StatsProjector projector) =>
         new StatsReader(db.StatsDatabase, projector).GetStats(new StatsQuery(null, null, null, null, null, []), 0).Total;
 
-    private protected static StatsProjector Projector(StoreUnderTest db) =>
+    internal static StatsProjector Projector(StoreUnderTest db) =>
         new(db.StatsDatabase, db.Database, new EventLog(db.Database), Microsoft.Extensions.Options.Options.Create(new DeadlineOptions()),
             Microsoft.Extensions.Options.Options.Create(new EventRetentionOptions { KeepEvents = 1 }), NullLogger<StatsProjector>.Instance);
 
@@ -86,7 +88,7 @@ public abstract class StatsProjectorTests
         await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
         {
             var ticket = TestTickets.New(db.Ids.Next(), caseNumber: null, assigneeId: $"judge-{i % 7}");
-            return db.Store.CreateAsync(ticket, TicketEvents.Created(ticket, "test"));
+            return db.Store.CreateAsync(ticket, TicketEvents.Rows(TicketAggregate.Created(ticket, "test")));
         }));
     }
 }

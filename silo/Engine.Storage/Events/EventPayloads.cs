@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using Engine.Contracts;
+using Engine.Domain;
+using Engine.Domain.Routing;
+using Engine.ProtoMapping;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using V1 = Engine.V1;
+
+namespace Engine.Storage.Events;
+
+/// <summary>An event's type and its payload as the log stores it (a packed google.protobuf.Any).</summary>
+public sealed record EncodedEvent(string Type, byte[] Payload)
+{
+    public static EncodedEvent Of(string type, IMessage payload) => new(type, Any.Pack(payload).ToByteArray());
+
+    public EventRow Row(string aggregateId, long version, int ordinal, DateTimeOffset at, string actor, string? courtId, TicketKind kind = TicketKind.Unspecified) =>
+        new(aggregateId, version, ordinal, Type, at, actor, courtId, kind, Payload);
+}
+
+/// <summary>
+/// The event log's adapter for everything but tickets (<see cref="TicketEvents"/>): a change of the directory, a
+/// case, a calendar or a look-up lockout, as its event (engine.v1 events.proto). The grains and stores hand it their
+/// records; none of them builds a protobuf message.
+/// </summary>
+public static class EventPayloads
+{
+    public static EncodedEvent CourtUpserted(CourtInfo court) =>
+        EncodedEvent.Of("directory.court_upserted", new V1.DirectoryCourtUpserted { Court = Mapping.ToProto(court) });
+
+    public static EncodedEvent DivisionUpserted(DivisionInfo division) =>
+        EncodedEvent.Of("directory.division_upserted", new V1.DirectoryDivisionUpserted { Division = Mapping.ToProto(division) });
+
+    public static EncodedEvent JudgeUpserted(JudgeInfo judge) =>
+        EncodedEvent.Of("directory.judge_upserted", new V1.DirectoryJudgeUpserted { Judge = Mapping.ToProto(judge) });
+
+    public static EncodedEvent JudgeRemoved(string courtId, string judgeId) =>
+        EncodedEvent.Of("directory.judge_removed", new V1.DirectoryJudgeRemoved { CourtId = courtId, JudgeId = judgeId });
+
+    public static EncodedEvent AvailabilitySet(JudgeInfo judge) =>
+        EncodedEvent.Of("directory.availability_set", new V1.DirectoryAvailabilitySet { Judge = Mapping.ToProto(judge) });
+
+    /// <summary>A court new to the directory, with everything it came with.</summary>
+    public static EncodedEvent CourtImported(CourtInfo court, IEnumerable<DivisionInfo> divisions, IEnumerable<JudgeInfo> judges)
+    {
+        var imported = new V1.DirectoryCourtImported { Court = Mapping.ToProto(court) };
+        imported.Divisions.AddRange(divisions.Select(Mapping.ToProto));
+        imported.Judges.AddRange(judges.Select(j => Mapping.ToProto(j)));
+        return EncodedEvent.Of("directory.court_imported", imported);
+    }
+
+    public static EncodedEvent RoutingRulesSet(string courtId, IEnumerable<RoutingRuleEntry> rules)
+    {
+        var set = new V1.DirectoryRoutingRulesSet { CourtId = courtId };
+        set.Rules.AddRange(rules.Select(Mapping.ToProto));
+        return EncodedEvent.Of("directory.routing_rules_set", set);
+    }
+
+    /// <summary>The events of a case's upsert: the case, then each node it added.</summary>
+    public static ImmutableArray<EncodedEvent> CaseUpserted(CaseRecord upserted, IEnumerable<CaseNodeInfo> added)
+    {
+        var proto = Mapping.ToProto(upserted);
+        return [EncodedEvent.Of("case.upserted", new V1.CaseUpserted { Case = proto }), .. added.Select(n => NodeRecorded(proto, n))];
+    }
+
+    public static EncodedEvent CaseJudgeAssigned(CaseRecord changed, string judgeId, string? reason) =>
+        EncodedEvent.Of("case.judge_assigned", new V1.CaseJudgeAssigned { Case = Mapping.ToProto(changed), JudgeId = judgeId, Reason = reason ?? string.Empty });
+
+    public static EncodedEvent CaseMoved(CaseRecord changed, string toCourtId, string? toCaseNumber, string? reason) =>
+        EncodedEvent.Of("case.moved", new V1.CaseMoved { Case = Mapping.ToProto(changed), ToCourtId = toCourtId, ToCaseNumber = toCaseNumber ?? string.Empty, Reason = reason ?? string.Empty });
+
+    public static EncodedEvent CaseNodeRecorded(CaseRecord changed, CaseNodeInfo node) => NodeRecorded(Mapping.ToProto(changed), node);
+
+    public static EncodedEvent CalendarYearSet(StoredCalendar stored) =>
+        EncodedEvent.Of(EventTypes.CalendarYearSet, new V1.CalendarYearSet { Stored = CalendarMapping.ToProto(stored) });
+
+    /// <summary>A look-up lockout's event, and the same facts as JSON for the audit log. Never the phone.</summary>
+    public static (EncodedEvent Event, string AuditJson) LookupLocked(
+        string caseNumber, string? courtId, long caseLockouts, int phoneLockouts, DateTimeOffset lockedUntil, string caller)
+    {
+        var locked = new V1.CaseLookupLocked
+        {
+            CaseNumber = caseNumber,
+            CourtId = courtId ?? string.Empty,
+            CaseLockouts = caseLockouts,
+            PhoneLockouts = phoneLockouts,
+            LockedUntil = Timestamp.FromDateTimeOffset(lockedUntil),
+            Caller = caller,
+        };
+        return (EncodedEvent.Of(EventTypes.CaseLookupLocked, locked), JsonFormatter.Default.Format(locked));
+    }
+
+    private static EncodedEvent NodeRecorded(V1.Case @case, CaseNodeInfo node) =>
+        EncodedEvent.Of("case.node_recorded", new V1.CaseNodeRecorded { Case = @case, Node = Mapping.ToProto(node) });
+}
