@@ -87,11 +87,6 @@ public static partial class AdapterApp
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "form_id was already used by another form",
                 detail: $"form {form!.FormId} was received before with other content; a new form needs a new form_id");
         }
-        catch (EngineCallException ex) when (ex.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition)
-        {
-            // An unknown court or case: the citizen's to correct.
-            return Results.ValidationProblem(new Dictionary<string, string[]> { [ex.Status.Detail.Contains("case", StringComparison.OrdinalIgnoreCase) ? "case_number" : "court"] = [ex.Status.Detail] });
-        }
         catch (EngineCallException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted)
         {
             Log.EngineAway(logger, form!.FormId!, ex.StatusCode, ex.Attempts);
