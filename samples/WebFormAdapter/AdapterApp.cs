@@ -72,7 +72,7 @@ public static partial class AdapterApp
         try
         {
             var answer = await engine.SubmitTicketAsync(request, cancellationToken);
-            var accepted = new FormAccepted(answer.Ticket.TicketId, answer.Deduplicated, answer.Ticket.State.ToString());
+            var accepted = new FormAccepted(answer.Ticket.TicketId, answer.Deduplicated, ProtoName(answer.Ticket.State));
             Log.Accepted(logger, form!.FormId!, accepted.TicketId, accepted.Duplicate);
             return answer.Deduplicated ? Results.Ok(accepted) : Results.Created($"/forms/{Uri.EscapeDataString(form.FormId!)}", accepted);
         }
@@ -100,6 +100,11 @@ public static partial class AdapterApp
             return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "the adapter could not submit the form");
         }
     }
+
+    /// <summary>An enum value as the proto names it (TICKET_STATE_RECEIVED), as gRPC's JSON shows it.</summary>
+    private static string ProtoName<T>(T value) where T : struct, Enum =>
+        typeof(T).GetField(value.ToString())?.GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false)
+            .OfType<Google.Protobuf.Reflection.OriginalNameAttribute>().FirstOrDefault()?.Name ?? value.ToString();
 
     private static partial class Log
     {

@@ -25,6 +25,7 @@ public sealed class WebFormAdapterTests(SharedEngine engine)
         var made = await first.Content.ReadFromJsonAsync<JsonElement>();
         var redelivered = await again.Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(made.GetProperty("duplicate").GetBoolean());
+        Assert.StartsWith("TICKET_STATE_", made.GetProperty("state").GetString(), StringComparison.Ordinal);
         Assert.True(redelivered.GetProperty("duplicate").GetBoolean());
         var ticketId = made.GetProperty("ticket_id").GetString()!;
         Assert.Equal(ticketId, redelivered.GetProperty("ticket_id").GetString());
