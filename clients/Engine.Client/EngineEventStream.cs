@@ -119,6 +119,9 @@ public sealed class EngineEventStream
                 {
                     Interlocked.Exchange(ref _lastSequence, e.Sequence);
                     HeadSequence = Math.Max(HeadSequence, e.Sequence);
+
+                    // The time the caller takes over an event is not the stream's silence.
+                    silence.CancelAfter(Timeout.InfiniteTimeSpan);
                     yield return e;
                 }
             }

@@ -171,11 +171,15 @@ public sealed class EngineServer : IAsyncDisposable
 }
 
 /// <summary>Loopback ports nothing listens on, taken below the kernel's range for outgoing connections (so that no
-/// outgoing connection takes one between the check and the engine's bind), none handed out twice in a run.</summary>
+/// outgoing connection takes one between the check and the engine's bind), none handed out twice in a run. They come
+/// from 27000-31999, apart from where tests/Engine.Tests starts (the lower half of 20000-32767), since both test
+/// assemblies run at once.</summary>
 public static class LoopbackPorts
 {
+    private const int First = 27000;
+    private const int End = 32000;
     private static readonly Lock Gate = new();
-    private static int _next = 20000 + Random.Shared.Next(0, 6000);
+    private static int _next = First + Random.Shared.Next(0, End - First);
 
     public static int Next()
     {
@@ -184,9 +188,9 @@ public static class LoopbackPorts
             while (true)
             {
                 var port = _next++;
-                if (_next >= 32000)
+                if (_next >= End)
                 {
-                    _next = 20000;
+                    _next = First;
                 }
 
                 try
