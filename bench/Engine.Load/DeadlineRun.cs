@@ -36,13 +36,11 @@ internal static class DeadlineRun
         "--Engine:Deadlines:All:SpecialSupervision=20 seconds",
     ];
 
-    public static async Task<int> RunAsync(Dictionary<string, string> options)
+    public static async Task<int> RunAsync(DeadlineSettings settings)
     {
-        var tickets = int.Parse(options.GetValueOrDefault("tickets", "1000000"));
-        var storm = int.Parse(options.GetValueOrDefault("storm", "20000"));
-        var rate = int.Parse(options.GetValueOrDefault("intake-rate", "200"));
-        var duration = TimeSpan.FromSeconds(int.Parse(options.GetValueOrDefault("duration", "120")));
-        var data = options.GetValueOrDefault("data") ?? Path.Combine(Path.GetTempPath(), "engine-load-" + Guid.NewGuid().ToString("N")[..8]);
+        var (tickets, storm, rate) = (settings.Tickets, settings.Storm, settings.IntakeRate);
+        var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
+        var data = settings.Data ?? Path.Combine(Path.GetTempPath(), "engine-load-" + Guid.NewGuid().ToString("N")[..8]);
         var report = new Dictionary<string, object> { ["machine"] = Machine.Facts(), ["tickets"] = tickets, ["storm"] = storm, ["intakeRate"] = rate, ["durationSeconds"] = duration.TotalSeconds };
         Directory.CreateDirectory(data);
         var courts = Samples.Courts();
@@ -121,7 +119,7 @@ internal static class DeadlineRun
         report["databaseBytes"] = new FileInfo(Path.Combine(data, "engine.db")).Length;
         var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
         Console.WriteLine(json);
-        var file = options.GetValueOrDefault("report", "deadlines-report.json");
+        var file = settings.Report;
         await File.WriteAllTextAsync(file, json);
         Console.WriteLine($"report: {Path.GetFullPath(file)}; data: {data}");
         if (submitted.ErrorCount > 0)

@@ -20,23 +20,12 @@ internal static class IntakeRun
     /// <param name="flow">The full flow: each ticket is also handled to its close (answered on the spot, or replied by
     /// its handler and closed), callback tickets are recorded as they appear, and subscribers read the event stream
     /// throughout (their commit-to-subscriber lag is reported).</param>
-    public static async Task<int> RunAsync(Dictionary<string, string> options, bool flow = false)
+    public static async Task<int> RunAsync(IntakeSettings settings, bool flow = false)
     {
-        var mode = options.GetValueOrDefault("mode", "closed");
-        var rate = int.Parse(options.GetValueOrDefault("rate", "2000"));
-        var concurrency = int.Parse(options.GetValueOrDefault("concurrency", "64"));
-        var connections = int.Parse(options.GetValueOrDefault("connections", "4"));
-        var warmup = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "5")));
-        var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "30")));
-        var retryRate = double.Parse(options.GetValueOrDefault("retry-rate", "0.01"));
-        var repeatCallers = double.Parse(options.GetValueOrDefault("repeat-callers", "0.05"));
-        var cases = int.Parse(options.GetValueOrDefault("cases", "5000"));
-        var judges = int.Parse(options.GetValueOrDefault("judges-per-division", "3"));
-        var extraCourts = int.Parse(options.GetValueOrDefault("extra-courts", "0"));
-        if (extraCourts is < 0 or > Workload.MaxGeneratedCourts)
-        {
-            throw new ArgumentException($"--extra-courts must be between 0 and {Workload.MaxGeneratedCourts}, not {extraCourts}");
-        }
+        var (mode, rate, concurrency, connections) = (settings.Mode, settings.Rate, settings.Concurrency, settings.Connections);
+        var warmup = TimeSpan.FromSeconds(settings.WarmupSeconds);
+        var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
+        var (retryRate, repeatCallers, cases, judges, extraCourts) = (settings.RetryRate, settings.RepeatCallers, settings.Cases, settings.JudgesPerDivision, settings.ExtraCourts);
 
         var report = new Dictionary<string, object>
         {
@@ -45,10 +34,10 @@ internal static class IntakeRun
         };
 
         EngineChild? own = null;
-        var target = options.GetValueOrDefault("target");
+        var target = settings.Target;
         if (target is null)
         {
-            var data = options.GetValueOrDefault("data") ?? Path.Combine(Path.GetTempPath(), "engine-load-" + Guid.NewGuid().ToString("N")[..8]);
+            var data = settings.Data ?? Path.Combine(Path.GetTempPath(), "engine-load-" + Guid.NewGuid().ToString("N")[..8]);
             own = new EngineChild(data, []);
             await own.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
             target = $"http://127.0.0.1:{own.GrpcPort}";
@@ -57,7 +46,7 @@ internal static class IntakeRun
 
         try
         {
-            var apiKey = V1.ApiKeyCredentials.Resolve(options.GetValueOrDefault("api-key"));
+            var apiKey = V1.ApiKeyCredentials.Resolve(settings.ApiKey);
             var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(target, new GrpcChannelOptions
             {
                 HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
@@ -77,7 +66,7 @@ internal static class IntakeRun
 
             Console.WriteLine($"{(flow ? "flow: SubmitTicket then handled to the close" : "intake: SubmitTicket")}, {Describe(mode, rate, concurrency)}");
             using var stopSide = new CancellationTokenSource();
-            var subscribers = flow ? Enumerable.Range(0, int.Parse(options.GetValueOrDefault("subscribers", "2"))).Select(_ => Subscriber.Start(channels[0], stopSide.Token)).ToArray() : [];
+            var subscribers = flow ? Enumerable.Range(0, settings.Subscribers).Select(_ => Subscriber.Start(channels[0], stopSide.Token)).ToArray() : [];
             var callbacks = flow ? Task.Run(() => RecordCallbacksAsync(channels[0], workload.Courts, stopSide.Token)) : Task.FromResult(0L);
             var acknowledged = new ConcurrentDictionary<(V1.Channel, string), string>();
             var keyConflicts = 0L;
@@ -132,7 +121,7 @@ internal static class IntakeRun
             report["keyConflicts"] = keyConflicts;
 
             PrintTable(flow ? "flow (submit to close)" : "SubmitTicket", baseline, intake, (double)report["ratioToBaseline"], acknowledged.Count, lost, keyConflicts);
-            var file = options.GetValueOrDefault("report", "intake-report.json");
+            var file = settings.Report;
             await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             Console.WriteLine($"report: {Path.GetFullPath(file)}");
             if (lost > 0 || keyConflicts > 0)

@@ -25,13 +25,13 @@ internal static class LookupRun
 
     private static readonly string[] Kinds = ["no such case", "wrong password", "phone not a party's"];
 
-    public static async Task<int> RunAsync(Dictionary<string, string> options)
+    public static async Task<int> RunAsync(LookupSettings settings)
     {
-        var attempts = int.Parse(options.GetValueOrDefault("attempts", "400"));
-        var data = options.GetValueOrDefault("data") ?? Path.Combine(Path.GetTempPath(), "engine-lookup-" + Guid.NewGuid().ToString("N")[..8]);
+        var attempts = settings.Attempts;
+        var data = settings.Data ?? Path.Combine(Path.GetTempPath(), "engine-lookup-" + Guid.NewGuid().ToString("N")[..8]);
         // --max-failures 1 makes every refusal of the cold pass a lockout (recorded: audit entry, event, metric), so that
         // the work of recording one is timed too, on known cases and unknown numbers alike.
-        var maxFailures = int.Parse(options.GetValueOrDefault("max-failures", "100000000"));
+        var maxFailures = settings.MaxFailures;
         string[] unthrottled =
         [
             "--Engine:Security:Lookup:PerSourcePerMinute=100000000", "--Engine:Security:Lookup:PerCasePerMinute=100000000",
@@ -112,7 +112,7 @@ internal static class LookupRun
             }
 
             report["answersThatDiffered"] = differing;
-            var file = options.GetValueOrDefault("report", "lookup-report.json");
+            var file = settings.Report;
             await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"\nreport: {Path.GetFullPath(file)}");
             if (differing > 0)

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using Engine.Tools;
+
+namespace Engine.Load;
+
+/// <summary>What an intake or flow run does (README.md, "Benchmarks").</summary>
+internal sealed record IntakeSettings(
+    string? Target, string Mode, int Rate, int Concurrency, int Connections, double WarmupSeconds, double DurationSeconds,
+    double RetryRate, double RepeatCallers, int Cases, int JudgesPerDivision, int ExtraCourts, string? Data, string Report,
+    string? ApiKey, int Subscribers);
+
+/// <summary>What a deadline run does.</summary>
+internal sealed record DeadlineSettings(int Tickets, int Storm, int IntakeRate, int DurationSeconds, string? Data, string Report);
+
+/// <summary>What a password look-up timing run does.</summary>
+internal sealed record LookupSettings(int Attempts, int MaxFailures, string? Data, string Report);
+
+/// <summary>Engine.Load's command line: <c>intake</c>, <c>flow</c>, <c>deadlines</c>, <c>lookup</c>, each with its
+/// options (tools/Shared/CommandLineStyle.cs: the style every tool shares).</summary>
+internal static class LoadCommandLine
+{
+    public static RootCommand Build(
+        Func<IntakeSettings, bool, Task<int>> intake, Func<DeadlineSettings, Task<int>> deadlines, Func<LookupSettings, Task<int>> lookup)
+    {
+        var root = new RootCommand("Whole-engine load runs against a real engine process (README.md, \"Benchmarks\"; results in docs/benchmarks.md). " +
+            "Exit status: 0 passed; 2 a ticket lost, a key that made two tickets, a failed submission, or look-up refusals that differ; 3 look-up failures told apart by time; 64 a bad command line.");
+        root.Subcommands.Add(IntakeCommand("intake", "Submits the white paper's mix as channel adapters do and reads every acknowledged ticket back. Without --target it starts its own engine (a child process on a new data directory).", flow: false, intake));
+        root.Subcommands.Add(IntakeCommand("flow", "As intake, and handles every ticket to its close, records callbacks, and keeps event subscribers reading (their lag is reported).", flow: true, intake));
+        root.Subcommands.Add(DeadlinesCommand(deadlines));
+        root.Subcommands.Add(LookupCommand(lookup));
+        return root;
+    }
+
+    private static Command IntakeCommand(string name, string description, bool flow, Func<IntakeSettings, bool, Task<int>> run)
+    {
+        var target = CommandLineStyle.Optional("--target", "the engine's gRPC address (e.g. http://127.0.0.1:50051); default: start an engine of its own");
+        var mode = CommandLineStyle.OneOf("--mode", "closed", "closed: a fixed number of calls in flight (--concurrency); open: a fixed arrival rate (--rate), latency counted from when each call was due", "closed", "open");
+        var rate = CommandLineStyle.Int("--rate", 2000, "open loop: calls a second", min: 1);
+        var concurrency = CommandLineStyle.Int("--concurrency", 64, "closed loop: calls in flight", min: 1);
+        var connections = CommandLineStyle.Int("--connections", 4, "HTTP/2 connections to the engine", min: 1, max: 1024);
+        var warmup = CommandLineStyle.Number("--warmup", 5, "seconds of warm-up before measuring", 0, 3600);
+        var duration = CommandLineStyle.Number("--duration", 30, "seconds measured", 0.1, 86400);
+        var retryRate = CommandLineStyle.Number("--retry-rate", 0.01, "share of submissions sent again with the same idempotency key", 0, 1);
+        var repeatCallers = CommandLineStyle.Number("--repeat-callers", 0.05, "share of submissions by a caller seen before", 0, 1);
+        var cases = CommandLineStyle.Int("--cases", 5000, "cases generated (and stored) before the run", min: 1);
+        var judges = CommandLineStyle.Int("--judges-per-division", 3, "made-up judges per trial division", min: 1, max: 1000);
+        var extraCourts = CommandLineStyle.Int("--extra-courts", 0, "generated courts beside the sample's (a national directory has about 3,500)", min: 0, max: Workload.MaxGeneratedCourts);
+        var data = CommandLineStyle.Optional("--data", "the data directory of the engine it starts; default: a new one under the temporary directory");
+        var report = CommandLineStyle.Text("--report", "intake-report.json", "where the JSON report is written");
+        var apiKey = CommandLineStyle.ApiKey("an admin's (the run imports a directory)");
+        var subscribers = CommandLineStyle.Int("--subscribers", 2, "event subscribers reading the whole stream", min: 0, max: 256);
+        var command = new Command(name, description) { target, mode, rate, concurrency, connections, warmup, duration, retryRate, repeatCallers, cases, judges, extraCourts, data, report, apiKey };
+        if (flow)
+        {
+            command.Options.Add(subscribers);
+        }
+
+        command.SetAction(result => run(new IntakeSettings(
+            result.GetValue(target), result.GetValue(mode)!, result.GetValue(rate), result.GetValue(concurrency), result.GetValue(connections),
+            result.GetValue(warmup), result.GetValue(duration), result.GetValue(retryRate), result.GetValue(repeatCallers), result.GetValue(cases),
+            result.GetValue(judges), result.GetValue(extraCourts), result.GetValue(data), result.GetValue(report)!, result.GetValue(apiKey),
+            flow ? result.GetValue(subscribers) : 0), flow));
+        return command;
+    }
+
+    private static Command DeadlinesCommand(Func<DeadlineSettings, Task<int>> run)
+    {
+        var tickets = CommandLineStyle.Int("--tickets", 1_000_000, "open tickets seeded with pending deadlines", min: 1);
+        var storm = CommandLineStyle.Int("--storm", 20_000, "of them, how many fall due at one moment", min: 0);
+        var intakeRate = CommandLineStyle.Int("--intake-rate", 200, "tickets submitted a second during the run, with drill ladders due within it", min: 0);
+        var duration = CommandLineStyle.Int("--duration", 120, "seconds the run lasts", min: 1);
+        var data = CommandLineStyle.Optional("--data", "the data directory seeded and started on; default: a new one under the temporary directory");
+        var report = CommandLineStyle.Text("--report", "deadlines-report.json", "where the JSON report is written");
+        var command = new Command("deadlines", "Seeds open tickets with pending deadlines (a storm due at one moment), starts the engine on them, submits at a rate, and reports step lateness, duplicates and missing steps.")
+        {
+            tickets, storm, intakeRate, duration, data, report,
+        };
+        command.Validators.Add(result =>
+        {
+            if (CommandLineStyle.TryGetValue(result, storm, out var stormValue) && CommandLineStyle.TryGetValue(result, tickets, out var ticketsValue) && stormValue > ticketsValue)
+            {
+                result.AddError($"--storm must be at most --tickets ({ticketsValue})");
+            }
+        });
+        command.SetAction(result => run(new DeadlineSettings(
+            result.GetValue(tickets), result.GetValue(storm), result.GetValue(intakeRate), result.GetValue(duration), result.GetValue(data), result.GetValue(report)!)));
+        return command;
+    }
+
+    private static Command LookupCommand(Func<LookupSettings, Task<int>> run)
+    {
+        var attempts = CommandLineStyle.Int("--attempts", 400, "look-ups of each kind (no such case, wrong password, phone not a party's), cold and warm", min: 1);
+        var maxFailures = CommandLineStyle.Int("--max-failures", 100_000_000, "failed look-ups of a (case, phone) pair before it is locked (1: every refusal locks, so recording a lockout is timed too)", min: 1);
+        var data = CommandLineStyle.Optional("--data", "the data directory of the engine it starts; default: a new one under the temporary directory");
+        var report = CommandLineStyle.Text("--report", "lookup-report.json", "where the JSON report is written");
+        var command = new Command("lookup", "Times refused password look-ups of three kinds on an engine of its own (throttles lifted) and tests whether their time tells them apart.")
+        {
+            attempts, maxFailures, data, report,
+        };
+        command.SetAction(result => run(new LookupSettings(result.GetValue(attempts), result.GetValue(maxFailures), result.GetValue(data), result.GetValue(report)!)));
+        return command;
+    }
+}
