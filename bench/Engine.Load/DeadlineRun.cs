@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using Engine.Contracts;
 using Engine.Domain;
 using Engine.Domain.Calendar;
@@ -38,10 +37,10 @@ internal static class DeadlineRun
 
     public static async Task<int> RunAsync(Dictionary<string, string> options)
     {
-        var tickets = int.Parse(options.GetValueOrDefault("tickets", "1000000"));
-        var storm = int.Parse(options.GetValueOrDefault("storm", "20000"));
-        var rate = int.Parse(options.GetValueOrDefault("intake-rate", "200"));
-        var duration = TimeSpan.FromSeconds(int.Parse(options.GetValueOrDefault("duration", "120")));
+        var tickets = options.Int("tickets", 1_000_000);
+        var storm = options.Int("storm", 20_000);
+        var rate = options.Int("intake-rate", 200);
+        var duration = TimeSpan.FromSeconds(options.Int("duration", 120));
         var data = options.GetValueOrDefault("data") ?? Path.Combine(Path.GetTempPath(), "engine-load-" + Guid.NewGuid().ToString("N")[..8]);
         var report = new Dictionary<string, object> { ["machine"] = Machine.Facts(), ["tickets"] = tickets, ["storm"] = storm, ["intakeRate"] = rate, ["durationSeconds"] = duration.TotalSeconds };
         Directory.CreateDirectory(data);
@@ -119,7 +118,7 @@ internal static class DeadlineRun
         }
 
         report["databaseBytes"] = new FileInfo(Path.Combine(data, "engine.db")).Length;
-        var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+        var json = RunOptions.Report(report);
         Console.WriteLine(json);
         var file = options.GetValueOrDefault("report", "deadlines-report.json");
         await File.WriteAllTextAsync(file, json);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -23,16 +22,16 @@ internal static class IntakeRun
     public static async Task<int> RunAsync(Dictionary<string, string> options, bool flow = false)
     {
         var mode = options.GetValueOrDefault("mode", "closed");
-        var rate = int.Parse(options.GetValueOrDefault("rate", "2000"));
-        var concurrency = int.Parse(options.GetValueOrDefault("concurrency", "64"));
-        var connections = int.Parse(options.GetValueOrDefault("connections", "4"));
-        var warmup = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "5")));
-        var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "30")));
-        var retryRate = double.Parse(options.GetValueOrDefault("retry-rate", "0.01"));
-        var repeatCallers = double.Parse(options.GetValueOrDefault("repeat-callers", "0.05"));
-        var cases = int.Parse(options.GetValueOrDefault("cases", "5000"));
-        var judges = int.Parse(options.GetValueOrDefault("judges-per-division", "3"));
-        var extraCourts = int.Parse(options.GetValueOrDefault("extra-courts", "0"));
+        var rate = options.Int("rate", 2_000);
+        var concurrency = options.Int("concurrency", 64);
+        var connections = options.Int("connections", 4);
+        var warmup = TimeSpan.FromSeconds(options.Number("warmup", 5));
+        var duration = TimeSpan.FromSeconds(options.Number("duration", 30));
+        var retryRate = options.Number("retry-rate", 0.01);
+        var repeatCallers = options.Number("repeat-callers", 0.05);
+        var cases = options.Int("cases", 5_000);
+        var judges = options.Int("judges-per-division", 3);
+        var extraCourts = options.Int("extra-courts", 0);
         if (extraCourts is < 0 or > Workload.MaxGeneratedCourts)
         {
             throw new ArgumentException($"--extra-courts must be between 0 and {Workload.MaxGeneratedCourts}, not {extraCourts}");
@@ -77,7 +76,7 @@ internal static class IntakeRun
 
             Console.WriteLine($"{(flow ? "flow: SubmitTicket then handled to the close" : "intake: SubmitTicket")}, {Describe(mode, rate, concurrency)}");
             using var stopSide = new CancellationTokenSource();
-            var subscribers = flow ? Enumerable.Range(0, int.Parse(options.GetValueOrDefault("subscribers", "2"))).Select(_ => Subscriber.Start(channels[0], stopSide.Token)).ToArray() : [];
+            var subscribers = flow ? Enumerable.Range(0, options.Int("subscribers", 2)).Select(_ => Subscriber.Start(channels[0], stopSide.Token)).ToArray() : [];
             var callbacks = flow ? Task.Run(() => RecordCallbacksAsync(channels[0], workload.Courts, stopSide.Token)) : Task.FromResult(0L);
             var acknowledged = new ConcurrentDictionary<(V1.Channel, string), string>();
             var keyConflicts = 0L;
@@ -133,7 +132,7 @@ internal static class IntakeRun
 
             PrintTable(flow ? "flow (submit to close)" : "SubmitTicket", baseline, intake, (double)report["ratioToBaseline"], acknowledged.Count, lost, keyConflicts);
             var file = options.GetValueOrDefault("report", "intake-report.json");
-            await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            await File.WriteAllTextAsync(file, RunOptions.Report(report));
             Console.WriteLine($"report: {Path.GetFullPath(file)}");
             if (lost > 0 || keyConflicts > 0)
             {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using V1 = Engine.V1;
@@ -27,11 +26,11 @@ internal static class LookupRun
 
     public static async Task<int> RunAsync(Dictionary<string, string> options)
     {
-        var attempts = int.Parse(options.GetValueOrDefault("attempts", "400"));
+        var attempts = options.Int("attempts", 400);
         var data = options.GetValueOrDefault("data") ?? Path.Combine(Path.GetTempPath(), "engine-lookup-" + Guid.NewGuid().ToString("N")[..8]);
         // --max-failures 1 makes every refusal of the cold pass a lockout (recorded: audit entry, event, metric), so that
         // the work of recording one is timed too, on known cases and unknown numbers alike.
-        var maxFailures = int.Parse(options.GetValueOrDefault("max-failures", "100000000"));
+        var maxFailures = options.Int("max-failures", 100_000_000);
         string[] unthrottled =
         [
             "--Engine:Security:Lookup:PerSourcePerMinute=100000000", "--Engine:Security:Lookup:PerCasePerMinute=100000000",
@@ -113,7 +112,7 @@ internal static class LookupRun
 
             report["answersThatDiffered"] = differing;
             var file = options.GetValueOrDefault("report", "lookup-report.json");
-            await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            await File.WriteAllTextAsync(file, RunOptions.Report(report));
             Console.WriteLine($"\nreport: {Path.GetFullPath(file)}");
             if (differing > 0)
             {
