@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using Engine.Contracts;
 using Engine.Domain;
 using Engine.Domain.Calendar;
@@ -117,7 +116,7 @@ internal static class DeadlineRun
         }
 
         report["databaseBytes"] = new FileInfo(Path.Combine(data, "engine.db")).Length;
-        var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+        var json = RunOptions.Report(report);
         Console.WriteLine(json);
         var file = settings.Report;
         await File.WriteAllTextAsync(file, json);

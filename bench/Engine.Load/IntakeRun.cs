@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -122,7 +121,7 @@ internal static class IntakeRun
 
             PrintTable(flow ? "flow (submit to close)" : "SubmitTicket", baseline, intake, (double)report["ratioToBaseline"], acknowledged.Count, lost, keyConflicts);
             var file = settings.Report;
-            await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            await File.WriteAllTextAsync(file, RunOptions.Report(report));
             Console.WriteLine($"report: {Path.GetFullPath(file)}");
             if (lost > 0 || keyConflicts > 0)
             {

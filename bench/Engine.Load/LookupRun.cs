@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using V1 = Engine.V1;
@@ -113,7 +112,7 @@ internal static class LookupRun
 
             report["answersThatDiffered"] = differing;
             var file = settings.Report;
-            await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            await File.WriteAllTextAsync(file, RunOptions.Report(report));
             Console.WriteLine($"\nreport: {Path.GetFullPath(file)}");
             if (differing > 0)
             {

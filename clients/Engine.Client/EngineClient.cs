@@ -239,11 +239,11 @@ public sealed class EngineClient : IDisposable
 
     /// <summary>A reader of the event log that subscribes again after a break, from the last event it handed out.</summary>
     /// <param name="subscription">Where to start, which events, and the named subscription if any.</param>
-    public EngineEventStream OpenEventStream(EventSubscription subscription)
+    public EngineEventReader OpenEventStream(EventSubscription subscription)
     {
         ArgumentNullException.ThrowIfNull(subscription);
         subscription.Check();
-        return new EngineEventStream(this, subscription);
+        return new EngineEventReader(this, subscription);
     }
 
     /// <summary>Makes any unary call of the generated stubs with this client's policy: the API key, a deadline per

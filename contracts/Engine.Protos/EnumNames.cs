@@ -15,7 +15,7 @@ public static class EnumNames
     private static readonly ConcurrentDictionary<(string Type, int Number), string> Cache = new();
 
     /// <param name="enumType">The enum's name in common.proto, e.g. "TicketKind".</param>
-    public static string Short(string enumType, int number) => Cache.GetOrAdd((enumType, number), static key =>
+    public static string ShortName(string enumType, int number) => Cache.GetOrAdd((enumType, number), static key =>
     {
         var values = V1.CommonReflection.Descriptor.FindTypeByName<EnumDescriptor>(key.Type);
         var prefix = values.FindValueByNumber(0).Name[..^"UNSPECIFIED".Length];

@@ -8,7 +8,7 @@ public sealed class CallWaitOptions
 {
     /// <summary>The calls that may run long by nature (a whole directory, every statistic counted again): they wait up
     /// to the caller's deadline, not <see cref="ClusterWait"/>.</summary>
-    public static readonly IReadOnlySet<string> Long = new HashSet<string>(StringComparer.Ordinal)
+    public static readonly IReadOnlySet<string> LongRunning = new HashSet<string>(StringComparer.Ordinal)
     {
         "/engine.v1.DirectoryService/ImportDirectory", "/engine.v1.StatsService/RebuildStats",
     };

@@ -110,7 +110,7 @@ public static class DirectoryJson
         }
     }
 
-    private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
+    private static JsonElement[] Array(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
             ? value.EnumerateArray().ToArray()
             : [];

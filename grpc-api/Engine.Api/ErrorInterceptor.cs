@@ -17,7 +17,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, M
     {
         try
         {
-            return await WithinDeadline(continuation(request, context), context, CallWaitOptions.Long.Contains(context.Method) ? null : calls.Value.ClusterWait);
+            return await WithinDeadline(continuation(request, context), context, CallWaitOptions.LongRunning.Contains(context.Method) ? null : calls.Value.ClusterWait);
         }
         catch (RpcException answered)
         {

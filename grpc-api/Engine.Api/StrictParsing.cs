@@ -20,6 +20,8 @@ public static class StrictParsing<TServiceBase>
         typeof(TServiceBase).DeclaringType?.GetMethod("BindService", [typeof(ServiceBinderBase), typeof(TServiceBase)])
         ?? throw new InvalidOperationException($"{typeof(TServiceBase)} is not a generated gRPC service base class.");
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000:Do not declare static members on generic types",
+        Justification = "grpc-dotnet's binder looks up a static method with exactly (ServiceBinderBase, TServiceBase) parameters; a generic method cannot match, so the type carries TServiceBase.")]
     public static void BindService(ServiceBinderBase binder, TServiceBase service) => Generated.Invoke(null, [new Binder(binder), service]);
 
     private sealed class Binder(ServiceBinderBase inner) : ServiceBinderBase

@@ -6,7 +6,7 @@ namespace Engine.Client.Tests;
 
 /// <summary>The client's typed calls and its retry policy against a real engine (one shared by these tests); failures
 /// are injected under the retry loop, where the network would put them.</summary>
-[Collection(SharedEngineCollection.Name)]
+[Collection(SharedEngineGroup.Name)]
 public sealed class ClientCallTests(SharedEngine engine)
 {
     [Theory]

@@ -8,7 +8,7 @@ using WebFormAdapter;
 namespace Engine.Client.Tests;
 
 /// <summary>The sample adapter (samples/WebFormAdapter) on a real port, in front of a real engine.</summary>
-[Collection(SharedEngineCollection.Name)]
+[Collection(SharedEngineGroup.Name)]
 public sealed class WebFormAdapterTests(SharedEngine engine)
 {
     [Fact]

@@ -73,7 +73,7 @@ public sealed record PeriodReport(
 
     public static string Share(long part, long whole) => Percent(whole == 0 ? null : part / (double)whole);
 
-    public static string Signed(double? growth) => growth is { } g ? (g >= 0 ? "+" : string.Empty) + g.ToString("0.00%", CultureInfo.InvariantCulture) : "–";
+    public static string SignedPercent(double? growth) => growth is { } g ? (g >= 0 ? "+" : string.Empty) + g.ToString("0.00%", CultureInfo.InvariantCulture) : "–";
 
     public static string Duration(double seconds) => seconds switch
     {

@@ -18,7 +18,7 @@ public static class ReportDocument
         [
             new("总体情况 Overview", ["指标 figure", "本期 this period", "上年同期 year before", "同比 growth"],
             [
-                ["受理 received", N(t.Received), N(report.TotalYearBefore.Received), Signed(report.Growth)],
+                ["受理 received", N(t.Received), N(report.TotalYearBefore.Received), SignedPercent(report.Growth)],
                 ["即时解答 answered on the spot", $"{N(t.AnsweredOnSpot)} ({Share(t.AnsweredOnSpot, total)})", N(report.TotalYearBefore.AnsweredOnSpot), "–"],
                 ["转办 dispatched", N(t.Dispatched), N(report.TotalYearBefore.Dispatched), "–"],
                 ["有效回复率 effective reply rate", Share(t.DispatchedReplied, t.Dispatched), Share(report.TotalYearBefore.DispatchedReplied, report.TotalYearBefore.Dispatched), "–"],
@@ -51,7 +51,7 @@ public static class ReportDocument
             : ["", "受理 received", "占比 share", "同比 growth"];
         var rows = lines.Select(l =>
         {
-            string[] row = [l.Key, l.Now.Received.ToString("N0", CultureInfo.InvariantCulture), Share(l.Now.Received, total), Signed(l.Growth)];
+            string[] row = [l.Key, l.Now.Received.ToString("N0", CultureInfo.InvariantCulture), Share(l.Now.Received, total), SignedPercent(l.Growth)];
             return rates ? [.. row, Share(l.Now.DispatchedReplied, l.Now.Dispatched), Share(l.Now.RepliedOnTime, l.Now.Replied)] : row;
         }).ToList();
         return new(title, headers, rows, [.. lines.Select(l => (l.Key, total == 0 ? 0 : l.Now.Received / (double)total))]);
@@ -62,6 +62,6 @@ public static class ReportDocument
             [.. topics.Select(t => new[]
             {
                 t.Term, t.Count.ToString(CultureInfo.InvariantCulture), t.PreviousCount.ToString(CultureInfo.InvariantCulture),
-                Signed(t.PreviousCount == 0 ? null : (t.Count / (double)t.PreviousCount) - 1),
+                SignedPercent(t.PreviousCount == 0 ? null : (t.Count / (double)t.PreviousCount) - 1),
             })]);
 }

@@ -48,8 +48,8 @@ public interface ICourtGrain : IGrainWithStringKey
     /// <summary>Checks that a judge, division or office of this court exists; answers it with the court filled in.</summary>
     Task<Assignee> ResolveAsync(Assignee target);
 
-    /// <summary>Who a deadline step for a ticket held by <paramref name="handler"/> goes to, resolved now.</summary>
-    Task<ImmutableArray<Domain.Calendar.Recipient>> RecipientsAsync(Domain.Calendar.DeadlineStep step, Assignee handler);
+    /// <summary>Who <paramref name="deadlineStep"/> for a ticket held by <paramref name="handler"/> goes to, resolved now.</summary>
+    Task<ImmutableArray<Domain.Calendar.Recipient>> RecipientsAsync(Domain.Calendar.DeadlineStep deadlineStep, Assignee handler);
 
     /// <summary>A ticket routed by <paramref name="rule"/> came back as mis-routed.</summary>
     Task RecordReturnAsync(string rule);

@@ -8,8 +8,8 @@ public interface IStatsGrain : IGrainWithIntegerKey
     Task<StatsAnswer> GetStatsAsync(StatsQuery query);
 
     /// <summary>The most frequent sub-kinds and terms of a court (null: all courts) in the days from
-    /// <paramref name="from"/> up to <paramref name="to"/>, with the counts of the same number of days before.</summary>
-    Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset to, int limit);
+    /// <paramref name="from"/> up to <paramref name="until"/>, with the counts of the same number of days before.</summary>
+    Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit);
 
     /// <summary>The tickets overdue now in a scope, longest overdue first.</summary>
     Task<OverdueList> ListOverdueAsync(string? courtId, string? divisionId, string? judgeId, int limit);

@@ -12,8 +12,8 @@ public interface ITicketGrain : IGrainWithStringKey
     /// <summary>The platform answers at once: the ticket closes as answered on the spot.</summary>
     Task<TicketRecord> AnswerOnSpotAsync(string staffId, string answer);
 
-    /// <summary>Staff dispatch a ticket waiting at the platform: to <paramref name="to"/>, or by the routing rules.</summary>
-    Task<TicketRecord> DispatchAsync(string staffId, Assignee? to, string? reason);
+    /// <summary>Staff dispatch a ticket waiting at the platform: to <paramref name="target"/>, or by the routing rules.</summary>
+    Task<TicketRecord> DispatchAsync(string staffId, Assignee? target, string? reason);
 
     /// <summary>The handler acknowledges the ticket.</summary>
     Task<TicketRecord> AcceptAsync(string actor);
@@ -22,7 +22,7 @@ public interface ITicketGrain : IGrainWithStringKey
     Task<TicketRecord> ReplyAsync(string actor, string reply);
 
     /// <summary>Hands the ticket to another judge, division or office.</summary>
-    Task<TicketRecord> TransferAsync(string actor, Assignee to, string reason);
+    Task<TicketRecord> TransferAsync(string actor, Assignee target, string reason);
 
     /// <summary>Mis-routed: back to the platform to be routed by staff; counted against the rule that routed it.</summary>
     Task<TicketRecord> ReturnToPlatformAsync(string actor, string reason);

@@ -43,7 +43,7 @@ public sealed partial class TicketAggregate
         }
 
         var taken = next.Taken[^due.Count..];
-        var zone = rules.For(ticket.CourtId, ticket.Kind).Calendar.Zone;
+        var zone = rules.PlanFor(ticket.CourtId, ticket.Kind).Calendar.Zone;
         var after = Next(ticket with { Deadlines = next }, now, taken.Select(s => new HistoryEntry(
             now, Engine, EventTypes.Step(s.Step), ticket.State, ticket.State,
             $"due {CourtTime.Format(s.DueAt, zone)}; to {string.Join(", ", s.Recipients.Select(r => $"{r.Role} {r.Id}"))}", ticket.Assignee)));
@@ -65,7 +65,7 @@ public sealed partial class TicketAggregate
             return null;
         }
 
-        var (policy, calendar) = rules.For(ticket.CourtId, ticket.Kind);
+        var (policy, calendar) = rules.PlanFor(ticket.CourtId, ticket.Kind);
         if (current.Replan(calendar, policy) is not { Clock: { } clock } next)
         {
             return null;
@@ -97,7 +97,7 @@ public sealed partial class TicketAggregate
     {
         Require(command);
         var clock = ticket.Deadlines ?? throw EngineException.Precondition($"ticket {ticket.TicketId} has no deadline clock");
-        var plan = rules.For(ticket.CourtId, ticket.Kind);
+        var plan = rules.PlanFor(ticket.CourtId, ticket.Kind);
         TicketDeadlines next;
         try
         {

@@ -14,7 +14,7 @@ namespace Engine.Api.Security;
 /// revoked anywhere takes effect everywhere within the refresh interval — no restart. Open streams watch the key they
 /// were opened with (<see cref="Watch"/>) and end when a reload or the engine's clock says it is no longer in force.
 /// </summary>
-public sealed partial class KeyRing(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<KeyRing> logger)
+public sealed partial class KeyRing(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<KeyRing> logger) : IDisposable
 {
     private sealed record Table(long Revision, FrozenDictionary<string, ApiKeyInfo> ById, FrozenDictionary<string, ApiKeyInfo> ByCertificate);
 
@@ -108,6 +108,8 @@ public sealed partial class KeyRing(IClusterClient grains, [FromKeyedServices(En
     /// <summary>Watches the key <paramref name="caller"/> authenticated with, for a stream that stays open after the call
     /// was admitted; dispose it when the stream ends. The open caller (no authentication) gets a watch that never ends.</summary>
     public KeyWatch Watch(Principal caller) => new(this, caller, time, logger);
+
+    public void Dispose() => _loading.Dispose();
 
     internal void Add(KeyWatch watch) => _watches.TryAdd(watch, 0);
 

@@ -294,7 +294,7 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
     }
 
     /// <summary>The nodes of an UpsertCase, each checked as RecordNode checks its node.</summary>
-    private static void CheckNodes(RequestValidator v, IReadOnlyList<V1.CaseNode> nodes)
+    private static void CheckNodes(RequestValidator v, Google.Protobuf.Collections.RepeatedField<V1.CaseNode> nodes)
     {
         if (nodes.Count > MaxNodes)
         {

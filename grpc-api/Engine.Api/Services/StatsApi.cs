@@ -115,7 +115,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
             StatsDimension.Channel => "Channel",
             _ => null,
         };
-        return type is not null && int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? EnumNames.Short(type, number) : key;
+        return type is not null && int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? EnumNames.ShortName(type, number) : key;
     }
 
     public static V1.StatsRow Row(StatsFigures figures, ImmutableArray<StatsDimension> dimensions)

@@ -7,7 +7,7 @@ public interface IDeadlineRules
     /// <summary>A ticket handed to a new handler keeps its running deadline instead of getting a full reply time.</summary>
     bool KeepDeadlineOnTransfer { get; }
 
-    (DeadlinePolicy Policy, BusinessCalendar Calendar) For(string? courtId, TicketKind kind);
+    (DeadlinePolicy Policy, BusinessCalendar Calendar) PlanFor(string? courtId, TicketKind kind);
 }
 
 public static class DeadlineRules
@@ -15,7 +15,7 @@ public static class DeadlineRules
     /// <summary>A ticket's next clock from <paramref name="at"/>, on the policy of its court and kind.</summary>
     public static TicketDeadlines StartClock(this IDeadlineRules rules, TicketDeadlines? current, string? courtId, TicketKind kind, ClockCause cause, DateTimeOffset at)
     {
-        var (policy, calendar) = rules.For(courtId, kind);
+        var (policy, calendar) = rules.PlanFor(courtId, kind);
         return (current ?? TicketDeadlines.None).Start(cause, at, policy, calendar);
     }
 }

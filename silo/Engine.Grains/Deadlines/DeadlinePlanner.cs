@@ -46,7 +46,7 @@ public sealed class DeadlinePlanner : IDeadlineRules, IDisposable
     /// <summary>The version of the calendars the plans count on.</summary>
     public long CalendarVersion => _plans.CalendarVersion;
 
-    public (DeadlinePolicy Policy, BusinessCalendar Calendar) For(string? courtId, TicketKind kind) => _plans.For(courtId, kind);
+    public (DeadlinePolicy Policy, BusinessCalendar Calendar) PlanFor(string? courtId, TicketKind kind) => _plans.For(courtId, kind);
 
     /// <summary>Makes sure the plans count on calendars of at least <paramref name="version"/> (reading them again if
     /// this silo has not seen that change yet).</summary>

@@ -250,10 +250,10 @@ internal sealed class CourtGrain(
     /// to the head of the handler's division and the vice-president in charge of it; special supervision to the
     /// court's service management office. A step that would reach nobody (no head, no vice-president on record)
     /// goes to the service office instead, so that it is never addressed to no one.</summary>
-    public Task<ImmutableArray<Recipient>> RecipientsAsync(DeadlineStep step, Assignee handler)
+    public Task<ImmutableArray<Recipient>> RecipientsAsync(DeadlineStep deadlineStep, Assignee handler)
     {
         RequireCourt();
-        var recipients = step switch
+        var recipients = deadlineStep switch
         {
             DeadlineStep.Warning or DeadlineStep.Urging => [new Recipient(RecipientRole.Handler, handler.Id)],
             DeadlineStep.Supervision => DivisionLeaders(handler),

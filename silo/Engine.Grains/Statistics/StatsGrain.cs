@@ -16,10 +16,10 @@ internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, I
         return reader.GetStats(query, asOf);
     }
 
-    public async Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset to, int limit)
+    public async Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit)
     {
         await projector.CatchUpAsync(log.Head());
-        return reader.GetHotTopics(courtId, from, to, limit);
+        return reader.GetHotTopics(courtId, from, until, limit);
     }
 
     public async Task<OverdueList> ListOverdueAsync(string? courtId, string? divisionId, string? judgeId, int limit)

@@ -21,7 +21,7 @@ namespace Engine.Grains.Statistics;
 /// <param name="engine">The engine's database, which holds the log.</param>
 public sealed partial class StatsProjector(
     [FromKeyedServices(StatsProjector.DatabaseKey)] Database database, Database engine, IEventLog log, IOptions<DeadlineOptions> deadlines, IOptions<EventRetentionOptions> retention,
-    ILogger<StatsProjector> logger)
+    ILogger<StatsProjector> logger) : IDisposable
 {
     public const string DatabaseKey = StorageServices.StatsDatabaseKey;
     public const string CursorName = "engine.stats";
@@ -96,6 +96,8 @@ public sealed partial class StatsProjector(
         using var connection = database.Open();
         return ReadCursor(connection, null);
     }
+
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>One batch. The events are read and decoded before the lock is taken (so that the lock is held only
     /// to write); if another silo moved the cursor meanwhile, the batch is dropped and this step counts nothing.</summary>

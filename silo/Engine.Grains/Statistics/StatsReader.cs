@@ -162,7 +162,7 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         return new OverdueList(tickets.ToImmutable(), total);
     }
 
-    private IEnumerable<(string[] Keys, long Count)> OverdueNow(DbConnection connection, DbTransaction snapshot, StatsQuery query)
+    private List<(string[] Keys, long Count)> OverdueNow(DbConnection connection, DbTransaction snapshot, StatsQuery query)
     {
         // stats_tickets has no day column: by day, the day a ticket fell overdue, worked out here.
         var dims = query.GroupBy.Select(d => d == StatsDimension.Day ? "overdue_since_ms" : Column(d)).ToArray();
@@ -171,7 +171,7 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
             SELECT {Select(dims)}COUNT(*) FROM stats_tickets {Where(command, query, days: null)}
             AND overdue_since_ms IS NOT NULL {GroupBy(dims)};
             """;
-        var found = new List<(string[], long)>();
+        var found = new List<(string[] Keys, long Count)>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -71,12 +71,12 @@ internal sealed partial class TicketGrain(
         return await CloseAsync(staffId, "answered on the spot");
     }
 
-    public async Task<TicketRecord> DispatchAsync(string staffId, Assignee? to, string? reason)
+    public async Task<TicketRecord> DispatchAsync(string staffId, Assignee? target, string? reason)
     {
         var current = Require();
-        var routed = to is null
+        var routed = target is null
             ? await RouteAsync(current, dispatch: true)
-            : new RoutedTarget(true, await ResolveAsync(to, current), TicketMode.Dispatched, TicketAggregate.DispatchedBy(staffId));
+            : new RoutedTarget(true, await ResolveAsync(target, current), TicketMode.Dispatched, TicketAggregate.DispatchedBy(staffId));
         return await WriteAsync(Aggregate().Dispatch(staffId, routed.Assignee, routed.Routing, reason, time.GetUtcNow()));
     }
 
@@ -84,12 +84,12 @@ internal sealed partial class TicketGrain(
 
     public Task<TicketRecord> ReplyAsync(string actor, string reply) => WriteAsync(Aggregate().Reply(actor, reply, time.GetUtcNow()));
 
-    public async Task<TicketRecord> TransferAsync(string actor, Assignee to, string reason)
+    public async Task<TicketRecord> TransferAsync(string actor, Assignee target, string reason)
     {
         var current = Require();
         Aggregate().Require(TicketCommand.Transfer);
-        var target = await ResolveAsync(to, current);
-        return await WriteAsync(Aggregate().Transfer(actor, target, reason, time.GetUtcNow()));
+        var resolved = await ResolveAsync(target, current);
+        return await WriteAsync(Aggregate().Transfer(actor, resolved, reason, time.GetUtcNow()));
     }
 
     public async Task<TicketRecord> ReturnToPlatformAsync(string actor, string reason)

@@ -38,5 +38,5 @@ internal static class ProtoNames
         _ => "SPECIAL_SUPERVISION",
     };
 
-    private static string Name(string type, int number) => EnumNames.Short(type, number);
+    private static string Name(string type, int number) => EnumNames.ShortName(type, number);
 }

@@ -6,6 +6,7 @@ using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Domain.Calendar;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using V1 = Engine.V1;
 using Engine.Grains.Deadlines;
@@ -41,7 +42,7 @@ internal static class SupervisionApi
     }
 
     /// <summary>The banner: a year without a working calendar, from the day operators are told ahead.</summary>
-    private static IResult Notices(Engine.Grains.Calendars.CalendarWatch watch) =>
+    private static JsonHttpResult<NoticesView> Notices(Engine.Grains.Calendars.CalendarWatch watch) =>
         Json(new NoticesView(watch.Check().Warning is { } warning ? [$"工作日历缺失 Working calendar missing: {warning}"] : []), SupervisionJson.Default.NoticesView);
 
     /// <summary>The courts that have figures, with the names of their divisions and people for labels.</summary>
@@ -231,11 +232,11 @@ internal static class SupervisionApi
 
     private static string? Blank(string? court) => string.IsNullOrWhiteSpace(court) ? null : court;
 
-    private static IResult? BadCourt(string? court) =>
+    private static JsonHttpResult<ErrorView>? BadCourt(string? court) =>
         court is { Length: > SubmitValidation.MaxIdLength } ? Error($"court must be a court id of at most {SubmitValidation.MaxIdLength} characters") : null;
 
-    private static IResult Error(string message, int status = StatusCodes.Status400BadRequest) =>
+    private static JsonHttpResult<ErrorView> Error(string message, int status = StatusCodes.Status400BadRequest) =>
         TypedResults.Json(new ErrorView(message), SupervisionJson.Default.ErrorView, statusCode: status);
 
-    private static IResult Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => TypedResults.Json(value, type);
+    private static JsonHttpResult<T> Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => TypedResults.Json(value, type);
 }

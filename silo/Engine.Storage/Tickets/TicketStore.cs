@@ -416,7 +416,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
             return null;
         }
 
-        public object? Update(TicketWrite write)
+        public EngineException? Update(TicketWrite write)
         {
             BindRow(_update, write);
             _update.Parameters["@expected"].Value = write.ExpectedVersion!.Value;

@@ -19,7 +19,7 @@ public sealed class SharedEngine : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class SharedEngineCollection : ICollectionFixture<SharedEngine>
+public sealed class SharedEngineGroup : ICollectionFixture<SharedEngine>
 {
     public const string Name = "shared engine";
 }

@@ -31,10 +31,10 @@ public sealed class DeadlinePlannerTests
 
         foreach (var kind in Enum.GetValues<TicketKind>())
         {
-            Assert.Equal(DeadlinePolicy.DefaultFor(kind), planner.For("any-court", kind).Policy);
+            Assert.Equal(DeadlinePolicy.DefaultFor(kind), planner.PlanFor("any-court", kind).Policy);
         }
 
-        Assert.Equal(TimeSpan.FromHours(7.5), planner.For(null, TicketKind.ContactJudge).Calendar.WorkingDay);
+        Assert.Equal(TimeSpan.FromHours(7.5), planner.PlanFor(null, TicketKind.ContactJudge).Calendar.WorkingDay);
     }
 
     [Fact]
@@ -42,13 +42,13 @@ public sealed class DeadlinePlannerTests
     {
         var planner = Planner(Configured);
 
-        var elsewhere = planner.For("sh-high", TicketKind.ContactJudge).Policy;
+        var elsewhere = planner.PlanFor("sh-high", TicketKind.ContactJudge).Policy;
         Assert.Equal(new DeadlinePolicy(new DeadlineSpan(4, DeadlineUnit.WorkingHours), 0.75, DeadlineSpan.WorkingDays(1), DeadlineSpan.WorkingDays(5)), elsewhere);
 
-        var pudongContact = planner.For("sh-pudong", TicketKind.ContactJudge).Policy;
+        var pudongContact = planner.PlanFor("sh-pudong", TicketKind.ContactJudge).Policy;
         Assert.Equal(new DeadlinePolicy(new DeadlineSpan(4, DeadlineUnit.WorkingHours), 0.5, DeadlineSpan.WorkingDays(1), DeadlineSpan.WorkingDays(5)), pudongContact);
 
-        var pudongSuggestion = planner.For("sh-pudong", TicketKind.Suggestion).Policy;
+        var pudongSuggestion = planner.PlanFor("sh-pudong", TicketKind.Suggestion).Policy;
         Assert.Equal(DeadlineSpan.WorkingDays(10), pudongSuggestion.Reply);
         Assert.Equal(0.5, pudongSuggestion.WarningShare);
     }
@@ -58,15 +58,15 @@ public sealed class DeadlinePlannerTests
     {
         var planner = Planner(Configured);
 
-        Assert.Equal(TimeSpan.FromHours(7), planner.For("sh-pudong", TicketKind.Consultation).Calendar.WorkingDay);
-        Assert.Equal(TimeSpan.FromHours(7.5), planner.For("sh-high", TicketKind.Consultation).Calendar.WorkingDay);
+        Assert.Equal(TimeSpan.FromHours(7), planner.PlanFor("sh-pudong", TicketKind.Consultation).Calendar.WorkingDay);
+        Assert.Equal(TimeSpan.FromHours(7.5), planner.PlanFor("sh-high", TicketKind.Consultation).Calendar.WorkingDay);
     }
 
     [Fact]
     public void The_start_up_check_accepts_a_year_with_no_calendar_it_is_counted_provisionally()
     {
         Assert.True(new DeadlineOptionsValidator().Validate(null, new DeadlineOptions()).Succeeded);
-        Assert.False(Planner(new DeadlineOptions()).For(null, TicketKind.ContactJudge).Calendar.IsExact(2027));
+        Assert.False(Planner(new DeadlineOptions()).PlanFor(null, TicketKind.ContactJudge).Calendar.IsExact(2027));
     }
 
     [Theory]
@@ -117,8 +117,8 @@ public sealed class DeadlinePlannerTests
             var options = new DeadlineOptions { CalendarFiles = [file] };
 
             Assert.True(validator.Validate(null, options).Succeeded);
-            Assert.False(Planner(options).For(null, TicketKind.ContactJudge).Calendar.IsWorkingDay(new DateOnly(2027, 1, 1)));
-            Assert.True(Planner(options).For(null, TicketKind.ContactJudge).Calendar.IsExact(2027));
+            Assert.False(Planner(options).PlanFor(null, TicketKind.ContactJudge).Calendar.IsWorkingDay(new DateOnly(2027, 1, 1)));
+            Assert.True(Planner(options).PlanFor(null, TicketKind.ContactJudge).Calendar.IsExact(2027));
         }
         finally
         {

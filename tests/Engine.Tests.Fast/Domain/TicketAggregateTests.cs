@@ -555,7 +555,7 @@ public sealed class TicketAggregateTests
 
         public bool KeepDeadlineOnTransfer => keepDeadlineOnTransfer;
 
-        public (DeadlinePolicy Policy, BusinessCalendar Calendar) For(string? courtId, TicketKind kind) => (DeadlinePolicy.DefaultFor(kind), Calendar);
+        public (DeadlinePolicy Policy, BusinessCalendar Calendar) PlanFor(string? courtId, TicketKind kind) => (DeadlinePolicy.DefaultFor(kind), Calendar);
 
         private static CalendarYear Load(int year) =>
             CalendarYear.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", $"calendar-cn-{year}.json")));

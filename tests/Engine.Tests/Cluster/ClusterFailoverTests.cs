@@ -9,15 +9,15 @@ using V1 = Engine.V1;
 namespace Engine.Tests.Cluster;
 
 /// <summary>One real cluster at a time: each is five processes and a PostgreSQL on a two-core machine.</summary>
-[CollectionDefinition(nameof(ClusterCollection), DisableParallelization = true)]
-public sealed class ClusterCollection;
+[CollectionDefinition(nameof(OneClusterAtATime), DisableParallelization = true)]
+public sealed class OneClusterAtATime;
 
 /// <summary>
 /// Cluster mode survives what DESIGN promises: a silo killed under a steady stream of submissions, front-ends that
 /// lose a gateway, PostgreSQL restarting under the engine. Real processes from scripts/cluster.sh, a PostgreSQL
 /// started by the script; bounded in time (each test starts its own cluster).
 /// </summary>
-[Collection(nameof(ClusterCollection))]
+[Collection(nameof(OneClusterAtATime))]
 [Trait("Category", "Soak")]
 public sealed class ClusterFailoverTests(ITestOutputHelper output)
 {

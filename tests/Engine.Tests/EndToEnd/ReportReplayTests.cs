@@ -102,7 +102,7 @@ public sealed class ReportReplayTests
 
     /// <summary>CONTACT_JUDGE for TicketKind.ContactJudge, as the statistics name it.</summary>
     private static string StatsName<T>(T value)
-        where T : struct, System.Enum => EnumNames.Short(typeof(T).Name, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture));
+        where T : struct, System.Enum => EnumNames.ShortName(typeof(T).Name, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Drives the engine through the years day by day: requests at 09:00, on-time replies at 10:00, late ones
     /// ten days later (past every kind's deadline), callbacks answered at 16:00.</summary>

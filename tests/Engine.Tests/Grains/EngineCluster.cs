@@ -7,8 +7,9 @@ using Orleans.TestingHost;
 
 namespace Engine.Tests.Grains;
 
-/// <summary>An in-process Orleans test cluster with the engine's real storage on a temporary SQLite file.</summary>
-public sealed class EngineCluster : IAsyncLifetime
+/// <summary>An in-process Orleans test cluster with the engine's real storage on a temporary SQLite file. xUnit stops
+/// the cluster (DisposeAsync) before it deletes the file (Dispose).</summary>
+public sealed class EngineCluster : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _data = new();
 
@@ -38,12 +39,13 @@ public sealed class EngineCluster : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
-        _data.Dispose();
     }
+
+    public void Dispose() => _data.Dispose();
 }
 
 [CollectionDefinition(Name)]
-public sealed class EngineClusterCollection : ICollectionFixture<EngineCluster>
+public sealed class SharedEngineCluster : ICollectionFixture<EngineCluster>
 {
     public const string Name = "engine cluster";
 }

@@ -9,7 +9,7 @@ using Orleans.Storage;
 namespace Engine.Tests.Grains;
 
 /// <summary>Grain state through Microsoft.Orleans.Persistence.AdoNet on our own SQLite scripts.</summary>
-[Collection(EngineClusterCollection.Name)]
+[Collection(SharedEngineCluster.Name)]
 public sealed class GrainStateStorageTests(EngineCluster engine)
 {
     [Fact]

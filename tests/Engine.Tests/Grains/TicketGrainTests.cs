@@ -4,7 +4,7 @@ using Engine.Domain;
 
 namespace Engine.Tests.Grains;
 
-[Collection(EngineClusterCollection.Name)]
+[Collection(SharedEngineCluster.Name)]
 public sealed class TicketGrainTests(EngineCluster engine)
 {
     private readonly IClusterClient _client = engine.Client;

@@ -121,7 +121,11 @@ public abstract class SchemaTests : IDisposable
             Query(check, "SELECT version FROM engine_schema ORDER BY version;"));
     }
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        _directory.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private Database NewDatabase() => Database.Create(Provider == StorageProvider.Sqlite
         ? new StorageOptions { DataDirectory = _directory.Path }

@@ -130,7 +130,7 @@ public sealed class ClusterUnderTest : IAsyncDisposable
                 if (lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
                 {
                     found++;
-                    excerpts.AppendLine($"{Path.GetFileName(file)}:{i + 1}");
+                    excerpts.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}:{i + 1}");
                     foreach (var line in lines.Skip(i).Take(8))
                     {
                         excerpts.AppendLine(line);
@@ -167,7 +167,7 @@ public sealed class ClusterUnderTest : IAsyncDisposable
         return channel;
     }
 
-    private Task RunAsync(string verb, int? n = null) => Task.Run(() => RepositoryScript.Run(
+    private Task<string> RunAsync(string verb, int? n = null) => Task.Run(() => RepositoryScript.Run(
         "cluster.sh",
         n is { } number ? [verb, Directory, number.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [verb, Directory],
         _environment));

@@ -109,7 +109,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
             var (caseNumber, judge) = cases[n % cases.Count];
             var request = Requests.ContactJudge(caseNumber, key: $"nemesis-{n}");
             request.Caller.Phone = $"137{n:D8}";
-            var answer = await RetryAsync($"SubmitTicket {request.IdempotencyKey}", () => intake.SubmitTicketAsync(request, deadline: Deadline()).ResponseAsync, stop, untilAnswered: true);
+            var answer = await RetryAsync($"SubmitTicket {request.IdempotencyKey}", () => intake.SubmitTicketAsync(request, deadline: Deadline()).ResponseAsync, untilAnswered: true, stop);
             if (answer is null)
             {
                 continue;
@@ -174,14 +174,14 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
         }
 
         ticket.Unanswered = c.Next;
-        if (await RetryAsync($"{c.Next} {ticket.TicketId} (acknowledged {ticket.Acknowledged})", c.Call, stop, untilAnswered: false) is { } answered)
+        if (await RetryAsync($"{c.Next} {ticket.TicketId} (acknowledged {ticket.Acknowledged})", c.Call, untilAnswered: false, stop) is { } answered)
         {
             ticket.Acknowledged = answered.Ticket.State;
             ticket.Unanswered = null;
             if (ticket.Acknowledged == V1.TicketState.Closed && random.Next(3) == 0)
             {
                 ticket.Unanswered = V1.TicketState.Reopened;
-                if (await RetryAsync($"Reopen {ticket.TicketId}", () => tickets.ReopenAsync(new V1.ReopenRequest { TicketId = ticket.TicketId, Actor = "staff-nemesis", Reason = "不满意" }, deadline: Deadline()).ResponseAsync, stop, untilAnswered: false) is { } reopened)
+                if (await RetryAsync($"Reopen {ticket.TicketId}", () => tickets.ReopenAsync(new V1.ReopenRequest { TicketId = ticket.TicketId, Actor = "staff-nemesis", Reason = "不满意" }, deadline: Deadline()).ResponseAsync, untilAnswered: false, stop) is { } reopened)
                 {
                     ticket.Acknowledged = reopened.Ticket.State;
                     ticket.Unanswered = null;
@@ -234,7 +234,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
 
     /// <summary>Calls until answered (the same request each time: writes are idempotent), or, with
     /// <paramref name="untilAnswered"/> false, once; null when no answer came.</summary>
-    private async Task<T?> RetryAsync<T>(string what, Func<Task<T>> call, CancellationToken stop, bool untilAnswered)
+    private async Task<T?> RetryAsync<T>(string what, Func<Task<T>> call, bool untilAnswered, CancellationToken stop)
         where T : class
     {
         var giveUp = _clock.Elapsed + TimeSpan.FromSeconds(60);

@@ -7,7 +7,7 @@ namespace Engine.Client;
 /// <summary>What to read from the engine's event log.</summary>
 public sealed class EventSubscription
 {
-    /// <summary>A named subscription: the engine remembers where it got to (<see cref="EngineEventStream.CommitAsync"/>)
+    /// <summary>A named subscription: the engine remembers where it got to (<see cref="EngineEventReader.CommitAsync"/>)
     /// and a new reader starts after the committed sequence (<see cref="FromSequence"/> is then ignored). Empty: an
     /// unnamed reader starting after <see cref="FromSequence"/>.</summary>
     public string? Name { get; init; }
@@ -52,13 +52,13 @@ public sealed class EventSubscription
 /// <see cref="EngineCallException"/> after <see cref="EngineRetryOptions.MaxAttempts"/> failed subscriptions in a row
 /// (a stream that delivered anything resets the count), and at once on a refusal (<c>UNAUTHENTICATED</c> when the key
 /// is revoked, <c>PERMISSION_DENIED</c>, <c>INVALID_ARGUMENT</c>).</remarks>
-public sealed class EngineEventStream
+public sealed class EngineEventReader
 {
     private readonly EngineClient _client;
     private readonly EventSubscription _subscription;
     private long _lastSequence;
 
-    internal EngineEventStream(EngineClient client, EventSubscription subscription)
+    internal EngineEventReader(EngineClient client, EventSubscription subscription)
     {
         _client = client;
         _subscription = subscription;
