@@ -38,9 +38,9 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
     /// <summary>Every answer that was neither OK nor transient: the call, its code and its sentence.</summary>
     public ConcurrentQueue<string> Unexpected { get; } = new();
 
-    /// <summary>How long each call the engine refused took to be answered, in seconds: a frozen or dead silo must make
-    /// calls fail fast, not at their deadline.</summary>
-    public ConcurrentQueue<double> RefusedAfter { get; } = new();
+    /// <summary>When each call the engine refused was answered, and how long it took, in seconds: a frozen or dead silo
+    /// must make calls fail fast, not at their deadline.</summary>
+    public ConcurrentQueue<(double At, double Seconds)> RefusedAfter { get; } = new();
 
     /// <summary>When calls ran out of their own deadline unanswered (seconds since the run began): only a frozen
     /// front-end, which cannot answer at all, may leave a call so.</summary>
@@ -257,7 +257,7 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
                 }
                 else
                 {
-                    RefusedAfter.Enqueue((_clock.Elapsed - started).TotalSeconds);
+                    RefusedAfter.Enqueue((_clock.Elapsed.TotalSeconds, (_clock.Elapsed - started).TotalSeconds));
                 }
 
                 if (!Transient.Contains(ex.StatusCode))
