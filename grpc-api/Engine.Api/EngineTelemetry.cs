@@ -1,5 +1,7 @@
 using Engine.Contracts;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
@@ -48,4 +50,22 @@ public static class EngineTelemetry
 
         return telemetry;
     }
+
+    /// <summary>The tag <see cref="GrpcStatusTag"/> on ASP.NET Core's request metrics (http.server.request.duration):
+    /// a gRPC call's HTTP status is 200 whatever its outcome, and its route is its method.</summary>
+    public const string GrpcStatusTag = "rpc.grpc.status_code";
+
+    /// <summary>Adds <see cref="GrpcStatusTag"/> to the request metrics of every gRPC call: the status the call ended
+    /// with, from its trailers (or its headers, for an answer made of trailers only).</summary>
+    public static void UseGrpcStatusInMetrics(this WebApplication app) => app.Use(async (context, next) =>
+    {
+        await next(context);
+        if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics
+            && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+            var status = trailers?["grpc-status"] is { Count: > 0 } trailed ? trailed.ToString() : context.Response.Headers["grpc-status"].ToString();
+            metrics.Tags.Add(new KeyValuePair<string, object?>(GrpcStatusTag, status.Length > 0 ? status : "unknown"));
+        }
+    });
 }
