@@ -149,6 +149,7 @@ public static class Hosting
     /// <summary>Maps the gRPC services on <paramref name="grpcPort"/> and reports SERVING from start to stop.</summary>
     public static void MapEngineGrpcWithHealth(this WebApplication app, int grpcPort)
     {
+        app.UseGrpcStatusInMetrics();
         app.MapEngineGrpc($"*:{grpcPort}");
         var health = app.Services.GetRequiredService<HealthServiceImpl>();
         app.Lifetime.ApplicationStarted.Register(() => health.SetServing(true));

@@ -16,6 +16,9 @@ public static class FrontendHost
         ["--membership"] = "Frontend:MembershipConnectionString",
     };
 
+    /// <summary>The service name telemetry carries unless OTEL_SERVICE_NAME gives one.</summary>
+    public const string ServiceName = "court-engine-frontend";
+
     public static Task<int> RunAsync(string[] args) => Hosting.RunAsync("frontend", () => Build(args), app => app.StartAsync(), Explain);
 
     public static WebApplication Build(string[] args)
@@ -33,6 +36,7 @@ public static class FrontendHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(grpc, security));
         builder.UseOrleansClient(client =>
         {
+            client.AddActivityPropagation();
             if (string.IsNullOrWhiteSpace(options.MembershipConnectionString))
             {
                 client.UseStaticClustering(gateways);
@@ -56,6 +60,7 @@ public static class FrontendHost
         builder.Services.AddEngineGrpc("Frontend");
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Frontend:Events"));
         builder.Services.Configure<CallWaitOptions>(builder.Configuration.GetSection("Frontend:Calls"));
+        builder.AddEngineTelemetry(ServiceName);
 
         var app = builder.Build();
         app.WarnWhenOpen(security, grpc.ToString());

@@ -9,6 +9,7 @@ using Engine.Storage.Events;
 using Engine.Grains.Deadlines;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
 
 namespace Engine.Silo;
 
@@ -92,6 +93,7 @@ public static class EngineHost
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
             }
 
+            silo.AddActivityPropagation();
             silo.AddEngineStorage(storage);
             if (dashboard is not null)
             {
@@ -111,6 +113,12 @@ public static class EngineHost
         builder.Services.AddHostedService<DirectoryImportAtStart>();
         builder.Services.AddEngineGrpc("Engine");
         builder.Services.AddEngineHealthDetail();
+        var prometheus = dashboard is not null && options.Telemetry.Prometheus;
+        var telemetry = builder.AddEngineTelemetry(ServiceName);
+        if (prometheus)
+        {
+            telemetry.WithMetrics(metrics => metrics.AddPrometheusExporter());
+        }
 
         var app = builder.Build();
         app.WarnWhenOpen(security, dashboard is null ? $"{grpc}" : $"{grpc} and {dashboard}");
@@ -120,6 +128,10 @@ public static class EngineHost
             app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost($"*:{dashboard.Port}");
             app.MapSupervisionPage(dashboard);
             app.MapEngineHealthDetail(dashboard);
+            if (prometheus)
+            {
+                app.MapPrometheusScrapingEndpoint(MetricsPath).RequireHost($"*:{dashboard.Port}");
+            }
         }
 
         return app;
@@ -136,6 +148,12 @@ public static class EngineHost
     };
 
     public const string PostgresInvariant = "Npgsql";
+
+    /// <summary>The service name telemetry carries unless OTEL_SERVICE_NAME gives one.</summary>
+    public const string ServiceName = "court-engine-silo";
+
+    /// <summary>The Prometheus scrape endpoint on the dashboard's port (Engine:Telemetry:Prometheus).</summary>
+    public const string MetricsPath = "/metrics";
 
     private static T? Find<T>(Exception? ex)
         where T : Exception

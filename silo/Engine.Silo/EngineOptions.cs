@@ -35,4 +35,16 @@ public sealed class EngineOptions
 
     /// <summary>A directory file (the shape of shared/data/shanghai-courts.json) imported after start; upserts, so safe on every start.</summary>
     public string? ImportDirectory { get; set; }
+
+    /// <summary>Telemetry (docs/operations.md); OTLP export is set by the standard OTEL_* variables.</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+}
+
+/// <summary>The "Engine:Telemetry" section.</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>Serve the Prometheus scrape endpoint /metrics on the dashboard's HTTP/1.1 port (behind the same key
+    /// login as the dashboard when authentication is required). Default true; nothing is served without a dashboard
+    /// endpoint.</summary>
+    public bool Prometheus { get; set; } = true;
 }

@@ -31,6 +31,9 @@ public sealed class EventApi(
     public const int MaxMembers = 256;
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
+    private static readonly System.Diagnostics.Metrics.Histogram<double> DeliveryLag = Telemetry.ApiMeter.CreateHistogram<double>(
+        "engine.events.delivery_lag", "ms", "Age of the newest event of a batch when the batch was written to a subscriber: how far a stream is behind the log");
+
     /// <summary>A wait is one grain call, which Orleans times out at 30 s (start-up refuses a longer interval; this
     /// holds where the options were not validated).</summary>
     private TimeSpan HeartbeatEvery => options.Value.HeartbeatInterval > EventStreamOptions.LongestHeartbeatInterval ? EventStreamOptions.LongestHeartbeatInterval : options.Value.HeartbeatInterval;
@@ -102,6 +105,12 @@ public sealed class EventApi(
                     // Within a batch, let HTTP/2 buffer the messages; the last one of the batch flushes them all.
                     responseStream.WriteOptions = i < batch.Events.Length - 1 ? Buffered : null;
                     await responseStream.WriteAsync(new V1.SubscribeResponse { Event = ToProto(batch.Events[i], mask) }, cancel);
+                }
+
+                if (batch.Events.Length > 0)
+                {
+                    DeliveryLag.Record((time.GetUtcNow() - batch.Events[^1].At).TotalMilliseconds,
+                        new KeyValuePair<string, object?>("subscription", request.Subscription.Length > 0 ? request.Subscription : "none"));
                 }
 
                 after = batch.ScannedUpTo;

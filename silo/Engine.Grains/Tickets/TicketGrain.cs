@@ -1,6 +1,8 @@
 using Engine.Storage.Events;
 using Engine.Grains.Hosting;
 using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
@@ -27,6 +29,12 @@ internal sealed partial class TicketGrain(
     ITicketStore store, TicketIds ids, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, StorageRefusals refusals, ILogger<TicketGrain> logger)
     : Grain, ITicketGrain, IIncomingGrainCallFilter
 {
+    private static readonly Counter<long> StepsFired = Engine.Storage.Databases.StorageMetrics.Meter.CreateCounter<long>(
+        "engine.deadline.steps", "{step}", "Deadline steps fired (warning, urging at the reply deadline, supervision, special supervision)");
+
+    private static readonly Histogram<double> StepLateness = Engine.Storage.Databases.StorageMetrics.Meter.CreateHistogram<double>(
+        "engine.deadline.lateness", "ms", "Time from a deadline step's due time to its firing");
+
     private TicketRecord? _ticket;
 
     /// <summary>Something other than a deadline shard has asked for this ticket since it was activated. An activation
@@ -157,7 +165,11 @@ internal sealed partial class TicketGrain(
         var fired = await WriteAsync(ticket.Fire(steps, now));
         foreach (var step in fired.Deadlines!.Taken[^due.Count..])
         {
-            DeadlineLog.Fired(logger, TicketId, step.Step, step.Clock, (now - step.DueAt).TotalMilliseconds);
+            var late = (now - step.DueAt).TotalMilliseconds;
+            DeadlineLog.Fired(logger, TicketId, step.Step, step.Clock, late);
+            var tags = new TagList { { "step", StepTag(step.Step) }, { "court", current.CourtId ?? "none" } };
+            StepsFired.Add(1, tags);
+            StepLateness.Record(late, tags);
         }
 
         if (firstCall)
@@ -167,6 +179,15 @@ internal sealed partial class TicketGrain(
 
         return due.Count;
     }
+
+    private static string StepTag(DeadlineStep step) => step switch
+    {
+        DeadlineStep.Warning => "warning",
+        DeadlineStep.Urging => "urging",
+        DeadlineStep.Supervision => "supervision",
+        DeadlineStep.SpecialSupervision => "special_supervision",
+        _ => step.ToString(),
+    };
 
     /// <summary>Counts the clock again (a calendar arrived or changed). The new plan, the history entry and the event
     /// are one write; a step whose new time has passed is due at once, and the deadline shard fires it (once, as

@@ -6,8 +6,8 @@ using Microsoft.Net.Http.Headers;
 namespace Engine.Silo.Supervision;
 
 /// <summary>
-/// When authentication is required, everything the HTTP/1.1 endpoint serves (the Orleans dashboard and the
-/// supervision page) asks for an API key of an admin, or of a supervisor reaching every court: as the password of
+/// When authentication is required, everything the HTTP/1.1 endpoint serves (the Orleans dashboard, the
+/// supervision page, the health detail and the Prometheus scrape endpoint) asks for an API key of an admin, or of a supervisor reaching every court: as the password of
 /// HTTP Basic (any user name; what a browser asks for) or as "Authorization: Bearer". A request is guarded when it
 /// arrived on that port, and also when its path is one of theirs whatever the port: routing matches the dashboard by
 /// the Host header, which a caller of the gRPC port chooses.
@@ -49,7 +49,9 @@ public sealed class BasicAuthentication(RequestDelegate next, KeyRing keys, int 
     private bool Guards(HttpContext context) =>
         context.Connection.LocalPort == port
         || context.Request.Path.StartsWithSegments(SupervisionPage.Path, StringComparison.OrdinalIgnoreCase)
-        || context.Request.Path.StartsWithSegments(SupervisionPage.DashboardPath, StringComparison.OrdinalIgnoreCase);
+        || context.Request.Path.StartsWithSegments(SupervisionPage.DashboardPath, StringComparison.OrdinalIgnoreCase)
+        || context.Request.Path.StartsWithSegments(EngineHost.MetricsPath, StringComparison.OrdinalIgnoreCase)
+        || context.Request.Path.StartsWithSegments(HealthDetail.Path, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The key in a Bearer header, or the password of a Basic one.</summary>
     private static string? Presented(string? authorization)

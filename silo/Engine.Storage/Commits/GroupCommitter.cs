@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Engine.Contracts;
 using Engine.Storage.Databases;
 
 namespace Engine.Storage.Commits;
@@ -14,6 +15,8 @@ public delegate void CommitBatch<TWrite>(IReadOnlyList<TWrite> writes, Span<obje
 /// Group commit: callers queue writes; one dedicated thread takes everything queued so far (up to a batch) and
 /// commits it in one transaction, then completes each caller. No write waits for a timer: a batch is whatever
 /// arrived while the previous commit (and its fsync) ran, so batches grow with load and stay at one under none.
+/// Traced as a span per caller (<see cref="WaitSpan"/>, in the caller's trace: the queue and the commit) and a span
+/// per batch (<see cref="CommitSpan"/>, its own trace, tagged with its size and linked to its callers' spans).
 /// </summary>
 public sealed class GroupCommitter<TWrite> : IDisposable
     where TWrite : class
@@ -23,6 +26,12 @@ public sealed class GroupCommitter<TWrite> : IDisposable
 
     private static readonly Histogram<double> CommitTime = StorageMetrics.Meter.CreateHistogram<double>(
         "engine.commit.duration", "ms", "Time a group committer's transaction took, its sync to disk included");
+
+    public const string WaitSpan = "engine.commit.wait";
+    public const string CommitSpan = "engine.commit";
+
+    /// <summary>Links a batch's span keeps to its callers' spans; OpenTelemetry's default limit.</summary>
+    private const int MaxLinks = 128;
 
     private readonly KeyValuePair<string, object?> _tag;
     private readonly Channel<Pending> _queue;
@@ -61,9 +70,19 @@ public sealed class GroupCommitter<TWrite> : IDisposable
 
     public async Task<object?> WriteAsync(TWrite write)
     {
-        var pending = new Pending(write);
-        await _queue.Writer.WriteAsync(pending).ConfigureAwait(false);
-        return await pending.Completion.Task.ConfigureAwait(false);
+        using var span = Telemetry.Activities.StartActivity(WaitSpan);
+        span?.SetTag(_tag.Key, _tag.Value);
+        var pending = new Pending(write, span?.Context ?? default);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending).ConfigureAwait(false);
+            return await pending.Completion.Task.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
     }
 
     public void Dispose()
@@ -78,6 +97,8 @@ public sealed class GroupCommitter<TWrite> : IDisposable
         var writes = new List<TWrite>(_maxBatch);
         var results = new object?[_maxBatch];
         var reader = _queue.Reader;
+        // The thread took the execution context of whoever built the committer: a batch belongs to no caller's trace.
+        Activity.Current = null;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
@@ -94,6 +115,7 @@ public sealed class GroupCommitter<TWrite> : IDisposable
             }
 
             Array.Clear(results);
+            using var span = StartCommitSpan(batch);
             try
             {
                 var started = Stopwatch.GetTimestamp();
@@ -128,6 +150,7 @@ public sealed class GroupCommitter<TWrite> : IDisposable
                 }
 
                 _refusedWrites += batch.Count;
+                span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 if (!string.Equals(_failure, ex.Message, StringComparison.Ordinal))
                 {
                     _failure = ex.Message;
@@ -142,9 +165,26 @@ public sealed class GroupCommitter<TWrite> : IDisposable
         }
     }
 
-    private sealed class Pending(TWrite write)
+    private Activity? StartCommitSpan(List<Pending> batch)
+    {
+        if (!Telemetry.Activities.HasListeners())
+        {
+            return null;
+        }
+
+        var links = batch.Where(p => p.Caller != default).Take(MaxLinks).Select(p => new ActivityLink(p.Caller));
+        var span = Telemetry.Activities.StartActivity(CommitSpan, ActivityKind.Internal, parentContext: default, links: links);
+        span?.SetTag(_tag.Key, _tag.Value);
+        span?.SetTag("engine.commit.writes", batch.Count);
+        return span;
+    }
+
+    private sealed class Pending(TWrite write, ActivityContext caller)
     {
         public TWrite Write { get; } = write;
+
+        /// <summary>The caller's wait span, which the batch's span links to.</summary>
+        public ActivityContext Caller { get; } = caller;
 
         // Callers continue on the thread pool, never on the committer's thread.
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -6,7 +6,7 @@ namespace Engine.Storage.Databases;
 /// (<c>dotnet-counters monitor -n Engine.Silo --counters Engine.Storage</c>).</summary>
 public static class StorageMetrics
 {
-    public const string MeterName = "Engine.Storage";
+    public const string MeterName = Engine.Contracts.Telemetry.StorageMeterName;
 
     public static readonly Meter Meter = new(MeterName);
 }
