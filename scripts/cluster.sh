@@ -48,6 +48,10 @@ connection() { cat "$dir/pg/connection-string"; }
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+signal_process() { # name signal: pause (STOP) or resume (CONT) a running process; nothing when it is not running
+  if running "$dir/$1.pid"; then kill "-$2" "$(cat "$dir/$1.pid")"; fi
+}
+
 # Waits for a process's "Application started" line; fails with the tail of its log if it exits or takes too long.
 wait_started() {
   local name="$1" deadline=$((SECONDS + ${START_TIMEOUT:-120}))
@@ -136,9 +140,9 @@ case "$verb" in
   start-frontend) start_frontend "${3:?front-end number}"; wait_started "frontend-$3" ;;
   stop-frontend) stop_process "frontend-${3:?front-end number}" TERM ;;
   kill-frontend) stop_process "frontend-${3:?front-end number}" KILL ;;
-  freeze-silo) running "$dir/silo-${3:?silo number}.pid" && kill -STOP "$(cat "$dir/silo-$3.pid")" ;;
-  thaw-silo) if running "$dir/silo-${3:?silo number}.pid"; then kill -CONT "$(cat "$dir/silo-$3.pid")"; fi ;;
-  freeze-frontend) running "$dir/frontend-${3:?front-end number}.pid" && kill -STOP "$(cat "$dir/frontend-$3.pid")" ;;
-  thaw-frontend) if running "$dir/frontend-${3:?front-end number}.pid"; then kill -CONT "$(cat "$dir/frontend-$3.pid")"; fi ;;
+  freeze-silo) signal_process "silo-${3:?silo number}" STOP ;;
+  thaw-silo) signal_process "silo-${3:?silo number}" CONT ;;
+  freeze-frontend) signal_process "frontend-${3:?front-end number}" STOP ;;
+  thaw-frontend) signal_process "frontend-${3:?front-end number}" CONT ;;
   *) sed -n '2,20p' "$0" >&2; exit 2 ;;
 esac

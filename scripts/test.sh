@@ -24,4 +24,5 @@ if [ ${#missing[@]} -gt 0 ] && [ "${ENGINE_TEST_NO_INSTALL:-0}" != 1 ]; then
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-exec dotnet test Engine.sln "$@"
+# --blame-hang-timeout: a hung test fails with a dump of where it hung instead of hanging the run.
+exec dotnet test Engine.sln --blame-hang-timeout 5m "$@"

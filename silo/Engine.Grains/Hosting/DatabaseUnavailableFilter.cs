@@ -31,9 +31,9 @@ internal sealed class StorageRefusals(Database database)
         {
             await work();
         }
-        catch (Exception ex) when (For(ex) is not null)
+        catch (Exception ex) when (For(ex) is { } refusal)
         {
-            throw For(ex)!;
+            throw refusal;
         }
     }
 }
