@@ -31,6 +31,10 @@ public sealed class EventApi(
     public const int MaxMembers = 256;
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
+    /// <summary>How long a write already in flight when the stream's key ends may take before it is cut: enough for a
+    /// subscriber that reads, short enough that one that does not is cut within the 2 s of docs/security.md.</summary>
+    private static readonly TimeSpan WriteGrace = TimeSpan.FromSeconds(1);
+
     private static readonly System.Diagnostics.Metrics.Histogram<double> DeliveryLag = Telemetry.ApiMeter.CreateHistogram<double>(
         "engine.events.delivery_lag", "ms", "Age of the newest event of a batch when the batch was written to a subscriber: how far a stream is behind the log");
 
@@ -66,11 +70,16 @@ public sealed class EventApi(
         // Accepted: the headers go out now, so that a subscriber knows its stream is live before the first event or
         // heartbeat (and holds its place among the streams the engine allows).
         await context.WriteResponseHeadersAsync([]);
-        // Writes stop when the subscriber goes, or its key ends: grpc-dotnet aborts the HTTP/2 stream when a write is
-        // cancelled (a message may be half sent), and the subscriber hears CANCELLED instead of why — for a key that has
-        // ended, better than one more message. A stopping engine ends the stream between writes, and a write to a
-        // subscriber that reads holds the stop for microseconds.
-        using var writes = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, access.Ended);
+        // Writes stop when the subscriber goes, or when its key has ended and the write is stuck: grpc-dotnet aborts the
+        // HTTP/2 stream when a write is cancelled (a message may be half sent), and the subscriber hears CANCELLED
+        // instead of why. So a write already in flight when the key ends (its message was checked before the end was
+        // known) may finish for WriteGrace, and the subscriber that reads hears UNAUTHENTICATED from the next check;
+        // one that does not read (HTTP/2 flow control full) is cut then, inside the 2 s docs/security.md promises.
+        // A stopping engine ends the stream between writes, and a write to a subscriber that reads holds the stop for
+        // microseconds.
+        using var stuck = new CancellationTokenSource();
+        using var onEnded = access.Ended.Register(() => stuck.CancelAfter(WriteGrace));
+        using var writes = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stuck.Token);
         var cancel = writes.Token;
         var stopping = new TaskCompletionSource();
         using var onStopping = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
