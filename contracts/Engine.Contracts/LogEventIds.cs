@@ -24,6 +24,7 @@ public static class LogEventIds
     public const int DeadlineReplanned = 1106;
     public const int CalendarSweepFailed = 1107;
     public const int CalendarSwept = 1108;
+    public const int DeadlineSiloLost = 1109;
 
     // 1200–1299 directory and cases
     public const int DirectoryImported = 1200;

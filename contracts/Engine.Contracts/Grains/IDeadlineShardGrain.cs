@@ -8,4 +8,9 @@ public interface IDeadlineShardGrain : IGrainWithIntegerKey
     /// <summary>Starts the shard's timer if it is not running (activating the shard is most of the work).</summary>
     [Orleans.Concurrency.AlwaysInterleave]
     Task EnsureRunningAsync();
+
+    /// <summary>Looks again at once at the tickets it had put off after a failed wake (a silo was declared dead: its
+    /// tickets can now be activated elsewhere), and starts the timer if it is not running.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task RetryPutOffAsync();
 }

@@ -9,22 +9,29 @@ namespace Engine.Grains.Deadlines;
 /// <summary>
 /// Keeps every deadline shard (and the calendar sweep) active: at start (retrying each second until the silo answers)
 /// and then every <see cref="Interval"/>. One runs in every silo, so a shard lost with a dead silo is activated again
-/// on a live one within that interval of the death being declared.
+/// on a live one within that interval of the death being declared. It also follows the cluster's membership: when a
+/// silo is declared dead it starts the shards at once and has every shard retry at once the tickets it had put off
+/// (their wakes failed on the lost silo), so that the lost silo's due steps fire within seconds of the declaration.
 /// </summary>
-internal sealed partial class DeadlineKeeperService(IClusterClient cluster, ILogger<DeadlineKeeperService> logger) : BackgroundService
+internal sealed partial class DeadlineKeeperService(IClusterClient cluster, IClusterMembershipService membership, ILogger<DeadlineKeeperService> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim _siloLost = new(0, 1);
+
     /// <summary>A shard lost with a dead silo runs again on another within this of the death being declared (the bound
     /// is 10 s for its steps; a call to a shard that is already active costs one message).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(3);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var watching = WatchMembershipAsync(stoppingToken);
         var started = false;
+        var retry = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.WhenAll(Enumerable.Range(0, DeadlineShards.Count).Select(s => cluster.GetGrain<IDeadlineShardGrain>(s).EnsureRunningAsync())
+                await Task.WhenAll(Enumerable.Range(0, DeadlineShards.Count)
+                    .Select(s => retry ? cluster.GetGrain<IDeadlineShardGrain>(s).RetryPutOffAsync() : cluster.GetGrain<IDeadlineShardGrain>(s).EnsureRunningAsync())
                     .Append(cluster.GetGrain<ICalendarSweepGrain>(0).EnsureRunningAsync()));
                 if (!started)
                 {
@@ -40,13 +47,45 @@ internal sealed partial class DeadlineKeeperService(IClusterClient cluster, ILog
 
             try
             {
-                await Task.Delay(started ? Interval : TimeSpan.FromSeconds(1), stoppingToken);
+                retry = await _siloLost.WaitAsync(started ? Interval : TimeSpan.FromSeconds(1), stoppingToken);
+                if (retry)
+                {
+                    KeeperLog.SiloLost(logger);
+                }
             }
             catch (OperationCanceledException)
             {
-                return;
+                break;
             }
         }
+
+        await watching;
+    }
+
+    private async Task WatchMembershipAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            ClusterMembershipSnapshot? before = null;
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            {
+                if (before is not null && snapshot.CreateUpdate(before).Changes.Any(c => c.Status == SiloStatus.Dead) && _siloLost.CurrentCount == 0)
+                {
+                    _siloLost.Release();
+                }
+
+                before = snapshot;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override void Dispose()
+    {
+        _siloLost.Dispose();
+        base.Dispose();
     }
 }
 
@@ -54,6 +93,9 @@ internal static partial class KeeperLog
 {
     [LoggerMessage(EventId = LogEventIds.DeadlineShardsStarted, Level = LogLevel.Information, Message = "Deadline shards running ({Count})")]
     public static partial void Started(ILogger logger, int count);
+
+    [LoggerMessage(EventId = LogEventIds.DeadlineSiloLost, Level = LogLevel.Information, Message = "A silo was declared dead: deadline shards started and their put-off tickets retried")]
+    public static partial void SiloLost(ILogger logger);
 
     [LoggerMessage(EventId = LogEventIds.DeadlineShardsNotYet, Level = LogLevel.Debug, Message = "Deadline shards not started yet: {Reason}")]
     public static partial void NotYet(ILogger logger, string reason);

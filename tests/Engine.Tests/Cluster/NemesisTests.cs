@@ -53,10 +53,16 @@ public sealed class NemesisTests(ITestOutputHelper output)
         // One fault at a time, each followed by its repair; every round takes each fault once, in a random order
         // (ENGINE_NEMESIS_SEED repeats one), until the time is up.
         var frontendFrozen = new List<(double From, double To)>();
+        var outages = new List<Outage>();
         var faults = new (string Name, Func<Task> Run)[]
         {
-            ("kill a silo", async () => await KillAndRestartAsync(cluster, Pick(silos, 0))),
-            ("freeze a silo", async () => detections.Add(await FreezeAsync(cluster, Pick(silos, 1)))),
+            ("kill a silo", async () => outages.Add(await KillAndRestartAsync(cluster, Pick(silos, 0)))),
+            ("freeze a silo", async () =>
+            {
+                var (outage, detection) = await FreezeAsync(cluster, Pick(silos, 1));
+                outages.Add(outage);
+                detections.Add(detection);
+            }),
             ("kill front-end 1", async () => { await cluster.KillFrontendAsync(1); await Pause(5); await cluster.StartFrontendAsync(1); }),
             ("freeze front-end 2", async () =>
             {
@@ -66,15 +72,24 @@ public sealed class NemesisTests(ITestOutputHelper output)
                 await cluster.ThawFrontendAsync(2);
                 frontendFrozen.Add((from, workload.Now));
             }),
-            ("restart PostgreSQL", async () => { await cluster.StopPostgresAsync(); await Pause(5); await cluster.StartPostgresAsync(); }),
+            ("restart PostgreSQL", async () =>
+            {
+                var from = DateTimeOffset.UtcNow;
+                await cluster.StopPostgresAsync();
+                await Pause(5);
+                await cluster.StartPostgresAsync();
+                outages.Add(new Outage("PostgreSQL restarted", from, DateTimeOffset.UtcNow));
+            }),
             ("add a silo, drain the oldest", async () =>
             {
+                var from = DateTimeOffset.UtcNow;
                 var added = nextSilo++;
                 await cluster.StartSiloAsync(added);
                 silos.Add(added);
                 var drained = silos.Min();
                 await cluster.StopSiloAsync(drained);
                 silos.Remove(drained);
+                outages.Add(new Outage($"silo {drained} drained", from, DateTimeOffset.UtcNow));
             }),
         };
         var seed = int.TryParse(Environment.GetEnvironmentVariable("ENGINE_NEMESIS_SEED"), CultureInfo.InvariantCulture, out var given) ? given : Environment.TickCount;
@@ -100,7 +115,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
         try
         {
             // A call that was waiting on front-end 2 while it was frozen is answered when it wakes: that one may be slow.
-            await VerifyAsync(workload, cluster.Frontend(2), new PostgresLog(cluster),
+            await VerifyAsync(workload, cluster.Frontend(2), new PostgresLog(cluster), outages,
                 (from, to) => frontendFrozen.Any(f => from <= f.To && to >= f.From));
         }
         catch
@@ -130,20 +145,23 @@ public sealed class NemesisTests(ITestOutputHelper output)
         using var stop = new CancellationTokenSource();
         var running = workload.RunAsync(stop.Token);
         var until = Stopwatch.StartNew();
+        var outages = new List<Outage>();
         try
         {
             while (until.Elapsed < Duration(0.5))
             {
                 await Pause(12);
                 output.WriteLine($"{until.Elapsed.TotalSeconds:F0} s: kill -9");
+                var from = DateTimeOffset.UtcNow;
                 engine.KillHard();
                 engine.Dispose();
                 engine = await StartAsync(args);
+                outages.Add(new Outage("killed and restarted", from, DateTimeOffset.UtcNow));
             }
 
             await stop.CancelAsync();
             await running;
-            await VerifyAsync(workload, channel, new SqliteLog(Path.Combine(data.Path, "engine.db")));
+            await VerifyAsync(workload, channel, new SqliteLog(Path.Combine(data.Path, "engine.db")), outages);
             Assert.Empty(workload.DeadlineExceededAt);
         }
         finally
@@ -153,9 +171,11 @@ public sealed class NemesisTests(ITestOutputHelper output)
     }
 
     /// <summary>The checks every run ends with, once the workload has stopped and the engine has settled.</summary>
+    /// <param name="outages">When the engine could not fire steps (a silo lost until declared dead, the database down,
+    /// the one process restarting): a step due then fires within 10 s of the outage's end.</param>
     /// <param name="frozenEntry">Whether a call made from and answered at these times (seconds of the run) met a frozen
     /// entry point, which cannot answer until it wakes.</param>
-    private async Task VerifyAsync(NemesisWorkload workload, GrpcChannel entry, IEventLogReader log, Func<double, double, bool>? frozenEntry = null)
+    private async Task VerifyAsync(NemesisWorkload workload, GrpcChannel entry, IEventLogReader log, IReadOnlyList<Outage> outages, Func<double, double, bool>? frozenEntry = null)
     {
         output.WriteLine($"acknowledged {workload.Acknowledged.Count} tickets; answers: {string.Join(", ", workload.Answers.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}"))}; longest stretch without an acknowledgment {workload.LongestGap():F1} s");
         var refused = workload.RefusedAfter.Select(r => r.Seconds).Order().ToList();
@@ -190,22 +210,35 @@ public sealed class NemesisTests(ITestOutputHelper output)
         }, "every clock to have taken all its steps (the last comes 40 s after the last reply deadline)", patience: TimeSpan.FromSeconds(120));
         var stepEvents = log.StepEventsByTicket();
         var lateness = new List<double>();
+        var late = new List<string>();
         foreach (var ticket in shown.Values)
         {
             var fired = ticket.Deadlines.Where(d => d.FiredAt is not null).ToList();
             Assert.Equal(fired.Count, fired.Select(d => (d.Kind, d.Clock)).Distinct().Count());
             Assert.Equal(fired.Count, stepEvents.GetValueOrDefault(ticket.TicketId));
-            lateness.AddRange(fired.Select(d => (d.FiredAt.ToDateTimeOffset() - d.DueAt.ToDateTimeOffset()).TotalSeconds));
+            foreach (var step in fired)
+            {
+                var (due, firedAt) = (step.DueAt.ToDateTimeOffset(), step.FiredAt.ToDateTimeOffset());
+                lateness.Add((firedAt - due).TotalSeconds);
+
+                // Due during an outage (or just before one began), a step is owed from the outage's end.
+                var owed = outages.Where(o => due >= o.From - TimeSpan.FromSeconds(1) && due <= o.To).Select(o => o.To).Append(due).Max();
+                if (firedAt - owed > TimeSpan.FromSeconds(10))
+                {
+                    var outage = outages.FirstOrDefault(o => o.To == owed);
+                    late.Add($"{ticket.TicketId} {step.Kind} due {due:HH:mm:ss.f} fired {firedAt:HH:mm:ss.f}, {(firedAt - owed).TotalSeconds:F1} s after {(outage is null ? "it was due" : $"the end of \"{outage.Name}\" ({outage.From:HH:mm:ss.f}-{outage.To:HH:mm:ss.f})")}");
+                }
+            }
         }
 
         lateness.Sort();
         output.WriteLine($"{lateness.Count} steps fired; lateness p50 {Percentile(lateness, 0.5):F2} s, p99 {Percentile(lateness, 0.99):F2} s, max {(lateness.Count == 0 ? 0 : lateness[^1]):F2} s");
+        output.WriteLine($"outages: {string.Join("; ", outages.Select(o => $"{o.Name} {o.From:HH:mm:ss.f}-{o.To:HH:mm:ss.f}"))}");
 
-        // A step due while its shard's silo was down fires after the silo is declared dead (at most 15 s) and the
-        // keeper starts its shard elsewhere (3 s), then waits its turn behind every step that fell due meanwhile. The
-        // target is 10 s after the declaration; on two cores running six processes and PostgreSQL it was 2-12 s
-        // (docs/benchmarks.md, "Failover"), so this bound is the declaration's 15 s plus 15 s.
-        Assert.True(lateness.Count == 0 || lateness[^1] <= 30, $"a step fired {lateness[^1]:F1} s late");
+        // A step fires within 10 s of being due, or of the end of the outage it fell due in: a silo lost is declared
+        // dead (frozen: 12-14 s), the keeper starts its shards at once and every shard retries at once the tickets whose
+        // wakes failed on it.
+        Assert.True(late.Count == 0, $"{late.Count} steps fired more than 10 s late:\n{string.Join("\n", late.Take(20))}");
 
         // Every subscriber got every event, each connection in order.
         var head = log.Scalar("SELECT COALESCE(MAX(sequence), 0) FROM events");
@@ -282,39 +315,61 @@ public sealed class NemesisTests(ITestOutputHelper output)
         return cases;
     }
 
-    private static async Task KillAndRestartAsync(ClusterUnderTest cluster, int silo)
+    /// <summary>Kills a silo and starts it again 8 s later; the outage lasts until the killed silo is declared dead.</summary>
+    private static async Task<Outage> KillAndRestartAsync(ClusterUnderTest cluster, int silo)
     {
+        var (port, generation) = Incarnation(cluster, silo);
+        var from = DateTimeOffset.UtcNow;
         await cluster.KillSiloAsync(silo);
+        var declared = DeclaredDeadAsync(cluster, port, generation, TimeSpan.FromSeconds(60));
         await Pause(8);
         await cluster.StartSiloAsync(silo);
+        return new Outage($"silo {silo} killed", from, await declared ?? throw new TimeoutException($"silo {silo} was killed and not declared dead in 60 s"));
     }
 
     /// <summary>Freezes a silo for 25 s and answers how long the cluster took to declare it dead; a silo declared dead
-    /// stops itself when it wakes, and is started again.</summary>
-    private static async Task<double> FreezeAsync(ClusterUnderTest cluster, int silo)
+    /// stops itself when it wakes, and is started again. The outage lasts until the declaration (or the thaw).</summary>
+    private static async Task<(Outage Outage, double Detection)> FreezeAsync(ClusterUnderTest cluster, int silo)
     {
-        var port = cluster.BasePort + 10 + silo;
-        var frozen = Stopwatch.StartNew();
+        var (port, generation) = Incarnation(cluster, silo);
+        var from = DateTimeOffset.UtcNow;
         await cluster.FreezeSiloAsync(silo);
-        double? declared = null;
-        while (frozen.Elapsed < TimeSpan.FromSeconds(25))
-        {
-            if (declared is null && cluster.Scalar($"SELECT COUNT(*) FROM orleans_membership WHERE port = {port} AND status = 6 AND generation = (SELECT MAX(generation) FROM orleans_membership WHERE port = {port})") > 0)
-            {
-                declared = frozen.Elapsed.TotalSeconds;
-            }
-
-            await Pause(0.25);
-        }
-
+        var declared = DeclaredDeadAsync(cluster, port, generation, TimeSpan.FromSeconds(25));
+        await Pause(25);
         await cluster.ThawSiloAsync(silo);
-        await Eventually.TrueAsync(() => cluster.Pid($"silo-{silo}") is null || declared is null, $"silo {silo}, declared dead, to stop itself when it woke");
+        var at = await declared;
+        await Eventually.TrueAsync(() => cluster.Pid($"silo-{silo}") is null || at is null, $"silo {silo}, declared dead, to stop itself when it woke");
         if (cluster.Pid($"silo-{silo}") is null)
         {
             await cluster.StartSiloAsync(silo);
         }
 
-        return declared ?? double.PositiveInfinity;
+        return (new Outage($"silo {silo} frozen", from, at ?? DateTimeOffset.UtcNow), at is { } seen ? (seen - from).TotalSeconds : double.PositiveInfinity);
+    }
+
+    /// <summary>When the membership table first showed this incarnation of a silo dead (looked at every 0.25 s, so at
+    /// most that late); null if not within <paramref name="patience"/>.</summary>
+    private static async Task<DateTimeOffset?> DeclaredDeadAsync(ClusterUnderTest cluster, int port, long generation, TimeSpan patience)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < patience)
+        {
+            if (cluster.Scalar($"SELECT COUNT(*) FROM orleans_membership WHERE port = {port} AND generation = {generation} AND status = 6") > 0)
+            {
+                return DateTimeOffset.UtcNow;
+            }
+
+            await Pause(0.25);
+        }
+
+        return null;
+    }
+
+    /// <summary>The silo's port and the generation it runs as now.</summary>
+    private static (int Port, long Generation) Incarnation(ClusterUnderTest cluster, int silo)
+    {
+        var port = cluster.BasePort + 10 + silo;
+        return (port, cluster.Scalar($"SELECT MAX(generation) FROM orleans_membership WHERE port = {port}"));
     }
 
     private static int Pick(HashSet<int> silos, int turn) => silos.Order().ElementAt(turn % silos.Count);
@@ -391,4 +446,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
             return connection;
         }
     }
+
+    /// <summary>A stretch of the run during which the engine could not take steps.</summary>
+    private sealed record Outage(string Name, DateTimeOffset From, DateTimeOffset To);
 }
