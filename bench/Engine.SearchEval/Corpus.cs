@@ -28,6 +28,24 @@ internal sealed class Corpus
 
     public IReadOnlyDictionary<string, string> ShortNames { get; }
 
+    /// <summary>The repository root: the first folder holding Engine.sln above the working directory or, failing that,
+    /// above this program (BenchmarkDotNet runs its benchmark process elsewhere).</summary>
+    public static string FindRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Engine.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Run from the repository (no Engine.sln above the working directory).");
+    }
+
     public static Corpus Load(string root)
     {
         using var kb = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(root, "samples/knowledge-base.json")));

@@ -6,7 +6,14 @@ using Engine.SearchEval;
 // Usage: dotnet run -c Release --project bench/Engine.SearchEval [-- --entries 10000 --rounds 5 --only NAME]
 // From the repository root (it reads samples/ and tests/data/). Prints one Markdown table: docs/search.md.
 //        dotnet run -c Release --project bench/Engine.SearchEval -- --topics   (hot-topic terms: bigrams against words)
-var root = Directory.GetCurrentDirectory();
+//        dotnet run -c Release --project bench/Engine.SearchEval -- --bdn [BenchmarkDotNet options]
+var root = Corpus.FindRoot();
+if (args.Contains("--bdn"))
+{
+    BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(SearchBenchmarks).Assembly).Run([.. args.Where(a => a != "--bdn")]);
+    return;
+}
+
 if (args.Contains("--topics"))
 {
     Topics.Run(root);
@@ -26,7 +33,7 @@ Candidate[] candidates =
     new("bigram-bm25", () => new Bm25KnowledgeIndex(new BigramAnalyzer()), "character pairs, in-memory BM25 (the baseline)"),
     new("jieba-accurate-bm25", () => new Bm25KnowledgeIndex(new JiebaAnalyzer(searchMode: false)), "jieba.NET accurate mode, in-memory BM25"),
     new("jieba-search-bm25", () => new Bm25KnowledgeIndex(jieba), "jieba.NET search mode, in-memory BM25"),
-    new("jieba+bigram-bm25", () => new Bm25KnowledgeIndex(new CombinedAnalyzer(jieba, new BigramAnalyzer())), "jieba search-mode words and character pairs, in-memory BM25"),
+    new("jieba+bigram-bm25", KnowledgeIndexes.Create, "jieba search-mode words and character pairs, in-memory BM25 (chosen: KnowledgeIndexes.Create)"),
     new("lucene-smartcn", () => new LuceneIndex(), "Lucene.Net 4.8 beta00017, SmartCn, BM25, RAMDirectory"),
     new("sqlite-fts5-trigram", () => new SqliteFtsIndex(null), "SQLite FTS5 trigram tokenizer, bm25()"),
     new("sqlite-fts5-jieba", () => new SqliteFtsIndex(jieba), "SQLite FTS5 over jieba-segmented text, bm25()"),

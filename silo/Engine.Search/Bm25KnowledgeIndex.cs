@@ -14,7 +14,10 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeIndex
     private const double K1 = 1.2;
     private const double B = 0.75;
     private const double AnswerWeight = 0.3;
-    private const double OwnCourtBoost = 1.2;
+
+    /// <summary>A court's own entry's score is multiplied by this: it comes first unless a general entry matches clearly
+    /// better (docs/search.md).</summary>
+    internal const double OwnCourtBoost = 1.5;
 
     private readonly ITextAnalyzer _analyzer;
     private readonly Lock _write = new();

@@ -5,12 +5,6 @@ namespace Engine.SearchEval;
 /// <summary>One way of searching, measured by <see cref="Program"/>.</summary>
 internal sealed record Candidate(string Name, Func<IKnowledgeIndex> Create, string Notes);
 
-/// <summary>The terms of several analyzers together (e.g. words and character pairs).</summary>
-internal sealed class CombinedAnalyzer(params ITextAnalyzer[] analyzers) : ITextAnalyzer
-{
-    public IReadOnlyList<string> Terms(string text) => [.. analyzers.SelectMany(a => a.Terms(text))];
-}
-
 /// <summary>
 /// The scope rules of <see cref="IKnowledgeIndex.Search"/> applied after an engine that knows nothing of them: the engine
 /// returns its best <see cref="Depth"/> matches, then entries outside the scope are dropped and a court's own entries
@@ -43,7 +37,7 @@ internal abstract class ExternalIndex : IKnowledgeIndex, IDisposable
         [.. Raw(text)
             .Select(h => (Document: _documents[h.Id], h.Score))
             .Where(h => h.Document.CourtId is null || scope.Courts.Contains(h.Document.CourtId, StringComparer.Ordinal))
-            .Select(h => (h.Document, Score: h.Document.CourtId is null ? h.Score : h.Score * 1.2))
+            .Select(h => (h.Document, Score: h.Document.CourtId is null ? h.Score : h.Score * Bm25KnowledgeIndex.OwnCourtBoost))
             .OrderByDescending(h => h.Score)
             .Take(top)
             .Select(h => new SearchHit(h.Document.EntryId, h.Document.Version, h.Score))];
