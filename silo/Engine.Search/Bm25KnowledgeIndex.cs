@@ -1,18 +1,23 @@
+using System.Buffers;
 using System.Collections.Frozen;
 
 namespace Engine.Search;
 
 /// <summary>
 /// Okapi BM25 over the terms of an <see cref="ITextAnalyzer"/>, in memory. The question, variants and tags are one
-/// field, the answer another with less weight. Changes copy the (small) posting lists they touch and swap a snapshot,
-/// so searches never lock.
+/// field, the answer another with less weight. Each posting carries its entry's precomputed term weight, so a search
+/// only adds weights into an array: its cost is the length of the query terms' posting lists. Changes rebuild a
+/// snapshot and swap it, so searches never lock.
 /// </summary>
 public sealed class Bm25KnowledgeIndex : IKnowledgeIndex
 {
     private const double K1 = 1.2;
     private const double B = 0.75;
     private const double AnswerWeight = 0.3;
-    private const double OwnCourtBoost = 1.2;
+
+    /// <summary>A court's own entry's score is multiplied by this: it comes first unless a general entry matches clearly
+    /// better (docs/search.md).</summary>
+    internal const double OwnCourtBoost = 1.5;
 
     private readonly ITextAnalyzer _analyzer;
     private readonly Lock _write = new();
@@ -20,7 +25,7 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeIndex
 
     public Bm25KnowledgeIndex(ITextAnalyzer analyzer) => _analyzer = analyzer;
 
-    public int Count => _snapshot.Entries.Count;
+    public int Count => _snapshot.Entries.Length;
 
     public void Upsert(SearchDocument document)
     {
@@ -28,14 +33,14 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeIndex
         var entry = Analyse(document);
         lock (_write)
         {
-            var entries = new Dictionary<string, Entry>(_snapshot.Entries);
+            var entries = _snapshot.Entries.ToDictionary(e => e.Document.EntryId, StringComparer.Ordinal);
             if (entries.TryGetValue(document.EntryId, out var old) && old.Document.Version > document.Version)
             {
                 return;
             }
 
             entries[document.EntryId] = entry;
-            _snapshot = Snapshot.Of(entries);
+            _snapshot = Snapshot.Of(entries.Values);
         }
     }
 
@@ -43,10 +48,10 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeIndex
     {
         lock (_write)
         {
-            var entries = new Dictionary<string, Entry>(_snapshot.Entries);
+            var entries = _snapshot.Entries.ToDictionary(e => e.Document.EntryId, StringComparer.Ordinal);
             if (entries.Remove(entryId))
             {
-                _snapshot = Snapshot.Of(entries);
+                _snapshot = Snapshot.Of(entries.Values);
             }
         }
     }
@@ -58,7 +63,7 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeIndex
         var entries = documents.Select(Analyse).ToDictionary(e => e.Document.EntryId, StringComparer.Ordinal);
         lock (_write)
         {
-            _snapshot = Snapshot.Of(entries);
+            _snapshot = Snapshot.Of(entries.Values);
         }
     }
 
@@ -67,51 +72,70 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeIndex
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(scope);
         var snapshot = _snapshot;
-        if (top <= 0 || snapshot.Entries.Count == 0)
+        if (top <= 0 || snapshot.Entries.Length == 0)
         {
             return [];
         }
 
-        var scores = new Dictionary<Entry, double>();
-        foreach (var term in _analyzer.Terms(text).Distinct(StringComparer.Ordinal))
+        var scores = ArrayPool<double>.Shared.Rent(snapshot.Entries.Length);
+        Array.Clear(scores, 0, snapshot.Entries.Length);
+        var touched = new List<int>();
+        try
         {
-            if (!snapshot.Postings.TryGetValue(term, out var postings))
+            foreach (var term in _analyzer.Terms(text).Distinct(StringComparer.Ordinal))
             {
-                continue;
+                if (!snapshot.Postings.TryGetValue(term, out var postings))
+                {
+                    continue;
+                }
+
+                var idf = Math.Log(1 + ((snapshot.Entries.Length - postings.Length + 0.5) / (postings.Length + 0.5)));
+                foreach (var posting in postings)
+                {
+                    if (scores[posting.Entry] == 0)
+                    {
+                        touched.Add(posting.Entry);
+                    }
+
+                    scores[posting.Entry] += posting.Weight * idf;
+                }
             }
 
-            var idf = Math.Log(1 + ((snapshot.Entries.Count - postings.Length + 0.5) / (postings.Length + 0.5)));
-            foreach (var entry in postings)
+            var best = new PriorityQueue<Entry, (double Score, string Id)>(top + 1, Ranking.Instance);
+            foreach (var ordinal in touched)
             {
-                var score = (Field(entry.QuestionTerms, entry.QuestionLength, snapshot.AverageQuestion, term)
-                    + (AnswerWeight * Field(entry.AnswerTerms, entry.AnswerLength, snapshot.AverageAnswer, term))) * idf;
-                scores[entry] = scores.GetValueOrDefault(entry) + score;
+                var entry = snapshot.Entries[ordinal];
+                if (!Applies(entry.Document, scope))
+                {
+                    continue;
+                }
+
+                var score = entry.Document.CourtId is null ? scores[ordinal] : scores[ordinal] * OwnCourtBoost;
+                best.Enqueue(entry, (score, entry.Document.EntryId));
+                if (best.Count > top)
+                {
+                    best.Dequeue();
+                }
             }
+
+            var hits = new SearchHit[best.Count];
+            for (var i = hits.Length - 1; i >= 0; i--)
+            {
+                best.TryDequeue(out var entry, out var rank);
+                hits[i] = new SearchHit(entry!.Document.EntryId, entry.Document.Version, rank.Score);
+            }
+
+            return hits;
         }
-
-        return scores
-            .Where(s => Applies(s.Key.Document, scope))
-            .Select(s => (Entry: s.Key, Score: s.Key.Document.CourtId is null ? s.Value : s.Value * OwnCourtBoost))
-            .OrderByDescending(s => s.Score)
-            .ThenBy(s => s.Entry.Document.EntryId, StringComparer.Ordinal)
-            .Take(top)
-            .Select(s => new SearchHit(s.Entry.Document.EntryId, s.Entry.Document.Version, s.Score))
-            .ToArray();
+        finally
+        {
+            ArrayPool<double>.Shared.Return(scores);
+        }
     }
 
     private static bool Applies(SearchDocument document, SearchScope scope) =>
         (document.CourtId is null || scope.Courts.Contains(document.CourtId, StringComparer.Ordinal))
         && (scope.Kind is null || document.Kinds.Count == 0 || document.Kinds.Contains(scope.Kind, StringComparer.Ordinal));
-
-    private static double Field(FrozenDictionary<string, int> terms, int length, double average, string term)
-    {
-        if (!terms.TryGetValue(term, out var frequency))
-        {
-            return 0;
-        }
-
-        return frequency * (K1 + 1) / (frequency + (K1 * (1 - B + (B * length / Math.Max(average, 1)))));
-    }
 
     private Entry Analyse(SearchDocument document)
     {
@@ -125,19 +149,63 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeIndex
 
     private sealed record Entry(SearchDocument Document, FrozenDictionary<string, int> QuestionTerms, int QuestionLength, FrozenDictionary<string, int> AnswerTerms, int AnswerLength);
 
-    private sealed record Snapshot(IReadOnlyDictionary<string, Entry> Entries, IReadOnlyDictionary<string, Entry[]> Postings, double AverageQuestion, double AverageAnswer)
-    {
-        public static Snapshot Empty { get; } = new(new Dictionary<string, Entry>(), new Dictionary<string, Entry[]>(), 0, 0);
+    /// <summary>An entry (its ordinal in the snapshot) that holds a term, with the term's BM25 weight in it before idf.</summary>
+    private readonly record struct Posting(int Entry, double Weight);
 
-        public static Snapshot Of(Dictionary<string, Entry> entries)
+    /// <summary>Worst first (the queue drops its minimum): lower score, then the later id (ties go to the earlier id).</summary>
+    private sealed class Ranking : IComparer<(double Score, string Id)>
+    {
+        public static Ranking Instance { get; } = new();
+
+        public int Compare((double Score, string Id) x, (double Score, string Id) y)
         {
-            var postings = entries.Values
-                .SelectMany(e => e.QuestionTerms.Keys.Concat(e.AnswerTerms.Keys).Distinct(StringComparer.Ordinal).Select(t => (Term: t, Entry: e)))
-                .GroupBy(p => p.Term, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Select(p => p.Entry).ToArray(), StringComparer.Ordinal);
-            return entries.Count == 0
-                ? Empty
-                : new Snapshot(entries, postings, entries.Values.Average(e => e.QuestionLength), entries.Values.Average(e => e.AnswerLength));
+            var byScore = x.Score.CompareTo(y.Score);
+            return byScore != 0 ? byScore : string.CompareOrdinal(y.Id, x.Id);
+        }
+    }
+
+    private sealed record Snapshot(Entry[] Entries, FrozenDictionary<string, Posting[]> Postings)
+    {
+        public static Snapshot Empty { get; } = new([], FrozenDictionary<string, Posting[]>.Empty);
+
+        public static Snapshot Of(IEnumerable<Entry> all)
+        {
+            var entries = all.ToArray();
+            if (entries.Length == 0)
+            {
+                return Empty;
+            }
+
+            var averageQuestion = entries.Average(e => e.QuestionLength);
+            var averageAnswer = entries.Average(e => e.AnswerLength);
+            var postings = new Dictionary<string, List<Posting>>(StringComparer.Ordinal);
+            for (var i = 0; i < entries.Length; i++)
+            {
+                var entry = entries[i];
+                foreach (var term in entry.QuestionTerms.Keys.Union(entry.AnswerTerms.Keys, StringComparer.Ordinal))
+                {
+                    var weight = Field(entry.QuestionTerms, entry.QuestionLength, averageQuestion, term)
+                        + (AnswerWeight * Field(entry.AnswerTerms, entry.AnswerLength, averageAnswer, term));
+                    if (!postings.TryGetValue(term, out var list))
+                    {
+                        postings[term] = list = [];
+                    }
+
+                    list.Add(new Posting(i, weight));
+                }
+            }
+
+            return new Snapshot(entries, postings.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal));
+        }
+
+        private static double Field(FrozenDictionary<string, int> terms, int length, double average, string term)
+        {
+            if (!terms.TryGetValue(term, out var frequency))
+            {
+                return 0;
+            }
+
+            return frequency * (K1 + 1) / (frequency + (K1 * (1 - B + (B * length / Math.Max(average, 1)))));
         }
     }
 }

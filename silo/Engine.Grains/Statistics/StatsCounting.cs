@@ -1,6 +1,7 @@
 using Engine.Contracts;
 using Engine.Domain;
 using Engine.Domain.Stats;
+using Engine.Search;
 
 namespace Engine.Grains.Statistics;
 
@@ -64,7 +65,7 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
         {
             case EventTypes.TicketReceived when ticket.Kind != TicketKind.Callback:
                 batch.Add(group, StatsCounter.Received);
-                foreach (var term in TopicTerms.Of(ticket.Content))
+                foreach (var term in TopicWords.Of(ticket.Content))
                 {
                     batch.AddTerm(day, group.Court, term);
                 }
