@@ -103,6 +103,7 @@ public static class EngineHost
         builder.Services.AddSingleton(options);
         builder.Services.Configure<TicketPolicyOptions>(builder.Configuration.GetSection("Engine:Tickets"));
         builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Engine:Deadlines"));
+        builder.Services.Configure<Engine.Grains.Knowledge.KnowledgeOptions>(builder.Configuration.GetSection("Engine:Knowledge"));
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Engine:Events"));
         builder.Services.Configure<CallWaitOptions>(builder.Configuration.GetSection("Engine:Calls"));
         builder.Services.Configure<EventRetentionOptions>(builder.Configuration.GetSection("Engine:Events:Retention"));
