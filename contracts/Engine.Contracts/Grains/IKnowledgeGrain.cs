@@ -26,6 +26,10 @@ public interface IKnowledgeGrain : IGrainWithIntegerKey
     /// recorded for the figures under the answer's search id.</summary>
     Task<KnowledgeResult> SearchAsync(KnowledgeQuery query);
 
+    /// <summary>The entries offered with a new consultation or case inquiry (Engine:Knowledge:SuggestionsOnSubmit of
+    /// them; none when 0): answered from this silo's index, not recorded.</summary>
+    Task<ImmutableArray<KnowledgeHit>> SuggestOnSubmitAsync(string text, string? courtId, Domain.TicketKind kind);
+
     /// <summary>Whether the entry ever had that version (a citation names a version that existed).</summary>
     Task<bool> VersionExistsAsync(string entryId, int version);
 

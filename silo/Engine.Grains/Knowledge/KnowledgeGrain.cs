@@ -85,6 +85,12 @@ internal sealed class KnowledgeGrain(
         return new KnowledgeResult(hits, searchId);
     }
 
+    public async Task<ImmutableArray<KnowledgeHit>> SuggestOnSubmitAsync(string text, string? courtId, TicketKind kind)
+    {
+        var top = options.CurrentValue.SuggestionsOnSubmit;
+        return top == 0 ? [] : (await SearchAsync(new KnowledgeQuery(text, courtId, kind, top, KnowledgeQuerySource.Staff))).Hits;
+    }
+
     public Task<bool> VersionExistsAsync(string entryId, int version) => Task.FromResult(store.VersionExists(entryId, version));
 
     public Task<bool> AttachTicketAsync(string searchId, string ticketId) => Task.FromResult(store.AttachTicket(searchId, ticketId));

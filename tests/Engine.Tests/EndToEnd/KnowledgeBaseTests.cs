@@ -216,6 +216,76 @@ public sealed class KnowledgeBaseTests(SharedEngine fixture) : IClassFixture<Sha
         Assert.Equal(StatusCode.AlreadyExists, twice.StatusCode);
     }
 
+    [Fact]
+    public async Task A_consultation_comes_back_with_suggestions_and_an_answer_on_the_spot_records_the_entry_it_cites()
+    {
+        var marker = "白鹭" + Guid.NewGuid().ToString("N")[..4];
+        var id = NewId();
+        await Create(id, Content($"{marker}诉讼服务密码忘了怎么办？", "到诉讼服务中心或拨打12368重置。", "sh-pudong", V1.TicketKind.Consultation, V1.TicketKind.CaseInquiry));
+        await Engine.Knowledge.UpdateEntryAsync(new V1.UpdateEntryRequest
+        {
+            EntryId = id, ExpectedVersion = 1,
+            Content = Content($"{marker}诉讼服务密码忘了怎么办？", "到诉讼服务中心或拨打12368重置密码。", "sh-pudong", V1.TicketKind.Consultation, V1.TicketKind.CaseInquiry),
+        });
+
+        using var stream = new V1.EventService.EventServiceClient(Engine.Channel).Subscribe(new V1.SubscribeRequest
+        {
+            Filter = new V1.EventFilter { EventTypes = { "ticket.answered_on_spot" } },
+        });
+        var request = Requests.ContactJudge(string.Empty);
+        request.Kind = V1.TicketKind.Consultation;
+        request.SubKind = V1.TicketSubKind.ConsultationProcedure;
+        request.CourtId = "sh-pudong";
+        request.Content = $"{marker}我的诉讼服务密码忘了，怎么办？";
+        var submitted = await Engine.Intake.SubmitTicketAsync(request);
+        Assert.InRange(submitted.Suggestions.Count, 1, 3);
+        Assert.Equal(id, submitted.Suggestions[0].Entry.EntryId);
+
+        var never = await Assert.ThrowsAsync<RpcException>(async () => await Engine.Tickets.AnswerOnSpotAsync(new V1.AnswerOnSpotRequest
+        {
+            TicketId = submitted.Ticket.TicketId, StaffId = "staff-1", Answer = "请重置密码。", KnowledgeEntryId = id, KnowledgeEntryVersion = 3,
+        }));
+        Assert.Equal(StatusCode.NotFound, never.StatusCode);
+        var half = await Assert.ThrowsAsync<RpcException>(async () => await Engine.Tickets.AnswerOnSpotAsync(new V1.AnswerOnSpotRequest
+        {
+            TicketId = submitted.Ticket.TicketId, StaffId = "staff-1", Answer = "请重置密码。", KnowledgeEntryId = id,
+        }));
+        Assert.Contains("knowledge_entry_version", half.Status.Detail, StringComparison.Ordinal);
+
+        // Version 1 was replaced, but it existed: an answer given from it may still cite it.
+        var answered = (await Engine.Tickets.AnswerOnSpotAsync(new V1.AnswerOnSpotRequest
+        {
+            TicketId = submitted.Ticket.TicketId, StaffId = "staff-1", Answer = "请重置密码。", KnowledgeEntryId = id, KnowledgeEntryVersion = 1,
+        })).Ticket;
+        Assert.Contains(answered.History, h => h.Action == "answered-on-spot" && h.Reason == $"knowledge entry {id} version 1");
+        var events = await EventStreams.ReadEventsAsync(stream, e => e.Any(x => x.AggregateId == submitted.Ticket.TicketId));
+        var payload = events.Single(e => e.AggregateId == submitted.Ticket.TicketId).Payload.Unpack<V1.TicketAnsweredOnSpot>();
+        Assert.Equal((id, 1), (payload.KnowledgeEntryId, payload.KnowledgeEntryVersion));
+    }
+
+    [Fact]
+    public async Task A_self_service_search_gives_a_search_id_that_a_ticket_opened_anyway_carries()
+    {
+        var marker = "海豚" + Guid.NewGuid().ToString("N")[..4];
+        await Create(NewId(), Content($"{marker}网上怎么交诉讼费？", "登录诉讼服务网缴费。"));
+        var found = await Engine.Knowledge.PublicSearchAsync(new V1.PublicSearchRequest { Text = $"{marker}诉讼费网上怎么交", Channel = V1.Channel.Web });
+        Assert.NotEmpty(found.Answers);
+        Assert.StartsWith("ks-", found.SearchId, StringComparison.Ordinal);
+
+        var request = Requests.ContactJudge(string.Empty);
+        request.Kind = V1.TicketKind.Consultation;
+        request.SubKind = V1.TicketSubKind.ConsultationProcedure;
+        request.CourtId = "sh-pudong";
+        request.Channel = V1.Channel.Web;
+        request.KnowledgeSearchId = found.SearchId;
+        Assert.NotNull((await Engine.Intake.SubmitTicketAsync(request)).Ticket);
+
+        request.IdempotencyKey = Guid.NewGuid().ToString("N");
+        request.KnowledgeSearchId = "not-a-search";
+        var bad = await Assert.ThrowsAsync<RpcException>(async () => await Engine.Intake.SubmitTicketAsync(request));
+        Assert.Contains("knowledge_search_id", bad.Status.Detail, StringComparison.Ordinal);
+    }
+
     private async Task Create(string id, V1.KnowledgeContent content) =>
         await Engine.Knowledge.CreateEntryAsync(new V1.CreateEntryRequest { EntryId = id, Content = content });
 
