@@ -25,6 +25,7 @@ public static class EngineHost
         ["--silo-port"] = "Engine:SiloPort",
         ["--gateway-port"] = "Engine:GatewayPort",
         ["--import"] = "Engine:ImportDirectory",
+        ["--import-knowledge"] = "Engine:ImportKnowledge",
         ["--storage"] = "Engine:Storage:Provider",
         ["--connection"] = "Engine:Storage:ConnectionString",
         ["--advertise"] = "Engine:AdvertisedAddress",
