@@ -8,7 +8,7 @@ public interface IKnowledgeGrain : IGrainWithIntegerKey
 {
     Task<KnowledgeEntry> CreateAsync(string entryId, KnowledgeContent content, string actor);
 
-    /// <summary>A new version over <paramref name="expectedVersion"/>; a stale one is refused (Aborted).</summary>
+    /// <summary>A new version over <paramref name="expectedVersion"/>; a stale one is refused (FailedPrecondition, naming the current version).</summary>
     Task<KnowledgeEntry> UpdateAsync(string entryId, int expectedVersion, KnowledgeContent content, string actor);
 
     Task<KnowledgeEntry> RetireAsync(string entryId, int expectedVersion, string? reason, string actor);

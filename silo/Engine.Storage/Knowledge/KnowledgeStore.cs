@@ -111,7 +111,7 @@ public sealed class KnowledgeStore(Database database, EventNotifier notifier)
         }).Single();
 
     /// <summary>Writes a new version; unchanged content writes nothing. A stale <paramref name="expectedVersion"/> is
-    /// <see cref="EngineErrorKind.Aborted"/>, naming the current version.</summary>
+    /// <see cref="EngineErrorKind.FailedPrecondition"/>, naming the current version.</summary>
     public KnowledgeEntry Update(string entryId, int expectedVersion, KnowledgeContent content, string actor, DateTimeOffset now)
     {
         KnowledgeEntry? unchanged = null;
@@ -258,8 +258,10 @@ public sealed class KnowledgeStore(Database database, EventNotifier notifier)
         var current = Find(connection, transaction, entryId) ?? throw new EngineException(EngineErrorKind.NotFound, $"knowledge entry {entryId} does not exist", "entry_id");
         if (current.Version != expectedVersion)
         {
+            // FAILED_PRECONDITION, not ABORTED: the engine's ABORTED means "the same call again is safe", and this
+            // one must be written again over the current version.
             throw new EngineException(
-                EngineErrorKind.Aborted,
+                EngineErrorKind.FailedPrecondition,
                 $"knowledge entry {entryId} is at version {current.Version}, not {expectedVersion}: read it again and write over version {current.Version}",
                 "expected_version");
         }

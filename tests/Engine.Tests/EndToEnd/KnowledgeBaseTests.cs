@@ -35,7 +35,7 @@ public sealed class KnowledgeBaseTests(SharedEngine fixture) : IClassFixture<Sha
 
         var stale = await Assert.ThrowsAsync<RpcException>(async () =>
             await Engine.Knowledge.UpdateEntryAsync(new V1.UpdateEntryRequest { EntryId = id, ExpectedVersion = 1, Content = Content("诉讼费用怎么交纳？", "别的答案") }));
-        Assert.Equal(StatusCode.Aborted, stale.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, stale.StatusCode);
         Assert.Contains("version 2", stale.Status.Detail, StringComparison.Ordinal);
 
         var retired = (await Engine.Knowledge.RetireEntryAsync(new V1.RetireEntryRequest { EntryId = id, ExpectedVersion = 2, Reason = "收费方式已变" })).Entry;
