@@ -57,6 +57,11 @@ public static class EventTypes
     // Working calendars (aggregate: "calendar/" and the year).
     public const string CalendarYearSet = "calendar.year_set";
 
+    // The knowledge base (aggregate: "knowledge/" and the entry id; court: the entry's, none for every court).
+    public const string KnowledgeEntryCreated = "knowledge.entry_created";
+    public const string KnowledgeEntryUpdated = "knowledge.entry_updated";
+    public const string KnowledgeEntryRetired = "knowledge.entry_retired";
+
     // The prefixes that group the types.
     public const string TicketPrefix = "ticket.";
     public const string DeadlinePrefix = "deadline.";
@@ -82,5 +87,6 @@ public static class EventTypes
         CaseUpserted, CaseJudgeAssigned, CaseMoved, CaseNodeRecorded, CaseLookupLocked,
         DirectoryCourtUpserted, DirectoryDivisionUpserted, DirectoryJudgeUpserted, DirectoryJudgeRemoved,
         DirectoryAvailabilitySet, DirectoryCourtImported, DirectoryRoutingRulesSet, CalendarYearSet,
+        KnowledgeEntryCreated, KnowledgeEntryUpdated, KnowledgeEntryRetired,
     };
 }

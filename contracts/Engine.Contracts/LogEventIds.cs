@@ -51,6 +51,12 @@ public static class LogEventIds
     public const int CalendarRefreshFailed = 1504;
     public const int CalendarPut = 1505;
 
+    // 1600–1699 the knowledge base
+    public const int KnowledgeLoaded = 1600;
+    public const int KnowledgeRefreshFailed = 1601;
+    public const int KnowledgeChanged = 1602;
+    public const int KnowledgeImported = 1603;
+
     // 2000–2099 the gRPC edge
     public const int CallFailed = 2000;
     public const int CallRefused = 2001;

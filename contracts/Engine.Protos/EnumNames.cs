@@ -23,4 +23,15 @@ public static class EnumNames
             ? name[prefix.Length..]
             : key.Number.ToString(CultureInfo.InvariantCulture);
     });
+
+    /// <summary>The number of a short name (<c>CONSULTATION</c> of "TicketKind"); false for a name the enum does not
+    /// define, the unspecified value included.</summary>
+    public static bool TryParse(string enumType, string shortName, out int number)
+    {
+        var values = V1.CommonReflection.Descriptor.FindTypeByName<EnumDescriptor>(enumType);
+        var prefix = values.FindValueByNumber(0).Name[..^"UNSPECIFIED".Length];
+        var value = values.FindValueByName(prefix + shortName);
+        number = value?.Number ?? 0;
+        return value is not null && value.Number != 0;
+    }
 }

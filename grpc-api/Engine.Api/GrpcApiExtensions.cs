@@ -50,6 +50,7 @@ public static class GrpcApiExtensions
     [
         V1.IntakeService.Descriptor, V1.TicketService.Descriptor, V1.CaseService.Descriptor, V1.DirectoryService.Descriptor,
         V1.EventService.Descriptor, V1.StatsService.Descriptor, V1.AccessService.Descriptor, V1.CalendarService.Descriptor,
+        V1.KnowledgeService.Descriptor,
     ];
 
     /// <summary>Maps the services; <paramref name="host"/> (e.g. "*:50051") keeps them off the dashboard's port.</summary>
@@ -63,6 +64,7 @@ public static class GrpcApiExtensions
         endpoints.MapGrpcService<StatsApi>().RequireHost(host);
         endpoints.MapGrpcService<AccessApi>().RequireHost(host);
         endpoints.MapGrpcService<CalendarApi>().RequireHost(host);
+        endpoints.MapGrpcService<KnowledgeApi>().RequireHost(host);
         endpoints.MapGrpcService<StrictHealthService>().RequireHost(host);
         endpoints.MapGrpcService<StrictReflectionService>().RequireHost(host);
         return endpoints;

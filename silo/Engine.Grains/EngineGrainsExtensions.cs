@@ -3,6 +3,8 @@ using Engine.Grains.Calendars;
 using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Engine.Grains.Hosting;
+using Engine.Grains.Knowledge;
+using Engine.Search;
 using Engine.Grains.Routing;
 using Engine.Grains.Security;
 using Engine.Grains.Statistics;
@@ -67,6 +69,13 @@ public static class EngineGrainsExtensions
         silo.Services.AddHostedService<CalendarWatchService>();
         silo.Services.AddSingleton<DeadlinePlanner>();
         silo.Services.AddHostedService<DeadlineKeeperService>();
+        silo.Services.AddOptions<KnowledgeOptions>().ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<KnowledgeOptions>, KnowledgeOptionsValidator>();
+        // jieba.NET words with character pairs (decision 51); a test may put in another analyzer.
+        silo.Services.TryAddSingleton(KnowledgeIndexes.Analyzer);
+        silo.Services.TryAddSingleton<IKnowledgeIndex>(sp => new Bm25KnowledgeIndex(sp.GetRequiredService<ITextAnalyzer>()));
+        silo.Services.AddSingleton<KnowledgeBook>();
+        silo.Services.AddHostedService<KnowledgeWatchService>();
         silo.Services.AddSingleton<StatsProjector>();
         silo.Services.AddSingleton<StatsReader>();
         silo.Services.AddHostedService<StatsProjectorService>();

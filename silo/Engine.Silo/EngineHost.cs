@@ -25,6 +25,7 @@ public static class EngineHost
         ["--silo-port"] = "Engine:SiloPort",
         ["--gateway-port"] = "Engine:GatewayPort",
         ["--import"] = "Engine:ImportDirectory",
+        ["--import-knowledge"] = "Engine:ImportKnowledge",
         ["--storage"] = "Engine:Storage:Provider",
         ["--connection"] = "Engine:Storage:ConnectionString",
         ["--advertise"] = "Engine:AdvertisedAddress",
@@ -103,6 +104,7 @@ public static class EngineHost
         builder.Services.AddSingleton(options);
         builder.Services.Configure<TicketPolicyOptions>(builder.Configuration.GetSection("Engine:Tickets"));
         builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Engine:Deadlines"));
+        builder.Services.Configure<Engine.Grains.Knowledge.KnowledgeOptions>(builder.Configuration.GetSection("Engine:Knowledge"));
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Engine:Events"));
         builder.Services.Configure<CallWaitOptions>(builder.Configuration.GetSection("Engine:Calls"));
         builder.Services.Configure<EventRetentionOptions>(builder.Configuration.GetSection("Engine:Events:Retention"));

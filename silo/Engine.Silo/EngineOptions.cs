@@ -36,6 +36,11 @@ public sealed class EngineOptions
     /// <summary>A directory file (the shape of shared/data/shanghai-courts.json) imported after start; upserts, so safe on every start.</summary>
     public string? ImportDirectory { get; set; }
 
+    /// <summary>A knowledge-base file (format engine.knowledge/1, docs/knowledge.md) imported at start after the
+    /// directory. Without it, a samples-style knowledge-base.json beside the ImportDirectory file is imported. Importing
+    /// an unchanged file writes nothing, and retired entries stay retired, so it is safe on every start.</summary>
+    public string? ImportKnowledge { get; set; }
+
     /// <summary>Telemetry (docs/operations.md); OTLP export is set by the standard OTEL_* variables.</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
 }

@@ -51,6 +51,7 @@ public static class StorageServices
         services.AddSingleton<IJudgeLocator, JudgeLocator>();
         services.AddSingleton<ILeaveSchedule, LeaveSchedule>();
         services.AddSingleton<ICalendarStore, CalendarStore>();
+        services.AddSingleton<Knowledge.KnowledgeStore>();
         services.AddOptions<EventRetentionOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<EventRetentionOptions>, EventRetentionOptionsValidator>();
         services.AddHostedService<EventRetentionService>();

@@ -10,7 +10,7 @@ public interface ITicketGrain : IGrainWithStringKey
     Task<TicketRecord?> GetAsync();
 
     /// <summary>The platform answers at once: the ticket closes as answered on the spot.</summary>
-    Task<TicketRecord> AnswerOnSpotAsync(string staffId, string answer);
+    Task<TicketRecord> AnswerOnSpotAsync(string staffId, string answer, KnowledgeCitation? citation = null);
 
     /// <summary>Staff dispatch a ticket waiting at the platform: to <paramref name="target"/>, or by the routing rules.</summary>
     Task<TicketRecord> DispatchAsync(string staffId, Assignee? target, string? reason);

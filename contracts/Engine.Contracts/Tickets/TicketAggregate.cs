@@ -30,16 +30,17 @@ public sealed partial class TicketAggregate(TicketRecord ticket, IDeadlineRules 
         }
     }
 
-    /// <summary>Staff answered at the platform; <see cref="Close"/> follows.</summary>
-    public TicketTransition AnswerOnSpot(string staffId, string answer, DateTimeOffset now) =>
-        Apply(TicketCommand.AnswerOnSpot, staffId, "answered-on-spot", null, now, t => t with
+    /// <summary>Staff answered at the platform (from a knowledge-base entry's version, which the history entry names);
+    /// <see cref="Close"/> follows.</summary>
+    public TicketTransition AnswerOnSpot(string staffId, string answer, DateTimeOffset now, KnowledgeCitation? citation = null) =>
+        Apply(TicketCommand.AnswerOnSpot, staffId, "answered-on-spot", citation is null ? null : $"knowledge entry {citation.EntryId} version {citation.Version}", now, t => t with
         {
             State = TicketState.AnsweredOnSpot,
             Mode = TicketMode.AnsweredOnSpot,
             Reply = answer,
             RepliedBy = staffId,
             RepliedAt = now,
-        }, new TicketAnsweredOnSpot(staffId, answer));
+        }, new TicketAnsweredOnSpot(staffId, answer, citation));
 
     /// <summary>The routing of a dispatch that staff aimed themselves.</summary>
     public static RoutingInfo DispatchedBy(string staffId) => new("staff-dispatch", $"dispatched by {staffId}");

@@ -22,7 +22,8 @@ public sealed record TicketMerged(string Actor, string MergedInto) : TicketEvent
 /// <summary>A CALLBACK ticket was made for a closed ticket.</summary>
 public sealed record CallbackScheduled(string Actor, string CallbackOf) : TicketEvent(Actor);
 
-public sealed record TicketAnsweredOnSpot(string Actor, string Answer) : TicketEvent(Actor);
+/// <summary>Staff answered at the platform, citing a knowledge-base entry version or not.</summary>
+public sealed record TicketAnsweredOnSpot(string Actor, string Answer, KnowledgeCitation? Citation = null) : TicketEvent(Actor);
 
 public sealed record TicketDispatched(string Actor, Assignee To, RoutingInfo Routing, string Reason) : TicketEvent(Actor);
 

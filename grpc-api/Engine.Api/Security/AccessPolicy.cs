@@ -117,6 +117,23 @@ public static class AccessPolicy
         Allow(calendars, "GetCalendar", false, Everyone);
         Allow(calendars, "ListCalendars", false, Everyone);
 
+        var knowledge = V1.KnowledgeService.Descriptor;
+        // Entries are written by court staff of the entry's court (an entry for every court: staff of "*"); each
+        // change is audited by the knowledge store itself, in the transaction that makes it.
+        foreach (var write in new[] { "CreateEntry", "UpdateEntry", "RetireEntry", "ImportEntries" })
+        {
+            Allow(knowledge, write, false, Staff);
+        }
+
+        foreach (var read in new[] { "GetEntry", "ListEntries", "ExportEntries" })
+        {
+            Allow(knowledge, read, false, Staff, Supervisor);
+        }
+
+        Allow(knowledge, "SearchKnowledge", false, Staff, Channel);
+        Allow(knowledge, "SuggestAnswers", false, Staff, Channel);
+        Allow(knowledge, "PublicSearch", false, Channel);
+
         return rules.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

@@ -19,6 +19,7 @@ public sealed class CallLimits : IDisposable
     private readonly SecurityOptions _options;
     private readonly PartitionedRateLimiter<Principal> _perKey;
     private readonly PartitionedRateLimiter<string> _lookups;
+    private readonly PartitionedRateLimiter<string> _searches;
     private readonly LookupFailureBudget _failures;
     private readonly ILogger<CallLimits> _logger;
     private int _calls;
@@ -49,6 +50,27 @@ public sealed class CallLimits : IDisposable
             QueueLimit = 0,
             AutoReplenishment = true,
         }));
+        var search = _options.PublicSearch;
+        _searches = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, k => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = k[0] == 'k' ? search.PerKeyPerMinute : search.PerSourcePerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    /// <summary>Counts a self-service search against its key and its key's end user (<paramref name="source"/>).</summary>
+    public void TakePublicSearch(Principal caller, string source)
+    {
+        foreach (var key in new[] { "k" + (caller.KeyId ?? "open"), "s" + source })
+        {
+            using var lease = _searches.AttemptAcquire(key);
+            if (!lease.IsAcquired)
+            {
+                throw Exhausted("too many searches; try again later", RetryAfter(lease, TimeSpan.FromMinutes(1)));
+            }
+        }
     }
 
     /// <summary>Takes one call of <paramref name="caller"/>'s rate (no limit when authentication is off).</summary>
@@ -136,6 +158,7 @@ public sealed class CallLimits : IDisposable
     {
         _perKey.Dispose();
         _lookups.Dispose();
+        _searches.Dispose();
     }
 
     /// <summary>A place among the calls (or streams) in progress, given back on dispose.</summary>

@@ -51,6 +51,8 @@ public sealed class SecurityOptions
 
     public LookupThrottleOptions Lookup { get; set; } = new();
 
+    public PublicSearchThrottleOptions PublicSearch { get; set; } = new();
+
     public TlsOptions Tls { get; set; } = new();
 
     /// <summary>Silo only: where the first admin key is written when authentication is required and no active admin
@@ -78,6 +80,17 @@ public sealed class LookupThrottleOptions
     /// lock) when its adapter passes whatever "x-end-user" it is sent. Default 60 a minute: about ten times what a
     /// province's busiest minute of mistyped passwords needs; size it to the adapter's traffic.</summary>
     public int FailuresPerKeyPerMinute { get; set; } = 60;
+}
+
+/// <summary>How often the self-service knowledge search (KnowledgeService.PublicSearch) may be called (per process):
+/// per key, and per key and end user ("x-end-user", else the connection's peer). Each at least 1 a minute.</summary>
+public sealed class PublicSearchThrottleOptions
+{
+    /// <summary>Per key and end user. Default 30 a minute.</summary>
+    public int PerSourcePerMinute { get; set; } = 30;
+
+    /// <summary>Per key, whatever end users it names. Default 6,000 a minute.</summary>
+    public int PerKeyPerMinute { get; set; } = 6000;
 }
 
 /// <summary>TLS for the gRPC endpoint. Without a certificate the endpoint speaks HTTP/2 in clear text (h2c).</summary>
@@ -123,6 +136,8 @@ public sealed class SecurityOptionsValidator(string section) : IValidateOptions<
         check.AtLeast("Lookup:" + nameof(options.Lookup.PerCasePerMinute), options.Lookup.PerCasePerMinute, 1);
         check.AtLeast("Lookup:" + nameof(options.Lookup.PerPhonePerMinute), options.Lookup.PerPhonePerMinute, 1);
         check.AtLeast("Lookup:" + nameof(options.Lookup.FailuresPerKeyPerMinute), options.Lookup.FailuresPerKeyPerMinute, 1);
+        check.AtLeast("PublicSearch:" + nameof(options.PublicSearch.PerSourcePerMinute), options.PublicSearch.PerSourcePerMinute, 1);
+        check.AtLeast("PublicSearch:" + nameof(options.PublicSearch.PerKeyPerMinute), options.PublicSearch.PerKeyPerMinute, 1);
 
         var tls = options.Tls;
         check.Defined("Tls:" + nameof(tls.ClientCertificates), tls.ClientCertificates);

@@ -258,7 +258,7 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
 
     /// <summary>Who is trying a password: the key, and the end user behind the adapter when it says ("x-end-user":
     /// the citizen's address or session), else the connection's peer.</summary>
-    private static string LookupSource(ServerCallContext context)
+    internal static string LookupSource(ServerCallContext context)
     {
         var endUser = context.RequestHeaders.GetValue(EndUserHeader);
         var who = string.IsNullOrEmpty(endUser) ? context.Peer : endUser.Length > 128 ? endUser[..128] : endUser;

@@ -169,11 +169,17 @@ public sealed class EventApi(
             v.Add("filter", $"at most {MaxFilterValues} values per list");
         }
 
+        var listedKnown = false;
         for (var i = 0; i < filter.EventTypes.Count && i < MaxFilterValues; i++)
         {
             if (!EventTypes.All.Contains(filter.EventTypes[i]))
             {
-                v.Add($"filter.event_types[{i}]", $"{Errors.Quote(filter.EventTypes[i])} is not an event type; known: {string.Join(", ", EventTypes.All.Order(StringComparer.Ordinal))}");
+                // The known types are listed once: listed in each of many violations they made trailers past what
+                // clients read (64 KiB).
+                v.Add($"filter.event_types[{i}]", listedKnown
+                    ? $"{Errors.Quote(filter.EventTypes[i])} is not an event type"
+                    : $"{Errors.Quote(filter.EventTypes[i])} is not an event type; known: {string.Join(", ", EventTypes.All.Order(StringComparer.Ordinal))}");
+                listedKnown = true;
             }
         }
 

@@ -96,9 +96,38 @@ public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineCl
         return response;
     }
 
-    public override Task<V1.TicketResponse> AnswerOnSpot(V1.AnswerOnSpotRequest request, ServerCallContext context) =>
-        CommandAsync(context, request.TicketId, request.StaffId, "staff_id", v => v.RequireContent("answer", request.Answer, MaxReplyBytes),
-            t => t.AnswerOnSpotAsync(request.StaffId, request.Answer));
+    public override async Task<V1.TicketResponse> AnswerOnSpot(V1.AnswerOnSpotRequest request, ServerCallContext context)
+    {
+        var cites = request.KnowledgeEntryId.Length > 0 || request.KnowledgeEntryVersion != 0;
+        return await CommandAsync(context, request.TicketId, request.StaffId, "staff_id", v =>
+            {
+                v.RequireContent("answer", request.Answer, MaxReplyBytes);
+                if (cites && !KnowledgeMapping.IsId(request.KnowledgeEntryId))
+                {
+                    v.Add("knowledge_entry_id", "is required with knowledge_entry_version: the id of a knowledge-base entry");
+                }
+
+                if (cites && request.KnowledgeEntryVersion < 1)
+                {
+                    v.Add("knowledge_entry_version", "is required with knowledge_entry_id: the version of the entry the answer was taken from (1 or more)");
+                }
+            },
+            async t =>
+            {
+                KnowledgeCitation? citation = null;
+                if (cites)
+                {
+                    if (!await grains.GetGrain<IKnowledgeGrain>(0).VersionExistsAsync(request.KnowledgeEntryId, request.KnowledgeEntryVersion))
+                    {
+                        throw Errors.NotFound($"knowledge entry {request.KnowledgeEntryId} never had version {request.KnowledgeEntryVersion}");
+                    }
+
+                    citation = new KnowledgeCitation(request.KnowledgeEntryId, request.KnowledgeEntryVersion);
+                }
+
+                return await t.AnswerOnSpotAsync(request.StaffId, request.Answer, citation);
+            });
+    }
 
     public override Task<V1.TicketResponse> Dispatch(V1.DispatchRequest request, ServerCallContext context) =>
         CommandAsync(context, request.TicketId, request.StaffId, "staff_id", v =>

@@ -73,9 +73,9 @@ internal sealed partial class TicketGrain(
         return Task.FromResult(_ticket ?? Absent());
     }
 
-    public async Task<TicketRecord> AnswerOnSpotAsync(string staffId, string answer)
+    public async Task<TicketRecord> AnswerOnSpotAsync(string staffId, string answer, KnowledgeCitation? citation = null)
     {
-        await WriteAsync(Aggregate().AnswerOnSpot(staffId, answer, time.GetUtcNow()));
+        await WriteAsync(Aggregate().AnswerOnSpot(staffId, answer, time.GetUtcNow(), citation));
         return await CloseAsync(staffId, "answered on the spot");
     }
 

@@ -253,7 +253,7 @@ public sealed class AccessStore(Database database, EventNotifier notifier) : IAc
     }
 
     /// <summary>Writes an audit entry in <paramref name="transaction"/> (with its outcome, or none yet); answers its id.</summary>
-    private static long Audit(DbConnection connection, DbTransaction transaction, DateTimeOffset now, string actor, string action, string target, string detail, string? outcome)
+    internal static long Audit(DbConnection connection, DbTransaction transaction, DateTimeOffset now, string actor, string action, string target, string detail, string? outcome)
     {
         using var command = connection.Command("""
             INSERT INTO audit_log (at_ms, actor, action, target, detail, outcome, completed_at_ms)

@@ -74,6 +74,15 @@ public static class EventPayloads
     public static EncodedEvent CalendarYearSet(StoredCalendar stored) =>
         EncodedEvent.Of(EventTypes.CalendarYearSet, new V1.CalendarYearSet { Stored = CalendarMapping.ToProto(stored) });
 
+    public static EncodedEvent KnowledgeEntryCreated(KnowledgeEntry entry) =>
+        EncodedEvent.Of(EventTypes.KnowledgeEntryCreated, new V1.KnowledgeEntryCreated { Entry = KnowledgeMapping.ToProto(entry) });
+
+    public static EncodedEvent KnowledgeEntryUpdated(KnowledgeEntry entry) =>
+        EncodedEvent.Of(EventTypes.KnowledgeEntryUpdated, new V1.KnowledgeEntryUpdated { Entry = KnowledgeMapping.ToProto(entry), PreviousVersion = entry.Version - 1 });
+
+    public static EncodedEvent KnowledgeEntryRetired(KnowledgeEntry entry, string reason) =>
+        EncodedEvent.Of(EventTypes.KnowledgeEntryRetired, new V1.KnowledgeEntryRetired { Entry = KnowledgeMapping.ToProto(entry), Reason = reason });
+
     /// <summary>A look-up lockout's event, and the same facts as JSON for the audit log. Never the phone.</summary>
     public static (EncodedEvent Event, string AuditJson) LookupLocked(
         string caseNumber, string? courtId, long caseLockouts, int phoneLockouts, DateTimeOffset lockedUntil, string caller)

@@ -35,7 +35,11 @@ public static class TicketEvents
         }),
         TicketMerged m => (EventTypes.TicketMerged, new V1.TicketMerged { MergedInto = m.MergedInto, Header = header }),
         CallbackScheduled c => (EventTypes.CallbackScheduled, new V1.CallbackScheduled { CallbackOf = c.CallbackOf, Header = header }),
-        TicketAnsweredOnSpot a => ("ticket.answered_on_spot", new V1.TicketAnsweredOnSpot { StaffId = a.Actor, Answer = a.Answer, Header = header }),
+        TicketAnsweredOnSpot a => ("ticket.answered_on_spot", new V1.TicketAnsweredOnSpot
+        {
+            StaffId = a.Actor, Answer = a.Answer, Header = header,
+            KnowledgeEntryId = a.Citation?.EntryId ?? string.Empty, KnowledgeEntryVersion = a.Citation?.Version ?? 0,
+        }),
         TicketDispatched d => ("ticket.dispatched", new V1.TicketDispatched { Assignee = Mapping.ToProto(d.To), Reason = d.Reason, Routing = Mapping.ToProto(d.Routing), Header = header }),
         TicketAccepted => ("ticket.accepted", new V1.TicketAccepted { Header = header }),
         TicketReplied r => ("ticket.replied", new V1.TicketReplied { Reply = r.Reply, Header = header }),

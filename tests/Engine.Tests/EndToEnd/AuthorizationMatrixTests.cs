@@ -64,12 +64,23 @@ public sealed class AuthorizationMatrixTests(AuthorizedEngine fixture) : IClassF
         ["CalendarService/PutCalendar"] = [A],
         ["CalendarService/GetCalendar"] = [A, C, J, S, K, U, V],
         ["CalendarService/ListCalendars"] = [A, C, J, S, K, U, V],
+        ["KnowledgeService/CreateEntry"] = [A, S],
+        ["KnowledgeService/UpdateEntry"] = [A, S],
+        ["KnowledgeService/RetireEntry"] = [A, S],
+        ["KnowledgeService/ImportEntries"] = [A, S],
+        ["KnowledgeService/GetEntry"] = [A, S, V],
+        ["KnowledgeService/ListEntries"] = [A, S, V],
+        ["KnowledgeService/ExportEntries"] = [A, S, V],
+        ["KnowledgeService/SearchKnowledge"] = [A, C, S],
+        ["KnowledgeService/SuggestAnswers"] = [A, C, S],
+        ["KnowledgeService/PublicSearch"] = [A, C],
     };
 
     private static readonly ServiceDescriptor[] Services =
     [
         V1.IntakeService.Descriptor, V1.TicketService.Descriptor, V1.CaseService.Descriptor, V1.DirectoryService.Descriptor,
         V1.EventService.Descriptor, V1.StatsService.Descriptor, V1.AccessService.Descriptor, V1.CalendarService.Descriptor,
+        V1.KnowledgeService.Descriptor,
     ];
 
     [Fact]

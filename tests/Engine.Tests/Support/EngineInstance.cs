@@ -64,6 +64,8 @@ public sealed class EngineInstance : IAsyncDisposable
 
     public V1.DirectoryService.DirectoryServiceClient Directory => new(Channel);
 
+    public V1.KnowledgeService.KnowledgeServiceClient Knowledge => new(Channel);
+
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The engine is not running.");
 
     /// <param name="extraArgs">More command-line settings, e.g. "--Engine:Tickets:MergeWindow=00:00:00".</param>

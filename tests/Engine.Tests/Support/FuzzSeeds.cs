@@ -165,6 +165,30 @@ public static class FuzzSeeds
         },
         ["engine.v1.CalendarService.GetCalendar"] = w => new V1.GetCalendarRequest { Year = 2026 },
         ["engine.v1.CalendarService.ListCalendars"] = w => new V1.ListCalendarsRequest(),
+
+        ["engine.v1.KnowledgeService.CreateEntry"] = w => new V1.CreateEntryRequest { EntryId = "kb-fuzz-001", Content = KnowledgeContent(w) },
+        ["engine.v1.KnowledgeService.UpdateEntry"] = w => new V1.UpdateEntryRequest { EntryId = "kb-fuzz-001", ExpectedVersion = 1, Content = KnowledgeContent(w) },
+        ["engine.v1.KnowledgeService.RetireEntry"] = w => new V1.RetireEntryRequest { EntryId = "kb-fuzz-001", ExpectedVersion = 1, Reason = "已过时" },
+        ["engine.v1.KnowledgeService.GetEntry"] = w => new V1.GetEntryRequest { EntryId = "kb-fuzz-001" },
+        ["engine.v1.KnowledgeService.ListEntries"] = w => new V1.ListEntriesRequest
+        {
+            CourtId = w.Court, Kind = V1.TicketKind.Consultation, Tag = "立案", Retired = V1.RetiredFilter.Include, PageSize = 10,
+        },
+        ["engine.v1.KnowledgeService.ImportEntries"] = w => new V1.ImportEntriesRequest
+        {
+            Json = """{ "format": "engine.knowledge/1", "entries": [ { "id": "kb-fuzz-002", "question": "诉讼费怎么交？", "answer": "网上缴纳。", "kinds": ["CONSULTATION"] } ] }""",
+        },
+        ["engine.v1.KnowledgeService.ExportEntries"] = w => new V1.ExportEntriesRequest { CourtId = w.Court },
+        ["engine.v1.KnowledgeService.SearchKnowledge"] = w => new V1.SearchKnowledgeRequest { Text = "网上立案要什么材料", CourtId = w.Court, Kind = V1.TicketKind.Consultation, Top = 5 },
+        ["engine.v1.KnowledgeService.SuggestAnswers"] = w => new V1.SuggestAnswersRequest { TicketId = w.TicketId, Top = 3 },
+        ["engine.v1.KnowledgeService.PublicSearch"] = w => new V1.PublicSearchRequest { Text = "网上立案要什么材料", CourtId = w.Court, Channel = V1.Channel.Web, Top = 3 },
+    };
+
+    private static V1.KnowledgeContent KnowledgeContent(FuzzWorld w) => new()
+    {
+        Question = "网上立案需要准备哪些材料？", Variants = { "网上起诉要交什么材料" }, Answer = "起诉状、身份证明和证据材料。",
+        Kinds = { V1.TicketKind.Consultation }, SubKinds = { V1.TicketSubKind.ConsultationProcedure }, Tags = { "立案" },
+        CourtId = w.Court, EffectiveFrom = "2026-01-01", EffectiveTo = "2027-12-31", Author = "fuzz",
     };
 
     /// <summary>The rpcs of every engine.v1 service, from the descriptors generated into the contracts.</summary>
