@@ -2,7 +2,8 @@
 # Runs every test (README, "The two commands"): first installs what the tests start besides the engine when this
 # machine lacks it, then `dotnet test Engine.sln` with any arguments given (e.g. --filter "Category!=Soak").
 #   PostgreSQL's server binaries: the cluster and PostgreSQL tests start private servers (scripts/postgres.sh).
-#   Chromium: the browser tests drive Debian's chromium through Playwright (no browser download).
+#   Chromium: the browser tests drive Debian's chromium through Playwright (no browser download), with a CJK font
+#   (fonts-noto-cjk) so that the supervision page's Chinese labels render in its screenshots.
 # Installing needs root or sudo and Debian's packages; ENGINE_TEST_NO_INSTALL=1 skips it (the tests that need a
 # missing program then fail, naming it).
 set -euo pipefail
@@ -16,6 +17,7 @@ fi
 missing=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 [ -x "${ENGINE_TEST_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ] && [ "${ENGINE_TEST_NO_INSTALL:-0}" != 1 ]; then
   echo "test: installing ${missing[*]} (Debian packages) for the tests"
   as_root=()

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Engine.Domain;
+using Engine.Domain.Calendar;
 
 namespace Engine.Contracts;
 
@@ -91,3 +92,61 @@ public sealed record OverdueTicket(
 
 [GenerateSerializer, Immutable]
 public sealed record OverdueList(ImmutableArray<OverdueTicket> Tickets, long Total);
+
+/// <summary>The supervision page's lists: tickets overdue now, or the urging and supervision steps taken.</summary>
+[GenerateSerializer]
+public enum SupervisionList
+{
+    Overdue = 1,
+    Steps = 2,
+}
+
+/// <summary>A list's order: by time (overdue since, or the step's time), or by court or judge and then by time.</summary>
+[GenerateSerializer]
+public enum SupervisionSort
+{
+    Time = 1,
+    Court = 2,
+    Judge = 3,
+}
+
+/// <summary>One page of a supervision list, filtered on the server. <paramref name="CourtIds"/> empty: every court.
+/// <paramref name="OverdueBefore"/>: overdue since at most then (days overdue). <paramref name="Steps"/> empty: every
+/// step; <paramref name="Replied"/> null: replied or not; <paramref name="From"/> and <paramref name="To"/>: when the
+/// step fired (the steps list). <paramref name="After"/>: the <see cref="SupervisionListPage.Next"/> of the page before.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SupervisionQuery(
+    SupervisionList List,
+    ImmutableArray<string> CourtIds,
+    string? DivisionId,
+    string? JudgeId,
+    TicketKind? Kind,
+    DateTimeOffset? OverdueBefore,
+    ImmutableArray<DeadlineStep> Steps,
+    bool? Replied,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    SupervisionSort Sort,
+    bool Descending,
+    string? After,
+    int Limit);
+
+/// <summary>A ticket of a list: for the steps list, one step (<paramref name="Step"/>, <paramref name="FiredAt"/>), with
+/// its reply deadline then (<paramref name="OverdueSince"/>) and when it was replied to.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SupervisionRow(
+    string TicketId,
+    string CourtId,
+    string DivisionId,
+    string JudgeId,
+    TicketKind Kind,
+    TicketSubKind SubKind,
+    Channel Channel,
+    DateTimeOffset? OverdueSince,
+    DeadlineStep? Step,
+    DateTimeOffset? FiredAt,
+    DateTimeOffset? RepliedAt);
+
+/// <summary>A page: <paramref name="Total"/> rows match the filters; <paramref name="Next"/> null on the last page.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SupervisionListPage(ImmutableArray<SupervisionRow> Rows, long Total, string? Next);

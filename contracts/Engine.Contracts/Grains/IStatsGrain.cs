@@ -14,6 +14,10 @@ public interface IStatsGrain : IGrainWithIntegerKey
     /// <summary>The tickets overdue now in a scope, longest overdue first.</summary>
     Task<OverdueList> ListOverdueAsync(string? courtId, string? divisionId, string? judgeId, int limit);
 
+    /// <summary>A page of the supervision page's lists (overdue tickets, urging and supervision steps), filtered,
+    /// sorted and paged on the server.</summary>
+    Task<SupervisionListPage> ListSupervisionAsync(SupervisionQuery query);
+
     /// <summary>Forgets every figure and counts them again from the event log; answers the sequence they now include.</summary>
     Task<long> RebuildAsync();
 }

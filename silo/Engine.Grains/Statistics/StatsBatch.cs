@@ -1,4 +1,5 @@
 using Engine.Contracts;
+using Engine.Domain.Calendar;
 
 namespace Engine.Grains.Statistics;
 
@@ -24,6 +25,9 @@ internal sealed class StatsBatch
 
     public HashSet<string> ChangedJudges { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Steps fired and replies made, in the order of the events (a reply marks the steps before it).</summary>
+    public List<StepChange> Steps { get; } = [];
+
     public void Add(StatsGroup group, StatsCounter counter, long amount = 1)
     {
         if (!Daily.TryGetValue(group, out var counters))
@@ -40,3 +44,7 @@ internal sealed class StatsBatch
     public void AddTerm(int day, string court, string term) =>
         Terms[(day, court, term)] = Terms.GetValueOrDefault((day, court, term)) + 1;
 }
+
+/// <summary>A deadline step fired on a ticket (<see cref="Step"/> set, with the ticket's group and reply deadline),
+/// or the ticket replied to (<see cref="Step"/> null): a row of stats_steps, or the reply time of its open rows.</summary>
+internal sealed record StepChange(string TicketId, DeadlineStep? Step, long AtMs, StatsGroup Group, long? DueMs);

@@ -1,5 +1,6 @@
 using Engine.Contracts;
 using Engine.Domain;
+using Engine.Domain.Calendar;
 using Engine.Domain.Stats;
 using Engine.Search;
 
@@ -101,13 +102,21 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
                 break;
             case EventTypes.DeadlineUrging:
                 batch.Add(group, StatsCounter.Urged);
+                batch.Steps.Add(new StepChange(ticket.TicketId, DeadlineStep.Urging, e.At.ToUnixTimeMilliseconds(), group, ticket.Clock?.ReplyDueAt?.ToUnixTimeMilliseconds()));
                 break;
             case EventTypes.DeadlineSupervision:
                 batch.Add(group, StatsCounter.Supervised);
+                batch.Steps.Add(new StepChange(ticket.TicketId, DeadlineStep.Supervision, e.At.ToUnixTimeMilliseconds(), group, ticket.Clock?.ReplyDueAt?.ToUnixTimeMilliseconds()));
                 break;
             case EventTypes.DeadlineSpecialSupervision:
                 batch.Add(group, StatsCounter.SpeciallySupervised);
+                batch.Steps.Add(new StepChange(ticket.TicketId, DeadlineStep.SpecialSupervision, e.At.ToUnixTimeMilliseconds(), group, ticket.Clock?.ReplyDueAt?.ToUnixTimeMilliseconds()));
                 break;
+        }
+
+        if (e.Type == EventTypes.TicketReplied)
+        {
+            batch.Steps.Add(new StepChange(ticket.TicketId, null, (ticket.RepliedAt ?? e.At).ToUnixTimeMilliseconds(), group, null));
         }
 
         memory.Group = group;

@@ -28,6 +28,12 @@ internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, I
         return reader.ListOverdue(courtId, divisionId, judgeId, limit);
     }
 
+    public async Task<SupervisionListPage> ListSupervisionAsync(SupervisionQuery query)
+    {
+        await projector.CatchUpAsync(log.Head());
+        return reader.ListSupervision(query);
+    }
+
     public async Task<long> RebuildAsync()
     {
         await projector.ResetAsync();

@@ -74,7 +74,7 @@ public sealed partial class StatsProjector(
         {
             using var connection = database.Open();
             using var transaction = database.BeginExclusive(connection, StatsLock);
-            foreach (var table in new[] { "stats_daily", "stats_reply_times", "stats_terms", "stats_tickets", "stats_judges", "stats_cursor" })
+            foreach (var table in new[] { "stats_daily", "stats_reply_times", "stats_terms", "stats_tickets", "stats_judges", "stats_steps", "stats_cursor" })
             {
                 using var delete = connection.Command($"DELETE FROM {table};", transaction);
                 delete.ExecuteNonQuery();
@@ -260,6 +260,7 @@ public sealed partial class StatsProjector(
         }
 
         WriteTickets(connection, transaction, batch);
+        WriteSteps(connection, transaction, batch);
         var judges = Upsert(connection, transaction, "stats_judges", ["judge_id", "division_id"], ["judge_id"], [], replace: ["division_id"]);
         foreach (var judge in batch.ChangedJudges)
         {
@@ -294,6 +295,51 @@ public sealed partial class StatsProjector(
             }
 
             command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Each step a row (once: a recount writes the same key); each reply the time on the rows of the ticket
+    /// not replied to yet.</summary>
+    private static void WriteSteps(DbConnection connection, DbTransaction transaction, StatsBatch batch)
+    {
+        if (batch.Steps.Count == 0)
+        {
+            return;
+        }
+
+        string[] columns = ["ticket_id", "step", "fired_ms", "court_id", "division_id", "judge_id", "kind", "sub_kind", "due_ms"];
+        using var insert = connection.Command(string.Empty, transaction);
+        for (var i = 0; i < columns.Length; i++)
+        {
+            insert.Add($"@c{i}", null);
+        }
+
+        insert.CommandText = $"""
+            INSERT INTO stats_steps ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@c{i}"))})
+            ON CONFLICT (ticket_id, step, fired_ms) DO NOTHING;
+            """;
+        using var reply = connection.Command("UPDATE stats_steps SET replied_ms = @at WHERE ticket_id = @id AND replied_ms IS NULL;", transaction);
+        reply.Add("@at", null);
+        reply.Add("@id", null);
+        foreach (var change in batch.Steps)
+        {
+            if (change.Step is { } step)
+            {
+                var g = change.Group;
+                object?[] values = [change.TicketId, (int)step, change.AtMs, g.Court, g.Division, g.Judge, g.Kind, g.SubKind, change.DueMs];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    insert.Parameters[i].Value = values[i] ?? DBNull.Value;
+                }
+
+                insert.ExecuteNonQuery();
+            }
+            else
+            {
+                reply.Parameters[0].Value = change.AtMs;
+                reply.Parameters[1].Value = change.TicketId;
+                reply.ExecuteNonQuery();
+            }
         }
     }
 

@@ -162,6 +162,14 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         return new OverdueList(tickets.ToImmutable(), total);
     }
 
+    /// <summary>A page of a supervision list (<see cref="SupervisionLists"/>).</summary>
+    public SupervisionListPage ListSupervision(SupervisionQuery query)
+    {
+        using var connection = database.Open();
+        using var snapshot = database.BeginSnapshot(connection);
+        return SupervisionLists.Read(connection, snapshot, query);
+    }
+
     private List<(string[] Keys, long Count)> OverdueNow(DbConnection connection, DbTransaction snapshot, StatsQuery query)
     {
         // stats_tickets has no day column: by day, the day a ticket fell overdue, worked out here.

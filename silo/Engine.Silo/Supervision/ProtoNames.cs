@@ -38,5 +38,10 @@ internal static class ProtoNames
         _ => "SPECIAL_SUPERVISION",
     };
 
+    /// <summary>The value a page parameter names (the same name <paramref name="name"/> gives it), or null.</summary>
+    public static T? Parse<T>(string text, Func<T, string> name)
+        where T : struct, Enum =>
+        Enum.GetValues<T>().Where(v => name(v) == text).Select(v => (T?)v).FirstOrDefault();
+
     private static string Name(string type, int number) => EnumNames.ShortName(type, number);
 }

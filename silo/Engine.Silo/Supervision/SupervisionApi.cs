@@ -39,6 +39,7 @@ internal static class SupervisionApi
         api.MapGet("/stats", StatsAsync);
         api.MapGet("/tickets/{ticketId}", TicketAsync);
         api.MapGet("/notices", Notices);
+        SupervisionFigures.Map(api);
     }
 
     /// <summary>The banner: a year without a working calendar, from the day operators are told ahead.</summary>
@@ -230,12 +231,12 @@ internal static class SupervisionApi
     private static IReadOnlyList<RecipientView> Recipients(ImmutableArray<Recipient> recipients) =>
         [.. recipients.Select(r => new RecipientView(ProtoNames.Of(r.Role), r.Id))];
 
-    private static string? Blank(string? court) => string.IsNullOrWhiteSpace(court) ? null : court;
+    internal static string? Blank(string? court) => string.IsNullOrWhiteSpace(court) ? null : court;
 
-    private static JsonHttpResult<ErrorView>? BadCourt(string? court) =>
+    internal static JsonHttpResult<ErrorView>? BadCourt(string? court) =>
         court is { Length: > SubmitValidation.MaxIdLength } ? Error($"court must be a court id of at most {SubmitValidation.MaxIdLength} characters") : null;
 
-    private static JsonHttpResult<ErrorView> Error(string message, int status = StatusCodes.Status400BadRequest) =>
+    internal static JsonHttpResult<ErrorView> Error(string message, int status = StatusCodes.Status400BadRequest) =>
         TypedResults.Json(new ErrorView(message), SupervisionJson.Default.ErrorView, statusCode: status);
 
     private static JsonHttpResult<T> Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => TypedResults.Json(value, type);

@@ -56,6 +56,38 @@ internal sealed record TicketView(
     AssigneeView Assignee, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Content, string? Reply,
     ClockView? Clock, IReadOnlyList<DeadlineView> Deadlines, IReadOnlyList<ExtensionView> Extensions, IReadOnlyList<HistoryView> History);
 
+/// <summary>A figure now and in the period before it (today and yesterday, this week and the same days of the last).</summary>
+internal sealed record TrendView(long Now, long Before);
+
+/// <summary>A rate's parts in the chosen period and the same number of days before; the page divides (no rate
+/// without a whole).</summary>
+internal sealed record RateTrendView(long Part, long Whole, long PartBefore, long WholeBefore);
+
+/// <summary>One court's or division's lead figures. <see cref="FellOverdue"/>: of the tickets overdue now, those that
+/// fell overdue today (and yesterday). Supervised counts supervision and special supervision.</summary>
+internal sealed record FigureRow(
+    string Key, long OverdueNow, TrendView FellOverdue, TrendView UrgedToday, TrendView UrgedWeek, TrendView SupervisedToday,
+    TrendView SupervisedWeek, RateTrendView ReplyRate, RateTrendView OnTimeRate);
+
+internal sealed record PeriodView(string First, string Last);
+
+/// <summary>The lead figures: the total of the scope and a row per <see cref="GroupBy"/> (COURT, or DIVISION in a
+/// court), with the days each period covers.</summary>
+internal sealed record FiguresView(
+    DateTimeOffset Now, string TimeZone, string? CourtId, string GroupBy, IReadOnlyDictionary<string, PeriodView> Periods, FigureRow Total,
+    IReadOnlyList<FigureRow> Rows);
+
+/// <summary>A row of a list: an overdue ticket (<see cref="OverdueSince"/>), or a step taken on one (<see cref="Step"/>,
+/// <see cref="FiredAt"/>, its reply deadline as <see cref="OverdueSince"/>, and the reply delay in seconds: from the
+/// deadline to the reply, or to now while there is none).</summary>
+internal sealed record ListRow(
+    string TicketId, string CourtId, string DivisionId, string JudgeId, string Kind, string SubKind, string? Channel, DateTimeOffset? OverdueSince,
+    string? Step, DateTimeOffset? FiredAt, DateTimeOffset? RepliedAt, long? DelaySeconds);
+
+/// <summary>A page of a list: <see cref="Total"/> rows match; pass <see cref="Next"/> back as <c>after</c> for the next
+/// page (null: this is the last).</summary>
+internal sealed record ListView(DateTimeOffset Now, long Total, string? Next, IReadOnlyList<ListRow> Rows);
+
 internal sealed record ErrorView(string Error);
 
 /// <summary>What the page shows above everything else: things an operator must fix (a missing working calendar).</summary>
@@ -71,4 +103,6 @@ internal sealed record NoticesView(IReadOnlyList<string> Notices);
 [JsonSerializable(typeof(TicketView))]
 [JsonSerializable(typeof(ErrorView))]
 [JsonSerializable(typeof(NoticesView))]
+[JsonSerializable(typeof(FiguresView))]
+[JsonSerializable(typeof(ListView))]
 internal sealed partial class SupervisionJson : JsonSerializerContext;

@@ -6,7 +6,6 @@
 
   const POLL_MS = 2000;
   const COURTS_EVERY = 15;
-  const MAX_STEPS = 200;
   const SVG_NS = 'http://www.w3.org/2000/svg';
 
   const STEPS = { WARNING: '预警', URGING: '催办', SUPERVISION: '督办', SPECIAL_SUPERVISION: '专项督办' };
@@ -19,6 +18,30 @@
     HOTLINE: '热线', WEB: '网站', WECHAT: '微信', MOBILE_APP: '移动端', HALL: '诉讼服务大厅', KIOSK: '自助终端',
     SMS: '短信', LAWYER_PLATFORM: '律师服务平台',
   };
+  const SUB_KINDS = {
+    CONTACT_PROGRESS_INQUIRY: '询问进度', CONTACT_URGE: '催促办理', CONTACT_MATERIAL_RECEIPT: '材料收转', CONTACT_REPORT_SITUATION: '反映情况',
+    CONTACT_INFORMATION: '提供信息', CONTACT_OTHER: '其他联系',
+    INQUIRY_SERVICE_PASSWORD: '查询密码', INQUIRY_FILING_STATUS: '立案查询', INQUIRY_CASE_PROGRESS: '案件进度查询', INQUIRY_OTHER: '其他查询',
+    CONSULTATION_PROCEDURE: '诉讼程序咨询', CONSULTATION_EXECUTION: '执行咨询', CONSULTATION_OTHER: '其他咨询',
+    SUGGESTION_OPINION: '意见', SUGGESTION_SUGGESTION: '建议', SUGGESTION_COMPLAINT: '投诉',
+    FILING_APPLICATION: '立案申请',
+    MATTER_MATERIAL_SUBMISSION: '递交材料', MATTER_AGENT_VERIFICATION: '代理人身份核实', MATTER_AGENT_STATEMENT: '代理词提交',
+    MATTER_HEARING_POSTPONEMENT: '申请延期开庭', MATTER_PRESERVATION: '申请保全', MATTER_INVESTIGATION_ORDER: '申请调查令',
+    MATTER_FILE_REVIEW: '申请阅卷', MATTER_ELECTRONIC_SERVICE: '电子送达',
+    CALLBACK_VISIT: '回访', UNSPECIFIED: '未分类',
+  };
+  const STATES = {
+    RECEIVED: '待分流', ANSWERED_ON_SPOT: '即时解答', DISPATCHED: '已派单', ACCEPTED: '已签收', REPLIED: '已答复', CLOSED: '已办结',
+    RETURNED: '已退回', REOPENED: '已重启', MERGED: '已合并', CANCELLED: '已撤销', UNSPECIFIED: '—',
+  };
+  const ACTIONS = {
+    received: '受理', dispatched: '派单', routed: '分流', accepted: '签收', replied: '答复', closed: '办结', transferred: '转办',
+    returned: '退回', reopened: '重启', merged: '合并', cancelled: '撤销', answered_on_spot: '即时解答', extended: '延期',
+    'deadline.warning': '预警', 'deadline.urging': '催办', 'deadline.supervision': '督办', 'deadline.special_supervision': '专项督办',
+  };
+  const LISTS = { overdue: '超期工单 Overdue now', steps: '催办与督办 Urged and supervised' };
+  const LIST_KEYS = ['list', 'court', 'division', 'judge', 'kind', 'days_overdue', 'step', 'period', 'state', 'sort', 'order'];
+  const PAGE_SIZE = 50;
   const SERIES = [
     { field: 'effective_reply_rate', css: 'effective', label: '有效答复率', part: 'dispatched_replied', whole: 'dispatched' },
     { field: 'on_time_rate', css: 'on-time', label: '按期答复率', part: 'replied_on_time', whole: 'replied' },
@@ -35,10 +58,10 @@
     namesVersion: 0,
     courtsSignature: null,
     courtsStale: true,
-    stepsAfter: null,
-    steps: new Map(),
     ticketId: null,
     drawn: {},
+    list: { list: 'overdue' },
+    pages: [null],
   };
 
   const byId = (id) => document.getElementById(id);
@@ -145,7 +168,9 @@
   const label = (table, code) => named(table[code] || code, code);
 
   function ticketLink(ticketId) {
-    return el('a', { class: 'ticket', href: `#ticket=${encodeURIComponent(ticketId)}` }, ticketId);
+    const parameters = new URLSearchParams(listHref(state.list).slice(1));
+    parameters.set('ticket', ticketId);
+    return el('a', { class: 'ticket', href: `#${parameters.toString()}` }, ticketId);
   }
 
   function stepBadge(step) {
@@ -186,7 +211,7 @@
     const courts = new Map();
     const judges = new Map();
     for (const court of view.courts) {
-      courts.set(court.id, { name: court.name, divisions: new Map(court.divisions.map((d) => [d.id, d.name])) });
+      courts.set(court.id, { name: court.name, divisions: new Map(court.divisions.map((d) => [d.id, d.name])), judgeIds: court.judges.map((j) => j.id) });
       for (const judge of court.judges) {
         judges.set(judge.id, judge.name);
       }
@@ -210,30 +235,205 @@
     }
     select.replaceChildren(...options);
     select.value = state.court;
+    drawFilters();
   }
 
-  // ---- overdue now
+  // ---- lead figures, each a link to the list behind it
 
-  async function loadOverdue(generation) {
-    const view = await getJson('/supervision/api/overdue', { court: state.court });
+  /** A link to a list: the page's hash names the list and its filters, so a drill-down can be sent to someone. */
+  function listHref(filters) {
+    const parameters = new URLSearchParams();
+    for (const key of LIST_KEYS) {
+      if (filters[key]) {
+        parameters.set(key, filters[key]);
+      }
+    }
+    return `#${parameters.toString()}`;
+  }
+
+  /** ↑ ↓ → against the period before; red when it went the wrong way (more overdue, a lower rate). */
+  function arrow(now, before, higherIsBetter = false) {
+    if (now === before) {
+      return el('span', { class: 'trend flat', title: '持平 same' }, '→');
+    }
+    const worse = (now > before) !== higherIsBetter;
+    return el('span', { class: `trend ${worse ? 'worse' : 'better'}`, title: now > before ? '上升 up' : '下降 down' }, now > before ? '↑' : '↓');
+  }
+
+  function countCell(figure, beforeLabel, filters, name) {
+    return el('td', { class: 'figure', 'data-figure': name },
+      el('a', { class: 'drill', href: listHref(filters), 'data-figure': name }, String(figure.now)),
+      ' ', arrow(figure.now, figure.before), el('small', { class: 'before' }, ` ${beforeLabel} ${figure.before}`));
+  }
+
+  const ratio = (part, whole) => (whole > 0 ? part / whole : null);
+
+  function rateCell(rate, filters, name) {
+    const now = ratio(rate.part, rate.whole);
+    const before = ratio(rate.part_before, rate.whole_before);
+    const cell = el('td', { class: 'figure', 'data-figure': name });
+    cell.append(el('a', { class: 'drill', href: listHref(filters), 'data-figure': name, title: `${rate.part}/${rate.whole}` }, percent(now)));
+    if (now !== null && before !== null) {
+      cell.append(' ', arrow(Math.round(now * 1000), Math.round(before * 1000), true));
+    }
+    cell.append(el('small', { class: 'before', title: `${rate.part_before}/${rate.whole_before}` }, ` 上期 ${percent(before)}`));
+    return cell;
+  }
+
+  function figureRow(view, row, scope, heading) {
+    const base = { ...scope };
+    const overdue = { ...base, list: 'overdue' };
+    const steps = { ...base, list: 'steps' };
+    return el('tr', { 'data-key': row.key || '' },
+      heading,
+      el('td', { class: 'figure', 'data-figure': 'overdue_now' },
+        el('a', { class: 'drill', href: listHref(overdue), 'data-figure': 'overdue_now' }, String(row.overdue_now)),
+        ' ', arrow(row.fell_overdue.now, row.fell_overdue.before),
+        el('small', { class: 'before' }, ` 今日新增 ${row.fell_overdue.now} · 昨日 ${row.fell_overdue.before}`)),
+      countCell(row.urged_today, '昨日', { ...steps, step: 'URGING', period: 'today' }, 'urged_today'),
+      countCell(row.urged_week, '上周', { ...steps, step: 'URGING', period: 'week' }, 'urged_week'),
+      countCell(row.supervised_today, '昨日', { ...steps, step: 'SUPERVISION,SPECIAL_SUPERVISION', period: 'today' }, 'supervised_today'),
+      countCell(row.supervised_week, '上周', { ...steps, step: 'SUPERVISION,SPECIAL_SUPERVISION', period: 'week' }, 'supervised_week'),
+      rateCell(row.reply_rate, overdue, 'reply_rate'),
+      rateCell(row.on_time_rate, { ...steps, step: 'URGING', period: 'days' }, 'on_time_rate'));
+  }
+
+  async function loadFigures(generation) {
+    const view = await getJson('/supervision/api/figures', { court: state.court, days: state.days });
     if (generation !== state.generation) {
       return;
     }
+    if (view.group_by === 'COURT') {
+      noticeCourts(view.rows.map((r) => r.key));
+    }
+    if (!changed('figures', view)) {
+      return;
+    }
+    const byCourt = view.group_by === 'COURT';
+    byId('figures-group').textContent = byCourt ? '法院 Court' : '部门 Division';
+    byId('figures-scope').textContent = `${state.court ? courtName(state.court) : '全部法院 All courts'} · ${view.periods.days.first} – ${view.periods.days.last}`;
+    const rows = view.rows.map((row) => {
+      const scope = byCourt ? { court: row.key } : { court: view.court_id, division: row.key };
+      const name = byCourt ? courtName(row.key) : divisionName(view.court_id, row.key);
+      return figureRow(view, row, scope, el('th', { scope: 'row' }, named(name, row.key || null)));
+    });
+    byId('figures').tBodies[0].replaceChildren(...rows);
+    const totalScope = view.court_id ? { court: view.court_id } : {};
+    byId('figures').tFoot.replaceChildren(figureRow(view, view.total, totalScope, el('th', { scope: 'row' }, '合计 Total')));
+  }
+
+  // ---- the list behind a figure: filtered, sorted and paged by the engine
+
+  const COLUMNS = {
+    overdue: ['工单 Ticket', '法院 Court', '部门 Division', '承办人 Judge', '类型 Kind', '子类 Sub-kind', '渠道 Channel', '已超期 Overdue for'],
+    steps: ['时间 When', '工单 Ticket', '环节 Step', '法院 Court', '部门 Division', '承办人 Judge', '类型 Kind', '子类 Sub-kind', '答复 Replied', '答复延迟 Reply delay'],
+  };
+
+  function listFromHash() {
+    const parameters = new URLSearchParams(window.location.hash.slice(1));
+    if (!parameters.has('list')) {
+      return null;
+    }
+    const filters = {};
+    for (const key of LIST_KEYS) {
+      const value = parameters.get(key);
+      if (value) {
+        filters[key] = value;
+      }
+    }
+    filters.list = LISTS[filters.list] ? filters.list : 'overdue';
+    return filters;
+  }
+
+  function fillSelect(id, entries, value) {
+    const select = byId(id);
+    select.replaceChildren(el('option', { value: '' }, '全部 All'), ...entries.map(([v, text]) => el('option', { value: v }, text)));
+    if (value && !entries.some(([v]) => v === value)) {
+      select.append(el('option', { value }, value));
+    }
+    select.value = value || '';
+  }
+
+  /** The filter form shows the list's filters; division and judge choices are those of the chosen court. */
+  function drawFilters() {
+    const f = state.list;
+    byId('f-list').value = f.list;
+    fillSelect('f-court', [...state.courts.entries()].map(([id, c]) => [id, c.name]), f.court);
+    const court = state.courts.get(f.court);
+    fillSelect('f-division', court ? [...court.divisions.entries()] : [], f.division);
+    fillSelect('f-judge', court ? court.judgeIds.map((id) => [id, `${personName(id)} (${id})`]) : [], f.judge);
+    fillSelect('f-kind', Object.entries(KINDS).map(([code, name]) => [code, `${name} ${code}`]), f.kind);
+    byId('f-days-overdue').value = f.days_overdue || '';
+    for (const key of ['step', 'period', 'state', 'sort', 'order']) {
+      byId(`f-${key}`).value = f[key] || (key === 'sort' ? 'time' : '');
+    }
+    for (const node of document.querySelectorAll('#list-filters .for-overdue')) {
+      node.hidden = f.list !== 'overdue';
+    }
+    for (const node of document.querySelectorAll('#list-filters .for-steps')) {
+      node.hidden = f.list !== 'steps';
+    }
+  }
+
+  function readFilters() {
+    const f = { list: byId('f-list').value };
+    const fields = { court: 'f-court', division: 'f-division', judge: 'f-judge', kind: 'f-kind', sort: 'f-sort', order: 'f-order' };
+    Object.assign(fields, f.list === 'overdue' ? { days_overdue: 'f-days-overdue' } : { step: 'f-step', period: 'f-period', state: 'f-state' });
+    for (const [key, id] of Object.entries(fields)) {
+      const value = byId(id).value.trim();
+      if (value && !(key === 'sort' && value === 'time')) {
+        f[key] = value;
+      }
+    }
+    if (f.court !== state.list.court) {
+      delete f.division;
+      delete f.judge;
+    }
+    return f;
+  }
+
+  function listRow(view, r) {
+    const ticket = el('td', null, ticketLink(r.ticket_id));
+    const where = [
+      el('td', null, named(courtName(r.court_id), r.court_id)),
+      el('td', null, named(divisionName(r.court_id, r.division_id), r.division_id || null)),
+      el('td', { class: 'judge' }, r.judge_id ? named(personName(r.judge_id), r.judge_id) : '—'),
+      el('td', null, label(KINDS, r.kind)),
+      el('td', null, label(SUB_KINDS, r.sub_kind)),
+    ];
+    if (state.list.list === 'overdue') {
+      return el('tr', { 'data-ticket-id': r.ticket_id }, ticket, ...where, el('td', null, label(CHANNELS, r.channel)),
+        el('td', { class: 'overdue-for', 'data-since': Date.parse(r.overdue_since), title: formatTime(r.overdue_since) }));
+    }
+    return el('tr', { 'data-ticket-id': r.ticket_id, 'data-step': r.step },
+      el('td', { class: 'when' }, formatTime(r.fired_at)), ticket, el('td', null, stepBadge(r.step)), ...where,
+      el('td', { class: 'when' }, r.replied_at ? formatTime(r.replied_at) : '未答复 not yet'),
+      el('td', { class: 'delay' }, r.delay_seconds === null ? '—' : formatOverdue(r.delay_seconds * 1000)));
+  }
+
+  async function loadList(generation) {
+    const f = state.list;
+    const view = await getJson(`/supervision/api/lists/${f.list}`, { ...f, list: null, days: state.days, after: state.pages[state.pages.length - 1], limit: PAGE_SIZE });
+    if (generation !== state.generation || f !== state.list) {
+      return;
+    }
     state.skewMs = Date.parse(view.now) - Date.now();
-    noticeCourts(view.tickets.map((t) => t.court_id));
-    byId('overdue-count').textContent = view.total > 0 ? `(${view.total})` : '';
-    if (changed('overdue', view.tickets)) {
-      const rows = view.tickets.map((t) => el('tr', { 'data-ticket-id': t.ticket_id },
-        el('td', null, ticketLink(t.ticket_id)),
-        el('td', null, named(courtName(t.court_id), t.court_id)),
-        el('td', null, named(divisionName(t.court_id, t.division_id), t.division_id)),
-        el('td', null, named(personName(t.judge_id), t.judge_id)),
-        el('td', null, label(KINDS, t.kind)),
-        el('td', null, t.sub_kind),
-        el('td', null, label(CHANNELS, t.channel)),
-        el('td', { class: 'overdue-for', 'data-since': Date.parse(t.overdue_since), title: formatTime(t.overdue_since) })));
-      byId('overdue').tBodies[0].replaceChildren(...rows);
-      setEmpty('overdue-empty', rows.length === 0);
+    state.next = view.next;
+    noticeCourts(view.rows.map((r) => r.court_id));
+    byId('list-title').textContent = LISTS[f.list];
+    byId('list-count').textContent = `(${view.total})`;
+    const pageNumber = state.pages.length;
+    const pages = Math.max(1, Math.ceil(view.total / PAGE_SIZE));
+    byId('page-info').textContent = `第 ${pageNumber} / ${pages} 页 page · 共 ${view.total} 条 rows`;
+    byId('page-first').disabled = pageNumber === 1;
+    byId('page-previous').disabled = pageNumber === 1;
+    byId('page-next').disabled = !view.next;
+    if (changed('list', [f, pageNumber, view.rows])) {
+      byId('list').tHead.rows[0].replaceChildren(...COLUMNS[f.list].map((text) => el('th', null, text)));
+      byId('list').tBodies[0].replaceChildren(...view.rows.map((r) => listRow(view, r)));
+      byId('list').dataset.list = f.list;
+      byId('list').dataset.page = String(pageNumber);
+      setEmpty('list-empty', view.rows.length === 0);
     }
     tickOverdue();
   }
@@ -241,35 +441,28 @@
   /** "Overdue for" counts up every second from overdue_since, by the server's clock. */
   function tickOverdue() {
     const now = Date.now() + state.skewMs;
-    for (const cell of document.querySelectorAll('#overdue td.overdue-for')) {
+    for (const cell of document.querySelectorAll('#list td.overdue-for')) {
       cell.textContent = formatOverdue(now - Number(cell.dataset.since));
     }
   }
 
-  // ---- urging and supervision
+  function showList(filters) {
+    state.list = filters;
+    state.pages = [null];
+    state.drawn.list = null;
+    drawFilters();
+    loadList(state.generation).then(() => showStatus(null), showStatus);
+  }
 
-  async function loadSteps(generation) {
-    const view = await getJson('/supervision/api/steps', { court: state.court, after: state.stepsAfter });
-    if (generation !== state.generation) {
-      return;
+  function turnPage(step) {
+    if (step === 0) {
+      state.pages = [null];
+    } else if (step > 0 && state.next) {
+      state.pages.push(state.next);
+    } else if (step < 0 && state.pages.length > 1) {
+      state.pages.pop();
     }
-    for (const step of view.steps) {
-      state.steps.set(step.sequence, step);
-    }
-    const kept = [...state.steps.values()].sort((a, b) => b.sequence - a.sequence).slice(0, MAX_STEPS);
-    state.steps = new Map(kept.map((s) => [s.sequence, s]));
-    state.stepsAfter = view.next_after;
-    if (!changed('steps', kept.map((s) => s.sequence))) {
-      return;
-    }
-    const rows = kept.map((s) => el('tr', { 'data-ticket-id': s.ticket_id, 'data-step': s.step },
-      el('td', { class: 'when' }, formatTime(s.fired_at)),
-      el('td', null, ticketLink(s.ticket_id)),
-      el('td', null, stepBadge(s.step)),
-      el('td', null, assigneeText(s.handler)),
-      recipientsCell(s.recipients)));
-    byId('steps').tBodies[0].replaceChildren(...rows);
-    setEmpty('steps-empty', rows.length === 0);
+    loadList(state.generation).then(() => showStatus(null), showStatus);
   }
 
   // ---- charts
@@ -402,15 +595,8 @@
   // ---- a ticket's timeline
 
   function ticketFromHash() {
-    const match = /^#ticket=(.+)$/.exec(window.location.hash);
-    if (!match) {
-      return null;
-    }
-    try {
-      return decodeURIComponent(match[1]).trim() || null;
-    } catch {
-      return null;
-    }
+    const ticket = new URLSearchParams(window.location.hash.slice(1)).get('ticket');
+    return ticket ? ticket.trim() || null : null;
   }
 
   function showTicketMessage(text) {
@@ -456,8 +642,8 @@
       }
     }
     const facts = [
-      ['状态 State', t.state],
-      ['类型 Kind', `${KINDS[t.kind] || t.kind} · ${t.sub_kind}`],
+      ['状态 State', `${STATES[t.state] || t.state} ${t.state}`],
+      ['类型 Kind', `${KINDS[t.kind] || t.kind} · ${SUB_KINDS[t.sub_kind] || t.sub_kind}`],
       ['渠道 Channel', CHANNELS[t.channel] || t.channel],
       ['法院 Court', courtName(t.court_id)],
       ['案号 Case', t.case_number || '—'],
@@ -479,8 +665,8 @@
     byId('history').tBodies[0].replaceChildren(...t.history.map((h) => el('tr', { 'data-action': h.action },
       el('td', { class: 'when' }, formatTime(h.at)),
       el('td', null, named(personName(h.actor), h.actor)),
-      el('td', null, h.action),
-      el('td', null, `${h.from_state === 'UNSPECIFIED' ? '—' : h.from_state} → ${h.to_state}`),
+      el('td', null, label(ACTIONS, h.action)),
+      el('td', null, named(`${h.from_state === 'UNSPECIFIED' ? '—' : STATES[h.from_state] || h.from_state} → ${STATES[h.to_state] || h.to_state}`, `${h.from_state} → ${h.to_state}`)),
       el('td', { class: 'text' }, h.reason || ''),
       el('td', null, assigneeText(h.assignee)))));
     byId('timeline').hidden = false;
@@ -532,7 +718,7 @@
       });
     }
     state.polls += 1;
-    const results = await Promise.allSettled([loadNotices(), loadOverdue(generation), loadSteps(generation), loadStats(generation), loadTimeline()]);
+    const results = await Promise.allSettled([loadNotices(), loadFigures(generation), loadList(generation), loadStats(generation), loadTimeline()]);
     const failed = results.find((r) => r.status === 'rejected');
     showStatus(failed ? failed.reason : null);
   }
@@ -549,9 +735,10 @@
     state.court = byId('court').value;
     state.days = Number(byId('days').value) || 30;
     state.generation += 1;
-    state.stepsAfter = null;
-    state.steps = new Map();
     state.drawn = {};
+    state.list = { ...state.list, court: state.court || undefined, division: undefined, judge: undefined };
+    state.pages = [null];
+    drawFilters();
     refresh().catch(showStatus);
   }
 
@@ -565,7 +752,22 @@
         window.location.hash = `ticket=${encodeURIComponent(ticketId)}`;
       }
     });
-    window.addEventListener('hashchange', openTicketFromHash);
+    window.addEventListener('hashchange', () => {
+      const filters = listFromHash();
+      if (filters && listHref(filters) !== listHref(state.list)) {
+        showList(filters);
+      }
+      openTicketFromHash();
+    });
+    byId('list-filters').addEventListener('change', () => {
+      window.location.hash = listHref(readFilters()).slice(1);
+    });
+    byId('list-filters').addEventListener('submit', (event) => event.preventDefault());
+    byId('page-first').addEventListener('click', () => turnPage(0));
+    byId('page-previous').addEventListener('click', () => turnPage(-1));
+    byId('page-next').addEventListener('click', () => turnPage(1));
+    state.list = listFromHash() || state.list;
+    drawFilters();
     window.setInterval(tickOverdue, 1000);
     openTicketFromHash();
     poll();

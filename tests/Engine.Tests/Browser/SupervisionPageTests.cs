@@ -49,21 +49,36 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
         await _engine.Tickets.ReplyAsync(new V1.ReplyRequest { TicketId = onTime.TicketId, Actor = Judge(2), Reply = "已排期" });
         var late = await SubmitAsync(Judge(1));
 
-        var overdue = page.Locator($"#overdue tbody tr[data-ticket-id='{late.TicketId}']");
+        // The page opens on the figures: the court's row counts the late ticket, and its overdue figure is a link
+        // to the list behind it.
+        Assert.Equal("figures-section", await page.EvaluateAsync<string>("() => document.querySelector('main section').id"));
+        var courtRow = page.Locator($"#figures tbody tr[data-key='{Court}']");
+        await Assertions.Expect(courtRow.Locator("a[data-figure='supervised_today']")).Not.ToHaveTextAsync("0", new() { Timeout = Patience });
+        await Assertions.Expect(courtRow.Locator("a[data-figure='urged_today']")).Not.ToHaveTextAsync("0", new() { Timeout = Patience });
+
+        // Other tests' tickets may fill the court's first page: the judge filter narrows it on the server.
+        await courtRow.Locator("a[data-figure='overdue_now']").ClickAsync();
+        await SelectJudgeAsync(page, Judge(1));
+        var overdue = page.Locator($"#list[data-list='overdue'] tbody tr[data-ticket-id='{late.TicketId}']");
         await Assertions.Expect(overdue).ToHaveCountAsync(1, new() { Timeout = Patience });
         await Assertions.Expect(overdue.Locator("td.overdue-for")).ToHaveTextAsync(new Regex(@"^0:\d\d:\d\d$"), new() { Timeout = Patience });
         await Assertions.Expect(overdue.Locator($"span[title='{Division}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
-        await Assertions.Expect(overdue.Locator($"span[title='{Judge(1)}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
+        await Assertions.Expect(overdue.Locator($"td.judge span[title='{Judge(1)}']")).Not.ToHaveTextAsync(Judge(1), new() { Timeout = Patience });
+        Assert.DoesNotContain("CONTACT_", await page.Locator("#list tbody").InnerTextAsync(), StringComparison.Ordinal);
 
-        foreach (var step in new[] { "URGING", "SUPERVISION", "SPECIAL_SUPERVISION" })
+        // Urged today: the steps list, filtered on the server to urging.
+        await courtRow.Locator("a[data-figure='urged_today']").ClickAsync();
+        await Assertions.Expect(page.Locator($"#list[data-list='steps'] tbody tr[data-ticket-id='{late.TicketId}'][data-step='URGING']")).ToHaveCountAsync(1, new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#list tbody tr[data-step='SUPERVISION']")).ToHaveCountAsync(0);
+        await courtRow.Locator("a[data-figure='supervised_today']").ClickAsync();
+        foreach (var step in new[] { "SUPERVISION", "SPECIAL_SUPERVISION" })
         {
-            var row = page.Locator($"#steps tbody tr[data-ticket-id='{late.TicketId}'][data-step='{step}']");
-            await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = Patience });
+            await Assertions.Expect(page.Locator($"#list tbody tr[data-ticket-id='{late.TicketId}'][data-step='{step}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
         }
 
-        var supervised = page.Locator($"#steps tbody tr[data-ticket-id='{late.TicketId}'][data-step='SUPERVISION']");
-        await Assertions.Expect(supervised.Locator($"span.recipient[title='{SampleDirectory.HeadId(Court, Division)}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
-        await Assertions.Expect(supervised.Locator($"span.recipient[title='{SampleDirectory.VicePresidentId(Court)}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#list tbody tr[data-step='URGING']")).ToHaveCountAsync(0);
+        await page.Locator("#figures-section").ScreenshotAsync(new() { Path = Screenshot("figures") });
+        await page.ScreenshotAsync(new() { Path = Screenshot("page"), FullPage = true });
 
         foreach (var series in new[] { "effective_reply_rate", "on_time_rate" })
         {
@@ -76,6 +91,8 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
         await page.SelectOptionAsync("#court", Court);
         await Assertions.Expect(page.Locator($"#group-chart rect.bar[data-series='on_time_rate'][data-key='{Division}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
         await Assertions.Expect(page.Locator($"#group-chart rect.bar[data-key='{Court}']")).ToHaveCountAsync(0, new() { Timeout = Patience });
+        await page.Locator($"#figures tbody tr[data-key='{Division}'] a[data-figure='overdue_now']").ClickAsync();
+        await SelectJudgeAsync(page, Judge(1));
         await Assertions.Expect(overdue).ToHaveCountAsync(1, new() { Timeout = Patience });
 
         await overdue.Locator("a.ticket").ClickAsync();
@@ -87,8 +104,52 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
         }
 
         await Assertions.Expect(page.Locator($"#deadlines tbody tr[data-step='URGING'] span.recipient[title='{Judge(1)}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
+        await page.Locator("#timeline-section").ScreenshotAsync(new() { Path = Screenshot("timeline") });
         Assert.Equal("never reloaded", await page.EvaluateAsync<string>("() => window.sameDocument"));
         Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task A_drill_down_list_is_paged_and_sorted_by_the_engine()
+    {
+        // 51 tickets of one judge fall overdue (with those of the other tests, still less than two pages).
+        var judge = Judge(2);
+        var tickets = new List<string>();
+        for (var i = 0; i < 51; i++)
+        {
+            tickets.Add((await SubmitAsync(judge)).TicketId);
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_engine.DashboardPort}") };
+        var url = $"/supervision/api/lists/overdue?court={Court}&judge={judge}";
+        await Eventually.TrueAsync(
+            async () => JsonDocument.Parse(await http.GetStringAsync(url)).RootElement.GetProperty("total").GetInt64() >= 51, "51 tickets overdue", Patience_);
+        var total = JsonDocument.Parse(await http.GetStringAsync(url)).RootElement.GetProperty("total").GetInt64();
+
+        using var first = JsonDocument.Parse(await http.GetStringAsync(url + "&limit=2"));
+        var next = first.RootElement.GetProperty("next").GetString();
+        using var second = JsonDocument.Parse(await http.GetStringAsync(url + $"&limit=2&after={next}"));
+        Assert.Equal(2, first.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.DoesNotContain(Ids(second), Ids(first));
+        using var bad = await http.GetAsync(url + "&sort=court&after=" + next);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"{PageUrl}#list=overdue&court={Court}&judge={judge}");
+        await Assertions.Expect(page.Locator("#list[data-page='1'] tbody tr")).ToHaveCountAsync(50, new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#page-info")).ToContainTextAsync("1 / 2", new() { Timeout = Patience });
+        var oldest = await page.Locator("#list tbody tr").First.GetAttributeAsync("data-ticket-id");
+
+        await page.ClickAsync("#page-next");
+        await Assertions.Expect(page.Locator("#list[data-page='2'] tbody tr")).ToHaveCountAsync((int)total - 50, new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#page-next")).ToBeDisabledAsync();
+        var last = await page.Locator("#list tbody tr").Last.GetAttributeAsync("data-ticket-id");
+        Assert.NotEqual(oldest, last);
+
+        await page.SelectOptionAsync("#f-order", "desc");
+        await Assertions.Expect(page.Locator("#list[data-page='1'] tbody tr").First).ToHaveAttributeAsync("data-ticket-id", last!, new() { Timeout = Patience });
+        await page.Locator("#list-section").ScreenshotAsync(new() { Path = Screenshot("list") });
     }
 
     [Fact]
@@ -156,7 +217,7 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
         var channel = await engine.CreateKeyAsync(V1.AccessRole.Channel, new V1.AccessScope { Channels = { V1.Channel.Web } });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
-        foreach (var path in new[] { "/supervision", "/supervision/api/overdue", "/dashboard/" })
+        foreach (var path in new[] { "/supervision", "/supervision/api/overdue", "/supervision/api/figures", "/supervision/api/lists/steps", "/dashboard/" })
         {
             using var anonymous = await http.GetAsync(path);
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -181,6 +242,35 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
         using var h2c = new HttpClient(sideways) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
         using var answer = await h2c.GetAsync($"http://127.0.0.1:{port}/supervision/api/overdue");
         Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+    }
+
+    private static readonly TimeSpan Patience_ = TimeSpan.FromSeconds(30);
+
+    private static async Task SelectJudgeAsync(IPage page, string judge)
+    {
+        await Assertions.Expect(page.Locator($"#f-judge option[value='{judge}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
+        await page.SelectOptionAsync("#f-judge", judge);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"judge={Regex.Escape(Uri.EscapeDataString(judge))}"), new() { Timeout = Patience });
+    }
+
+    private static string[] Ids(JsonDocument page) =>
+        [.. page.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("ticket_id").GetString()!)];
+
+    /// <summary>Where a screenshot goes: docs/images of the repository when ENGINE_SCREENSHOTS=1 (how the pictures in
+    /// docs/supervision.md are made), else the test's temporary directory.</summary>
+    private static string Screenshot(string name) => Environment.GetEnvironmentVariable("ENGINE_SCREENSHOTS") == "1"
+        ? Path.Combine(RepositoryRoot(), "docs", "images", $"supervision-{name}.png")
+        : Path.Combine(Path.GetTempPath(), $"supervision-{name}-{Guid.NewGuid():N}.png");
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "Engine.sln")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException("not under the repository");
+        }
+
+        return directory.FullName;
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string path, string user, string password)
