@@ -1,5 +1,6 @@
 using Engine.Contracts;
 using Engine.Contracts.Grains;
+using Engine.Domain;
 using Engine.Storage.Events;
 using Orleans.Concurrency;
 
@@ -26,6 +27,18 @@ internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, I
     {
         await projector.CatchUpAsync(log.Head());
         return reader.ListOverdue(courtId, divisionId, judgeId, limit);
+    }
+
+    public async Task<SatisfactionAnswer> GetSatisfactionAsync(string? courtId, DateTimeOffset? from, DateTimeOffset? until, RatedSubject subject, int limit)
+    {
+        var asOf = await projector.CatchUpAsync(log.Head());
+        return reader.GetSatisfaction(courtId, from, until, subject, limit, asOf);
+    }
+
+    public async Task<PendingFilingList> ListPendingFilingsAsync(string? courtId, int limit)
+    {
+        await projector.CatchUpAsync(log.Head());
+        return reader.ListPendingFilings(courtId, limit);
     }
 
     public async Task<long> RebuildAsync()
