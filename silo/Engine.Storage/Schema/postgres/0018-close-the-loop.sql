@@ -34,15 +34,3 @@ CREATE TABLE IF NOT EXISTS stats_ratings
     dissatisfied      BIGINT  NOT NULL DEFAULT 0,
     PRIMARY KEY (day, court_id, subject_type, subject_id)
 );
-
--- People follow their own requests: their tickets by the caller's phone, and one-time codes (stored as SHA-256
--- digests only; used once; docs/security.md, "One-time codes").
-CREATE INDEX IF NOT EXISTS ix_tickets_caller_phone ON tickets (caller_phone, created_at_ms) WHERE caller_phone IS NOT NULL;
-CREATE TABLE IF NOT EXISTS caller_codes
-(
-    phone       TEXT   NOT NULL PRIMARY KEY,
-    code_sha256 TEXT   NOT NULL,
-    issued_ms   BIGINT NOT NULL,
-    expires_ms  BIGINT NOT NULL,
-    used_ms     BIGINT NULL
-);
