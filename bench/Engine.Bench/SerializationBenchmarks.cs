@@ -30,7 +30,7 @@ public class SerializationBenchmarks
         _serializer = _services.GetRequiredService<Serializer<TicketRecord>>();
         _ticket = Sample();
         const string Reply = "您好，案件已排期，开庭传票将于近日送达。";
-        _reply = new TicketTransition(_ticket, _ticket with { Version = 2, State = TicketState.Replied, Reply = Reply }, [new TicketReplied("judge-1", Reply)]);
+        _reply = new TicketTransition(_ticket, _ticket with { Version = 2, State = TicketState.Replied, Reply = Reply }, [new TicketReplied("judge-1", Reply, ReplyDelivery.PhoneCall, _ticket.CreatedAt)]);
         _stored = _serializer.SerializeToArray(_ticket);
     }
 

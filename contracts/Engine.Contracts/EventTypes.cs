@@ -26,6 +26,8 @@ public static class EventTypes
     public const string TicketCancelled = "ticket.cancelled";
     public const string TicketMergedIn = "ticket.merged_in";
     public const string TicketCallbackRecorded = "ticket.callback_recorded";
+    public const string TicketRated = "ticket.rated";
+    public const string TicketFilingDecided = "ticket.filing_decided";
     public const string CallbackScheduled = "callback.scheduled";
     public const string ClockPaused = "ticket.clock_paused";
     public const string ClockResumed = "ticket.clock_resumed";
@@ -81,7 +83,7 @@ public static class EventTypes
     {
         TicketReceived, TicketRouted, TicketMerged, TicketAnsweredOnSpot, TicketDispatched, TicketAccepted,
         TicketReplied, TicketTransferred, TicketReturned, TicketRerouted, TicketClosed, TicketReopened,
-        TicketCancelled, TicketMergedIn, TicketCallbackRecorded, CallbackScheduled,
+        TicketCancelled, TicketMergedIn, TicketCallbackRecorded, TicketRated, TicketFilingDecided, CallbackScheduled,
         ClockPaused, ClockResumed, DeadlineExtended, DeadlineReplanned,
         DeadlineWarning, DeadlineUrging, DeadlineSupervision, DeadlineSpecialSupervision,
         CaseUpserted, CaseJudgeAssigned, CaseMoved, CaseNodeRecorded, CaseLookupLocked,

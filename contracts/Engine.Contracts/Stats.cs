@@ -38,6 +38,24 @@ public enum StatsCounter
     ServiceSatisfied = 14,
     ResultSatisfied = 15,
     DispatchedReplied = 16,
+
+    // Issue 24: replies and answers on the spot by how they reached the caller (ReplyDelivery).
+    DeliveredPublicReply = 17,
+    DeliveredPhoneCall = 18,
+    DeliveredSms = 19,
+    DeliveredWeChatMessage = 20,
+    DeliveredInPerson = 21,
+
+    // On-the-spot ratings, under the rated ticket's group on the day of the rating.
+    Ratings = 22,
+    RatedServiceSatisfied = 23,
+    RatedResultSatisfied = 24,
+
+    // The filing division's decisions on online filings, on the day of the decision.
+    FilingsDecided = 25,
+    FilingsRegistered = 26,
+    FilingsMaterialRequested = 27,
+    FilingsRefused = 28,
 }
 
 /// <summary>Which figures: a scope (court, division, judge; null = any), a period from <paramref name="From"/> up to
@@ -66,6 +84,9 @@ public sealed record StatsFigures(ImmutableArray<string> Keys, ImmutableArray<lo
     public double? OnTimeRate => Ratio(this[StatsCounter.RepliedOnTime], this[StatsCounter.Replied]);
 
     public double? MeanReplySeconds => Ratio(this[StatsCounter.ReplySeconds], this[StatsCounter.Replied]);
+
+    /// <summary>Of the online filings decided in the period, the share registered; null when none was decided.</summary>
+    public double? FilingSuccessRate => Ratio(this[StatsCounter.FilingsRegistered], this[StatsCounter.FilingsDecided]);
 
     private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
 }
@@ -150,3 +171,17 @@ public sealed record SupervisionRow(
 /// <summary>A page: <paramref name="Total"/> rows match the filters; <paramref name="Next"/> null on the last page.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SupervisionListPage(ImmutableArray<SupervisionRow> Rows, long Total, string? Next);
+
+/// <summary>One person's or window's on-the-spot ratings in a court (<see cref="RatedSubject"/>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record SatisfactionFigures(string CourtId, string SubjectId, long Ratings, long ServiceSatisfied, long ResultSatisfied, long Dissatisfied);
+
+[GenerateSerializer, Immutable]
+public sealed record SatisfactionAnswer(ImmutableArray<SatisfactionFigures> Rows, long AsOfSequence);
+
+/// <summary>An online filing waiting for the filing division's decision.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PendingFiling(string TicketId, string CourtId, Channel Channel, DateTimeOffset ReceivedAt, DateTimeOffset? DecideBy);
+
+[GenerateSerializer, Immutable]
+public sealed record PendingFilingList(ImmutableArray<PendingFiling> Filings, long Total);

@@ -133,6 +133,20 @@ public sealed record TicketRecord
     /// before it was kept.</summary>
     [Id(33)] public string? SubmissionDigest { get; init; }
 
+    // Ids 34 to 39 are left to other work of the same release; 40 on are issue 24's (closing the loop).
+
+    /// <summary>How the reply or the answer on the spot reached the caller (Unspecified on tickets replied before it was
+    /// kept), and when.</summary>
+    [Id(40)] public ReplyDelivery Delivery { get; init; }
+
+    [Id(41)] public DateTimeOffset? DeliveredAt { get; init; }
+
+    /// <summary>On-the-spot ratings, one per rater.</summary>
+    [Id(42)] public ImmutableArray<RatingRecord> Ratings { get; init; } = [];
+
+    /// <summary>On an ONLINE_FILING ticket, once decided: the filing division's decision.</summary>
+    [Id(43)] public FilingDecisionRecord? FilingDecision { get; init; }
+
     private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"TicketId = {TicketId}, Version = {Version}, Kind = {Kind}, State = {State}, Assignee = {Assignee}");
 }
 
@@ -141,6 +155,25 @@ public sealed record CallbackResult(Satisfaction Service, Satisfaction Result, s
 {
     private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"Service = {Service}, Result = {Result}, Actor = {Actor}");
 }
+
+/// <summary>A caller's on-the-spot rating. <paramref name="Rater"/> may be a phone (an IVR session): never printed.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RatingRecord(
+    RatingSource Source, string Rater, Satisfaction Service, Satisfaction Result, string? Comment, string? StaffId, RatedSubject StaffSubject,
+    string? WindowId, DateTimeOffset At, string Actor)
+{
+    /// <summary>Same rater, same answers: a retry of the same rating.</summary>
+    public bool SameAs(RatingRecord other) =>
+        Source == other.Source && Rater == other.Rater && Service == other.Service && Result == other.Result
+        && Comment == other.Comment && WindowId == other.WindowId;
+
+    private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"Source = {Source}, Service = {Service}, Result = {Result}, At = {At:O}");
+}
+
+/// <summary>The filing division's decision on an online filing; <paramref name="OnTime"/>: made before the reply
+/// deadline of the ticket's clock.</summary>
+[GenerateSerializer, Immutable]
+public sealed record FilingDecisionRecord(FilingOutcome Outcome, string? Reason, string? CaseNumber, string Actor, DateTimeOffset At, bool OnTime);
 
 [GenerateSerializer, Immutable]
 public sealed record SubmitResult(TicketRecord Ticket, bool Deduplicated);

@@ -34,7 +34,7 @@ public static class Mapping
             CreatedAt = Timestamp.FromDateTimeOffset(t.CreatedAt),
             UpdatedAt = Timestamp.FromDateTimeOffset(t.UpdatedAt),
             IdempotencyKey = t.IdempotencyKey,
-            Caller = new V1.Caller { Name = t.Caller.Name, Phone = t.Caller.Phone, Role = (V1.CallerRole)t.Caller.Role },
+            Caller = ToProto(t.Caller),
             Content = t.Content,
             Priority = (V1.Priority)t.Priority,
             Routing = ToProto(t.Routing),
@@ -50,7 +50,11 @@ public static class Mapping
             ReopenCount = t.ReopenCount,
             DelegatedFrom = t.DelegatedFrom ?? string.Empty,
             Callback = t.Callback is { } c ? ToProto(c) : null,
+            ReplyDelivery = (V1.ReplyDelivery)t.Delivery,
+            DeliveredAt = ToTimestamp(t.DeliveredAt),
+            FilingDecision = t.FilingDecision is { } f ? ToProto(f) : null,
         };
+        ticket.Ratings.AddRange(t.Ratings.Select(ToProto));
         ticket.MergedTicketIds.AddRange(t.MergedTicketIds);
         ticket.Attachments.AddRange(t.Attachments);
         if (t.Deadlines is { } deadlines)
@@ -76,6 +80,32 @@ public static class Mapping
     }
 
     public static V1.RoutingExplanation ToProto(RoutingInfo routing) => new() { Rule = routing.Rule, Detail = routing.Detail };
+
+    public static V1.Caller ToProto(CallerInfo c) => new() { Name = c.Name, Phone = c.Phone, Role = (V1.CallerRole)c.Role };
+
+    public static V1.Rating ToProto(RatingRecord r) => new()
+    {
+        Source = (V1.RatingSource)r.Source,
+        Rater = r.Rater,
+        ServiceSatisfaction = (V1.Satisfaction)r.Service,
+        ResultSatisfaction = (V1.Satisfaction)r.Result,
+        Comment = r.Comment ?? string.Empty,
+        StaffId = r.StaffId ?? string.Empty,
+        StaffSubject = (V1.RatedSubject)r.StaffSubject,
+        WindowId = r.WindowId ?? string.Empty,
+        At = Timestamp.FromDateTimeOffset(r.At),
+        Actor = r.Actor,
+    };
+
+    public static V1.FilingDecision ToProto(FilingDecisionRecord f) => new()
+    {
+        Outcome = (V1.FilingOutcome)f.Outcome,
+        Reason = f.Reason ?? string.Empty,
+        CaseNumber = f.CaseNumber ?? string.Empty,
+        Actor = f.Actor,
+        At = Timestamp.FromDateTimeOffset(f.At),
+        OnTime = f.OnTime,
+    };
 
     public static V1.CallbackOutcome ToProto(CallbackResult c) => new()
     {

@@ -207,3 +207,66 @@ public enum Satisfaction
     BasicallySatisfied = 2,
     Dissatisfied = 3,
 }
+
+/// <summary>How a reply or an answer reached the caller (issue 24).</summary>
+[GenerateSerializer]
+public enum ReplyDelivery
+{
+    Unspecified = 0,
+    /// <summary>Published as a public reply (on the web platform or the WeChat account's public list).</summary>
+    PublicReply = 1,
+    PhoneCall = 2,
+    Sms = 3,
+    WeChatMessage = 4,
+    InPerson = 5,
+}
+
+/// <summary>Where an on-the-spot rating came from.</summary>
+[GenerateSerializer]
+public enum RatingSource
+{
+    Unspecified = 0,
+    /// <summary>The evaluator device at a service-hall window.</summary>
+    HallEvaluator = 1,
+    Ivr = 2,
+    Web = 3,
+    WeChat = 4,
+}
+
+/// <summary>The filing division's decision on an online filing.</summary>
+[GenerateSerializer]
+public enum FilingOutcome
+{
+    Unspecified = 0,
+    Registered = 1,
+    MaterialRequested = 2,
+    Refused = 3,
+}
+
+/// <summary>What a rating is counted for: the person or window rated.</summary>
+[GenerateSerializer]
+public enum RatedSubject
+{
+    Unspecified = 0,
+    /// <summary>The handler (a judge or court staff) who replied.</summary>
+    Staff = 1,
+    /// <summary>The platform agent who answered on the spot.</summary>
+    PlatformAgent = 2,
+    /// <summary>A counter or window of the service hall.</summary>
+    Window = 3,
+}
+
+public static class ReplyDeliveries
+{
+    /// <summary>How a reply reaches a caller when the replier does not say: the way the request came in (a hotline
+    /// call is answered by phone, a hall or kiosk visit in person, an SMS by SMS, WeChat by a WeChat message; web, app
+    /// and lawyer-platform requests get their reply on the platform, a public reply).</summary>
+    public static ReplyDelivery ForChannel(Channel channel) => channel switch
+    {
+        Channel.Hotline => ReplyDelivery.PhoneCall,
+        Channel.Hall or Channel.Kiosk => ReplyDelivery.InPerson,
+        Channel.Sms => ReplyDelivery.Sms,
+        Channel.WeChat => ReplyDelivery.WeChatMessage,
+        _ => ReplyDelivery.PublicReply,
+    };
+}

@@ -18,6 +18,8 @@ public enum TicketCommand
     RecordCallback,
     ExtendDeadline,
     FireDeadline,
+    Rate,
+    RecordFilingDecision,
 }
 
 public static class TicketLifecycle
@@ -40,6 +42,11 @@ public static class TicketLifecycle
         TicketCommand.PauseClock or TicketCommand.ResumeClock or TicketCommand.ExtendDeadline or TicketCommand.FireDeadline => IsOpen(state),
         TicketCommand.Reroute => IsOpen(state),
         TicketCommand.RecordCallback => state is TicketState.Received or TicketState.Dispatched or TicketState.Accepted,
+        // After an answer on the spot (which closes the ticket) or a close.
+        TicketCommand.Rate => state is TicketState.Closed or TicketState.AnsweredOnSpot,
+        // On a ticket with the filing division it is the reply; on one replied to or closed it is recorded alone.
+        TicketCommand.RecordFilingDecision => state is TicketState.Dispatched or TicketState.Accepted or TicketState.Reopened
+            or TicketState.Replied or TicketState.Closed,
         _ => false,
     };
 

@@ -40,6 +40,12 @@ public sealed record PeriodReport(
     V1.GetHotTopicsResponse HotTopics,
     long AsOfSequence)
 {
+    /// <summary>On-the-spot satisfaction per staff member, platform agent and counter/window (the 20 most rated of each).</summary>
+    public IReadOnlyList<(V1.RatedSubject Subject, IReadOnlyList<V1.SatisfactionRow> Rows)> Satisfaction { get; init; } = [];
+
+    /// <summary>Online filings still waiting for the filing division's decision, now.</summary>
+    public long PendingFilings { get; init; }
+
     public double? Growth => TotalYearBefore.Received == 0 ? null : (Total.Received / (double)TotalYearBefore.Received) - 1;
 
     public static async Task<PeriodReport> ReadAsync(GrpcChannel channel, ReportScope scope, CancellationToken cancellationToken = default)
@@ -62,11 +68,26 @@ public sealed record PeriodReport(
         var days = await Get(scope, V1.StatsGroupBy.Day);
         var months = days.Rows.GroupBy(r => r.Key[..7]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(r => r.Received))).ToList();
         var topics = await stats.GetHotTopicsAsync(new V1.GetHotTopicsRequest { CourtId = scope.CourtId ?? string.Empty, Period = scope.Period, Limit = 10 }, cancellationToken: cancellationToken);
+        var satisfaction = new List<(V1.RatedSubject, IReadOnlyList<V1.SatisfactionRow>)>();
+        foreach (var subject in new[] { V1.RatedSubject.Staff, V1.RatedSubject.PlatformAgent, V1.RatedSubject.Window })
+        {
+            var rows = await stats.GetSatisfactionAsync(new V1.GetSatisfactionRequest
+            {
+                CourtId = scope.CourtId ?? string.Empty, Period = scope.Period, Subject = subject, Limit = 20,
+            }, cancellationToken: cancellationToken);
+            satisfaction.Add((subject, [.. rows.Rows]));
+        }
+
+        var pending = await stats.ListPendingFilingsAsync(new V1.ListPendingFilingsRequest { CourtId = scope.CourtId ?? string.Empty, PageSize = 1 }, cancellationToken: cancellationToken);
         return new PeriodReport(
             scope, total.Total, totalBefore.Total,
             await Lines(V1.StatsGroupBy.Kind), await Lines(V1.StatsGroupBy.Channel), await Lines(V1.StatsGroupBy.Court),
             [.. (await Lines(V1.StatsGroupBy.SubKind)).Where(l => l.Key.StartsWith("CONTACT_", StringComparison.Ordinal))],
-            months, topics, total.AsOfSequence);
+            months, topics, total.AsOfSequence)
+        {
+            Satisfaction = satisfaction,
+            PendingFilings = pending.Total,
+        };
     }
 
     public static string Percent(double? share) => share is { } s ? s.ToString("0.00%", CultureInfo.InvariantCulture) : "–";

@@ -32,7 +32,21 @@ public static class ReportDocument
                 ["回访 callbacks", N(t.Callbacks), N(report.TotalYearBefore.Callbacks), "–"],
                 ["服务满意率 satisfied with the service", Share(t.ServiceSatisfied, t.Callbacks), Share(report.TotalYearBefore.ServiceSatisfied, report.TotalYearBefore.Callbacks), "–"],
                 ["结果满意率 satisfied with the result", Share(t.ResultSatisfied, t.Callbacks), Share(report.TotalYearBefore.ResultSatisfied, report.TotalYearBefore.Callbacks), "–"],
+                ["当场评价 ratings on the spot", N(t.Ratings), N(report.TotalYearBefore.Ratings), "–"],
+                ["评价结果满意率 rated satisfied with the result", Share(t.RatedResultSatisfied, t.Ratings), Share(report.TotalYearBefore.RatedResultSatisfied, report.TotalYearBefore.Ratings), "–"],
+                ["网上立案审查 online filings decided", N(t.FilingsDecided), N(report.TotalYearBefore.FilingsDecided), "–"],
+                ["立案成功率 filing success rate", Share(t.FilingsRegistered, t.FilingsDecided), Share(report.TotalYearBefore.FilingsRegistered, report.TotalYearBefore.FilingsDecided), "–"],
+                ["待审查网上立案 filings awaiting a decision now", N(report.PendingFilings), "–", "–"],
             ]),
+            new("答复方式 How replies reached callers", ["方式 delivery", "本期 this period"],
+            [
+                ["公开答复 public reply", N(t.DeliveredPublicReply)],
+                ["电话 phone call", N(t.DeliveredPhoneCall)],
+                ["短信 SMS", N(t.DeliveredSms)],
+                ["微信 WeChat message", N(t.DeliveredWechatMessage)],
+                ["当面 in person", N(t.DeliveredInPerson)],
+            ]),
+            .. report.Satisfaction.Select(s => Satisfaction(s.Subject, s.Rows)),
             Breakdown("按服务类型 By service type", report.Kinds, total),
             Breakdown("按渠道 By channel", report.Channels, total),
             Breakdown("按法院 By court", report.Courts, total, rates: true),
@@ -56,6 +70,20 @@ public static class ReportDocument
         }).ToList();
         return new(title, headers, rows, [.. lines.Select(l => (l.Key, total == 0 ? 0 : l.Now.Received / (double)total))]);
     }
+
+    private static ReportTable Satisfaction(Engine.V1.RatedSubject subject, IReadOnlyList<Engine.V1.SatisfactionRow> rows) =>
+        new(subject switch
+            {
+                Engine.V1.RatedSubject.Staff => "工作人员满意度 Satisfaction per staff member",
+                Engine.V1.RatedSubject.PlatformAgent => "平台坐席满意度 Satisfaction per platform agent",
+                _ => "窗口满意度 Satisfaction per counter/window",
+            },
+            ["", "法院 court", "评价 ratings", "服务满意率 service", "结果满意率 result", "不满意 dissatisfied"],
+            [.. rows.Select(r => new[]
+            {
+                r.SubjectId, r.CourtId, r.Ratings.ToString("N0", CultureInfo.InvariantCulture), Share(r.ServiceSatisfied, r.Ratings),
+                Share(r.ResultSatisfied, r.Ratings), r.Dissatisfied.ToString("N0", CultureInfo.InvariantCulture),
+            })]);
 
     private static ReportTable Topics(string title, IEnumerable<Engine.V1.HotTopic> topics) =>
         new(title, ["", "本期 this period", "上期 previous period", "变化 change"],

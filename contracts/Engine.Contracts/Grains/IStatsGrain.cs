@@ -1,3 +1,5 @@
+using Engine.Domain;
+
 namespace Engine.Contracts.Grains;
 
 /// <summary>Statistics, read from the figures the projector keeps in the database (the same whichever silo
@@ -17,6 +19,13 @@ public interface IStatsGrain : IGrainWithIntegerKey
     /// <summary>A page of the supervision page's lists (overdue tickets, urging and supervision steps), filtered,
     /// sorted and paged on the server.</summary>
     Task<SupervisionListPage> ListSupervisionAsync(SupervisionQuery query);
+
+    /// <summary>On-the-spot ratings per staff member, platform agent or counter/window (<paramref name="subject"/>) of a
+    /// court (null: all) in a period, the most rated first.</summary>
+    Task<SatisfactionAnswer> GetSatisfactionAsync(string? courtId, DateTimeOffset? from, DateTimeOffset? until, RatedSubject subject, int limit);
+
+    /// <summary>Online filings still waiting for the filing division's decision, the longest waiting first.</summary>
+    Task<PendingFilingList> ListPendingFilingsAsync(string? courtId, int limit);
 
     /// <summary>Forgets every figure and counts them again from the event log; answers the sequence they now include.</summary>
     Task<long> RebuildAsync();

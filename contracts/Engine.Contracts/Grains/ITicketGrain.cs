@@ -18,8 +18,15 @@ public interface ITicketGrain : IGrainWithStringKey
     /// <summary>The handler acknowledges the ticket.</summary>
     Task<TicketRecord> AcceptAsync(string actor);
 
-    /// <summary>The handler's reply.</summary>
-    Task<TicketRecord> ReplyAsync(string actor, string reply);
+    /// <summary>The handler's reply, how it reaches the caller (Unspecified: the way the request came in) and when
+    /// (null: now).</summary>
+    Task<TicketRecord> ReplyAsync(string actor, string reply, ReplyDelivery delivery = ReplyDelivery.Unspecified, DateTimeOffset? deliveredAt = null);
+
+    /// <summary>A caller's on-the-spot rating (one per rater); a dissatisfied result acts as a dissatisfied callback.</summary>
+    Task<TicketRecord> RateAsync(string actor, RatingSource source, string rater, Satisfaction service, Satisfaction result, string? comment, string? windowId);
+
+    /// <summary>The filing division's decision on an online filing.</summary>
+    Task<TicketRecord> RecordFilingDecisionAsync(string actor, FilingOutcome outcome, string? reason, string? caseNumber);
 
     /// <summary>Hands the ticket to another judge, division or office.</summary>
     Task<TicketRecord> TransferAsync(string actor, Assignee target, string reason);

@@ -40,7 +40,9 @@ public sealed partial class TicketAggregate(TicketRecord ticket, IDeadlineRules 
             Reply = answer,
             RepliedBy = staffId,
             RepliedAt = now,
-        }, new TicketAnsweredOnSpot(staffId, answer, citation));
+            Delivery = ReplyDeliveries.ForChannel(t.Channel),
+            DeliveredAt = now,
+        }, new TicketAnsweredOnSpot(staffId, answer, ReplyDeliveries.ForChannel(ticket.Channel), citation));
 
     /// <summary>The routing of a dispatch that staff aimed themselves.</summary>
     public static RoutingInfo DispatchedBy(string staffId) => new("staff-dispatch", $"dispatched by {staffId}");
@@ -64,14 +66,84 @@ public sealed partial class TicketAggregate(TicketRecord ticket, IDeadlineRules 
     public TicketTransition Accept(string actor, DateTimeOffset now) =>
         Apply(TicketCommand.Accept, actor, "accepted", null, now, t => t with { State = TicketState.Accepted }, new TicketAccepted(actor));
 
-    public TicketTransition Reply(string actor, string reply, DateTimeOffset now) =>
-        Apply(TicketCommand.Reply, actor, "replied", null, now, t => t with
+    /// <param name="delivery">How the reply reaches the caller; Unspecified: the way the request came in
+    /// (<see cref="ReplyDeliveries.ForChannel"/>).</param>
+    /// <param name="deliveredAt">When it reached the caller; null: now.</param>
+    public TicketTransition Reply(string actor, string reply, DateTimeOffset now, ReplyDelivery delivery = ReplyDelivery.Unspecified, DateTimeOffset? deliveredAt = null)
+    {
+        var how = delivery == ReplyDelivery.Unspecified ? ReplyDeliveries.ForChannel(ticket.Channel) : delivery;
+        var when = deliveredAt ?? now;
+        return Apply(TicketCommand.Reply, actor, "replied", null, now, t => t with
         {
             State = TicketState.Replied,
             Reply = reply,
             RepliedBy = actor,
             RepliedAt = now,
-        }, new TicketReplied(actor, reply));
+            Delivery = how,
+            DeliveredAt = when,
+        }, new TicketReplied(actor, reply, how, when));
+    }
+
+    /// <summary>A caller's on-the-spot rating, after an answer on the spot or a close: one per rater. The same rating
+    /// again is a retry (null: nothing to write); another rating by the same rater is ALREADY_EXISTS. The person
+    /// rated is the one who answered: a platform agent for an answer on the spot, else the handler who replied.</summary>
+    public TicketTransition? Rate(string actor, RatingSource source, string rater, Satisfaction service, Satisfaction result, string? comment, string? windowId, DateTimeOffset now)
+    {
+        Require(TicketCommand.Rate);
+        if (ticket.Kind == TicketKind.Callback)
+        {
+            throw EngineException.Precondition($"ticket {ticket.TicketId} is a callback: its caller's answers are recorded with RecordCallback");
+        }
+
+        var subject = ticket.RepliedBy is null ? RatedSubject.Unspecified
+            : ticket.Mode == TicketMode.AnsweredOnSpot ? RatedSubject.PlatformAgent : RatedSubject.Staff;
+        var rating = new RatingRecord(source, rater, service, result, comment, ticket.RepliedBy, subject, windowId, now, actor);
+        if (ticket.Ratings.FirstOrDefault(r => r.Rater == rater) is { } earlier)
+        {
+            return earlier.SameAs(rating)
+                ? null
+                : throw new EngineException(EngineErrorKind.AlreadyExists, $"ticket {ticket.TicketId} has a rating by rater {(Phone.IsValid(rater) ? Phone.Mask(rater) : rater)} already");
+        }
+
+        return Apply(TicketCommand.Rate, actor, "rated", comment, now, t => t with { Ratings = t.Ratings.Add(rating) }, new TicketRated(actor, rating));
+    }
+
+    /// <summary>The filing division's decision on an online filing, once. On a ticket still with its handler it is
+    /// the reply (the clock stops, ticket.replied follows); on one replied to or closed it is recorded alone.
+    /// <see cref="FilingDecisionRecord.OnTime"/>: before the reply deadline of the ticket's clock.</summary>
+    public TicketTransition RecordFilingDecision(string actor, FilingOutcome outcome, string? reason, string? caseNumber, DateTimeOffset now)
+    {
+        Require(TicketCommand.RecordFilingDecision);
+        if (ticket.Kind != TicketKind.OnlineFiling)
+        {
+            throw EngineException.Precondition($"ticket {ticket.TicketId} is a {ticket.Kind} ticket, not an online filing");
+        }
+
+        if (ticket.FilingDecision is { } made)
+        {
+            throw EngineException.Precondition($"the filing division decided on ticket {ticket.TicketId} already ({made.Outcome}, {made.At:O})");
+        }
+
+        var onTime = ticket.Deadlines?.Clock is not { Problem: null } clock || now <= clock.ReplyDueAt;
+        var decision = new FilingDecisionRecord(outcome, reason, caseNumber, actor, now, onTime);
+        var decided = new TicketFilingDecided(actor, decision);
+        if (!Allows(TicketCommand.Reply))
+        {
+            return Apply(TicketCommand.RecordFilingDecision, actor, "filing-decided", reason, now, t => t with { FilingDecision = decision }, decided);
+        }
+
+        var replied = Reply(actor, FilingReply(decision), now);
+        var after = replied.After with { FilingDecision = decision };
+        return new TicketTransition(ticket, after, [decided, .. replied.Events]);
+    }
+
+    /// <summary>The reply text of a decision (the filer reads it).</summary>
+    public static string FilingReply(FilingDecisionRecord decision) => decision.Outcome switch
+    {
+        FilingOutcome.Registered => decision.CaseNumber is { } number ? $"已登记立案，案号 {number}。" : "已登记立案。",
+        FilingOutcome.MaterialRequested => $"请补正材料：{decision.Reason}",
+        _ => $"不予立案：{decision.Reason}",
+    };
 
     /// <summary>To another handler, who gets a new clock (unless the policy keeps the running deadline).</summary>
     public TicketTransition Transfer(string actor, Assignee target, string reason, DateTimeOffset now)

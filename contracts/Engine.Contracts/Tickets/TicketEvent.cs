@@ -22,14 +22,22 @@ public sealed record TicketMerged(string Actor, string MergedInto) : TicketEvent
 /// <summary>A CALLBACK ticket was made for a closed ticket.</summary>
 public sealed record CallbackScheduled(string Actor, string CallbackOf) : TicketEvent(Actor);
 
-/// <summary>Staff answered at the platform, citing a knowledge-base entry version or not.</summary>
-public sealed record TicketAnsweredOnSpot(string Actor, string Answer, KnowledgeCitation? Citation = null) : TicketEvent(Actor);
+/// <summary>Staff answered at the platform: how the answer reached the caller, and the knowledge-base entry version it
+/// cites, if any.</summary>
+public sealed record TicketAnsweredOnSpot(string Actor, string Answer, ReplyDelivery Delivery, KnowledgeCitation? Citation = null) : TicketEvent(Actor);
 
 public sealed record TicketDispatched(string Actor, Assignee To, RoutingInfo Routing, string Reason) : TicketEvent(Actor);
 
 public sealed record TicketAccepted(string Actor) : TicketEvent(Actor);
 
-public sealed record TicketReplied(string Actor, string Reply) : TicketEvent(Actor);
+/// <summary>The reply, how it reaches the caller, and when.</summary>
+public sealed record TicketReplied(string Actor, string Reply, ReplyDelivery Delivery, DateTimeOffset DeliveredAt) : TicketEvent(Actor);
+
+/// <summary>A caller rated the ticket on the spot.</summary>
+public sealed record TicketRated(string Actor, RatingRecord Rating) : TicketEvent(Actor);
+
+/// <summary>The filing division decided on an online filing.</summary>
+public sealed record TicketFilingDecided(string Actor, FilingDecisionRecord Decision) : TicketEvent(Actor);
 
 public sealed record TicketTransferred(string Actor, Assignee From, Assignee To, string Reason) : TicketEvent(Actor);
 

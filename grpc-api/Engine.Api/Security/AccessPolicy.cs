@@ -68,6 +68,11 @@ public static class AccessPolicy
             Allow(tickets, platform, false, Staff);
         }
 
+        // Ratings come from hall evaluators, the IVR, web and WeChat (channel adapters) or are keyed in by staff.
+        Allow(tickets, "Rate", false, Channel, Staff);
+        // The filing division decides (a judge of it, or its staff).
+        Allow(tickets, "RecordFilingDecision", false, Judge, Staff);
+
         var cases = V1.CaseService.Descriptor;
         foreach (var write in new[] { "UpsertCase", "AssignJudge", "MoveCase", "RecordNode" })
         {
@@ -96,7 +101,7 @@ public static class AccessPolicy
         }
 
         var stats = V1.StatsService.Descriptor;
-        foreach (var read in new[] { "GetStats", "GetHotTopics", "ListOverdue" })
+        foreach (var read in new[] { "GetStats", "GetHotTopics", "ListOverdue", "GetSatisfaction", "ListPendingFilings" })
         {
             Allow(stats, read, false, Staff, Supervisor);
         }

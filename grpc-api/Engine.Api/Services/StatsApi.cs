@@ -81,10 +81,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
     {
         var v = new RequestValidator();
         ValidateScope(v, request.Scope);
-        if (request.PageSize is < 0 or > MaxOverdue)
-        {
-            v.Add("page_size", $"must be between 1 and {MaxOverdue} (0 means {DefaultOverdue})");
-        }
+        CheckLimit(v, "page_size", request.PageSize);
 
         v.ThrowIfInvalid();
         var scope = request.Scope ?? new V1.StatsScope();
@@ -98,6 +95,45 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
             TicketId = t.TicketId, CourtId = t.CourtId, DivisionId = t.DivisionId, JudgeId = t.JudgeId,
             Kind = (V1.TicketKind)t.Kind, SubKind = (V1.TicketSubKind)t.SubKind, Channel = (V1.Channel)t.Channel,
             OverdueSince = Timestamp.FromDateTimeOffset(t.OverdueSince),
+        }));
+        return response;
+    }
+
+    public override async Task<V1.GetSatisfactionResponse> GetSatisfaction(V1.GetSatisfactionRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        v.OptionalId("court_id", request.CourtId);
+        var (from, to) = ValidatePeriod(v, "period", request.Period, required: false);
+        v.RequireEnum("subject", request.Subject);
+        CheckLimit(v, "limit", request.Limit);
+        v.ThrowIfInvalid();
+        Security.Scopes.RequireCourt(context, request.CourtId, "court_id");
+        var answer = await Stats().GetSatisfactionAsync(
+            Mapping.NullIfEmpty(request.CourtId), from, to, (Domain.RatedSubject)request.Subject, request.Limit == 0 ? DefaultOverdue : request.Limit);
+        var response = new V1.GetSatisfactionResponse { AsOfSequence = answer.AsOfSequence };
+        response.Rows.AddRange(answer.Rows.Select(r => new V1.SatisfactionRow
+        {
+            CourtId = r.CourtId, SubjectId = r.SubjectId, Ratings = r.Ratings, ServiceSatisfied = r.ServiceSatisfied, ResultSatisfied = r.ResultSatisfied,
+            Dissatisfied = r.Dissatisfied,
+            ServiceSatisfactionRate = r.Ratings == 0 ? 0 : r.ServiceSatisfied / (double)r.Ratings,
+            ResultSatisfactionRate = r.Ratings == 0 ? 0 : r.ResultSatisfied / (double)r.Ratings,
+        }));
+        return response;
+    }
+
+    public override async Task<V1.ListPendingFilingsResponse> ListPendingFilings(V1.ListPendingFilingsRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        v.OptionalId("court_id", request.CourtId);
+        CheckLimit(v, "page_size", request.PageSize);
+        v.ThrowIfInvalid();
+        Security.Scopes.RequireCourt(context, request.CourtId, "court_id");
+        var list = await Stats().ListPendingFilingsAsync(Mapping.NullIfEmpty(request.CourtId), request.PageSize == 0 ? DefaultOverdue : request.PageSize);
+        var response = new V1.ListPendingFilingsResponse { Total = list.Total };
+        response.Filings.AddRange(list.Filings.Select(f => new V1.PendingFiling
+        {
+            TicketId = f.TicketId, CourtId = f.CourtId, Channel = (V1.Channel)f.Channel, ReceivedAt = Timestamp.FromDateTimeOffset(f.ReceivedAt),
+            DecideBy = Mapping.ToTimestamp(f.DecideBy),
         }));
         return response;
     }
@@ -145,12 +181,34 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
             EffectiveReplyRate = figures.EffectiveReplyRate ?? 0,
             OnTimeRate = figures.OnTimeRate ?? 0,
             DispatchedReplied = figures[StatsCounter.DispatchedReplied],
+            DeliveredPublicReply = figures[StatsCounter.DeliveredPublicReply],
+            DeliveredPhoneCall = figures[StatsCounter.DeliveredPhoneCall],
+            DeliveredSms = figures[StatsCounter.DeliveredSms],
+            DeliveredWechatMessage = figures[StatsCounter.DeliveredWeChatMessage],
+            DeliveredInPerson = figures[StatsCounter.DeliveredInPerson],
+            Ratings = figures[StatsCounter.Ratings],
+            RatedServiceSatisfied = figures[StatsCounter.RatedServiceSatisfied],
+            RatedResultSatisfied = figures[StatsCounter.RatedResultSatisfied],
+            FilingsDecided = figures[StatsCounter.FilingsDecided],
+            FilingsRegistered = figures[StatsCounter.FilingsRegistered],
+            FilingsMaterialRequested = figures[StatsCounter.FilingsMaterialRequested],
+            FilingsRefused = figures[StatsCounter.FilingsRefused],
+            FilingSuccessRate = figures.FilingSuccessRate ?? 0,
         };
         row.Keys.AddRange(keys);
         return row;
     }
 
     private static V1.HotTopic Topic(HotTopicCount topic, string term) => new() { Term = term, Count = topic.Count, PreviousCount = topic.PreviousCount };
+
+    /// <summary>A list's size: 1 to <see cref="MaxOverdue"/>, 0 for <see cref="DefaultOverdue"/>.</summary>
+    private static void CheckLimit(RequestValidator v, string field, int value)
+    {
+        if (value is < 0 or > MaxOverdue)
+        {
+            v.Add(field, $"must be between 1 and {MaxOverdue} (0 means {DefaultOverdue})");
+        }
+    }
 
     private static void ValidateScope(RequestValidator v, V1.StatsScope? scope)
     {

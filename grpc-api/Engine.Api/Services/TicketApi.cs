@@ -18,6 +18,10 @@ public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineCl
     public const int MaxPageSize = 500;
     public const int MaxReplyBytes = 8 * 1024;
     public const int MaxReasonLength = 2048;
+    public const int MaxRaterLength = 128;
+
+    /// <summary>How far a reply's delivered_at may be ahead of the engine's clock (clocks of adapters drift).</summary>
+    public static readonly TimeSpan DeliveredAtSkew = TimeSpan.FromMinutes(5);
 
     public override async Task<V1.GetTicketResponse> GetTicket(V1.GetTicketRequest request, ServerCallContext context)
     {
@@ -145,8 +149,58 @@ public sealed class TicketApi(IClusterClient grains, [FromKeyedServices(EngineCl
         CommandAsync(context, request.TicketId, request.Actor, "actor", _ => { }, t => t.AcceptAsync(request.Actor));
 
     public override Task<V1.TicketResponse> Reply(V1.ReplyRequest request, ServerCallContext context) =>
-        CommandAsync(context, request.TicketId, request.Actor, "actor", v => v.RequireContent("reply", request.Reply, MaxReplyBytes),
-            t => t.ReplyAsync(request.Actor, request.Reply));
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v =>
+            {
+                v.RequireContent("reply", request.Reply, MaxReplyBytes);
+                v.OptionalEnum("delivery", request.Delivery);
+                if (request.DeliveredAt is { } at)
+                {
+                    v.RequireTime("delivered_at", at);
+                    if (RequestValidator.IsReasonable(at) && at.ToDateTimeOffset() > time.GetUtcNow() + DeliveredAtSkew)
+                    {
+                        v.Add("delivered_at", "is in the future: give the time the reply reached the caller, or leave it unset (now)");
+                    }
+                }
+            },
+            t => t.ReplyAsync(request.Actor, request.Reply, (ReplyDelivery)request.Delivery, request.DeliveredAt?.ToDateTimeOffset()));
+
+    public override Task<V1.TicketResponse> Rate(V1.RateRequest request, ServerCallContext context) =>
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v =>
+            {
+                v.RequireEnum("source", request.Source);
+                v.RequireText("rater", request.Rater, MaxRaterLength);
+                v.RequireEnum("service_satisfaction", request.ServiceSatisfaction);
+                v.RequireEnum("result_satisfaction", request.ResultSatisfaction);
+                v.OptionalText("comment", request.Comment, MaxReasonLength, multiline: true);
+                v.OptionalId("window_id", request.WindowId);
+            },
+            t => t.RateAsync(request.Actor, (RatingSource)request.Source, request.Rater, (Satisfaction)request.ServiceSatisfaction, (Satisfaction)request.ResultSatisfaction,
+                Mapping.NullIfEmpty(request.Comment), Mapping.NullIfEmpty(request.WindowId)));
+
+    public override Task<V1.TicketResponse> RecordFilingDecision(V1.RecordFilingDecisionRequest request, ServerCallContext context) =>
+        CommandAsync(context, request.TicketId, request.Actor, "actor", v =>
+            {
+                v.RequireEnum("outcome", request.Outcome);
+                if (request.Outcome is V1.FilingOutcome.Refused or V1.FilingOutcome.MaterialRequested)
+                {
+                    v.RequireText("reason", request.Reason, MaxReasonLength);
+                }
+                else
+                {
+                    v.OptionalText("reason", request.Reason, MaxReasonLength, multiline: true);
+                }
+
+                if (request.CaseNumber.Length > 0 && !CaseNumber.IsValid(request.CaseNumber))
+                {
+                    v.Add("case_number", "is not a case number of the form (2019)沪0115民初12345号");
+                }
+                else if (request.CaseNumber.Length > 0 && request.Outcome != V1.FilingOutcome.Registered)
+                {
+                    v.Add("case_number", "is given only with outcome REGISTERED");
+                }
+            },
+            t => t.RecordFilingDecisionAsync(request.Actor, (FilingOutcome)request.Outcome, Mapping.NullIfEmpty(request.Reason),
+                request.CaseNumber.Length > 0 ? CaseNumber.Normalize(request.CaseNumber) : null));
 
     public override Task<V1.TicketResponse> Transfer(V1.TransferRequest request, ServerCallContext context) =>
         CommandAsync(context, request.TicketId, request.Actor, "actor", v =>

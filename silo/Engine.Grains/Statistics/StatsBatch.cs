@@ -1,4 +1,5 @@
 using Engine.Contracts;
+using Engine.Domain;
 using Engine.Domain.Calendar;
 
 namespace Engine.Grains.Statistics;
@@ -14,6 +15,9 @@ internal sealed class StatsBatch
     public Dictionary<(StatsGroup Group, int Bucket), long> ReplyTimes { get; } = [];
 
     public Dictionary<(int Day, string Court, string Term), long> Terms { get; } = [];
+
+    /// <summary>Per day, court and person or window rated: ratings, service satisfied, result satisfied, dissatisfied.</summary>
+    public Dictionary<(int Day, string Court, RatedSubject Subject, string Id), long[]> Ratings { get; } = [];
 
     /// <summary>Every ticket the batch touches: as stored before it, or new.</summary>
     public Dictionary<string, TicketMemory> Tickets { get; } = new(StringComparer.Ordinal);
@@ -36,6 +40,19 @@ internal sealed class StatsBatch
         }
 
         counters[(int)counter] += amount;
+    }
+
+    public void AddRating(int day, string court, RatedSubject subject, string id, CountedRating rating)
+    {
+        if (!Ratings.TryGetValue((day, court, subject, id), out var sums))
+        {
+            Ratings[(day, court, subject, id)] = sums = new long[4];
+        }
+
+        sums[0]++;
+        sums[1] += rating.Service is Satisfaction.Satisfied or Satisfaction.BasicallySatisfied ? 1 : 0;
+        sums[2] += rating.Result is Satisfaction.Satisfied or Satisfaction.BasicallySatisfied ? 1 : 0;
+        sums[3] += rating.Service == Satisfaction.Dissatisfied || rating.Result == Satisfaction.Dissatisfied ? 1 : 0;
     }
 
     public void AddReplyTime(StatsGroup group, int bucket) =>

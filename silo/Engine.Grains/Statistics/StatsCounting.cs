@@ -71,6 +71,11 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
                     batch.AddTerm(day, group.Court, term);
                 }
 
+                if (ticket.Kind == TicketKind.OnlineFiling && ticket.State != TicketState.Merged)
+                {
+                    memory.FilingPendingSinceMs = e.At.ToUnixTimeMilliseconds();
+                }
+
                 break;
             case EventTypes.TicketRouted when ticket.State == TicketState.Dispatched:
             case EventTypes.TicketDispatched:
@@ -81,9 +86,24 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
                 break;
             case EventTypes.TicketAnsweredOnSpot:
                 batch.Add(group, StatsCounter.AnsweredOnSpot);
+                Delivered(batch, group, ticket.Delivery);
                 break;
             case EventTypes.TicketReplied when !memory.Replied:
                 Replied(batch, memory, group, ticket, e.At);
+                Delivered(batch, group, ticket.Delivery);
+                break;
+            case EventTypes.TicketRated when ticket.Rating is { } rating:
+                Rated(batch, group, rating);
+                break;
+            case EventTypes.TicketFilingDecided when ticket.Filing != FilingOutcome.Unspecified:
+                batch.Add(group, StatsCounter.FilingsDecided);
+                batch.Add(group, ticket.Filing switch
+                {
+                    FilingOutcome.Registered => StatsCounter.FilingsRegistered,
+                    FilingOutcome.MaterialRequested => StatsCounter.FilingsMaterialRequested,
+                    _ => StatsCounter.FilingsRefused,
+                });
+                memory.FilingPendingSinceMs = null;
                 break;
             case EventTypes.TicketTransferred:
                 batch.Add(before, StatsCounter.Transferred);
@@ -121,6 +141,44 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
 
         memory.Group = group;
         memory.OverdueSinceMs = OverdueSince(ticket, e.At);
+        if (ticket.State is TicketState.Cancelled or TicketState.Merged)
+        {
+            memory.FilingPendingSinceMs = null;
+        }
+
+        memory.FilingDueMs = memory.FilingPendingSinceMs is null ? null : ticket.Clock?.ReplyDueAt?.ToUnixTimeMilliseconds();
+    }
+
+    private static void Delivered(StatsBatch batch, StatsGroup group, ReplyDelivery delivery)
+    {
+        if (delivery != ReplyDelivery.Unspecified)
+        {
+            batch.Add(group, delivery switch
+            {
+                ReplyDelivery.PublicReply => StatsCounter.DeliveredPublicReply,
+                ReplyDelivery.PhoneCall => StatsCounter.DeliveredPhoneCall,
+                ReplyDelivery.Sms => StatsCounter.DeliveredSms,
+                ReplyDelivery.WeChatMessage => StatsCounter.DeliveredWeChatMessage,
+                _ => StatsCounter.DeliveredInPerson,
+            });
+        }
+    }
+
+    /// <summary>A rating counts under the ticket's group, and for the person who answered and the window, if any.</summary>
+    private static void Rated(StatsBatch batch, StatsGroup group, CountedRating rating)
+    {
+        batch.Add(group, StatsCounter.Ratings);
+        batch.Add(group, StatsCounter.RatedServiceSatisfied, Satisfied(rating.Service));
+        batch.Add(group, StatsCounter.RatedResultSatisfied, Satisfied(rating.Result));
+        if (rating.StaffId.Length > 0 && rating.StaffSubject != RatedSubject.Unspecified)
+        {
+            batch.AddRating(group.Day, group.Court, rating.StaffSubject, rating.StaffId, rating);
+        }
+
+        if (rating.WindowId.Length > 0)
+        {
+            batch.AddRating(group.Day, group.Court, RatedSubject.Window, rating.WindowId, rating);
+        }
     }
 
     private static void Dispatched(StatsBatch batch, TicketMemory memory, StatsGroup group)

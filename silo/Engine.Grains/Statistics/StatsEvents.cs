@@ -19,7 +19,20 @@ internal sealed record CountedEvent(CountedTicket? Ticket, ImmutableArray<(strin
 /// <summary>The fields of a ticket that statistics count by, as an event leaves it. Strings are empty when absent.</summary>
 internal sealed record CountedTicket(
     string TicketId, TicketState State, Channel Channel, TicketKind Kind, TicketSubKind SubKind, string CourtId, Assignee? Assignee,
-    DateTimeOffset CreatedAt, string Content, string CallbackOf, DateTimeOffset? RepliedAt, CountedOutcome? Callback, CountedClock? Clock);
+    DateTimeOffset CreatedAt, string Content, string CallbackOf, DateTimeOffset? RepliedAt, CountedOutcome? Callback, CountedClock? Clock)
+{
+    /// <summary>On ticket.replied and ticket.answered_on_spot: how it reached the caller.</summary>
+    public ReplyDelivery Delivery { get; init; }
+
+    /// <summary>On ticket.rated: the rating.</summary>
+    public CountedRating? Rating { get; init; }
+
+    /// <summary>On ticket.filing_decided: the decision.</summary>
+    public FilingOutcome Filing { get; init; }
+}
+
+/// <summary>A rating, and whom it rates (empty: nobody of that kind).</summary>
+internal sealed record CountedRating(Satisfaction Service, Satisfaction Result, string StaffId, RatedSubject StaffSubject, string WindowId);
 
 internal sealed record CountedOutcome(Satisfaction Service, Satisfaction Result);
 
@@ -68,17 +81,28 @@ internal static class StatsEvents
         t.TicketId, (TicketState)t.State, (Channel)t.Channel, (TicketKind)t.Kind, (TicketSubKind)t.SubKind, t.CourtId, Assignee(t.Assignee),
         t.CreatedAt.ToDateTimeOffset(), t.Content, t.CallbackOf, t.RepliedAt?.ToDateTimeOffset(),
         t.Callback is { } c ? new CountedOutcome((Satisfaction)c.ServiceSatisfaction, (Satisfaction)c.ResultSatisfaction) : null,
-        Clock(t.Clock));
+        Clock(t.Clock)) { Delivery = (ReplyDelivery)t.ReplyDelivery };
 
     /// <summary>A thin payload: the header, and what the change set. A reply is made at the change's time.</summary>
     private static CountedTicket FromHeader(string type, V1.TicketHeader h, Any any)
     {
         var outcome = type == "ticket.callback_recorded" ? V1.TicketCallbackRecorded.Parser.ParseFrom(any.Value).Outcome : null;
-        return new CountedTicket(
+        var counted = new CountedTicket(
             h.TicketId, (TicketState)h.State, (Channel)h.Channel, (TicketKind)h.Kind, (TicketSubKind)h.SubKind, h.CourtId, Assignee(h.Assignee),
             h.CreatedAt.ToDateTimeOffset(), string.Empty, h.CallbackOf, type == "ticket.replied" ? h.UpdatedAt.ToDateTimeOffset() : null,
             outcome is null ? null : new CountedOutcome((Satisfaction)outcome.ServiceSatisfaction, (Satisfaction)outcome.ResultSatisfaction),
             Clock(h.Clock));
+        return type switch
+        {
+            EventTypes.TicketReplied => counted with { Delivery = (ReplyDelivery)V1.TicketReplied.Parser.ParseFrom(any.Value).Delivery },
+            EventTypes.TicketAnsweredOnSpot => counted with { Delivery = (ReplyDelivery)V1.TicketAnsweredOnSpot.Parser.ParseFrom(any.Value).Delivery },
+            EventTypes.TicketRated when V1.TicketRated.Parser.ParseFrom(any.Value).Rating is { } r => counted with
+            {
+                Rating = new CountedRating((Satisfaction)r.ServiceSatisfaction, (Satisfaction)r.ResultSatisfaction, r.StaffId, (RatedSubject)r.StaffSubject, r.WindowId),
+            },
+            EventTypes.TicketFilingDecided => counted with { Filing = (FilingOutcome)(V1.TicketFilingDecided.Parser.ParseFrom(any.Value).Decision?.Outcome ?? 0) },
+            _ => counted,
+        };
     }
 
     private static Assignee? Assignee(V1.Assignee? a) => a is null ? null : new Assignee((AssigneeType)a.Type, a.Id, a.CourtId);

@@ -1,5 +1,6 @@
 using Engine.Contracts;
 using Engine.Contracts.Grains;
+using Engine.Domain;
 using Engine.Storage.Events;
 using Orleans.Concurrency;
 
@@ -32,6 +33,18 @@ internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, I
     {
         await projector.CatchUpAsync(log.Head());
         return reader.ListSupervision(query);
+    }
+
+    public async Task<SatisfactionAnswer> GetSatisfactionAsync(string? courtId, DateTimeOffset? from, DateTimeOffset? until, RatedSubject subject, int limit)
+    {
+        var asOf = await projector.CatchUpAsync(log.Head());
+        return reader.GetSatisfaction(courtId, from, until, subject, limit, asOf);
+    }
+
+    public async Task<PendingFilingList> ListPendingFilingsAsync(string? courtId, int limit)
+    {
+        await projector.CatchUpAsync(log.Head());
+        return reader.ListPendingFilings(courtId, limit);
     }
 
     public async Task<long> RebuildAsync()

@@ -19,4 +19,9 @@ internal sealed class TicketMemory
     public bool Replied { get; set; }
 
     public long? OverdueSinceMs { get; set; }
+
+    /// <summary>An online filing with no decision yet: since when (its receipt), and its reply deadline then.</summary>
+    public long? FilingPendingSinceMs { get; set; }
+
+    public long? FilingDueMs { get; set; }
 }

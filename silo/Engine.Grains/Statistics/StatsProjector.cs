@@ -74,7 +74,7 @@ public sealed partial class StatsProjector(
         {
             using var connection = database.Open();
             using var transaction = database.BeginExclusive(connection, StatsLock);
-            foreach (var table in new[] { "stats_daily", "stats_reply_times", "stats_terms", "stats_tickets", "stats_judges", "stats_steps", "stats_cursor" })
+            foreach (var table in new[] { "stats_daily", "stats_reply_times", "stats_terms", "stats_ratings", "stats_tickets", "stats_judges", "stats_steps", "stats_cursor" })
             {
                 using var delete = connection.Command($"DELETE FROM {table};", transaction);
                 delete.ExecuteNonQuery();
@@ -183,7 +183,8 @@ public sealed partial class StatsProjector(
             using var command = connection.Command(string.Empty, transaction);
             command.CommandText = $"""
                 SELECT ticket_id, court_id, division_id, judge_id, kind, sub_kind, channel,
-                       dispatch_day, dispatch_court, dispatch_division, dispatch_judge, replied, overdue_since_ms
+                       dispatch_day, dispatch_court, dispatch_division, dispatch_judge, replied, overdue_since_ms,
+                       filing_pending_since_ms, filing_due_ms
                 FROM stats_tickets WHERE ticket_id IN ({InList(command, chunk)});
                 """;
             using var reader = command.ExecuteReader();
@@ -199,6 +200,8 @@ public sealed partial class StatsProjector(
                     },
                     Replied = reader.GetInt32(11) != 0,
                     OverdueSinceMs = reader.IsDBNull(12) ? null : reader.GetInt64(12),
+                    FilingPendingSinceMs = reader.IsDBNull(13) ? null : reader.GetInt64(13),
+                    FilingDueMs = reader.IsDBNull(14) ? null : reader.GetInt64(14),
                 };
             }
         }
@@ -259,6 +262,21 @@ public sealed partial class StatsProjector(
             terms.ExecuteNonQuery();
         }
 
+        string[] ratingSums = ["ratings", "service_satisfied", "result_satisfied", "dissatisfied"];
+        using (var ratings = Upsert(connection, transaction, "stats_ratings", ["day", "court_id", "subject_type", "subject_id", .. ratingSums], ["day", "court_id", "subject_type", "subject_id"], ratingSums))
+        {
+            foreach (var ((day, court, subject, id), sums) in batch.Ratings)
+            {
+                object[] values = [day, court, (int)subject, id, .. sums.Cast<object>()];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    ratings.Parameters[i].Value = values[i];
+                }
+
+                ratings.ExecuteNonQuery();
+            }
+        }
+
         WriteTickets(connection, transaction, batch);
         WriteSteps(connection, transaction, batch);
         var judges = Upsert(connection, transaction, "stats_judges", ["judge_id", "division_id"], ["judge_id"], [], replace: ["division_id"]);
@@ -281,6 +299,7 @@ public sealed partial class StatsProjector(
         [
             "ticket_id", "court_id", "division_id", "judge_id", "kind", "sub_kind", "channel",
             "dispatch_day", "dispatch_court", "dispatch_division", "dispatch_judge", "replied", "overdue_since_ms",
+            "filing_pending_since_ms", "filing_due_ms",
         ];
         using var command = Upsert(connection, transaction, "stats_tickets", columns, ["ticket_id"], [], replace: columns[1..]);
         foreach (var id in batch.ChangedTickets)
@@ -288,7 +307,9 @@ public sealed partial class StatsProjector(
             var memory = batch.Tickets[id];
             var g = memory.Group;
             var d = memory.Dispatch;
-            object?[] values = [id, g.Court, g.Division, g.Judge, g.Kind, g.SubKind, g.Channel, d?.Day, d?.Court, d?.Division, d?.Judge, memory.Replied ? 1 : 0, memory.OverdueSinceMs];
+            object?[] values = [id, g.Court, g.Division, g.Judge, g.Kind, g.SubKind, g.Channel, d?.Day, d?.Court, d?.Division, d?.Judge, memory.Replied ? 1 : 0, memory.OverdueSinceMs,
+                memory.FilingPendingSinceMs, memory.FilingDueMs,
+            ];
             for (var i = 0; i < values.Length; i++)
             {
                 command.Parameters[i].Value = values[i] ?? DBNull.Value;

@@ -136,12 +136,7 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         using var connection = database.Open();
         using var snapshot = database.BeginSnapshot(connection);
         var scope = new StatsQuery(courtId, divisionId, judgeId, null, null, []);
-        long total;
-        using (var count = connection.Command(string.Empty, snapshot))
-        {
-            count.CommandText = $"SELECT COUNT(*) FROM stats_tickets {Where(count, scope, days: null)} AND overdue_since_ms IS NOT NULL;";
-            total = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
-        }
+        var total = CountTickets(connection, snapshot, scope, "overdue_since_ms IS NOT NULL");
 
         using var command = connection.Command(string.Empty, snapshot);
         command.CommandText = $"""
@@ -168,6 +163,66 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         using var connection = database.Open();
         using var snapshot = database.BeginSnapshot(connection);
         return SupervisionLists.Read(connection, snapshot, query);
+    }
+
+    /// <summary>Ratings per person or window of one kind, the most rated first (then by court and id).</summary>
+    public SatisfactionAnswer GetSatisfaction(string? courtId, DateTimeOffset? from, DateTimeOffset? until, RatedSubject subject, int limit, long asOf)
+    {
+        using var connection = database.Open();
+        using var snapshot = database.BeginSnapshot(connection);
+        using var command = connection.Command(string.Empty, snapshot);
+        var where = Where(command, new StatsQuery(courtId, null, null, null, null, []), projector.Counting.DaysOf(from, until));
+        command.CommandText = $"""
+            SELECT court_id, subject_id, SUM(ratings), SUM(service_satisfied), SUM(result_satisfied), SUM(dissatisfied) FROM stats_ratings
+            {where} AND subject_type = @subject GROUP BY court_id, subject_id
+            ORDER BY SUM(ratings) DESC, court_id, subject_id LIMIT @limit;
+            """;
+        command.Add("@subject", (int)subject);
+        command.Add("@limit", limit);
+        var rows = ImmutableArray.CreateBuilder<SatisfactionFigures>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            long Sum(int i) => Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+            rows.Add(new SatisfactionFigures(reader.GetString(0), reader.GetString(1), Sum(2), Sum(3), Sum(4), Sum(5)));
+        }
+
+        return new SatisfactionAnswer(rows.ToImmutable(), asOf);
+    }
+
+    /// <summary>Online filings with no decision yet, the longest waiting first.</summary>
+    public PendingFilingList ListPendingFilings(string? courtId, int limit)
+    {
+        using var connection = database.Open();
+        using var snapshot = database.BeginSnapshot(connection);
+        var scope = new StatsQuery(courtId, null, null, null, null, []);
+        var total = CountTickets(connection, snapshot, scope, "filing_pending_since_ms IS NOT NULL");
+
+        using var command = connection.Command(string.Empty, snapshot);
+        command.CommandText = $"""
+            SELECT ticket_id, court_id, channel, filing_pending_since_ms, filing_due_ms FROM stats_tickets
+            {Where(command, scope, days: null)} AND filing_pending_since_ms IS NOT NULL
+            ORDER BY filing_pending_since_ms, ticket_id LIMIT @limit;
+            """;
+        command.Add("@limit", limit);
+        var filings = ImmutableArray.CreateBuilder<PendingFiling>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            filings.Add(new PendingFiling(
+                reader.GetString(0), reader.GetString(1), (Channel)reader.GetInt32(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
+        }
+
+        return new PendingFilingList(filings.ToImmutable(), total);
+    }
+
+    /// <summary>How many remembered tickets of a scope meet <paramref name="condition"/> (SQL of stats_tickets' columns).</summary>
+    private static long CountTickets(DbConnection connection, DbTransaction snapshot, StatsQuery scope, string condition)
+    {
+        using var count = connection.Command(string.Empty, snapshot);
+        count.CommandText = $"SELECT COUNT(*) FROM stats_tickets {Where(count, scope, days: null)} AND {condition};";
+        return Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     private List<(string[] Keys, long Count)> OverdueNow(DbConnection connection, DbTransaction snapshot, StatsQuery query)

@@ -12,7 +12,7 @@ namespace Engine.Grains.Statistics;
 /// <summary>
 /// The supervision page's lists, paged by keyset: a page is the rows after the last one of the page before in the
 /// list's order, so the database walks an index from there (stats_tickets' and stats_steps' indexes, schema
-/// 0015/0019) instead of counting past the rows before. The order always ends with the row's key, so it is total and
+/// 0003/0019) instead of counting past the rows before. The order always ends with the row's key, so it is total and
 /// a page token names one place in it.
 /// </summary>
 public static class SupervisionLists

@@ -90,7 +90,31 @@ internal sealed partial class TicketGrain(
 
     public Task<TicketRecord> AcceptAsync(string actor) => WriteAsync(Aggregate().Accept(actor, time.GetUtcNow()));
 
-    public Task<TicketRecord> ReplyAsync(string actor, string reply) => WriteAsync(Aggregate().Reply(actor, reply, time.GetUtcNow()));
+    public Task<TicketRecord> ReplyAsync(string actor, string reply, ReplyDelivery delivery = ReplyDelivery.Unspecified, DateTimeOffset? deliveredAt = null) =>
+        WriteAsync(Aggregate().Reply(actor, reply, time.GetUtcNow(), delivery, deliveredAt));
+
+    public Task<TicketRecord> RecordFilingDecisionAsync(string actor, FilingOutcome outcome, string? reason, string? caseNumber) =>
+        WriteAsync(Aggregate().RecordFilingDecision(actor, outcome, reason, caseNumber, time.GetUtcNow()));
+
+    /// <summary>Records a rating. A dissatisfied result follows the policy of a dissatisfied callback: the ticket is
+    /// reopened, or (by policy, or when it cannot be reopened) a supervision ticket is opened in the same transaction
+    /// as the rating. A retry of the same rating writes nothing and acts on nothing.</summary>
+    public async Task<TicketRecord> RateAsync(string actor, RatingSource source, string rater, Satisfaction service, Satisfaction result, string? comment, string? windowId)
+    {
+        var now = time.GetUtcNow();
+        if (Aggregate().Rate(actor, source, rater, service, result, comment, windowId, now) is not { } rated)
+        {
+            return Require();
+        }
+
+        var reopen = result == Satisfaction.Dissatisfied && policy.Value.DissatisfiedResult == DissatisfiedPolicy.Reopen
+            && TicketLifecycle.Allows(rated.After.State, TicketCommand.Reopen);
+        var supervision = result == Satisfaction.Dissatisfied && !reopen
+            ? await FollowUpAsync(rated.After, $"rating-supervision-{rated.After.Ratings.Length}", TicketKind.Suggestion, TicketSubKind.SuggestionComplaint, $"评价不满意：工单 {TicketId}")
+            : null;
+        var written = await WriteAsync(rated, supervision);
+        return reopen ? await ReopenAsync(TicketAggregate.Engine, $"rating by {source}: the caller is dissatisfied with the result") : written;
+    }
 
     public async Task<TicketRecord> TransferAsync(string actor, Assignee target, string reason)
     {

@@ -37,12 +37,18 @@ public static class TicketEvents
         CallbackScheduled c => (EventTypes.CallbackScheduled, new V1.CallbackScheduled { CallbackOf = c.CallbackOf, Header = header }),
         TicketAnsweredOnSpot a => ("ticket.answered_on_spot", new V1.TicketAnsweredOnSpot
         {
-            StaffId = a.Actor, Answer = a.Answer, Header = header,
+            StaffId = a.Actor, Answer = a.Answer, Delivery = (V1.ReplyDelivery)a.Delivery, Header = header,
             KnowledgeEntryId = a.Citation?.EntryId ?? string.Empty, KnowledgeEntryVersion = a.Citation?.Version ?? 0,
         }),
         TicketDispatched d => ("ticket.dispatched", new V1.TicketDispatched { Assignee = Mapping.ToProto(d.To), Reason = d.Reason, Routing = Mapping.ToProto(d.Routing), Header = header }),
         TicketAccepted => ("ticket.accepted", new V1.TicketAccepted { Header = header }),
-        TicketReplied r => ("ticket.replied", new V1.TicketReplied { Reply = r.Reply, Header = header }),
+        TicketReplied r => ("ticket.replied", new V1.TicketReplied
+        {
+            Reply = r.Reply, Delivery = (V1.ReplyDelivery)r.Delivery, DeliveredAt = Timestamp.FromDateTimeOffset(r.DeliveredAt),
+            Caller = Mapping.ToProto(after.Caller), Header = header,
+        }),
+        TicketRated r => (EventTypes.TicketRated, new V1.TicketRated { Rating = Mapping.ToProto(r.Rating), Header = header }),
+        TicketFilingDecided f => (EventTypes.TicketFilingDecided, new V1.TicketFilingDecided { Decision = Mapping.ToProto(f.Decision), Header = header }),
         TicketTransferred t => ("ticket.transferred", new V1.TicketTransferred { From = Mapping.ToProto(t.From), To = Mapping.ToProto(t.To), Reason = t.Reason, Header = header }),
         TicketReturned r => ("ticket.returned", new V1.TicketReturned { From = Mapping.ToProto(r.From), Reason = r.Reason, RoutedByRule = r.RoutedByRule, Header = header }),
         TicketRerouted r => ("ticket.rerouted", new V1.TicketRerouted

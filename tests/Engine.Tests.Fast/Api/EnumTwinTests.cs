@@ -34,8 +34,8 @@ public sealed class EnumTwinTests
         string[] cast =
         [
             "AccessRole", "AssigneeType", "CallerRole", "CaseNodeType", "CaseStatus", "Channel", "ClockCause", "CourtLevel",
-            "DivisionRole", "JudgeRole", "PartyRole", "Priority", "RecipientRole", "Satisfaction", "TicketKind", "TicketMode",
-            "TicketState", "TicketSubKind",
+            "DivisionRole", "FilingOutcome", "JudgeRole", "PartyRole", "Priority", "RatedSubject", "RatingSource", "RecipientRole",
+            "ReplyDelivery", "Satisfaction", "TicketKind", "TicketMode", "TicketState", "TicketSubKind",
         ];
 
         Assert.Equal(cast, Twins().Select(row => ((Type)row[0]).Name));

@@ -42,6 +42,9 @@ public sealed class TicketAggregateTests
         [TicketCommand.FireDeadline] = (null, typeof(DeadlineStepFired)),
         [TicketCommand.Reroute] = (null, typeof(TicketRerouted)),
         [TicketCommand.RecordCallback] = (TicketState.Closed, typeof(TicketCallbackRecorded)),
+        [TicketCommand.Rate] = (null, typeof(TicketRated)),
+        // On an open ticket the decision is also the reply (see Filing_decision_on_an_open_filing_is_its_reply).
+        [TicketCommand.RecordFilingDecision] = (null, typeof(TicketFilingDecided)),
     };
 
     public static TheoryData<TicketCommand, TicketState> StatesAndCommands()
@@ -74,6 +77,8 @@ public sealed class TicketAggregateTests
 
         var change = Give(command, ticket);
         var (expectedState, expectedEvent) = Outcomes[command];
+        var alsoReplies = command == TicketCommand.RecordFilingDecision && TicketLifecycle.Allows(state, TicketCommand.Reply);
+        expectedState = alsoReplies ? TicketState.Replied : expectedState;
         var at = command == TicketCommand.FireDeadline ? Later : Now;
         Assert.Same(ticket, change.Before);
         Assert.Equal(ticket.Version, change.ExpectedVersion);
@@ -83,7 +88,7 @@ public sealed class TicketAggregateTests
         Assert.Equal<HistoryEntry>(ticket.History, change.After.History[..ticket.History.Length]);
         var entry = Assert.Single(change.After.History[ticket.History.Length..]);
         Assert.Equal((at, state, change.After.State), (entry.At, entry.FromState, entry.ToState));
-        Assert.IsType(expectedEvent, Assert.Single(change.Events));
+        Assert.Equal(alsoReplies ? [expectedEvent, typeof(TicketReplied)] : [expectedEvent], change.Events.Select(e => e.GetType()));
         if (!TicketLifecycle.IsOpen(change.After.State))
         {
             Assert.Equal(at, change.After.Deadlines!.Clock!.StoppedAt);
@@ -105,7 +110,8 @@ public sealed class TicketAggregateTests
         Assert.Equal((TicketState.AnsweredOnSpot, TicketMode.AnsweredOnSpot, "已当场答复", "staff-1", Now), (t.State, t.Mode, t.Reply, t.RepliedBy, t.RepliedAt));
         Assert.Equal(Now, t.Deadlines!.Clock!.StoppedAt);
         Assert.Equal(("staff-1", "answered-on-spot"), (t.History[^1].Actor, t.History[^1].Action));
-        Assert.Equal(new TicketAnsweredOnSpot("staff-1", "已当场答复"), Assert.Single(change.Events));
+        Assert.Equal(new TicketAnsweredOnSpot("staff-1", "已当场答复", ReplyDelivery.PhoneCall), Assert.Single(change.Events));
+        Assert.Equal((ReplyDelivery.PhoneCall, Now), (t.Delivery, t.DeliveredAt));
     }
 
     [Fact]
@@ -153,8 +159,112 @@ public sealed class TicketAggregateTests
         var t = change.After;
         Assert.Equal((TicketState.Replied, "已排期", "judge-1", Now, Now), (t.State, t.Reply, t.RepliedBy, t.RepliedAt, t.Deadlines!.Clock!.StoppedAt));
         Assert.Empty(t.Deadlines.Clock.Pending);
-        Assert.Equal(new TicketReplied("judge-1", "已排期"), Assert.Single(change.Events));
+        Assert.Equal(new TicketReplied("judge-1", "已排期", ReplyDelivery.PhoneCall, Now), Assert.Single(change.Events));
+        Assert.Equal((ReplyDelivery.PhoneCall, Now), (t.Delivery, t.DeliveredAt));
     }
+
+    [Theory]
+    [InlineData(Channel.Hotline, ReplyDelivery.PhoneCall)]
+    [InlineData(Channel.Hall, ReplyDelivery.InPerson)]
+    [InlineData(Channel.Kiosk, ReplyDelivery.InPerson)]
+    [InlineData(Channel.Sms, ReplyDelivery.Sms)]
+    [InlineData(Channel.WeChat, ReplyDelivery.WeChatMessage)]
+    [InlineData(Channel.Web, ReplyDelivery.PublicReply)]
+    [InlineData(Channel.LawyerPlatform, ReplyDelivery.PublicReply)]
+    public void A_reply_that_does_not_say_how_it_was_delivered_goes_back_the_way_the_request_came(Channel channel, ReplyDelivery expected)
+    {
+        var change = Aggregate(Ticket(TicketState.Accepted) with { Channel = channel }).Reply("judge-1", "已排期", Now);
+
+        Assert.Equal(expected, change.After.Delivery);
+    }
+
+    [Fact]
+    public void A_reply_keeps_the_delivery_and_time_the_replier_gives()
+    {
+        var called = Now.AddHours(-2);
+
+        var change = Aggregate(Ticket(TicketState.Accepted)).Reply("judge-1", "已电话告知", Now, ReplyDelivery.InPerson, called);
+
+        Assert.Equal((ReplyDelivery.InPerson, called, Now), (change.After.Delivery, change.After.DeliveredAt, change.After.RepliedAt));
+        Assert.Equal(new TicketReplied("judge-1", "已电话告知", ReplyDelivery.InPerson, called), Assert.Single(change.Events));
+    }
+
+    [Fact]
+    public void A_rating_rates_the_agent_who_answered_on_the_spot_and_the_window()
+    {
+        var answered = Ticket(TicketState.Closed) with { Mode = TicketMode.AnsweredOnSpot, RepliedBy = "agent-7" };
+
+        var change = Aggregate(answered).Rate("hall-adapter", RatingSource.HallEvaluator, "evaluator-3", Satisfaction.Satisfied, Satisfaction.BasicallySatisfied, "耐心", "window-3", Now)!;
+
+        var rating = Assert.Single(change.After.Ratings);
+        Assert.Equal(("agent-7", RatedSubject.PlatformAgent, "window-3", "evaluator-3"), (rating.StaffId, rating.StaffSubject, rating.WindowId, rating.Rater));
+        Assert.Equal(new TicketRated("hall-adapter", rating), Assert.Single(change.Events));
+        Assert.Equal(TicketState.Closed, change.After.State);
+    }
+
+    [Fact]
+    public void A_rating_of_a_replied_ticket_rates_the_handler_as_staff()
+    {
+        var replied = Ticket(TicketState.Closed) with { RepliedBy = "judge-1" };
+
+        var change = Aggregate(replied).Rate("ivr", RatingSource.Ivr, "13800000001", Satisfaction.Satisfied, Satisfaction.Satisfied, null, null, Now)!;
+
+        Assert.Equal(("judge-1", RatedSubject.Staff), (change.After.Ratings[0].StaffId, change.After.Ratings[0].StaffSubject));
+    }
+
+    [Fact]
+    public void The_same_rating_again_writes_nothing_and_another_by_the_same_rater_is_refused_naming_the_rater()
+    {
+        var rated = Aggregate(Ticket(TicketState.Closed)).Rate("web", RatingSource.Web, "account-9", Satisfaction.Satisfied, Satisfaction.Satisfied, null, null, Now)!.After;
+
+        Assert.Null(Aggregate(rated).Rate("web", RatingSource.Web, "account-9", Satisfaction.Satisfied, Satisfaction.Satisfied, null, null, Later));
+        var refused = Assert.Throws<EngineException>(() => Aggregate(rated).Rate("web", RatingSource.Web, "account-9", Satisfaction.Dissatisfied, Satisfaction.Satisfied, null, null, Later));
+        Assert.Equal(EngineErrorKind.AlreadyExists, refused.Kind);
+        Assert.Contains("account-9", refused.Message, StringComparison.Ordinal);
+        var byPhone = Aggregate(rated).Rate("ivr", RatingSource.Ivr, "13800000001", Satisfaction.Satisfied, Satisfaction.Satisfied, null, null, Now)!.After;
+        var phoneRefused = Assert.Throws<EngineException>(() => Aggregate(byPhone).Rate("ivr", RatingSource.Ivr, "13800000001", Satisfaction.Dissatisfied, Satisfaction.Satisfied, null, null, Later));
+        Assert.DoesNotContain("13800000001", phoneRefused.Message, StringComparison.Ordinal);
+        Assert.Equal(2, byPhone.Ratings.Length);
+    }
+
+    [Fact]
+    public void A_callback_ticket_is_not_rated()
+    {
+        var refused = Assert.Throws<EngineException>(() => Aggregate(Callback(Ticket(TicketState.Closed))).Rate("web", RatingSource.Web, "a", Satisfaction.Satisfied, Satisfaction.Satisfied, null, null, Now));
+
+        Assert.Equal(EngineErrorKind.FailedPrecondition, refused.Kind);
+    }
+
+    [Fact]
+    public void Filing_decision_on_an_open_filing_is_its_reply_and_counts_on_time_against_the_clock()
+    {
+        var filing = Filing(TicketState.Accepted);
+
+        var change = Aggregate(filing).RecordFilingDecision("judge-1", FilingOutcome.Refused, "不属于本院管辖", null, Now);
+
+        var t = change.After;
+        Assert.Equal((TicketState.Replied, "不予立案：不属于本院管辖", Now), (t.State, t.Reply, t.Deadlines!.Clock!.StoppedAt));
+        Assert.Equal(new FilingDecisionRecord(FilingOutcome.Refused, "不属于本院管辖", null, "judge-1", Now, OnTime: true), t.FilingDecision);
+        Assert.Equal([typeof(TicketFilingDecided), typeof(TicketReplied)], change.Events.Select(e => e.GetType()));
+        Assert.False(Aggregate(filing).RecordFilingDecision("judge-1", FilingOutcome.Registered, null, null, Later).After.FilingDecision!.OnTime);
+    }
+
+    [Fact]
+    public void Filing_decision_on_a_replied_filing_is_recorded_alone_and_only_once()
+    {
+        var replied = Filing(TicketState.Replied) with { Reply = "已收到" };
+
+        var decided = Aggregate(replied).RecordFilingDecision("judge-1", FilingOutcome.Registered, null, "(2025)沪0115民初502号", Now).After;
+
+        Assert.Equal(("已收到", TicketState.Replied, "(2025)沪0115民初502号"), (decided.Reply, decided.State, decided.FilingDecision!.CaseNumber));
+        var again = Assert.Throws<EngineException>(() => Aggregate(decided).RecordFilingDecision("judge-1", FilingOutcome.Refused, "x", null, Now));
+        Assert.Equal(EngineErrorKind.FailedPrecondition, again.Kind);
+        var notFiling = Assert.Throws<EngineException>(() => Aggregate(Ticket(TicketState.Accepted)).RecordFilingDecision("judge-1", FilingOutcome.Registered, null, null, Now));
+        Assert.Contains("not an online filing", notFiling.Message, StringComparison.Ordinal);
+    }
+
+    private static TicketRecord Filing(TicketState state) =>
+        Ticket(state) with { Kind = TicketKind.OnlineFiling, SubKind = TicketSubKind.FilingApplication };
 
     [Fact]
     public void A_transfer_moves_the_ticket_to_a_new_handler_on_a_new_clock_and_counts()
@@ -498,6 +608,8 @@ public sealed class TicketAggregateTests
             TicketCommand.FireDeadline => aggregate.Fire([(ticket.Deadlines?.Clock?.Pending[0] ?? new PendingStep(DeadlineStep.Warning, Now), [new Recipient(RecipientRole.Handler, "judge-1")])], Later),
             TicketCommand.Reroute => aggregate.Reroute("engine", "the case has a new presiding judge", new RoutedTarget(true, Judge2, TicketMode.Dispatched, ByCase), Now)!,
             TicketCommand.RecordCallback => aggregate.RecordCallback("staff-2", Satisfaction.Satisfied, Satisfaction.Satisfied, "满意", Now),
+            TicketCommand.Rate => aggregate.Rate("hall", RatingSource.HallEvaluator, "evaluator-1", Satisfaction.Satisfied, Satisfaction.Satisfied, null, "window-1", Now)!,
+            TicketCommand.RecordFilingDecision => aggregate.RecordFilingDecision("judge-1", FilingOutcome.Registered, null, null, Now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
         };
     }
@@ -506,6 +618,7 @@ public sealed class TicketAggregateTests
     private static TicketRecord Fit(TicketCommand command, TicketRecord ticket) => command switch
     {
         TicketCommand.RecordCallback => Callback(ticket),
+        TicketCommand.RecordFilingDecision => ticket with { Kind = TicketKind.OnlineFiling, SubKind = TicketSubKind.FilingApplication },
         TicketCommand.ResumeClock => ticket with { Deadlines = ticket.Deadlines!.Pause(Created.AddMinutes(30), Shanghai.Calendar.Zone) },
         _ => ticket,
     };

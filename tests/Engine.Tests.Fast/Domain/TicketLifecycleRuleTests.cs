@@ -32,6 +32,8 @@ public sealed class TicketLifecycleRuleTests
         [TicketCommand.FireDeadline] = [Received, Dispatched, Accepted, Returned, Reopened],
         [TicketCommand.Reroute] = [Received, Dispatched, Accepted, Returned, Reopened],
         [TicketCommand.RecordCallback] = [Received, Dispatched, Accepted],
+        [TicketCommand.Rate] = [Closed, AnsweredOnSpot],
+        [TicketCommand.RecordFilingDecision] = [Dispatched, Accepted, Reopened, Replied, Closed],
     };
 
     public static TheoryData<TicketState, TicketCommand, bool> Table()
@@ -66,11 +68,11 @@ public sealed class TicketLifecycleRuleTests
     [InlineData(TicketState.Closed)]
     [InlineData(TicketState.Merged)]
     [InlineData(TicketState.Cancelled)]
-    public void Unspecified_closed_merged_and_cancelled_tickets_take_no_command_but_reopen_at_most(TicketState state)
+    public void Unspecified_closed_merged_and_cancelled_tickets_take_no_command_but_reopen_rating_and_a_filing_decision_at_most(TicketState state)
     {
         var allowed = Enum.GetValues<TicketCommand>().Where(c => TicketLifecycle.Allows(state, c)).ToArray();
 
-        Assert.Equal(state == TicketState.Closed ? [TicketCommand.Reopen] : [], allowed);
+        Assert.Equal(state == TicketState.Closed ? [TicketCommand.Reopen, TicketCommand.Rate, TicketCommand.RecordFilingDecision] : [], allowed);
     }
 
     [Theory]

@@ -44,6 +44,8 @@ public sealed class StatsPayloadVersionTests
              StatsCounter.Reopened, StatsCounter.Merged, StatsCounter.Callbacks, StatsCounter.Urged, StatsCounter.Supervised, StatsCounter.DispatchedReplied],
             counter => Assert.True(counted.Total[counter] > 0, $"the history counts some {counter}"));
         Assert.Equal((1, 1, 0), (counted.Total[StatsCounter.Callbacks], counted.Total[StatsCounter.ServiceSatisfied], counted.Total[StatsCounter.ResultSatisfied]));
+        Assert.Equal((1, 1, 1, 1), (counted.Total[StatsCounter.Ratings], counted.Total[StatsCounter.RatedResultSatisfied], counted.Total[StatsCounter.FilingsDecided], counted.Total[StatsCounter.FilingsRefused]));
+        Assert.Equal((4, 0), (counted.Total[StatsCounter.DeliveredPhoneCall], counted.Total[StatsCounter.DeliveredInPerson]));
     }
 
     /// <summary>An event as a build before thin events wrote it: the same message with the whole ticket after the
@@ -51,6 +53,12 @@ public sealed class StatsPayloadVersionTests
     private static EventRow AsWritten(EventRow row, TicketRecord after)
     {
         var message = Any.Parser.ParseFrom(row.Payload).Unpack(Payloads);
+        if (message.Descriptor.FindFieldByNumber(1) is null)
+        {
+            // A type made after thin events (ticket.rated, ticket.filing_decided): never written in the old form.
+            return row;
+        }
+
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder().Where(f => f.FieldNumber >= 15))
         {
             field.Accessor.Clear(message);

@@ -56,6 +56,15 @@ public static class FuzzSeeds
             TicketId = w.TicketId, Actor = "staff-1", ServiceSatisfaction = V1.Satisfaction.Satisfied,
             ResultSatisfaction = V1.Satisfaction.Dissatisfied, Note = "回访",
         },
+        ["engine.v1.TicketService.Rate"] = w => new V1.RateRequest
+        {
+            TicketId = w.TicketId, Actor = "hall-adapter", Source = V1.RatingSource.HallEvaluator, Rater = "evaluator-1",
+            ServiceSatisfaction = V1.Satisfaction.Satisfied, ResultSatisfaction = V1.Satisfaction.Dissatisfied, Comment = "评价", WindowId = "window-1",
+        },
+        ["engine.v1.TicketService.RecordFilingDecision"] = w => new V1.RecordFilingDecisionRequest
+        {
+            TicketId = w.TicketId, Actor = w.Judge, Outcome = V1.FilingOutcome.Refused, Reason = "不属于本院管辖",
+        },
 
         ["engine.v1.CaseService.UpsertCase"] = w =>
         {
@@ -142,6 +151,11 @@ public static class FuzzSeeds
         ["engine.v1.StatsService.GetHotTopics"] = w => new V1.GetHotTopicsRequest { CourtId = w.Court, Period = Period(w), Limit = 5 },
         ["engine.v1.StatsService.ListOverdue"] = w => new V1.ListOverdueRequest { Scope = Scope(w), PageSize = 10 },
         ["engine.v1.StatsService.RebuildStats"] = w => new V1.RebuildStatsRequest(),
+        ["engine.v1.StatsService.GetSatisfaction"] = w => new V1.GetSatisfactionRequest
+        {
+            CourtId = w.Court, Period = Period(w), Subject = V1.RatedSubject.PlatformAgent, Limit = 10,
+        },
+        ["engine.v1.StatsService.ListPendingFilings"] = w => new V1.ListPendingFilingsRequest { CourtId = w.Court, PageSize = 10 },
 
         ["engine.v1.AccessService.CreateApiKey"] = w => new V1.CreateApiKeyRequest
         {

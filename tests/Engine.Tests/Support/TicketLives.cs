@@ -8,7 +8,7 @@ using Engine.Grains.Deadlines;
 
 namespace Engine.Tests.Support;
 
-/// <summary>Six tickets' lives through the aggregate, every command given at least once, on the default deadline
+/// <summary>Seven tickets' lives through the aggregate, every command given at least once, on the default deadline
 /// policies: the transitions in the order they happened, from 2025-03-03 09:00 (Shanghai) on.</summary>
 internal static class TicketLives
 {
@@ -68,7 +68,13 @@ internal static class TicketLives
         // Answered on the spot.
         var f = Do(TicketAggregate.Receive("T-F", Submission("f"), "s1:f", Queued, Court, Start, "channel:hall", rules));
         f = Do(Of(f).AnswerOnSpot("staff-1", "已当场答复", At(1)));
-        Do(Of(f).Close("staff-1", "answered on the spot", At(1)));
+        f = Do(Of(f).Close("staff-1", "answered on the spot", At(1)));
+        Do(Of(f).Rate("hall", RatingSource.HallEvaluator, "evaluator-1", Satisfaction.Satisfied, Satisfaction.BasicallySatisfied, "耐心", "window-1", At(2))!);
+
+        // An online filing, refused by the filing division: the decision is its reply.
+        var filing = Submission("g") with { Kind = TicketKind.OnlineFiling, SubKind = TicketSubKind.FilingApplication, CaseNumber = null };
+        var g = Do(TicketAggregate.Receive("T-G", filing, "s1:g", Dispatched(Judge1), Court, Start, "channel:web", rules));
+        Do(Of(g).RecordFilingDecision("judge-1", FilingOutcome.Refused, "不属于本院管辖", null, At(2)));
         return history;
     }
 
