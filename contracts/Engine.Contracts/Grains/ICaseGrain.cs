@@ -21,8 +21,13 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>Records a progress node.</summary>
     Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor);
 
-    /// <summary>The public nodes, for a party or agent who proves who they are; null for every kind of failure.</summary>
+    /// <summary>The public nodes, for a party or agent who proves who they are; null for every kind of failure.
+    /// (Kept for front-ends of earlier builds: <see cref="LookupNamedAsync"/>.)</summary>
     Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password);
+
+    /// <summary>As <see cref="LookupAsync"/>, each node named as the case's court names its type; a node whose type
+    /// the court's catalogue does not call public is left out.</summary>
+    Task<ImmutableArray<NamedCaseNode>?> LookupNamedAsync(string phone, string password);
 
     /// <summary>Lifts the look-up lockout (and clears the failures) of <paramref name="phone"/> on this case; the case
     /// must be known.</summary>

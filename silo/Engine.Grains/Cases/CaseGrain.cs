@@ -34,6 +34,7 @@ internal sealed class CaseGrain(
     [PersistentState("case", EngineStorage.GrainStateName)] IPersistentState<CaseState> state,
     IOutbox outbox,
     StorageRefusals refusals,
+    ProgressNodeCatalogue catalogue,
     [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ICaseGrain
 {
     public const string OutboxType = "case";
@@ -60,7 +61,18 @@ internal sealed class CaseGrain(
         await RequireCourtAsync(update.CourtId, "case.court_id");
         var previous = state.State.Case;
         var stored = previous?.Nodes ?? [];
-        var added = (update.Nodes ?? []).Distinct().Where(n => !stored.Contains(n)).ToList();
+        var known = stored.Select(n => n.Canonical()).ToHashSet();
+        var types = catalogue.For(update.CourtId);
+        var given = (update.Nodes ?? []).Select(n => n.Canonical()).ToList();
+        for (var i = 0; i < given.Count; i++)
+        {
+            if (!known.Contains(given[i]))
+            {
+                RequireType(types, given[i], $"case.nodes[{i}].node_type", update.CourtId);
+            }
+        }
+
+        var added = given.Distinct().Where(n => !known.Contains(n)).ToList();
         state.State.Case = new CaseRecord(
             CaseNumber, update.CourtId, update.DivisionId, update.PresidingJudgeId, update.Parties,
             update.Status == CaseStatus.Unspecified ? previous?.Status ?? CaseStatus.Open : update.Status,
@@ -73,7 +85,7 @@ internal sealed class CaseGrain(
         }
 
         var upserted = state.State.Case;
-        await CommitAsync(update.Actor, EventPayloads.CaseUpserted(upserted, added));
+        await CommitAsync(update.Actor, EventPayloads.CaseUpserted(upserted, added.Select(n => (n, Describe(types, n)))));
         return upserted;
     }
 
@@ -94,10 +106,30 @@ internal sealed class CaseGrain(
             c => EventPayloads.CaseMoved(c, toCourtId, toCaseNumber, reason));
     }
 
-    public Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor) =>
-        ChangeAsync(c => c with { Nodes = c.Nodes.Add(node) }, actor, c => EventPayloads.CaseNodeRecorded(c, node));
+    public Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor)
+    {
+        var current = state.State.Case ?? throw EngineException.NotFound($"case {CaseNumber} is not known");
+        var canonical = node.Canonical();
+        var types = catalogue.For(current.CourtId);
+        var type = RequireType(types, canonical, "node.node_type", current.CourtId);
+        return ChangeAsync(c => c with { Nodes = c.Nodes.Add(canonical) }, actor, c => EventPayloads.CaseNodeRecorded(c, canonical, Describe(type)));
+    }
 
-    public async Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password)
+    /// <summary>The type of <paramref name="node"/> in the court's catalogue; refused, naming what is allowed, when it
+    /// has none.</summary>
+    private static ProgressNodeType RequireType(CourtNodeTypes types, CaseNodeInfo node, string field, string courtId) =>
+        types.Find(node.TypeId)
+        ?? throw EngineException.Invalid(field, $"'{node.TypeId}' is not a progress node type of court {courtId}; allowed: {types.AllowedText}");
+
+    private static NodeTypeText Describe(ProgressNodeType type) => new(type.Name, type.Template);
+
+    private static NodeTypeText Describe(CourtNodeTypes types, CaseNodeInfo node) =>
+        types.Find(node.TypeId) is { } type ? Describe(type) : new NodeTypeText(node.TypeId, string.Empty);
+
+    public async Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password) =>
+        await LookupNamedAsync(phone, password) is { } named ? [.. named.Select(n => n.Node)] : null;
+
+    public async Task<ImmutableArray<NamedCaseNode>?> LookupNamedAsync(string phone, string password)
     {
         // The hash is computed whatever else failed, so that every failure takes the same time; and the guard is asked
         // once, the same way, for every attempt.
@@ -108,7 +140,14 @@ internal sealed class CaseGrain(
             return null;
         }
 
-        return [.. state.State.Case!.Nodes.Where(n => n.Public).OrderBy(n => n.At)];
+        // A type the catalogue no longer has (a file that added it was replaced) keeps its id for a name.
+        var types = catalogue.For(state.State.Case!.CourtId);
+        return [.. state.State.Case.Nodes
+            .Where(n => n.Public)
+            .Select(n => (Node: n, Type: types.Find(n.TypeId)))
+            .Where(n => n.Type?.Public != false)
+            .OrderBy(n => n.Node.At)
+            .Select(n => new NamedCaseNode(n.Node.Canonical(), n.Type?.Name ?? n.Node.TypeId, n.Type?.Template ?? string.Empty))];
     }
 
     public async Task<LookupLockoutLifted> LiftLookupLockoutAsync(string phone)

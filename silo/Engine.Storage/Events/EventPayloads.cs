@@ -18,6 +18,9 @@ public sealed record EncodedEvent(string Type, byte[] Payload)
         new(aggregateId, version, ordinal, Type, at, actor, courtId, kind, Payload);
 }
 
+/// <summary>What a sender needs of a node's type: its name and message template key at the case's court.</summary>
+public sealed record NodeTypeText(string Name, string Template);
+
 /// <summary>
 /// The event log's adapter for everything but tickets (<see cref="TicketEvents"/>): a change of the directory, a
 /// case, a calendar or a look-up lockout, as its event (engine.v1 events.proto). The grains and stores hand it their
@@ -57,10 +60,10 @@ public static class EventPayloads
     }
 
     /// <summary>The events of a case's upsert: the case, then each node it added.</summary>
-    public static ImmutableArray<EncodedEvent> CaseUpserted(CaseRecord upserted, IEnumerable<CaseNodeInfo> added)
+    public static ImmutableArray<EncodedEvent> CaseUpserted(CaseRecord upserted, IEnumerable<(CaseNodeInfo Node, NodeTypeText Type)> added)
     {
         var proto = Mapping.ToProto(upserted);
-        return [EncodedEvent.Of("case.upserted", new V1.CaseUpserted { Case = proto }), .. added.Select(n => NodeRecorded(proto, n))];
+        return [EncodedEvent.Of("case.upserted", new V1.CaseUpserted { Case = proto }), .. added.Select(n => NodeRecorded(proto, n.Node, n.Type))];
     }
 
     public static EncodedEvent CaseJudgeAssigned(CaseRecord changed, string judgeId, string? reason) =>
@@ -69,7 +72,7 @@ public static class EventPayloads
     public static EncodedEvent CaseMoved(CaseRecord changed, string toCourtId, string? toCaseNumber, string? reason) =>
         EncodedEvent.Of("case.moved", new V1.CaseMoved { Case = Mapping.ToProto(changed), ToCourtId = toCourtId, ToCaseNumber = toCaseNumber ?? string.Empty, Reason = reason ?? string.Empty });
 
-    public static EncodedEvent CaseNodeRecorded(CaseRecord changed, CaseNodeInfo node) => NodeRecorded(Mapping.ToProto(changed), node);
+    public static EncodedEvent CaseNodeRecorded(CaseRecord changed, CaseNodeInfo node, NodeTypeText type) => NodeRecorded(Mapping.ToProto(changed), node, type);
 
     public static EncodedEvent CalendarYearSet(StoredCalendar stored) =>
         EncodedEvent.Of(EventTypes.CalendarYearSet, new V1.CalendarYearSet { Stored = CalendarMapping.ToProto(stored) });
@@ -90,6 +93,6 @@ public static class EventPayloads
         return (EncodedEvent.Of(EventTypes.CaseLookupLocked, locked), JsonFormatter.Default.Format(locked));
     }
 
-    private static EncodedEvent NodeRecorded(V1.Case @case, CaseNodeInfo node) =>
-        EncodedEvent.Of("case.node_recorded", new V1.CaseNodeRecorded { Case = @case, Node = Mapping.ToProto(node) });
+    private static EncodedEvent NodeRecorded(V1.Case @case, CaseNodeInfo node, NodeTypeText type) =>
+        EncodedEvent.Of("case.node_recorded", new V1.CaseNodeRecorded { Case = @case, Node = Mapping.ToProto(node), NodeName = type.Name, TemplateKey = type.Template });
 }
