@@ -11,6 +11,11 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>The case, or null when unknown.</summary>
     Task<CaseRecord?> GetAsync();
 
+    /// <summary>The case as it is in memory, answered between the steps of another call: what a related case reads to
+    /// tell this one's parties (two cases telling each other at once must not wait on each other).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<CaseRecord?> GetForRelatedNoticeAsync();
+
     /// <summary>Changes the presiding judge. (The case's open tickets are then moved by <see cref="IReroutingGrain"/>.)</summary>
     Task<CaseRecord> AssignJudgeAsync(string judgeId, string actor, string? reason);
 

@@ -21,6 +21,10 @@ public sealed record EncodedEvent(string Type, byte[] Payload)
 /// <summary>What a sender needs of a node's type: its name and message template key at the case's court.</summary>
 public sealed record NodeTypeText(string Name, string Template);
 
+/// <summary>Why related cases are told: a node (with its type's text), or a move to another court. <see cref="Key"/>
+/// names the cause once for ever: the changed case, its version and the cause's place in the change.</summary>
+public sealed record RelatedNoticeCause(string Key, CaseNodeInfo? Node, NodeTypeText? Type, string? MovedToCourtId, string? MovedToCaseNumber);
+
 /// <summary>
 /// The event log's adapter for everything but tickets (<see cref="TicketEvents"/>): a change of the directory, a
 /// case, a calendar or a look-up lockout, as its event (engine.v1 events.proto). The grains and stores hand it their
@@ -73,6 +77,29 @@ public static class EventPayloads
         EncodedEvent.Of("case.moved", new V1.CaseMoved { Case = Mapping.ToProto(changed), ToCourtId = toCourtId, ToCaseNumber = toCaseNumber ?? string.Empty, Reason = reason ?? string.Empty });
 
     public static EncodedEvent CaseNodeRecorded(CaseRecord changed, CaseNodeInfo node, NodeTypeText type) => NodeRecorded(Mapping.ToProto(changed), node, type);
+
+    /// <summary>One case.related_notice per party of <paramref name="related"/>, each with the related case's court.</summary>
+    public static IEnumerable<(EncodedEvent Event, string CourtId)> CaseRelatedNotices(CaseRecord source, CaseRecord related, bool listed, RelatedNoticeCause cause) =>
+        related.Parties.Select((party, i) =>
+        {
+            var notice = new V1.CaseRelatedNotice
+            {
+                CaseNumber = related.CaseNumber,
+                CourtId = related.CourtId,
+                Party = Mapping.ToProto(party),
+                SourceCaseNumber = source.CaseNumber,
+                SourceCourtId = source.CourtId,
+                RelatedBy = listed ? V1.RelatedBy.Listed : V1.RelatedBy.SharedParty,
+                Cause = cause.Node is null ? V1.RelatedNoticeCause.Moved : V1.RelatedNoticeCause.Node,
+                Node = cause.Node is null ? null : Mapping.ToProto(cause.Node),
+                NodeName = cause.Type?.Name ?? string.Empty,
+                TemplateKey = cause.Type?.Template ?? string.Empty,
+                MovedToCourtId = cause.MovedToCourtId ?? string.Empty,
+                MovedToCaseNumber = cause.MovedToCaseNumber ?? string.Empty,
+                NoticeKey = $"{cause.Key}|{related.CaseNumber}|{i}",
+            };
+            return (EncodedEvent.Of(EventTypes.CaseRelatedNotice, notice), related.CourtId);
+        });
 
     public static EncodedEvent CalendarYearSet(StoredCalendar stored) =>
         EncodedEvent.Of(EventTypes.CalendarYearSet, new V1.CalendarYearSet { Stored = CalendarMapping.ToProto(stored) });
