@@ -5,13 +5,28 @@ using Engine.Domain;
 namespace Engine.Contracts;
 
 [GenerateSerializer, Immutable]
-public sealed record PartyInfo(string Name, PartyRole Role, string? Phone)
+public sealed record PartyInfo(string Name, PartyRole Role, string? Phone, string? IdNumber = null)
 {
     private bool PrintMembers(StringBuilder builder) => LogSafe.Print(builder, $"Role = {Role}");
 }
 
+/// <summary>A progress node. <see cref="NodeType"/> is its id in the node catalogue (null when stored by a build
+/// before the catalogue: <see cref="Type"/> names it then); <see cref="Type"/> is the enum of the first builds, Other for
+/// a catalogue type it lacks.</summary>
 [GenerateSerializer, Immutable]
-public sealed record CaseNodeInfo(CaseNodeType Type, DateTimeOffset At, string? Detail, bool Public);
+public sealed record CaseNodeInfo(CaseNodeType Type, DateTimeOffset At, string? Detail, bool Public, string? NodeType = null)
+{
+    /// <summary>The catalogue id, whichever build stored the node.</summary>
+    public string TypeId => NodeType ?? ProgressNodeIds.Of(Type);
+
+    /// <summary>The node with both its catalogue id and its enum set, as this build stores it: two nodes are the same
+    /// node when their canonical forms are equal.</summary>
+    public CaseNodeInfo Canonical() => this with { NodeType = TypeId, Type = ProgressNodeIds.Legacy(TypeId) };
+}
+
+/// <summary>A node as a party sees it: with the name its court gives its type, and the message template key.</summary>
+[GenerateSerializer, Immutable]
+public sealed record NamedCaseNode(CaseNodeInfo Node, string Name, string Template);
 
 [GenerateSerializer, Immutable]
 public sealed record CaseRecord(

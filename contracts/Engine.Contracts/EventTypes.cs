@@ -47,6 +47,9 @@ public static class EventTypes
     public const string CaseNodeRecorded = "case.node_recorded";
     public const string CaseLookupLocked = "case.lookup_locked";
 
+    /// <summary>To one party of a related case (aggregate: the case that changed; court: the related case's).</summary>
+    public const string CaseRelatedNotice = "case.related_notice";
+
     // The court directory (aggregate: the court id).
     public const string DirectoryCourtUpserted = "directory.court_upserted";
     public const string DirectoryDivisionUpserted = "directory.division_upserted";
@@ -86,7 +89,7 @@ public static class EventTypes
         TicketCancelled, TicketMergedIn, TicketCallbackRecorded, TicketRated, TicketFilingDecided, CallbackScheduled,
         ClockPaused, ClockResumed, DeadlineExtended, DeadlineReplanned,
         DeadlineWarning, DeadlineUrging, DeadlineSupervision, DeadlineSpecialSupervision,
-        CaseUpserted, CaseJudgeAssigned, CaseMoved, CaseNodeRecorded, CaseLookupLocked,
+        CaseUpserted, CaseJudgeAssigned, CaseMoved, CaseNodeRecorded, CaseLookupLocked, CaseRelatedNotice,
         DirectoryCourtUpserted, DirectoryDivisionUpserted, DirectoryJudgeUpserted, DirectoryJudgeRemoved,
         DirectoryAvailabilitySet, DirectoryCourtImported, DirectoryRoutingRulesSet, CalendarYearSet,
         KnowledgeEntryCreated, KnowledgeEntryUpdated, KnowledgeEntryRetired,

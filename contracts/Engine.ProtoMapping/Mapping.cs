@@ -287,11 +287,14 @@ public static class Mapping
             MovedToCaseNumber = c.MovedToCaseNumber ?? string.Empty,
             Version = c.Version,
         };
-        proto.Parties.AddRange(c.Parties.Select(p => new V1.Party { Name = p.Name, Role = (V1.PartyRole)p.Role, Phone = p.Phone ?? string.Empty }));
+        proto.Parties.AddRange(c.Parties.Select(ToProto));
         proto.Nodes.AddRange(c.Nodes.Select(ToProto));
         proto.RelatedCases.AddRange(c.RelatedCases);
         return proto;
     }
+
+    public static V1.Party ToProto(PartyInfo p) =>
+        new() { Name = p.Name, Role = (V1.PartyRole)p.Role, Phone = p.Phone ?? string.Empty, IdNumber = p.IdNumber ?? string.Empty };
 
     public static V1.CaseNode ToProto(CaseNodeInfo n) => new()
     {
@@ -299,7 +302,13 @@ public static class Mapping
         At = Timestamp.FromDateTimeOffset(n.At),
         Detail = n.Detail ?? string.Empty,
         Public = n.Public,
+        NodeType = n.TypeId,
     };
+
+    /// <summary>A request's node: its catalogue id is node_type, or the id of its enum type when it gives none.</summary>
+    public static CaseNodeInfo FromProto(V1.CaseNode n) => n.NodeType.Length > 0
+        ? new CaseNodeInfo(D.ProgressNodeIds.Legacy(n.NodeType), n.At.ToDateTimeOffset(), NullIfEmpty(n.Detail), n.Public, n.NodeType)
+        : new CaseNodeInfo((D.CaseNodeType)n.Type, n.At.ToDateTimeOffset(), NullIfEmpty(n.Detail), n.Public).Canonical();
 
     public static V1.RoutingRule ToProto(Domain.Routing.RoutingRuleEntry r) => new()
     {
@@ -312,5 +321,5 @@ public static class Mapping
     };
 
     public static ImmutableArray<PartyInfo> FromProto(IEnumerable<V1.Party> parties) =>
-        [.. parties.Select(p => new PartyInfo(p.Name, (D.PartyRole)p.Role, NullIfEmpty(p.Phone)))];
+        [.. parties.Select(p => new PartyInfo(p.Name, (D.PartyRole)p.Role, NullIfEmpty(p.Phone), NullIfEmpty(p.IdNumber)))];
 }

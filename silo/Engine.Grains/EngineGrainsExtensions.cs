@@ -1,5 +1,6 @@
 using Engine.Domain;
 using Engine.Grains.Calendars;
+using Engine.Grains.Cases;
 using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Engine.Grains.Hosting;
@@ -60,6 +61,9 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredKeyedService<TimeProvider>(EngineClock.Key)));
         silo.Services.AddOptions<TicketPolicyOptions>().ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<TicketPolicyOptions>, TicketPolicyOptionsValidator>();
+        silo.Services.AddOptions<CaseOptions>().ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<CaseOptions>, CaseOptionsValidator>();
+        silo.Services.AddSingleton(sp => ProgressNodeCatalogue.Load(sp.GetRequiredService<IOptions<CaseOptions>>().Value.ProgressNodesFile));
         silo.Services.AddOptions<DeadlineOptions>().ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();
         silo.Services.AddSingleton(sp => new CalendarBook(

@@ -6,6 +6,7 @@ using Engine.Grains;
 using Engine.Grains.Tickets;
 using Engine.Storage.Databases;
 using Engine.Storage.Events;
+using Engine.Grains.Cases;
 using Engine.Grains.Deadlines;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Dashboard;
@@ -30,6 +31,7 @@ public static class EngineHost
         ["--connection"] = "Engine:Storage:ConnectionString",
         ["--advertise"] = "Engine:AdvertisedAddress",
         ["--cluster-id"] = "Engine:ClusterId",
+        ["--nodes"] = "Engine:Cases:ProgressNodesFile",
     };
 
     public static Task<int> RunAsync(string[] args) => Hosting.RunAsync("engine", () => Build(args), StartAsync, Explain);
@@ -105,6 +107,7 @@ public static class EngineHost
         builder.Services.Configure<TicketPolicyOptions>(builder.Configuration.GetSection("Engine:Tickets"));
         builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Engine:Deadlines"));
         builder.Services.Configure<Engine.Grains.Knowledge.KnowledgeOptions>(builder.Configuration.GetSection("Engine:Knowledge"));
+        builder.Services.Configure<CaseOptions>(builder.Configuration.GetSection(CaseOptionsValidator.Section));
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Engine:Events"));
         builder.Services.Configure<CallWaitOptions>(builder.Configuration.GetSection("Engine:Calls"));
         builder.Services.Configure<EventRetentionOptions>(builder.Configuration.GetSection("Engine:Events:Retention"));

@@ -1,5 +1,6 @@
 using Engine.Storage.Access;
 using Engine.Storage.Calendars;
+using Engine.Storage.Cases;
 using Engine.Storage.Databases;
 using Engine.Storage.Events;
 using Engine.Storage.Judges;
@@ -52,6 +53,7 @@ public static class StorageServices
         services.AddSingleton<ILeaveSchedule, LeaveSchedule>();
         services.AddSingleton<ICalendarStore, CalendarStore>();
         services.AddSingleton<Knowledge.KnowledgeStore>();
+        services.AddSingleton<ICasePartyIndex, CasePartyIndex>();
         services.AddOptions<EventRetentionOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<EventRetentionOptions>, EventRetentionOptionsValidator>();
         services.AddHostedService<EventRetentionService>();

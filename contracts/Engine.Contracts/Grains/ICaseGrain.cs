@@ -11,6 +11,11 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>The case, or null when unknown.</summary>
     Task<CaseRecord?> GetAsync();
 
+    /// <summary>The case as it is in memory, answered between the steps of another call: what a related case reads to
+    /// tell this one's parties (two cases telling each other at once must not wait on each other).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<CaseRecord?> GetForRelatedNoticeAsync();
+
     /// <summary>Changes the presiding judge. (The case's open tickets are then moved by <see cref="IReroutingGrain"/>.)</summary>
     Task<CaseRecord> AssignJudgeAsync(string judgeId, string actor, string? reason);
 
@@ -21,8 +26,13 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>Records a progress node.</summary>
     Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor);
 
-    /// <summary>The public nodes, for a party or agent who proves who they are; null for every kind of failure.</summary>
+    /// <summary>The public nodes, for a party or agent who proves who they are; null for every kind of failure.
+    /// (Kept for front-ends of earlier builds: <see cref="LookupNamedAsync"/>.)</summary>
     Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password);
+
+    /// <summary>As <see cref="LookupAsync"/>, each node named as the case's court names its type; a node whose type
+    /// the court's catalogue does not call public is left out.</summary>
+    Task<ImmutableArray<NamedCaseNode>?> LookupNamedAsync(string phone, string password);
 
     /// <summary>Lifts the look-up lockout (and clears the failures) of <paramref name="phone"/> on this case; the case
     /// must be known.</summary>

@@ -6,13 +6,14 @@ using Google.Protobuf.WellKnownTypes;
 namespace Engine.Api.Security;
 
 /// <summary>
-/// Masks phone numbers (every string field named "phone", however deep, including inside the Any payloads of
-/// events) for callers without the personal-data scope. Driven by the descriptors, so a message that gains a phone
+/// Masks phone numbers and identity numbers (every string field named "phone" or "id_number", however deep, including
+/// inside the Any payloads of events) for callers without the personal-data scope. Driven by the descriptors, so a message that gains a phone
 /// field later is masked without a change here.
 /// </summary>
 public static class PersonalData
 {
     private const string PhoneField = "phone";
+    private const string IdNumberField = "id_number";
 
     private static readonly TypeRegistry Types = TypeRegistry.FromFiles(
         V1.CommonReflection.Descriptor, V1.EventsReflection.Descriptor, V1.CasesReflection.Descriptor, V1.DirectoryReflection.Descriptor);
@@ -49,11 +50,11 @@ public static class PersonalData
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
         {
             var value = field.Accessor.GetValue(message);
-            if (field.FieldType == FieldType.String && field.Name == PhoneField && !field.IsRepeated)
+            if (field.FieldType == FieldType.String && IsMasked(field.Name) && !field.IsRepeated)
             {
-                if (value is string { Length: > 0 } phone)
+                if (value is string { Length: > 0 } text)
                 {
-                    field.Accessor.SetValue(message, Phone.Mask(phone));
+                    field.Accessor.SetValue(message, field.Name == PhoneField ? Phone.Mask(text) : IdNumbers.Mask(text));
                 }
             }
             else if (field.FieldType == FieldType.Message && !field.IsMap)
@@ -72,6 +73,8 @@ public static class PersonalData
             }
         }
     }
+
+    private static bool IsMasked(string fieldName) => fieldName is PhoneField or IdNumberField;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Known = new(StringComparer.Ordinal);
 
@@ -94,7 +97,7 @@ public static class PersonalData
         }
 
         var has = descriptor.Fields.InDeclarationOrder().Any(f =>
-            (f.FieldType == FieldType.String && f.Name == PhoneField)
+            (f.FieldType == FieldType.String && IsMasked(f.Name))
             || (f.FieldType == FieldType.Message && !f.IsMap && HasPhones(f.MessageType, visiting)));
         if (visiting.Count == 1)
         {

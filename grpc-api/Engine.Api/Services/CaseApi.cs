@@ -51,6 +51,11 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
             {
                 v.Add($"case.parties[{i}].phone", "is not a mainland mobile or landline number");
             }
+
+            if (party.IdNumber.Length > 0 && !IdNumbers.IsValid(party.IdNumber))
+            {
+                v.Add($"case.parties[{i}].id_number", $"is not an identity number or credit code (letters and digits, at most {IdNumbers.MaxLength})");
+            }
         }
 
         if (c.RelatedCases.Count > MaxRelatedCases)
@@ -74,11 +79,11 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
 
         Scopes.RequireCourt(context, c.CourtId, "case.court_id");
         await RequireCaseInScopeAsync(context, CaseNumber.Normalize(c.CaseNumber), mustExist: false);
-        var parties = c.Parties.Select(p => new PartyInfo(p.Name, (PartyRole)p.Role, Phone.Canonical(p.Phone))).ToArray();
+        var parties = c.Parties.Select(p => new PartyInfo(p.Name, (PartyRole)p.Role, Phone.Canonical(p.Phone), IdNumbers.Canonical(p.IdNumber))).ToArray();
         var update = new CaseUpsert(
             CaseNumber.Normalize(c.CaseNumber), c.CourtId, Mapping.NullIfEmpty(c.DivisionId), Mapping.NullIfEmpty(c.PresidingJudgeId),
             [.. parties], (CaseStatus)c.Status, [.. c.RelatedCases.Select(CaseNumber.Normalize)],
-            Mapping.NullIfEmpty(request.ServicePassword), ActorOrDefault(request.Actor), [.. c.Nodes.Select(NodeInfo)]);
+            Mapping.NullIfEmpty(request.ServicePassword), ActorOrDefault(request.Actor), [.. c.Nodes.Select(Mapping.FromProto)]);
         var stored = await Case(update.CaseNumber).UpsertAsync(update);
         return new V1.UpsertCaseResponse { Case = Mapping.ToProto(stored) };
     }
@@ -149,17 +154,13 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
         }
         else
         {
-            v.RequireEnum("node.type", node.Type);
-            v.RequireTime("node.at", node.At);
-
-            v.OptionalText("node.detail", node.Detail, MaxReasonLength, multiline: true);
+            CheckNode(v, "node", node);
         }
 
         v.OptionalId("actor", request.Actor);
         v.ThrowIfInvalid();
         await RequireCaseInScopeAsync(context, CaseNumber.Normalize(request.CaseNumber), mustExist: true);
-        var info = new CaseNodeInfo((CaseNodeType)node!.Type, node.At!.ToDateTimeOffset(), Mapping.NullIfEmpty(node.Detail), node.Public);
-        var stored = await Case(CaseNumber.Normalize(request.CaseNumber)).RecordNodeAsync(info, ActorOrDefault(request.Actor));
+        var stored = await Case(CaseNumber.Normalize(request.CaseNumber)).RecordNodeAsync(Mapping.FromProto(node!), ActorOrDefault(request.Actor));
         return new V1.RecordNodeResponse { Case = Mapping.ToProto(stored) };
     }
 
@@ -177,11 +178,11 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
         var failures = limits.TakeLookup(caller, LookupSource(context), number, Phone.Canonical(request.Phone)!);
         // The key goes with the attempt, for the record of a lockout it may cause.
         RequestContext.Set(LookupCaller.ContextKey, caller.Actor);
-        ImmutableArray<CaseNodeInfo>? nodes = null;
+        ImmutableArray<NamedCaseNode>? nodes = null;
         var failed = false;
         try
         {
-            nodes = await Case(number).LookupAsync(Phone.Canonical(request.Phone)!, request.ServicePassword);
+            nodes = await Case(number).LookupNamedAsync(Phone.Canonical(request.Phone)!, request.ServicePassword);
             failed = nodes is null;
         }
         finally
@@ -205,7 +206,12 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
             CourtId = stored.CourtId,
             Status = (V1.CaseStatus)stored.Status,
         };
-        response.PublicNodes.AddRange(nodes.Value.Select(Mapping.ToProto));
+        response.PublicNodes.AddRange(nodes.Value.Select(n =>
+        {
+            var proto = Mapping.ToProto(n.Node);
+            proto.Name = n.Name;
+            return proto;
+        }));
         return response;
     }
 
@@ -303,14 +309,38 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
 
         for (var i = 0; i < nodes.Count && i < MaxNodes; i++)
         {
-            v.RequireEnum($"case.nodes[{i}].type", nodes[i].Type);
-            v.RequireTime($"case.nodes[{i}].at", nodes[i].At);
-            v.OptionalText($"case.nodes[{i}].detail", nodes[i].Detail, MaxReasonLength, multiline: true);
+            CheckNode(v, $"case.nodes[{i}]", nodes[i]);
         }
     }
 
-    private static CaseNodeInfo NodeInfo(V1.CaseNode node) =>
-        new((CaseNodeType)node.Type, node.At.ToDateTimeOffset(), Mapping.NullIfEmpty(node.Detail), node.Public);
+    /// <summary>A node names its type by node_type or by the enum (the same type when both); whether the court's
+    /// catalogue has the type is the case's to say (CaseGrain), naming {field}.node_type.</summary>
+    private static void CheckNode(RequestValidator v, string field, V1.CaseNode node)
+    {
+        if (node.NodeType.Length == 0)
+        {
+            v.RequireEnum($"{field}.type", node.Type);
+        }
+        else if (!ProgressNodeIds.IsWellFormed(node.NodeType))
+        {
+            v.Add($"{field}.node_type", $"is not a node type id (upper-case letters, digits and underscores, at most {ProgressNodeIds.MaxLength})");
+        }
+        else if (!Enum.IsDefined(node.Type))
+        {
+            v.OptionalEnum($"{field}.type", node.Type);
+        }
+        else if (node.Type is not (V1.CaseNodeType.Unspecified or V1.CaseNodeType.Other) && ProgressNodeIds.Legacy(node.NodeType) != (CaseNodeType)node.Type)
+        {
+            v.Add($"{field}.type", $"names {ProgressNodeIds.Of((CaseNodeType)node.Type)} but node_type names {node.NodeType}: give one, or the same type");
+        }
+
+        v.RequireTime($"{field}.at", node.At);
+        v.OptionalText($"{field}.detail", node.Detail, MaxReasonLength, multiline: true);
+        if (node.Name.Length > 0)
+        {
+            v.Add($"{field}.name", "is output only: the court's catalogue names the node");
+        }
+    }
 
     private ICaseGrain Case(string normalizedNumber) => grains.GetGrain<ICaseGrain>(normalizedNumber);
 }

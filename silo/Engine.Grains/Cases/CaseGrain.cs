@@ -7,7 +7,9 @@ using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Grains.Events;
+using Engine.Storage.Cases;
 using Engine.Storage.Events;
+using Microsoft.Extensions.Options;
 
 namespace Engine.Grains.Cases;
 
@@ -27,6 +29,10 @@ internal sealed class CaseState : IOutboxState
     /// <summary>Random, made with the case: the key of its look-up guards' pseudonyms (see CaseGrain.GuardKey).</summary>
     [Id(3)]
     public byte[]? GuardKey { get; set; }
+
+    /// <summary>Whether the party index (ICasePartyIndex) holds this case's keys; false on cases stored before it.</summary>
+    [Id(4)]
+    public bool PartiesIndexed { get; set; }
 }
 
 /// <summary>One case, as the case-management system describes it; grain state through the ADO.NET provider.</summary>
@@ -34,6 +40,9 @@ internal sealed class CaseGrain(
     [PersistentState("case", EngineStorage.GrainStateName)] IPersistentState<CaseState> state,
     IOutbox outbox,
     StorageRefusals refusals,
+    ProgressNodeCatalogue catalogue,
+    ICasePartyIndex partyIndex,
+    IOptions<CaseOptions> caseOptions,
     [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ICaseGrain
 {
     public const string OutboxType = "case";
@@ -43,7 +52,17 @@ internal sealed class CaseGrain(
     private string CaseNumber => this.GetPrimaryKeyString();
 
     /// <summary>Finishes the outbox; a database that is down refuses the activation as it would refuse a call.</summary>
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => refusals.Guard(EnsureEventsLoggedAsync);
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => refusals.Guard(() =>
+    {
+        // A case stored before the party index is indexed now (and stored as indexed with its next change).
+        if (state.State.Case is { } c && !state.State.PartiesIndexed)
+        {
+            partyIndex.Replace(CaseNumber, RelatedCases.Keys(c));
+            state.State.PartiesIndexed = true;
+        }
+
+        return EnsureEventsLoggedAsync();
+    });
 
     public Task EnsureEventsLoggedAsync()
     {
@@ -60,24 +79,53 @@ internal sealed class CaseGrain(
         await RequireCourtAsync(update.CourtId, "case.court_id");
         var previous = state.State.Case;
         var stored = previous?.Nodes ?? [];
-        var added = (update.Nodes ?? []).Distinct().Where(n => !stored.Contains(n)).ToList();
-        state.State.Case = new CaseRecord(
+        var known = stored.Select(n => n.Canonical()).ToHashSet();
+        var types = catalogue.For(update.CourtId);
+        var given = (update.Nodes ?? []).Select(n => n.Canonical()).ToList();
+        for (var i = 0; i < given.Count; i++)
+        {
+            if (!known.Contains(given[i]))
+            {
+                RequireType(types, given[i], $"case.nodes[{i}].node_type", update.CourtId);
+            }
+        }
+
+        var added = given.Distinct().Where(n => !known.Contains(n)).ToList();
+        var next = new CaseRecord(
             CaseNumber, update.CourtId, update.DivisionId, update.PresidingJudgeId, update.Parties,
             update.Status == CaseStatus.Unspecified ? previous?.Status ?? CaseStatus.Open : update.Status,
             stored.AddRange(added), update.RelatedCases, previous?.MovedToCourtId, previous?.MovedToCaseNumber,
             (previous?.Version ?? 0) + 1);
+
+        // The upsert's event is ordinal 0 and its nodes' follow: a notice's cause is named by its event's place.
+        var causes = added.Select((n, i) => NodeCause(n, types, next.Version, 1 + i)).OfType<RelatedNoticeCause>().ToList();
+        if (previous is not null && previous.CourtId != update.CourtId)
+        {
+            causes.Add(new RelatedNoticeCause($"{CaseNumber}@{next.Version}#court", null, null, update.CourtId, null));
+        }
+
+        var notices = await NoticesAsync(next, causes);
+        var keys = RelatedCases.Keys(next);
+        if (!state.State.PartiesIndexed || previous is null || !keys.SetEquals(RelatedCases.Keys(previous)))
+        {
+            partyIndex.Replace(CaseNumber, keys);
+        }
+
+        state.State.PartiesIndexed = true;
+        state.State.Case = next;
         state.State.GuardKey ??= RandomNumberGenerator.GetBytes(32);
         if (!string.IsNullOrEmpty(update.ServicePassword))
         {
             state.State.PasswordHash = ServicePassword.Hash(update.ServicePassword);
         }
 
-        var upserted = state.State.Case;
-        await CommitAsync(update.Actor, EventPayloads.CaseUpserted(upserted, added));
-        return upserted;
+        await CommitAsync(update.Actor, EventPayloads.CaseUpserted(next, added.Select(n => (n, Describe(types, n)))), notices);
+        return next;
     }
 
     public Task<CaseRecord?> GetAsync() => Task.FromResult(state.State.Case);
+
+    public Task<CaseRecord?> GetForRelatedNoticeAsync() => Task.FromResult(state.State.Case);
 
     public Task<CaseRecord> AssignJudgeAsync(string judgeId, string actor, string? reason) =>
         ChangeAsync(c => c with { PresidingJudgeId = judgeId }, actor, c => EventPayloads.CaseJudgeAssigned(c, judgeId, reason));
@@ -90,14 +138,76 @@ internal sealed class CaseGrain(
             throw EngineException.Invalid("to_case_number", "a case cannot move to itself");
         }
 
+        var current = state.State.Case ?? throw EngineException.NotFound($"case {CaseNumber} is not known");
+        var notices = await NoticesAsync(current, [new RelatedNoticeCause($"{CaseNumber}@{current.Version + 1}#0", null, null, toCourtId, toCaseNumber)]);
         return await ChangeAsync(c => c with { MovedToCourtId = toCourtId, MovedToCaseNumber = toCaseNumber, Status = CaseStatus.Moved }, actor,
-            c => EventPayloads.CaseMoved(c, toCourtId, toCaseNumber, reason));
+            c => EventPayloads.CaseMoved(c, toCourtId, toCaseNumber, reason), notices);
     }
 
-    public Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor) =>
-        ChangeAsync(c => c with { Nodes = c.Nodes.Add(node) }, actor, c => EventPayloads.CaseNodeRecorded(c, node));
+    public async Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor)
+    {
+        var current = state.State.Case ?? throw EngineException.NotFound($"case {CaseNumber} is not known");
+        var canonical = node.Canonical();
+        var types = catalogue.For(current.CourtId);
+        var type = RequireType(types, canonical, "node.node_type", current.CourtId);
+        var notices = await NoticesAsync(current, [.. new[] { NodeCause(canonical, types, current.Version + 1, 0) }.OfType<RelatedNoticeCause>()]);
+        return await ChangeAsync(c => c with { Nodes = c.Nodes.Add(canonical) }, actor, c => EventPayloads.CaseNodeRecorded(c, canonical, Describe(type)), notices);
+    }
 
-    public async Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password)
+    /// <summary>The cause of notices a node is: only a public node of a public type that the configuration names.</summary>
+    private RelatedNoticeCause? NodeCause(CaseNodeInfo node, CourtNodeTypes types, long version, int ordinal) =>
+        node.Public && types.Find(node.TypeId) is { Public: true } type && caseOptions.Value.NoticeNodeTypes.Contains(node.TypeId)
+            ? new RelatedNoticeCause($"{CaseNumber}@{version}#{ordinal}", node, Describe(type), null, null)
+            : null;
+
+    /// <summary>The notices of <paramref name="causes"/> to every party of every case related to
+    /// <paramref name="source"/> (as it is after the change): the cases it lists, the cases that list it, and those
+    /// sharing a party (at most Engine:Cases:RelatedNoticeMaxSharedCases), each read and checked again, as the index
+    /// may be behind. Written with the change itself, so each is logged once however the change is retried.</summary>
+    private async Task<IReadOnlyList<(EncodedEvent Event, string CourtId)>> NoticesAsync(CaseRecord source, List<RelatedNoticeCause> causes)
+    {
+        if (causes.Count == 0)
+        {
+            return [];
+        }
+
+        var numbers = source.RelatedCases
+            .Concat(partyIndex.CasesWith(RelatedCases.SearchKeys(source), CaseNumber, caseOptions.Value.RelatedNoticeMaxSharedCases))
+            .Where(n => n != CaseNumber)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var related = await Task.WhenAll(numbers.Select(n => GrainFactory.GetGrain<ICaseGrain>(n).GetForRelatedNoticeAsync()));
+        var notices = new List<(EncodedEvent Event, string CourtId)>();
+        foreach (var other in related.OfType<CaseRecord>())
+        {
+            if (RelatedCases.Relation(source, other) is { } listed)
+            {
+                foreach (var cause in causes)
+                {
+                    notices.AddRange(EventPayloads.CaseRelatedNotices(source, other, listed, cause));
+                }
+            }
+        }
+
+        return notices;
+    }
+
+    /// <summary>The type of <paramref name="node"/> in the court's catalogue; refused, naming what is allowed, when it
+    /// has none.</summary>
+    private static ProgressNodeType RequireType(CourtNodeTypes types, CaseNodeInfo node, string field, string courtId) =>
+        types.Find(node.TypeId)
+        ?? throw EngineException.Invalid(field, $"'{node.TypeId}' is not a progress node type of court {courtId}; allowed: {types.AllowedText}");
+
+    private static NodeTypeText Describe(ProgressNodeType type) => new(type.Name, type.Template);
+
+    private static NodeTypeText Describe(CourtNodeTypes types, CaseNodeInfo node) =>
+        types.Find(node.TypeId) is { } type ? Describe(type) : new NodeTypeText(node.TypeId, string.Empty);
+
+    public async Task<ImmutableArray<CaseNodeInfo>?> LookupAsync(string phone, string password) =>
+        await LookupNamedAsync(phone, password) is { } named ? [.. named.Select(n => n.Node)] : null;
+
+    public async Task<ImmutableArray<NamedCaseNode>?> LookupNamedAsync(string phone, string password)
     {
         // The hash is computed whatever else failed, so that every failure takes the same time; and the guard is asked
         // once, the same way, for every attempt.
@@ -108,7 +218,14 @@ internal sealed class CaseGrain(
             return null;
         }
 
-        return [.. state.State.Case!.Nodes.Where(n => n.Public).OrderBy(n => n.At)];
+        // A type the catalogue no longer has (a file that added it was replaced) keeps its id for a name.
+        var types = catalogue.For(state.State.Case!.CourtId);
+        return [.. state.State.Case.Nodes
+            .Where(n => n.Public)
+            .Select(n => (Node: n, Type: types.Find(n.TypeId)))
+            .Where(n => n.Type?.Public != false)
+            .OrderBy(n => n.Node.At)
+            .Select(n => new NamedCaseNode(n.Node.Canonical(), n.Type?.Name ?? n.Node.TypeId, n.Type?.Template ?? string.Empty))];
     }
 
     public async Task<LookupLockoutLifted> LiftLookupLockoutAsync(string phone)
@@ -134,26 +251,29 @@ internal sealed class CaseGrain(
         ? new CaseRoutingFacts(c.CaseNumber, c.CourtId, c.DivisionId, c.PresidingJudgeId, c.MovedToCourtId, c.MovedToCaseNumber)
         : null);
 
-    private async Task<CaseRecord> ChangeAsync(Func<CaseRecord, CaseRecord> change, string actor, Func<CaseRecord, EncodedEvent> happened)
+    private async Task<CaseRecord> ChangeAsync(
+        Func<CaseRecord, CaseRecord> change, string actor, Func<CaseRecord, EncodedEvent> happened, IReadOnlyList<(EncodedEvent Event, string CourtId)>? notices = null)
     {
         var current = state.State.Case ?? throw EngineException.NotFound($"case {CaseNumber} is not known");
         var next = change(current) with { Version = current.Version + 1 };
         state.State.Case = next;
-        await CommitAsync(actor, [happened(next)]);
+        await CommitAsync(actor, [happened(next)], notices);
         return next;
     }
 
     /// <summary>Writes the state with its events (one version, in order) through the outbox (<see cref="GrainOutbox"/>).
     /// When any step fails the activation goes: its memory may be ahead of what was stored, and the next call reads
     /// storage.</summary>
-    private async Task CommitAsync(string actor, IReadOnlyList<EncodedEvent> events)
+    /// <param name="notices">Related-case notices, after the events, each in its related case's court.</param>
+    private async Task CommitAsync(string actor, IReadOnlyList<EncodedEvent> events, IReadOnlyList<(EncodedEvent Event, string CourtId)>? notices = null)
     {
         try
         {
             var c = state.State.Case!;
             var at = time.GetUtcNow();
+            var rows = events.Select(e => (Event: e, CourtId: c.CourtId)).Concat(notices ?? []);
             await outbox.CommitAsync(OutboxType, CaseNumber, state,
-                [.. events.Select((e, ordinal) => e.Row(CaseNumber, c.Version, ordinal, at, actor, c.CourtId))]);
+                [.. rows.Select((e, ordinal) => e.Event.Row(CaseNumber, c.Version, ordinal, at, actor, e.CourtId))]);
         }
         catch
         {

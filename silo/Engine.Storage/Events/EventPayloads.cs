@@ -18,6 +18,13 @@ public sealed record EncodedEvent(string Type, byte[] Payload)
         new(aggregateId, version, ordinal, Type, at, actor, courtId, kind, Payload);
 }
 
+/// <summary>What a sender needs of a node's type: its name and message template key at the case's court.</summary>
+public sealed record NodeTypeText(string Name, string Template);
+
+/// <summary>Why related cases are told: a node (with its type's text), or a move to another court. <see cref="Key"/>
+/// names the cause once for ever: the changed case, its version and the cause's place in the change.</summary>
+public sealed record RelatedNoticeCause(string Key, CaseNodeInfo? Node, NodeTypeText? Type, string? MovedToCourtId, string? MovedToCaseNumber);
+
 /// <summary>
 /// The event log's adapter for everything but tickets (<see cref="TicketEvents"/>): a change of the directory, a
 /// case, a calendar or a look-up lockout, as its event (engine.v1 events.proto). The grains and stores hand it their
@@ -57,10 +64,10 @@ public static class EventPayloads
     }
 
     /// <summary>The events of a case's upsert: the case, then each node it added.</summary>
-    public static ImmutableArray<EncodedEvent> CaseUpserted(CaseRecord upserted, IEnumerable<CaseNodeInfo> added)
+    public static ImmutableArray<EncodedEvent> CaseUpserted(CaseRecord upserted, IEnumerable<(CaseNodeInfo Node, NodeTypeText Type)> added)
     {
         var proto = Mapping.ToProto(upserted);
-        return [EncodedEvent.Of("case.upserted", new V1.CaseUpserted { Case = proto }), .. added.Select(n => NodeRecorded(proto, n))];
+        return [EncodedEvent.Of("case.upserted", new V1.CaseUpserted { Case = proto }), .. added.Select(n => NodeRecorded(proto, n.Node, n.Type))];
     }
 
     public static EncodedEvent CaseJudgeAssigned(CaseRecord changed, string judgeId, string? reason) =>
@@ -69,7 +76,30 @@ public static class EventPayloads
     public static EncodedEvent CaseMoved(CaseRecord changed, string toCourtId, string? toCaseNumber, string? reason) =>
         EncodedEvent.Of("case.moved", new V1.CaseMoved { Case = Mapping.ToProto(changed), ToCourtId = toCourtId, ToCaseNumber = toCaseNumber ?? string.Empty, Reason = reason ?? string.Empty });
 
-    public static EncodedEvent CaseNodeRecorded(CaseRecord changed, CaseNodeInfo node) => NodeRecorded(Mapping.ToProto(changed), node);
+    public static EncodedEvent CaseNodeRecorded(CaseRecord changed, CaseNodeInfo node, NodeTypeText type) => NodeRecorded(Mapping.ToProto(changed), node, type);
+
+    /// <summary>One case.related_notice per party of <paramref name="related"/>, each with the related case's court.</summary>
+    public static IEnumerable<(EncodedEvent Event, string CourtId)> CaseRelatedNotices(CaseRecord source, CaseRecord related, bool listed, RelatedNoticeCause cause) =>
+        related.Parties.Select((party, i) =>
+        {
+            var notice = new V1.CaseRelatedNotice
+            {
+                CaseNumber = related.CaseNumber,
+                CourtId = related.CourtId,
+                Party = Mapping.ToProto(party),
+                SourceCaseNumber = source.CaseNumber,
+                SourceCourtId = source.CourtId,
+                RelatedBy = listed ? V1.RelatedBy.Listed : V1.RelatedBy.SharedParty,
+                Cause = cause.Node is null ? V1.RelatedNoticeCause.Moved : V1.RelatedNoticeCause.Node,
+                Node = cause.Node is null ? null : Mapping.ToProto(cause.Node),
+                NodeName = cause.Type?.Name ?? string.Empty,
+                TemplateKey = cause.Type?.Template ?? string.Empty,
+                MovedToCourtId = cause.MovedToCourtId ?? string.Empty,
+                MovedToCaseNumber = cause.MovedToCaseNumber ?? string.Empty,
+                NoticeKey = $"{cause.Key}|{related.CaseNumber}|{i}",
+            };
+            return (EncodedEvent.Of(EventTypes.CaseRelatedNotice, notice), related.CourtId);
+        });
 
     public static EncodedEvent CalendarYearSet(StoredCalendar stored) =>
         EncodedEvent.Of(EventTypes.CalendarYearSet, new V1.CalendarYearSet { Stored = CalendarMapping.ToProto(stored) });
@@ -99,6 +129,6 @@ public static class EventPayloads
         return (EncodedEvent.Of(EventTypes.CaseLookupLocked, locked), JsonFormatter.Default.Format(locked));
     }
 
-    private static EncodedEvent NodeRecorded(V1.Case @case, CaseNodeInfo node) =>
-        EncodedEvent.Of("case.node_recorded", new V1.CaseNodeRecorded { Case = @case, Node = Mapping.ToProto(node) });
+    private static EncodedEvent NodeRecorded(V1.Case @case, CaseNodeInfo node, NodeTypeText type) =>
+        EncodedEvent.Of("case.node_recorded", new V1.CaseNodeRecorded { Case = @case, Node = Mapping.ToProto(node), NodeName = type.Name, TemplateKey = type.Template });
 }

@@ -1,3 +1,4 @@
+using Engine.Grains.Cases;
 using Engine.Api;
 using Engine.Api.Security;
 using Engine.Frontend;
@@ -29,6 +30,7 @@ public sealed class SettingsValidatorTests
             Assert.Empty(Failures(new EventRetentionOptionsValidator(), configuration, "Engine:Events:Retention"));
             Assert.Empty(Failures(new EventStreamOptionsValidator("Engine:Events"), configuration, "Engine:Events"));
             Assert.Empty(Failures(new SecurityOptionsValidator("Engine:Security"), configuration, "Engine:Security"));
+            Assert.Empty(Failures(new CaseOptionsValidator(), configuration, "Engine:Cases"));
         }
 
         foreach (var configuration in new[] { frontend, new ConfigurationBuilder().Build() })
@@ -165,6 +167,29 @@ public sealed class SettingsValidatorTests
     [InlineData("MembershipConnectionString=Port=5432;Password=sesame-42", "Frontend:MembershipConnectionString names no Host")]
     public void A_bad_front_end_setting_is_named_with_its_range(string setting, string failure) =>
         Assert.Equal(failure, Assert.Single(Failures(new FrontendOptionsValidator(), "Frontend", "Gateways:0=127.0.0.1:30000", setting)));
+
+    [Fact]
+    public void A_node_catalogue_file_that_is_not_usable_and_a_notice_type_it_lacks_are_named_at_start()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"nodes-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "courts": { "sh-pudong": [ { "id": "ONLINE_HEARING", "name": "在线庭审" } ] } }""");
+        try
+        {
+            var failures = Failures(new CaseOptionsValidator(), "Engine:Cases", $"ProgressNodesFile={file}", "RelatedNoticeNodeTypes:0=HEARING_SCHEDULED",
+                "RelatedNoticeNodeTypes:1=NO_SUCH_NODE", "RelatedNoticeMaxSharedCases=-1");
+            Assert.Equal(2, failures.Count);
+            Assert.StartsWith("Engine:Cases:ProgressNodesFile", failures[0], StringComparison.Ordinal);
+            Assert.Contains("courts.sh-pudong[0].template: is required for the new type ONLINE_HEARING", failures[0], StringComparison.Ordinal);
+            Assert.StartsWith("Engine:Cases:RelatedNoticeMaxSharedCases", failures[1], StringComparison.Ordinal);
+
+            failures = Failures(new CaseOptionsValidator(), "Engine:Cases", "RelatedNoticeNodeTypes:0=HEARING_SCHEDULED", "RelatedNoticeNodeTypes:1=NO_SUCH_NODE");
+            Assert.Equal(["Engine:Cases:RelatedNoticeNodeTypes 'NO_SUCH_NODE' is not a node type of the catalogue"], failures);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 
     private static List<string> Failures<T>(IValidateOptions<T> validator, string section, params string[] settings)
         where T : class, new() =>
