@@ -37,6 +37,17 @@ public sealed class KnowledgeFileTests
         Assert.All(entries.Zip(again), pair => Assert.True(pair.First.Content.SameAs(pair.Second.Content)));
     }
 
+    /// <summary>The sample imported with samples/shanghai-courts.json at every start of the README's run command: one
+    /// entry that broke a rule stopped the engine's start.</summary>
+    [Fact]
+    public void The_shipped_sample_knowledge_base_keeps_every_rule()
+    {
+        var entries = KnowledgeMapping.ParseFile(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "search", "knowledge-base.json")));
+
+        Assert.True(entries.Length >= 100, $"the sample has {entries.Length} entries");
+        Assert.Equal(entries.Length, entries.Select(e => e.EntryId).Distinct().Count());
+    }
+
     [Theory]
     [InlineData("""{ "format": "other/1", "entries": [] }""", "format")]
     [InlineData("""{ "format": "engine.knowledge/1" }""", "entries")]
