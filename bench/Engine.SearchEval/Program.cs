@@ -1,141 +1,33 @@
-using System.Diagnostics;
-using System.Globalization;
-using Engine.Search;
+using System.CommandLine;
 using Engine.SearchEval;
+using Engine.Tools;
 
-// Usage: dotnet run -c Release --project bench/Engine.SearchEval [-- --entries 10000 --rounds 5 --only NAME]
-// From the repository root (it reads samples/ and tests/data/). Prints one Markdown table: docs/search.md.
-//        dotnet run -c Release --project bench/Engine.SearchEval -- --topics   (hot-topic terms: bigrams against words)
-//        dotnet run -c Release --project bench/Engine.SearchEval -- --bdn [BenchmarkDotNet options]
-var root = Corpus.FindRoot();
-if (args.Contains("--bdn"))
+// From the repository root (it reads samples/ and tests/data/); each command prints a Markdown table for docs/search.md.
+//   dotnet run -c Release --project bench/Engine.SearchEval [-- --entries 10000 --rounds 5 --only NAME --misses]
+//   dotnet run -c Release --project bench/Engine.SearchEval -- topics    hot-topic terms: bigrams against words
+//   dotnet run -c Release --project bench/Engine.SearchEval -- scores    the chosen index's top scores (GoodScore)
+//   dotnet run -c Release --project bench/Engine.SearchEval -- bdn [BenchmarkDotNet options]
+// --help lists the options (tools/Shared/CommandLineStyle.cs: the style every tool shares).
+var entries = CommandLineStyle.Int("--entries", 10_000, "entries in the large corpus made from the sample (latency, top-3 at scale)", min: 1);
+var rounds = CommandLineStyle.Int("--rounds", 5, "rounds of the labelled questions timed per candidate", min: 1);
+var only = CommandLineStyle.Optional("--only", "run one candidate by name (bigram-bm25, jieba+bigram-bm25, lucene-smartcn, pg-trgm, …)");
+var misses = new Option<bool>("--misses") { Description = "list the questions each candidate answers wrong" };
+var root = new RootCommand("Measures the knowledge-search candidates on the labelled questions and over a large corpus (docs/search.md).")
 {
-    BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(SearchBenchmarks).Assembly).Run([.. args.Where(a => a != "--bdn")]);
-    return;
-}
+    entries, rounds, only, misses,
+};
+root.SetAction(parsed => Candidates.Run(Corpus.FindRoot(), parsed.GetValue(entries), parsed.GetValue(rounds), parsed.GetValue(only), parsed.GetValue(misses)));
 
-if (args.Contains("--topics"))
+var topics = new Command("topics", "Hot-topic terms on tests/data/topic-texts.json: character bigrams against jieba words.");
+topics.SetAction(_ => Topics.Run(Corpus.FindRoot()));
+var scores = new Command("scores", "The chosen index's top-hit scores for right, wrong and unanswerable questions: where Engine:Knowledge:GoodScore should sit.");
+scores.SetAction(_ => Scores.Run(Corpus.Load(Corpus.FindRoot())));
+var bdn = new Command("bdn", "The chosen index with BenchmarkDotNet over 10,000 entries; BenchmarkDotNet's own options follow.")
 {
-    Topics.Run(root);
-    return;
-}
-
-var entries = Option("--entries", 10_000);
-var rounds = Option("--rounds", 5);
-var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-var corpus = Corpus.Load(root);
-var large = corpus.Expanded(entries);
-using var postgres = only is null || only.StartsWith("pg", StringComparison.Ordinal) ? new PostgresServer(root) : null;
-
-var jieba = new JiebaAnalyzer();
-Candidate[] candidates =
-[
-    new("bigram-bm25", () => new Bm25KnowledgeIndex(new BigramAnalyzer()), "character pairs, in-memory BM25 (the baseline)"),
-    new("jieba-accurate-bm25", () => new Bm25KnowledgeIndex(new JiebaAnalyzer(searchMode: false)), "jieba.NET accurate mode, in-memory BM25"),
-    new("jieba-search-bm25", () => new Bm25KnowledgeIndex(jieba), "jieba.NET search mode, in-memory BM25"),
-    new("jieba+bigram-bm25", KnowledgeIndexes.Create, "jieba search-mode words and character pairs, in-memory BM25 (chosen: KnowledgeIndexes.Create)"),
-    new("lucene-smartcn", () => new LuceneIndex(), "Lucene.Net 4.8 beta00017, SmartCn, BM25, RAMDirectory"),
-    new("sqlite-fts5-trigram", () => new SqliteFtsIndex(null), "SQLite FTS5 trigram tokenizer, bm25()"),
-    new("sqlite-fts5-jieba", () => new SqliteFtsIndex(jieba), "SQLite FTS5 over jieba-segmented text, bm25()"),
-    new("pg-trgm", () => new PostgresIndex(postgres!, null), "PostgreSQL 15 pg_trgm word_similarity, GIN"),
-    new("pg-tsvector-jieba", () => new PostgresIndex(postgres!, jieba), "PostgreSQL 15 'simple' tsvector of jieba words, ts_rank, GIN"),
-];
-
-jieba.Terms("预热");
-Console.WriteLine($"{corpus.Entries.Count} entries, {corpus.Questions.Count} questions; latency over {large.Count} entries, {rounds} rounds of the questions; {Environment.ProcessorCount} cores");
-Console.WriteLine();
-Console.WriteLine("| candidate | top-1 | top-3 | top-3 at 10k | p50 ms | p99 ms | load 10k s | notes |");
-Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
-foreach (var candidate in candidates.Where(c => only is null || c.Name == only))
-{
-    var (top1, top3) = Accuracy(candidate, corpus.Entries, BaseId: false);
-    var watch = Stopwatch.StartNew();
-    var index = candidate.Create();
-    Load(index, large);
-    var load = watch.Elapsed.TotalSeconds;
-    var (_, top3Large) = Accuracy(index, large, BaseId: true);
-    var times = new List<double>();
-    for (var r = 0; r < rounds; r++)
-    {
-        foreach (var q in corpus.Questions)
-        {
-            var scope = corpus.Scope(q.Court);
-            var start = Stopwatch.GetTimestamp();
-            index.Search(q.Text, scope, 3);
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-    }
-
-    (index as IDisposable)?.Dispose();
-    times.Sort();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {candidate.Name} | {top1:P1} | {top3:P1} | {top3Large:P1} | {Percentile(times, 0.5):F2} | {Percentile(times, 0.99):F2} | {load:F1} | {candidate.Notes} |"));
-}
-
-return;
-
-(double Top1, double Top3) Accuracy(object source, IReadOnlyList<SearchDocument> documents, bool BaseId)
-{
-    IKnowledgeIndex index;
-    if (source is Candidate c)
-    {
-        index = c.Create();
-        Load(index, documents);
-    }
-    else
-    {
-        index = (IKnowledgeIndex)source;
-    }
-
-    int one = 0, three = 0;
-    foreach (var q in corpus.Questions)
-    {
-        var hits = index.Search(q.Text, corpus.Scope(q.Court), 3).Select(h => BaseId ? Base(h.EntryId) : h.EntryId).ToArray();
-        one += hits.Take(1).Any(q.Expected.Contains) ? 1 : 0;
-        three += hits.Any(q.Expected.Contains) ? 1 : 0;
-    }
-
-    if (args.Contains("--misses"))
-    {
-        foreach (var q in corpus.Questions)
-        {
-            var hits = index.Search(q.Text, corpus.Scope(q.Court), 3);
-            if (!hits.Take(1).Any(h => q.Expected.Contains(BaseId ? Base(h.EntryId) : h.EntryId)))
-            {
-                Console.WriteLine($"  miss: {q.Text} [{string.Join(',', q.Expected)}] -> {string.Join(", ", hits.Select(h => h.EntryId))}");
-            }
-        }
-    }
-
-    if (source is Candidate)
-    {
-        (index as IDisposable)?.Dispose();
-    }
-
-    return ((double)one / corpus.Questions.Count, (double)three / corpus.Questions.Count);
-}
-
-static string Base(string id) => id.Split('@', '~')[0];
-
-static void Load(IKnowledgeIndex index, IReadOnlyList<SearchDocument> documents)
-{
-    switch (index)
-    {
-        case Bm25KnowledgeIndex bm25:
-            bm25.Load(documents);
-            break;
-        case ExternalIndex external:
-            external.Load(documents);
-            break;
-        default:
-            throw new InvalidOperationException(index.GetType().Name);
-    }
-}
-
-static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-int Option(string name, int fallback)
-{
-    var at = Array.IndexOf(args, name);
-    return at >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-}
+    TreatUnmatchedTokensAsErrors = false,
+};
+bdn.SetAction(parsed => BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(SearchBenchmarks).Assembly).Run([.. parsed.UnmatchedTokens]));
+root.Subcommands.Add(topics);
+root.Subcommands.Add(scores);
+root.Subcommands.Add(bdn);
+return await CommandLineStyle.InvokeAsync(root, args);
