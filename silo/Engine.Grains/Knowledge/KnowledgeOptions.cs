@@ -10,9 +10,9 @@ public sealed class KnowledgeOptions
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The score from which a hit counts as a good answer: a search whose best hit is below it is a question
-    /// the knowledge base does not answer (the figures' gaps). Scores are the analyzer's BM25; calibrated on the
-    /// sample entries. Default 6.</summary>
-    public double GoodScore { get; set; } = 6;
+    /// the knowledge base does not answer (the figures' gaps). Scores are the analyzer's BM25, calibrated with
+    /// bench/Engine.SearchEval's scores command on the sample entries (docs/search.md). Default 12.</summary>
+    public double GoodScore { get; set; } = 12;
 
     /// <summary>Entries offered with a consultation or case inquiry in SubmitTicket's answer (0: none). Default 3.</summary>
     public int SuggestionsOnSubmit { get; set; } = 3;
