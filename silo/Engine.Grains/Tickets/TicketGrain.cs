@@ -317,6 +317,10 @@ internal sealed partial class TicketGrain(
         return _ticket ?? Absent() ?? throw EngineException.NotFound($"ticket {TicketId} does not exist");
     }
 
+    /// <summary>How long a step waits for its court's answer before the wake fails and is tried again (the shard's own
+    /// wait on a wake is 5 s).</summary>
+    private static readonly TimeSpan CourtWait = TimeSpan.FromSeconds(4);
+
     /// <summary>Who a step goes to, from the directory as it is now.</summary>
     private async Task<ImmutableArray<Recipient>> RecipientsAsync(TicketRecord ticket, DeadlineStep step)
     {
@@ -324,7 +328,10 @@ internal sealed partial class TicketGrain(
         {
             try
             {
-                return await GrainFactory.GetGrain<ICourtGrain>(court).RecipientsAsync(step, ticket.Assignee);
+                // Bounded: a court grain on a frozen silo would hold this ticket (and every later wake of it) for
+                // Orleans' 30 s response timeout; given up, the shard tries again shortly, and after the silo is
+                // declared dead the call reaches the court's new activation.
+                return await GrainFactory.GetGrain<ICourtGrain>(court).RecipientsAsync(step, ticket.Assignee).WaitAsync(CourtWait);
             }
             catch (EngineException ex) when (ex.Kind == EngineErrorKind.NotFound)
             {
