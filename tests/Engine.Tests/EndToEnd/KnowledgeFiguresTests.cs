@@ -27,6 +27,20 @@ public sealed class KnowledgeFiguresTests
     public async Task Every_figure_of_a_period_is_counted_exactly_and_a_rebuild_keeps_the_citations()
     {
         await using var engine = await EngineInstance.StartWithSampleDirectoryAsync();
+        await CountEveryFigureAsync(engine);
+    }
+
+    [Fact]
+    public async Task The_figures_are_the_same_on_PostgreSQL()
+    {
+        var connection = PostgresServer.Shared.CreateDatabase();
+        await using var engine = await EngineInstance.StartWithSampleDirectoryAsync(
+            "--storage", "postgres", "--connection", connection, "--cluster-id", "kb-figures-" + Guid.NewGuid().ToString("N")[..8]);
+        await CountEveryFigureAsync(engine);
+    }
+
+    private static async Task CountEveryFigureAsync(EngineInstance engine)
+    {
         var stats = new V1.StatsService.StatsServiceClient(engine.Channel);
         Assert.Equal(4, (await engine.Knowledge.ImportEntriesAsync(new V1.ImportEntriesRequest { Json = Entries })).Created);
 
