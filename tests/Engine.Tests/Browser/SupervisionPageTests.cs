@@ -279,6 +279,11 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
         await Assertions.Expect(page.Locator("#knowledge-gaps tbody tr").First).ToHaveAttributeAsync("data-word", "离婚");
         await Assertions.Expect(page.Locator("#knowledge-gaps tbody tr[data-word='离婚'] td").First).ToHaveTextAsync("2");
         await Assertions.Expect(page.Locator("#sections a[href='#knowledge-section']")).ToHaveCountAsync(1);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_engine.DashboardPort}") };
+        using var bad = await http.GetAsync("/supervision/api/knowledge?days=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("days", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static readonly TimeSpan Patience_ = TimeSpan.FromSeconds(30);
