@@ -26,7 +26,7 @@ public sealed class KnowledgeFiguresTests
     [Fact]
     public async Task Every_figure_of_a_period_is_counted_exactly_and_a_rebuild_keeps_the_citations()
     {
-        await using var engine = await EngineInstance.StartWithSampleDirectoryAsync();
+        await using var engine = await EngineInstance.StartWithSampleDirectoryAsync(ContactJudgeDrill.KnowledgeGoodScore);
         await CountEveryFigureAsync(engine);
     }
 
@@ -35,7 +35,7 @@ public sealed class KnowledgeFiguresTests
     {
         var connection = PostgresServer.Shared.CreateDatabase();
         await using var engine = await EngineInstance.StartWithSampleDirectoryAsync(
-            "--storage", "postgres", "--connection", connection, "--cluster-id", "kb-figures-" + Guid.NewGuid().ToString("N")[..8]);
+            "--storage", "postgres", "--connection", connection, "--cluster-id", "kb-figures-" + Guid.NewGuid().ToString("N")[..8], ContactJudgeDrill.KnowledgeGoodScore);
         await CountEveryFigureAsync(engine);
     }
 
@@ -53,7 +53,8 @@ public sealed class KnowledgeFiguresTests
             Text = "网上怎么交诉讼费", CourtId = Pudong, Kind = V1.TicketKind.Consultation,
         });
 
-        // The premise: which searches found a good entry (the figures count the best entry's "good").
+        // The premise: which searches found a good entry (the figures count the best entry's "good"; the engine's good
+        // score is set for a base of a few entries).
         Assert.Equal(("kb-fee", true), (fee.Answers[0].EntryId, fee.Answers[0].Good));
         Assert.Equal(("kb-parking", true), (parking.Answers[0].EntryId, parking.Answers[0].Good));
         Assert.Equal(("kb-fee", true), (suggested.Hits[0].Entry.EntryId, suggested.Hits[0].Good));
