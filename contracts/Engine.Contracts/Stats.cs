@@ -185,3 +185,51 @@ public sealed record PendingFiling(string TicketId, string CourtId, Channel Chan
 
 [GenerateSerializer, Immutable]
 public sealed record PendingFilingList(ImmutableArray<PendingFiling> Filings, long Total);
+
+/// <summary>Searches of one group (a court, a kind or a source): how many, and how many found a good entry.</summary>
+[GenerateSerializer, Immutable]
+public sealed record KnowledgeHitRate(string Key, long Searches, long Good)
+{
+    /// <summary>The share of searches whose best entry was good; null when there was no search.</summary>
+    public double? Rate => Searches == 0 ? null : (double)Good / Searches;
+}
+
+/// <summary>An entry and how often it was used in the period: searches whose good best entry it was, and answers on
+/// the spot that cited it. The question is the entry's current one.</summary>
+[GenerateSerializer, Immutable]
+public sealed record KnowledgeEntryUse(string EntryId, string Question, long GoodHits, long Citations)
+{
+    public long Uses => GoodHits + Citations;
+}
+
+/// <summary>A word of the questions that found no good entry: in how many of them, and one of them as an example.</summary>
+[GenerateSerializer, Immutable]
+public sealed record KnowledgeGap(string Word, long Questions, string Example);
+
+/// <summary>
+/// The knowledge base's figures for a court (null: all) and a period (docs/knowledge.md, "Figures"). Searches are the
+/// recorded ones (self-service and suggestions); <see cref="SelfServiceOpenedTicket"/> of the self-service ones were
+/// followed by a ticket all the same. <see cref="Received"/> and <see cref="AnsweredOnSpot"/> are the statistics'
+/// counters of the same scope and days, for the on-the-spot rate.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record KnowledgeFigures(
+    KnowledgeHitRate All,
+    ImmutableArray<KnowledgeHitRate> BySource,
+    ImmutableArray<KnowledgeHitRate> ByCourt,
+    ImmutableArray<KnowledgeHitRate> ByKind,
+    long SelfService,
+    long SelfServiceOpenedTicket,
+    long Received,
+    long AnsweredOnSpot,
+    long Citations,
+    ImmutableArray<KnowledgeEntryUse> MostUsed,
+    long NeverUsedCount,
+    ImmutableArray<KnowledgeEntryUse> NeverUsed,
+    long GapQuestions,
+    ImmutableArray<KnowledgeGap> Gaps,
+    long AsOfSequence)
+{
+    /// <summary>Answered on the spot ÷ received; null when nothing was received.</summary>
+    public double? OnSpotRate => Received == 0 ? null : (double)AnsweredOnSpot / Received;
+}

@@ -82,6 +82,7 @@ public static class EngineGrainsExtensions
         silo.Services.AddHostedService<KnowledgeWatchService>();
         silo.Services.AddSingleton<StatsProjector>();
         silo.Services.AddSingleton<StatsReader>();
+        silo.Services.AddSingleton<KnowledgeFiguresReader>();
         silo.Services.AddHostedService<StatsProjectorService>();
         return silo;
     }

@@ -46,6 +46,9 @@ public sealed record PeriodReport(
     /// <summary>Online filings still waiting for the filing division's decision, now.</summary>
     public long PendingFilings { get; init; }
 
+    /// <summary>The knowledge base's figures for the period (the 10 most used entries, never-used entries and gaps).</summary>
+    public V1.GetKnowledgeFiguresResponse Knowledge { get; init; } = new();
+
     public double? Growth => TotalYearBefore.Received == 0 ? null : (Total.Received / (double)TotalYearBefore.Received) - 1;
 
     public static async Task<PeriodReport> ReadAsync(GrpcChannel channel, ReportScope scope, CancellationToken cancellationToken = default)
@@ -78,6 +81,10 @@ public sealed record PeriodReport(
             satisfaction.Add((subject, [.. rows.Rows]));
         }
 
+        var knowledge = await stats.GetKnowledgeFiguresAsync(new V1.GetKnowledgeFiguresRequest
+        {
+            CourtId = scope.CourtId ?? string.Empty, Period = scope.Period, Limit = 10,
+        }, cancellationToken: cancellationToken);
         var pending = await stats.ListPendingFilingsAsync(new V1.ListPendingFilingsRequest { CourtId = scope.CourtId ?? string.Empty, PageSize = 1 }, cancellationToken: cancellationToken);
         return new PeriodReport(
             scope, total.Total, totalBefore.Total,
@@ -87,6 +94,7 @@ public sealed record PeriodReport(
         {
             Satisfaction = satisfaction,
             PendingFilings = pending.Total,
+            Knowledge = knowledge,
         };
     }
 

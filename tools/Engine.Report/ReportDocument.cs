@@ -55,6 +55,41 @@ public static class ReportDocument
                 [.. report.Months.Select(m => (m.Month, (double)m.Received))], Line: true),
             Topics("热点事项 Hot sub-kinds", report.HotTopics.SubKinds),
             Topics("热点词 Hot terms in callers' words", report.HotTopics.Terms),
+            .. Knowledge(report.Knowledge),
+        ];
+    }
+
+    /// <summary>The knowledge base's section: its figures, hit rates per court and kind, the most used and never used
+    /// entries, and the gaps (words of the questions that found no good entry).</summary>
+    private static ReportTable[] Knowledge(Engine.V1.GetKnowledgeFiguresResponse k)
+    {
+        string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+        ReportTable Rates(string title, IEnumerable<Engine.V1.KnowledgeHitRate> rates) =>
+            new(title, ["", "检索 searches", "命中 good", "命中率 hit rate"],
+                [.. rates.Select(r => new[] { r.Key.Length == 0 ? "–" : r.Key, N(r.Searches), N(r.Good), Share(r.Good, r.Searches) })],
+                [.. rates.Select(r => (r.Key.Length == 0 ? "–" : r.Key, r.HitRate))]);
+        ReportTable Entries(string title, IEnumerable<Engine.V1.KnowledgeEntryUse> entries, bool uses) =>
+            new(title, uses ? ["条目 entry", "问题 question", "命中 good hits", "引用 citations", "合计 uses"] : ["条目 entry", "问题 question"],
+                [.. entries.Select(e => uses ? new[] { e.EntryId, e.Question, N(e.GoodHits), N(e.Citations), N(e.Uses) } : [e.EntryId, e.Question])]);
+        return
+        [
+            new("知识库 Knowledge base", ["指标 figure", "本期 this period"],
+            [
+                ["即时解答率 on-the-spot rate", $"{Share(k.AnsweredOnSpot, k.Received)} ({N(k.AnsweredOnSpot)} / {N(k.Received)})"],
+                ["知识库检索 searches recorded", N(k.Total.Searches)],
+                ["知识库命中率 knowledge-base hit rate", Share(k.Total.Good, k.Total.Searches)],
+                ["自助查询 self-service consultations", N(k.SelfService)],
+                ["查询后仍提交工单 opened a ticket anyway", $"{N(k.SelfServiceOpenedTicket)} ({Share(k.SelfServiceOpenedTicket, k.SelfService)})"],
+                ["引用知识作答 answers on the spot citing an entry", N(k.Citations)],
+                ["从未使用的条目 entries never used", N(k.NeverUsedCount)],
+                ["未找到好答案的问题 questions without a good entry", N(k.GapQuestions)],
+            ]),
+            Rates("知识库命中率（按法院） Knowledge-base hit rate by court", k.ByCourt),
+            Rates("知识库命中率（按类型） Knowledge-base hit rate by kind", k.ByKind),
+            Entries("最常用条目 Most-used entries", k.MostUsed, uses: true),
+            Entries($"从未使用的条目 Entries never used ({N(k.NeverUsedCount)})", k.NeverUsed, uses: false),
+            new("知识库缺口 Questions without a good entry, as hot topics", ["词 word", "问题 questions", "例 example"],
+                [.. k.Gaps.Select(g => new[] { g.Word, N(g.Questions), g.Example })]),
         ];
     }
 

@@ -27,6 +27,11 @@ public interface IStatsGrain : IGrainWithIntegerKey
     /// <summary>Online filings still waiting for the filing division's decision, the longest waiting first.</summary>
     Task<PendingFilingList> ListPendingFilingsAsync(string? courtId, int limit);
 
+    /// <summary>The knowledge base's figures of a court (null: all) in the days from <paramref name="from"/> up to
+    /// <paramref name="until"/>: hit rates, self-service searches, the on-the-spot rate, the <paramref name="limit"/> most
+    /// used entries, the entries never used, and the words of the questions that found no good entry.</summary>
+    Task<KnowledgeFigures> GetKnowledgeFiguresAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit);
+
     /// <summary>Forgets every figure and counts them again from the event log; answers the sequence they now include.</summary>
     Task<long> RebuildAsync();
 }

@@ -60,17 +60,8 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
 
     public override async Task<V1.GetHotTopicsResponse> GetHotTopics(V1.GetHotTopicsRequest request, ServerCallContext context)
     {
-        var v = new RequestValidator();
-        v.OptionalId("court_id", request.CourtId);
-        var (from, to) = ValidatePeriod(v, "period", request.Period, required: true);
-        if (request.Limit is < 0 or > MaxTopics)
-        {
-            v.Add("limit", $"must be between 1 and {MaxTopics} (0 means {DefaultTopics})");
-        }
-
-        v.ThrowIfInvalid();
-        Security.Scopes.RequireCourt(context, request.CourtId, "court_id");
-        var topics = await Stats().GetHotTopicsAsync(Mapping.NullIfEmpty(request.CourtId), from!.Value, to!.Value, request.Limit == 0 ? DefaultTopics : request.Limit);
+        var (court, from, to, limit) = CourtPeriodLimit(context, request.CourtId, request.Period, request.Limit);
+        var topics = await Stats().GetHotTopicsAsync(court, from, to, limit);
         var response = new V1.GetHotTopicsResponse();
         response.SubKinds.AddRange(topics.SubKinds.Select(t => Topic(t, Name(StatsDimension.SubKind, t.Term))));
         response.Terms.AddRange(topics.Terms.Select(t => Topic(t, t.Term)));
@@ -138,6 +129,30 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         return response;
     }
 
+    public override async Task<V1.GetKnowledgeFiguresResponse> GetKnowledgeFigures(V1.GetKnowledgeFiguresRequest request, ServerCallContext context)
+    {
+        var (court, from, to, limit) = CourtPeriodLimit(context, request.CourtId, request.Period, request.Limit);
+        if (court is not null && await grains.GetGrain<ICourtGrain>(court).GetAsync() is null)
+        {
+            throw Errors.NotFound($"court {court} is not in the directory");
+        }
+
+        var f = await Stats().GetKnowledgeFiguresAsync(court, from, to, limit);
+        var response = new V1.GetKnowledgeFiguresResponse
+        {
+            Total = Rate(f.All), SelfService = f.SelfService, SelfServiceOpenedTicket = f.SelfServiceOpenedTicket, Received = f.Received,
+            AnsweredOnSpot = f.AnsweredOnSpot, OnSpotRate = f.OnSpotRate ?? 0, Citations = f.Citations, NeverUsedCount = f.NeverUsedCount,
+            GapQuestions = f.GapQuestions, AsOfSequence = f.AsOfSequence,
+        };
+        response.BySource.AddRange(f.BySource.Select(Rate));
+        response.ByCourt.AddRange(f.ByCourt.Select(Rate));
+        response.ByKind.AddRange(f.ByKind.Select(Rate));
+        response.MostUsed.AddRange(f.MostUsed.Select(Use));
+        response.NeverUsed.AddRange(f.NeverUsed.Select(Use));
+        response.Gaps.AddRange(f.Gaps.Select(g => new V1.KnowledgeGap { Word = g.Word, Questions = g.Questions, Example = g.Example }));
+        return response;
+    }
+
     public override async Task<V1.RebuildStatsResponse> RebuildStats(V1.RebuildStatsRequest request, ServerCallContext context) =>
         new() { AsOfSequence = await Stats().RebuildAsync() };
 
@@ -199,7 +214,29 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         return row;
     }
 
+    private static V1.KnowledgeHitRate Rate(KnowledgeHitRate r) => new() { Key = r.Key, Searches = r.Searches, Good = r.Good, HitRate = r.Rate ?? 0 };
+
+    private static V1.KnowledgeEntryUse Use(KnowledgeEntryUse u) =>
+        new() { EntryId = u.EntryId, Question = u.Question, GoodHits = u.GoodHits, Citations = u.Citations, Uses = u.Uses };
+
     private static V1.HotTopic Topic(HotTopicCount topic, string term) => new() { Term = term, Count = topic.Count, PreviousCount = topic.PreviousCount };
+
+    /// <summary>A court (empty: all, else in the caller's scope), a required period and a limit of 1 to
+    /// <see cref="MaxTopics"/> (0: <see cref="DefaultTopics"/>), each refused naming its field.</summary>
+    private static (string? Court, DateTimeOffset From, DateTimeOffset To, int Limit) CourtPeriodLimit(ServerCallContext context, string courtId, V1.Period? period, int limit)
+    {
+        var v = new RequestValidator();
+        v.OptionalId("court_id", courtId);
+        var (from, to) = ValidatePeriod(v, "period", period, required: true);
+        if (limit is < 0 or > MaxTopics)
+        {
+            v.Add("limit", $"must be between 1 and {MaxTopics} (0 means {DefaultTopics})");
+        }
+
+        v.ThrowIfInvalid();
+        Security.Scopes.RequireCourt(context, courtId, "court_id");
+        return (Mapping.NullIfEmpty(courtId), from!.Value, to!.Value, limit == 0 ? DefaultTopics : limit);
+    }
 
     /// <summary>A list's size: 1 to <see cref="MaxOverdue"/>, 0 for <see cref="DefaultOverdue"/>.</summary>
     private static void CheckLimit(RequestValidator v, string field, int value)

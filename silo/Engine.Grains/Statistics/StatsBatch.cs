@@ -19,6 +19,9 @@ internal sealed class StatsBatch
     /// <summary>Per day, court and person or window rated: ratings, service satisfied, result satisfied, dissatisfied.</summary>
     public Dictionary<(int Day, string Court, RatedSubject Subject, string Id), long[]> Ratings { get; } = [];
 
+    /// <summary>Answers on the spot citing a knowledge-base entry, per day, court and entry.</summary>
+    public Dictionary<(int Day, string Court, string Entry), long> Citations { get; } = [];
+
     /// <summary>Every ticket the batch touches: as stored before it, or new.</summary>
     public Dictionary<string, TicketMemory> Tickets { get; } = new(StringComparer.Ordinal);
 
@@ -60,6 +63,9 @@ internal sealed class StatsBatch
 
     public void AddTerm(int day, string court, string term) =>
         Terms[(day, court, term)] = Terms.GetValueOrDefault((day, court, term)) + 1;
+
+    public void AddCitation(int day, string court, string entry) =>
+        Citations[(day, court, entry)] = Citations.GetValueOrDefault((day, court, entry)) + 1;
 }
 
 /// <summary>A deadline step fired on a ticket (<see cref="Step"/> set, with the ticket's group and reply deadline),

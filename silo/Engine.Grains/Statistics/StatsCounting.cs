@@ -42,6 +42,13 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
     public (int? From, int? To) DaysOf(DateTimeOffset? from, DateTimeOffset? to) =>
         (from is { } f ? DayOf(f) : null, to is { } t ? DayOf(t.AddTicks(-1)) : null);
 
+    /// <summary>The first moment of <paramref name="day"/> in the engine's time zone.</summary>
+    public DateTimeOffset StartOf(DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
+    }
+
     public static int Number(DateOnly day) => (day.Year * 10000) + (day.Month * 100) + day.Day;
 
     public static DateOnly Date(int day) => new(day / 10000, day / 100 % 100, day % 100);
@@ -87,6 +94,11 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
             case EventTypes.TicketAnsweredOnSpot:
                 batch.Add(group, StatsCounter.AnsweredOnSpot);
                 Delivered(batch, group, ticket.Delivery);
+                if (ticket.CitedEntry.Length > 0)
+                {
+                    batch.AddCitation(day, group.Court, ticket.CitedEntry);
+                }
+
                 break;
             case EventTypes.TicketReplied when !memory.Replied:
                 Replied(batch, memory, group, ticket, e.At);

@@ -29,6 +29,9 @@ internal sealed record CountedTicket(
 
     /// <summary>On ticket.filing_decided: the decision.</summary>
     public FilingOutcome Filing { get; init; }
+
+    /// <summary>On ticket.answered_on_spot: the knowledge-base entry the answer cites (empty: none).</summary>
+    public string CitedEntry { get; init; } = string.Empty;
 }
 
 /// <summary>A rating, and whom it rates (empty: nobody of that kind).</summary>
@@ -95,7 +98,7 @@ internal static class StatsEvents
         return type switch
         {
             EventTypes.TicketReplied => counted with { Delivery = (ReplyDelivery)V1.TicketReplied.Parser.ParseFrom(any.Value).Delivery },
-            EventTypes.TicketAnsweredOnSpot => counted with { Delivery = (ReplyDelivery)V1.TicketAnsweredOnSpot.Parser.ParseFrom(any.Value).Delivery },
+            EventTypes.TicketAnsweredOnSpot => AnsweredOnSpot(counted, V1.TicketAnsweredOnSpot.Parser.ParseFrom(any.Value)),
             EventTypes.TicketRated when V1.TicketRated.Parser.ParseFrom(any.Value).Rating is { } r => counted with
             {
                 Rating = new CountedRating((Satisfaction)r.ServiceSatisfaction, (Satisfaction)r.ResultSatisfaction, r.StaffId, (RatedSubject)r.StaffSubject, r.WindowId),
@@ -104,6 +107,9 @@ internal static class StatsEvents
             _ => counted,
         };
     }
+
+    private static CountedTicket AnsweredOnSpot(CountedTicket counted, V1.TicketAnsweredOnSpot spot) =>
+        counted with { Delivery = (ReplyDelivery)spot.Delivery, CitedEntry = spot.KnowledgeEntryId };
 
     private static Assignee? Assignee(V1.Assignee? a) => a is null ? null : new Assignee((AssigneeType)a.Type, a.Id, a.CourtId);
 

@@ -9,7 +9,7 @@ namespace Engine.Grains.Statistics;
 // Reentrant: no state; the projector serializes its own steps and the database its transactions.
 [StatelessWorker]
 [Reentrant]
-internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, IEventLog log) : Grain, IStatsGrain
+internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, KnowledgeFiguresReader knowledge, IEventLog log) : Grain, IStatsGrain
 {
     public async Task<StatsAnswer> GetStatsAsync(StatsQuery query)
     {
@@ -45,6 +45,12 @@ internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, I
     {
         await projector.CatchUpAsync(log.Head());
         return reader.ListPendingFilings(courtId, limit);
+    }
+
+    public async Task<KnowledgeFigures> GetKnowledgeFiguresAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit)
+    {
+        var asOf = await projector.CatchUpAsync(log.Head());
+        return knowledge.Read(courtId, from, until, limit, asOf);
     }
 
     public async Task<long> RebuildAsync()

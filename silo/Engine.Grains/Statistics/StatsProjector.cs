@@ -74,7 +74,7 @@ public sealed partial class StatsProjector(
         {
             using var connection = database.Open();
             using var transaction = database.BeginExclusive(connection, StatsLock);
-            foreach (var table in new[] { "stats_daily", "stats_reply_times", "stats_terms", "stats_ratings", "stats_tickets", "stats_judges", "stats_steps", "stats_cursor" })
+            foreach (var table in new[] { "stats_daily", "stats_reply_times", "stats_terms", "stats_ratings", "stats_citations", "stats_tickets", "stats_judges", "stats_steps", "stats_cursor" })
             {
                 using var delete = connection.Command($"DELETE FROM {table};", transaction);
                 delete.ExecuteNonQuery();
@@ -252,14 +252,14 @@ public sealed partial class StatsProjector(
             times.ExecuteNonQuery();
         }
 
-        var terms = Upsert(connection, transaction, "stats_terms", ["day", "court_id", "term", "count"], ["court_id", "day", "term"], ["count"]);
-        foreach (var ((day, court, term), count) in batch.Terms)
+        using (var terms = Upsert(connection, transaction, "stats_terms", ["day", "court_id", "term", "count"], ["court_id", "day", "term"], ["count"]))
         {
-            terms.Parameters[0].Value = day;
-            terms.Parameters[1].Value = court;
-            terms.Parameters[2].Value = term;
-            terms.Parameters[3].Value = count;
-            terms.ExecuteNonQuery();
+            WriteCounts(terms, batch.Terms.Select(t => (t.Key.Day, t.Key.Court, t.Key.Term, t.Value)));
+        }
+
+        using (var citations = Upsert(connection, transaction, "stats_citations", ["day", "court_id", "entry_id", "count"], ["day", "court_id", "entry_id"], ["count"]))
+        {
+            WriteCounts(citations, batch.Citations.Select(c => (c.Key.Day, c.Key.Court, c.Key.Entry, c.Value)));
         }
 
         string[] ratingSums = ["ratings", "service_satisfied", "result_satisfied", "dissatisfied"];
@@ -287,9 +287,22 @@ public sealed partial class StatsProjector(
             judges.ExecuteNonQuery();
         }
 
-        foreach (var command in new[] { daily, times, terms, judges })
+        foreach (var command in new[] { daily, times, judges })
         {
             command.Dispose();
+        }
+    }
+
+    /// <summary>Rows of (day, court, key, count) through an upsert that adds the count.</summary>
+    private static void WriteCounts(DbCommand upsert, IEnumerable<(int Day, string Court, string Key, long Count)> rows)
+    {
+        foreach (var (day, court, key, count) in rows)
+        {
+            upsert.Parameters[0].Value = day;
+            upsert.Parameters[1].Value = court;
+            upsert.Parameters[2].Value = key;
+            upsert.Parameters[3].Value = count;
+            upsert.ExecuteNonQuery();
         }
     }
 

@@ -25,6 +25,9 @@ internal static class SupervisionApi
     public const int MaxDays = 366;
     public const int DefaultDays = 30;
 
+    /// <summary>Most-used entries, never-used entries and gaps the knowledge panel lists.</summary>
+    public const int KnowledgeRows = 10;
+
     /// <summary>How far back in the log the first read of steps looks: bounded, so a long log costs the same.</summary>
     public const int StepWindow = 20_000;
 
@@ -39,6 +42,7 @@ internal static class SupervisionApi
         api.MapGet("/stats", StatsAsync);
         api.MapGet("/tickets/{ticketId}", TicketAsync);
         api.MapGet("/notices", Notices);
+        api.MapGet("/knowledge", KnowledgeAsync);
         SupervisionFigures.Map(api);
     }
 
@@ -168,6 +172,30 @@ internal static class SupervisionApi
             groupBy == StatsDimension.Court ? "COURT" : "DIVISION",
             [.. groups.Rows.Select(Rates)]);
         return Json(view, SupervisionJson.Default.StatsView);
+    }
+
+    /// <summary>The knowledge base's figures of the chosen court (or all) over the chosen days up to today.</summary>
+    private static async Task<IResult> KnowledgeAsync(
+        IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<DeadlineOptions> deadlines, string? court, int? days)
+    {
+        if (BadCourt(court) is { } bad)
+        {
+            return bad;
+        }
+
+        if (days is < 1 or > MaxDays)
+        {
+            return Error($"days must be between 1 and {MaxDays}");
+        }
+
+        var now = time.GetUtcNow();
+        var periods = new SupervisionPeriods(TimeZoneInfo.FindSystemTimeZoneById(deadlines.Value.TimeZone), now, days ?? DefaultDays);
+        var (from, until) = periods.Instants(SupervisionPeriods.Days);
+        var (first, last) = periods.Ranges[SupervisionPeriods.Days];
+        var figures = await grains.GetGrain<IStatsGrain>(0).GetKnowledgeFiguresAsync(Blank(court), from, until, KnowledgeRows);
+        return Json(
+            new KnowledgeView(now, Blank(court), new PeriodView(SupervisionPeriods.Text(first), SupervisionPeriods.Text(last)), figures),
+            SupervisionJson.Default.KnowledgeView);
     }
 
     private static async Task<IResult> TicketAsync(IClusterClient grains, string ticketId)

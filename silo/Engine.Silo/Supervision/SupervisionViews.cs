@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Engine.Contracts;
+using Engine.Contracts.Grains;
 
 namespace Engine.Silo.Supervision;
 
@@ -88,6 +90,9 @@ internal sealed record ListRow(
 /// page (null: this is the last).</summary>
 internal sealed record ListView(DateTimeOffset Now, long Total, string? Next, IReadOnlyList<ListRow> Rows);
 
+/// <summary>The knowledge base's panel: its figures over the chosen days (<see cref="IStatsGrain.GetKnowledgeFiguresAsync"/>).</summary>
+internal sealed record KnowledgeView(DateTimeOffset Now, string? CourtId, PeriodView Days, KnowledgeFigures Figures);
+
 internal sealed record ErrorView(string Error);
 
 /// <summary>What the page shows above everything else: things an operator must fix (a missing working calendar).</summary>
@@ -105,4 +110,5 @@ internal sealed record NoticesView(IReadOnlyList<string> Notices);
 [JsonSerializable(typeof(NoticesView))]
 [JsonSerializable(typeof(FiguresView))]
 [JsonSerializable(typeof(ListView))]
+[JsonSerializable(typeof(KnowledgeView))]
 internal sealed partial class SupervisionJson : JsonSerializerContext;

@@ -6,6 +6,7 @@
 
   const POLL_MS = 2000;
   const COURTS_EVERY = 15;
+  const KNOWLEDGE_EVERY = 15;
   const SVG_NS = 'http://www.w3.org/2000/svg';
 
   const STEPS = { WARNING: '预警', URGING: '催办', SUPERVISION: '督办', SPECIAL_SUPERVISION: '专项督办' };
@@ -39,6 +40,7 @@
     returned: '退回', reopened: '重启', merged: '合并', cancelled: '撤销', answered_on_spot: '即时解答', extended: '延期',
     'deadline.warning': '预警', 'deadline.urging': '催办', 'deadline.supervision': '督办', 'deadline.special_supervision': '专项督办',
   };
+  const SOURCES = { SELF_SERVICE: '自助查询', SUGGESTION: '坐席推荐', STAFF: '工作人员检索' };
   const LISTS = { overdue: '超期工单 Overdue now', steps: '催办与督办 Urged and supervised' };
   const LIST_KEYS = ['list', 'court', 'division', 'judge', 'kind', 'days_overdue', 'step', 'period', 'state', 'sort', 'order'];
   const PAGE_SIZE = 50;
@@ -58,6 +60,7 @@
     namesVersion: 0,
     courtsSignature: null,
     courtsStale: true,
+    knowledgeStale: true,
     ticketId: null,
     drawn: {},
     list: { list: 'overdue' },
@@ -320,6 +323,51 @@
     byId('figures').tBodies[0].replaceChildren(...rows);
     const totalScope = view.court_id ? { court: view.court_id } : {};
     byId('figures').tFoot.replaceChildren(figureRow(view, view.total, totalScope, el('th', { scope: 'row' }, '合计 Total')));
+  }
+
+  // ---- the knowledge base's panel: hit rates, self-service searches, most and never used entries, gaps
+
+  function knowledgeFigure(name, label, value, detail) {
+    return el('div', { 'data-figure': name }, el('dt', null, label), el('dd', null, String(value), detail ? el('small', null, ` ${detail}`) : null));
+  }
+
+  function hitRateRows(rates, label) {
+    return rates.map((r) => el('tr', { 'data-key': r.key },
+      el('th', { scope: 'row' }, label(r.key)), el('td', null, String(r.searches)), el('td', null, String(r.good)), el('td', null, percent(r.rate))));
+  }
+
+  async function loadKnowledge(generation) {
+    if (!state.knowledgeStale && (state.polls - 1) % KNOWLEDGE_EVERY !== 0) {
+      return;
+    }
+    const view = await getJson('/supervision/api/knowledge', { court: state.court, days: state.days });
+    if (generation !== state.generation) {
+      return;
+    }
+    state.knowledgeStale = false;
+    if (!changed('knowledge', view)) {
+      return;
+    }
+    const f = view.figures;
+    byId('knowledge-scope').textContent = `${state.court ? courtName(state.court) : '全部法院 All courts'} · ${view.days.first} – ${view.days.last}`;
+    byId('knowledge-figures').replaceChildren(
+      knowledgeFigure('hit_rate', '命中率 Hit rate', percent(f.all.rate), `${f.all.good}/${f.all.searches}`),
+      knowledgeFigure('self_service', '自助查询 Self-service', f.self_service),
+      knowledgeFigure('opened_anyway', '查询后仍提交工单 Opened a ticket anyway', f.self_service_opened_ticket,
+        percent(f.self_service > 0 ? f.self_service_opened_ticket / f.self_service : null)),
+      knowledgeFigure('on_spot_rate', '即时解答率 On-the-spot rate', percent(f.on_spot_rate), `${f.answered_on_spot}/${f.received}`),
+      knowledgeFigure('citations', '引用知识作答 Answers citing an entry', f.citations),
+      knowledgeFigure('never_used', '从未使用的条目 Entries never used', f.never_used_count),
+      knowledgeFigure('gap_questions', '无好答案的问题 Questions without a good entry', f.gap_questions));
+    byId('knowledge-courts').tBodies[0].replaceChildren(...hitRateRows(f.by_court, (key) => named(key ? courtName(key) : '未指定法院 no court', key || null)));
+    byId('knowledge-kinds').tBodies[0].replaceChildren(...hitRateRows(f.by_kind, (key) => named(KINDS[key] || key, key)));
+    byId('knowledge-most-used').tBodies[0].replaceChildren(...f.most_used.map((e) => el('tr', { 'data-entry-id': e.entry_id },
+      el('th', { scope: 'row' }, el('span', { title: e.entry_id }, e.question || e.entry_id)),
+      el('td', null, String(e.good_hits)), el('td', null, String(e.citations)), el('td', null, String(e.uses)))));
+    byId('knowledge-gaps').tBodies[0].replaceChildren(...f.gaps.map((g) => el('tr', { 'data-word': g.word },
+      el('th', { scope: 'row' }, g.word), el('td', null, String(g.questions)), el('td', null, g.example))));
+    const never = byId('knowledge-figures').querySelector("[data-figure='never_used'] dd");
+    never.title = f.never_used.map((e) => `${e.entry_id} ${e.question}`).join('\n');
   }
 
   // ---- the list behind a figure: filtered, sorted and paged by the engine
@@ -718,7 +766,7 @@
       });
     }
     state.polls += 1;
-    const results = await Promise.allSettled([loadNotices(), loadFigures(generation), loadList(generation), loadStats(generation), loadTimeline()]);
+    const results = await Promise.allSettled([loadNotices(), loadFigures(generation), loadList(generation), loadStats(generation), loadKnowledge(generation), loadTimeline()]);
     const failed = results.find((r) => r.status === 'rejected');
     showStatus(failed ? failed.reason : null);
   }
@@ -736,6 +784,7 @@
     state.days = Number(byId('days').value) || 30;
     state.generation += 1;
     state.drawn = {};
+    state.knowledgeStale = true;
     state.list = { ...state.list, court: state.court || undefined, division: undefined, judge: undefined };
     state.pages = [null];
     drawFilters();

@@ -244,6 +244,48 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
         Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
     }
 
+    [Fact]
+    public async Task The_knowledge_panel_shows_the_hit_rate_the_self_service_searches_the_most_used_entries_and_the_gaps()
+    {
+        // Only this test of the class searches the knowledge base, so the figures are its own. A few other entries
+        // make the words of the first one rare enough to score as a good answer.
+        var entry = "kb-page-" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var (id, question) in new[] { (entry, "网上怎么交诉讼费？"), (entry + "-a", "浦东法院停车场在哪里？"), (entry + "-b", "怎样查阅档案？"), (entry + "-c", "开庭时间怎么查？") })
+        {
+            await _engine.Knowledge.CreateEntryAsync(new V1.CreateEntryRequest
+            {
+                EntryId = id, Content = new V1.KnowledgeContent { Question = question, Answer = "请咨询诉讼服务中心。", Author = "test" },
+            });
+        }
+
+        var found = await PublicSearchAsync("网上怎么交诉讼费");
+        Assert.True(found.Answers[0].Good);
+        foreach (var text in new[] { "离婚冷静期多久", "离婚财产怎么分割" })
+        {
+            Assert.DoesNotContain((await PublicSearchAsync(text)).Answers, a => a.Good);
+        }
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(PageUrl + "#knowledge-section");
+        var figures = page.Locator("#knowledge-figures");
+        await Assertions.Expect(figures.Locator("[data-figure='self_service'] dd")).ToHaveTextAsync("3", new() { Timeout = Patience });
+        await Assertions.Expect(figures.Locator("[data-figure='hit_rate'] dd")).ToHaveTextAsync("33.3% 1/3", new() { Timeout = Patience });
+        await Assertions.Expect(figures.Locator("[data-figure='gap_questions'] dd")).ToHaveTextAsync("2", new() { Timeout = Patience });
+        await Assertions.Expect(figures.Locator("[data-figure='hit_rate'] dt")).ToHaveTextAsync("命中率 Hit rate");
+        await Assertions.Expect(page.Locator($"#knowledge-courts tbody tr[data-key='{Court}'] td").Last).ToHaveTextAsync("33.3%");
+        await Assertions.Expect(page.Locator("#knowledge-kinds tbody tr[data-key='CONSULTATION'] th")).ToHaveTextAsync("咨询");
+        await Assertions.Expect(page.Locator($"#knowledge-most-used tbody tr[data-entry-id='{entry}'] th")).ToHaveTextAsync("网上怎么交诉讼费？");
+        await Assertions.Expect(page.Locator("#knowledge-gaps tbody tr").First).ToHaveAttributeAsync("data-word", "离婚");
+        await Assertions.Expect(page.Locator("#knowledge-gaps tbody tr[data-word='离婚'] td").First).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("#sections a[href='#knowledge-section']")).ToHaveCountAsync(1);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_engine.DashboardPort}") };
+        using var bad = await http.GetAsync("/supervision/api/knowledge?days=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("days", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static readonly TimeSpan Patience_ = TimeSpan.FromSeconds(30);
 
     private static async Task SelectJudgeAsync(IPage page, string judge)
@@ -295,6 +337,9 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
         };
         return dialogs;
     }
+
+    private async Task<V1.PublicSearchResponse> PublicSearchAsync(string text) =>
+        await _engine.Knowledge.PublicSearchAsync(new V1.PublicSearchRequest { Text = text, CourtId = Court, Channel = V1.Channel.Web });
 
     private async Task<V1.Ticket> SubmitAsync(string judge, string? content = null)
     {

@@ -59,6 +59,7 @@ public sealed class AuthorizationMatrixTests(AuthorizedEngine fixture) : IClassF
         ["StatsService/ListOverdue"] = [A, S, V],
         ["StatsService/GetSatisfaction"] = [A, S, V],
         ["StatsService/ListPendingFilings"] = [A, S, V],
+        ["StatsService/GetKnowledgeFigures"] = [A, S, V],
         ["StatsService/RebuildStats"] = [A],
         ["AccessService/CreateApiKey"] = [A],
         ["AccessService/RevokeApiKey"] = [A],

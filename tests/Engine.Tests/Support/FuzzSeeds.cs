@@ -156,6 +156,7 @@ public static class FuzzSeeds
             CourtId = w.Court, Period = Period(w), Subject = V1.RatedSubject.PlatformAgent, Limit = 10,
         },
         ["engine.v1.StatsService.ListPendingFilings"] = w => new V1.ListPendingFilingsRequest { CourtId = w.Court, PageSize = 10 },
+        ["engine.v1.StatsService.GetKnowledgeFigures"] = w => new V1.GetKnowledgeFiguresRequest { CourtId = w.Court, Period = Period(w), Limit = 5 },
 
         ["engine.v1.AccessService.CreateApiKey"] = w => new V1.CreateApiKeyRequest
         {
