@@ -50,6 +50,7 @@ public sealed class EngineClient : IDisposable
         Access = new AccessService.AccessServiceClient(CallInvoker);
         Stats = new StatsService.StatsServiceClient(CallInvoker);
         Calendars = new CalendarService.CalendarServiceClient(CallInvoker);
+        Knowledge = new KnowledgeService.KnowledgeServiceClient(CallInvoker);
     }
 
     /// <summary>The channel's invoker, through <see cref="EngineClientOptions.Interceptors"/>. Calls made on it directly
@@ -80,6 +81,10 @@ public sealed class EngineClient : IDisposable
 
     /// <summary>The generated CalendarService stub (use with <see cref="CallAsync{TResponse}"/>).</summary>
     public CalendarService.CalendarServiceClient Calendars { get; }
+
+    /// <summary>The generated KnowledgeService stub: the knowledge base's entries, import and export (use with
+    /// <see cref="CallAsync{TResponse}"/>); the searches have methods of their own.</summary>
+    public KnowledgeService.KnowledgeServiceClient Knowledge { get; }
 
     /// <summary>Submits a ticket. Tried again with the same request, so with the same idempotency key: the engine
     /// answers a retry of a submission it had taken with that ticket (<c>deduplicated</c>), never a second one.</summary>
@@ -213,6 +218,36 @@ public sealed class EngineClient : IDisposable
     /// <exception cref="EngineCallException">Refused, locked, or failed on every try.</exception>
     public Task<LookupCaseResponse> LookupCaseAsync(LookupCaseRequest request, string? endUser = null, CancellationToken cancellationToken = default) =>
         CallAsync("CaseService/LookupCase", o => Cases.LookupCaseAsync(request, endUser is { Length: > 0 } ? o.WithHeaders(WithEndUser(o.Headers, endUser)) : o), cancellationToken);
+
+    /// <summary>Staff at the platform: the best knowledge-base entries for a ticket (its court, kind and text) or for a
+    /// text, recorded for the figures. Cite the hit's entry and version on <see cref="AnswerOnSpotAsync"/>
+    /// (<c>knowledge_entry_id</c>, <c>knowledge_entry_version</c>) when the answer came from it.</summary>
+    /// <param name="request">A ticket id, or a text with an optional court and kind; how many hits (0: 3).</param>
+    /// <param name="cancellationToken">Ends the call, retries included.</param>
+    /// <returns>The hits, best first, each with whether its score counts as a good answer, and the search's id.</returns>
+    /// <exception cref="EngineCallException"><c>INVALID_ARGUMENT</c> names the field; <c>NOT_FOUND</c> for an unknown
+    /// ticket; or another failure.</exception>
+    public Task<SearchKnowledgeResponse> SuggestAnswersAsync(SuggestAnswersRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync("KnowledgeService/SuggestAnswers", o => Knowledge.SuggestAnswersAsync(request, o), cancellationToken);
+
+    /// <summary>Staff: the best entries for a text in a court's scope, not recorded (browsing the base).</summary>
+    /// <param name="request">The text, the asking court, a kind, how many hits (0: 5).</param>
+    /// <param name="cancellationToken">Ends the call, retries included.</param>
+    /// <exception cref="EngineCallException">Refused, or failed on every try.</exception>
+    public Task<SearchKnowledgeResponse> SearchKnowledgeAsync(SearchKnowledgeRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync("KnowledgeService/SearchKnowledge", o => Knowledge.SearchKnowledgeAsync(request, o), cancellationToken);
+
+    /// <summary>Self-service (web, WeChat, app and kiosk adapters): answers for a person's question without a ticket,
+    /// counted as a self-service consultation. Pass the answer's <c>search_id</c> as <c>knowledge_search_id</c> on
+    /// <see cref="SubmitTicketAsync"/> if the person opens a ticket anyway. Limited per key and end user:
+    /// <c>RESOURCE_EXHAUSTED</c> past the limit, which this client tries again after the wait the engine asks for.</summary>
+    /// <param name="request">The question, the portal's court, the adapter's channel, how many answers (0: 3).</param>
+    /// <param name="endUser">The end user's address as the adapter sees it (sent as <c>x-end-user</c>), so that one
+    /// person's searches are limited and not the whole portal's. None: the adapter's own address counts.</param>
+    /// <param name="cancellationToken">Ends the call, retries included.</param>
+    /// <exception cref="EngineCallException">Refused, limited on every try, or failed.</exception>
+    public Task<PublicSearchResponse> PublicSearchAsync(PublicSearchRequest request, string? endUser = null, CancellationToken cancellationToken = default) =>
+        CallAsync("KnowledgeService/PublicSearch", o => Knowledge.PublicSearchAsync(request, endUser is { Length: > 0 } ? o.WithHeaders(WithEndUser(o.Headers, endUser)) : o), cancellationToken);
 
     /// <summary>Reads a case as the engine holds it (for staff, the case system, the presiding judge).</summary>
     /// <param name="caseNumber">The case number, e.g. <c>(2025)沪0115民初12345号</c>.</param>
