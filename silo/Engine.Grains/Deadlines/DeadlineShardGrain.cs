@@ -25,10 +25,12 @@ internal sealed partial class DeadlineShardGrain(
 
     /// <summary>A ticket whose wake failed is put off this long the first time, twice as long each time after, up to
     /// <see cref="LongestBackoff"/>: a ticket whose silo was lost is tried again within a second or two of the loss being
-    /// declared, and one that keeps failing is not retried (and logged) a few times a second.</summary>
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    /// declared, and one that keeps failing is not retried a few times a second. The longest wait is what a step can
+    /// lose after its database or silo comes back (a PostgreSQL restart fails every wake for its length), so it stays
+    /// well under the 10 s promised after a loss.</summary>
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(0.5);
 
-    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(4);
 
     /// <summary>A wake not answered in this long is given up (the call goes on; a later wake is harmless: the ticket
     /// records each step taken in the write that takes it). Without it one ticket whose silo froze held up every other
@@ -60,32 +62,73 @@ internal sealed partial class DeadlineShardGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        // Up to FireBatchSize wakes are in flight at once, and each one that ends makes room for the next: a slow
+        // ticket (its silo frozen, its activation loading) holds up only its own slot, not a whole batch. The due rows
+        // are read again, earliest first, when half the slots are free. Every continuation runs on this activation,
+        // one at a time, so the counts and sets need no lock.
         var budget = Stopwatch.StartNew();
-        var batch = Math.Max(1, options.CurrentValue.FireBatchSize);
+        var slots = Math.Max(1, options.CurrentValue.FireBatchSize);
+        var waking = new HashSet<string>(StringComparer.Ordinal);
+        var freed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mayBeMore = true;
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (true)
             {
-                var now = time.GetUtcNow();
-                var due = store.Due(Shard, now, batch + _putOff.Count);
-                ForgetExpiredSkips(now);
-                var wake = due.Where(d => !(_putOff.TryGetValue(d.TicketId, out var putOff) && putOff.Until > now)).Take(batch).ToList();
-                if (wake.Count == 0)
+                if (mayBeMore && waking.Count <= slots / 2 && budget.Elapsed <= TickBudget && !cancellationToken.IsCancellationRequested)
                 {
+                    var now = time.GetUtcNow();
+                    ForgetExpiredSkips(now);
+                    var limit = slots + _putOff.Count + waking.Count;
+                    var due = store.Due(Shard, now, limit);
+                    mayBeMore = due.Count == limit;
+                    foreach (var (ticketId, _) in due)
+                    {
+                        if (waking.Count >= slots)
+                        {
+                            break;
+                        }
+
+                        if (!waking.Contains(ticketId) && !(_putOff.TryGetValue(ticketId, out var putOff) && putOff.Until > now))
+                        {
+                            waking.Add(ticketId);
+                            _ = WakeInSlotAsync(ticketId, now);
+                        }
+                    }
+                }
+
+                if (waking.Count == 0)
+                {
+                    if (mayBeMore && budget.Elapsed <= TickBudget && !cancellationToken.IsCancellationRequested)
+                    {
+                        continue;
+                    }
+
                     return;
                 }
 
-                await Task.WhenAll(wake.Select(d => WakeAsync(d.TicketId, now)));
-                if (wake.Count < batch || budget.Elapsed > TickBudget)
-                {
-                    return;
-                }
+                await freed.Task;
+                freed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The database may be busy or the silo stopping: the rows stay, the next tick tries again.
+            // The database may be busy or the silo stopping: the rows stay, the next tick tries again (the wakes in
+            // flight end on their own, within WakeTimeout).
             DeadlineShardLog.TickFailed(logger, Shard, ex);
+        }
+
+        async Task WakeInSlotAsync(string ticketId, DateTimeOffset now)
+        {
+            try
+            {
+                await WakeAsync(ticketId, now);
+            }
+            finally
+            {
+                waking.Remove(ticketId);
+                freed.TrySetResult();
+            }
         }
     }
 
@@ -109,7 +152,11 @@ internal sealed partial class DeadlineShardGrain(
             var failures = _putOff.TryGetValue(ticketId, out var before) ? before.Failures + 1 : 1;
             var wait = TimeSpan.FromTicks(Math.Min(LongestBackoff.Ticks, FirstBackoff.Ticks << Math.Min(failures - 1, 8)));
             _putOff[ticketId] = new PutOff(now + wait, failures);
-            DeadlineShardLog.FireFailed(logger, ticketId, wait.TotalSeconds, ex);
+            if ((failures & (failures - 1)) == 0)
+            {
+                // The 1st, 2nd, 4th, 8th… failure in a row: a ticket that keeps failing is not logged every few seconds.
+                DeadlineShardLog.FireFailed(logger, ticketId, failures, wait.TotalSeconds, ex);
+            }
         }
     }
 
@@ -133,8 +180,8 @@ internal sealed partial class DeadlineShardGrain(
 
 internal static partial class DeadlineShardLog
 {
-    [LoggerMessage(EventId = LogEventIds.DeadlineFireFailed, Level = LogLevel.Warning, Message = "Ticket {TicketId} could not fire its due deadline steps; retrying in {Seconds} s")]
-    public static partial void FireFailed(ILogger logger, string ticketId, double seconds, Exception exception);
+    [LoggerMessage(EventId = LogEventIds.DeadlineFireFailed, Level = LogLevel.Warning, Message = "Ticket {TicketId} could not fire its due deadline steps ({Failures} failures in a row); retrying in {Seconds} s")]
+    public static partial void FireFailed(ILogger logger, string ticketId, int failures, double seconds, Exception exception);
 
     [LoggerMessage(EventId = LogEventIds.DeadlineShardFailed, Level = LogLevel.Warning, Message = "Deadline shard {Shard} could not read its due tickets; retrying")]
     public static partial void TickFailed(ILogger logger, int shard, Exception exception);
