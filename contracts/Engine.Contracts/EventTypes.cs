@@ -50,6 +50,10 @@ public static class EventTypes
     /// <summary>To one party of a related case (aggregate: the case that changed; court: the related case's).</summary>
     public const string CaseRelatedNotice = "case.related_notice";
 
+    /// <summary>A one-time code for a caller's own tickets, for the SMS sender (aggregate: "lookup-code/" and a random
+    /// id, never the phone; court: the one the caller named, if any).</summary>
+    public const string CallerCodeIssued = "caller.code_issued";
+
     // The court directory (aggregate: the court id).
     public const string DirectoryCourtUpserted = "directory.court_upserted";
     public const string DirectoryDivisionUpserted = "directory.division_upserted";
@@ -89,7 +93,7 @@ public static class EventTypes
         TicketCancelled, TicketMergedIn, TicketCallbackRecorded, TicketRated, TicketFilingDecided, CallbackScheduled,
         ClockPaused, ClockResumed, DeadlineExtended, DeadlineReplanned,
         DeadlineWarning, DeadlineUrging, DeadlineSupervision, DeadlineSpecialSupervision,
-        CaseUpserted, CaseJudgeAssigned, CaseMoved, CaseNodeRecorded, CaseLookupLocked, CaseRelatedNotice,
+        CaseUpserted, CaseJudgeAssigned, CaseMoved, CaseNodeRecorded, CaseLookupLocked, CaseRelatedNotice, CallerCodeIssued,
         DirectoryCourtUpserted, DirectoryDivisionUpserted, DirectoryJudgeUpserted, DirectoryJudgeRemoved,
         DirectoryAvailabilitySet, DirectoryCourtImported, DirectoryRoutingRulesSet, CalendarYearSet,
         KnowledgeEntryCreated, KnowledgeEntryUpdated, KnowledgeEntryRetired,

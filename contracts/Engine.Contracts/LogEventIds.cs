@@ -31,6 +31,7 @@ public static class LogEventIds
     public const int LeaveBegan = 1201;
     public const int LeavePollFailed = 1202;
     public const int LookupLocked = 1203;
+    public const int LookupCodeLocked = 1204;
 
     // 1300–1399 events
     public const int EventsTrimmed = 1300;

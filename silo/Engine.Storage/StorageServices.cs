@@ -47,6 +47,7 @@ public static class StorageServices
 
         services.AddSingleton<IOutbox, Outbox>();
         services.AddSingleton<IAccessStore, AccessStore>();
+        services.AddSingleton<Lookups.ICallerLookupStore, Lookups.CallerLookupStore>();
         services.AddSingleton<TicketStore>();
         services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<TicketStore>());
         services.AddSingleton<IJudgeLocator, JudgeLocator>();

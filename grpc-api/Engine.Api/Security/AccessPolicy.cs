@@ -82,6 +82,9 @@ public static class AccessPolicy
         Allow(cases, "GetCase", false, Cases, Staff, Supervisor, Judge);
         Allow(cases, "ListCaseTickets", false, Cases, Staff, Supervisor);
         Allow(cases, "LookupCase", false, Channel);
+        // People follow their own requests through the same public channels (decision 58).
+        Allow(cases, "RequestLookupCode", false, Channel);
+        Allow(cases, "LookupMyTickets", false, Channel);
         // Lifting a lockout lets guessing start again: staff do it after checking who asks, and it is on record.
         Allow(cases, "LiftLookupLockout", true, Staff);
 

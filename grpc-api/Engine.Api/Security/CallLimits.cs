@@ -97,7 +97,7 @@ public sealed class CallLimits : IDisposable
     /// <summary>Counts a password look-up against its key's failures, and against its source, case and phone (every
     /// attempt counts there, whatever it finds, so that being throttled says nothing about the case). Answers the
     /// bucket of the key's failures: give it back with <see cref="LookupDidNotFail"/> unless the look-up failed.</summary>
-    public string TakeLookup(Principal caller, string source, string caseNumber, string phone)
+    public string TakeLookup(Principal caller, string source, string? caseNumber, string phone)
     {
         var bucket = caller.KeyId ?? "open";
         if (!_failures.TryTake(bucket, out var retryAfter, out var firstRefusal))
@@ -112,8 +112,13 @@ public sealed class CallLimits : IDisposable
 
         try
         {
-            foreach (var key in new[] { "s" + source, "c" + caseNumber, "p" + phone })
+            foreach (var key in new[] { "s" + source, caseNumber is null ? null : "c" + caseNumber, "p" + phone })
             {
+                if (key is null)
+                {
+                    continue;
+                }
+
                 using var lease = _lookups.AttemptAcquire(key);
                 if (!lease.IsAcquired)
                 {

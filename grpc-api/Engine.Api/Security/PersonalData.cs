@@ -15,6 +15,11 @@ public static class PersonalData
     private const string PhoneField = "phone";
     private const string IdNumberField = "id_number";
 
+    /// <summary>A one-time code is a secret of the phone's owner: hidden, whatever its length.</summary>
+    private static readonly string CodeField = V1.CallerCodeIssued.Descriptor.FindFieldByNumber(V1.CallerCodeIssued.CodeFieldNumber).FullName;
+
+    public const string HiddenCode = "******";
+
     private static readonly TypeRegistry Types = TypeRegistry.FromFiles(
         V1.CommonReflection.Descriptor, V1.EventsReflection.Descriptor, V1.CasesReflection.Descriptor, V1.DirectoryReflection.Descriptor);
 
@@ -50,11 +55,11 @@ public static class PersonalData
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
         {
             var value = field.Accessor.GetValue(message);
-            if (field.FieldType == FieldType.String && IsMasked(field.Name) && !field.IsRepeated)
+            if (field.FieldType == FieldType.String && IsMasked(field) && !field.IsRepeated)
             {
                 if (value is string { Length: > 0 } text)
                 {
-                    field.Accessor.SetValue(message, field.Name == PhoneField ? Phone.Mask(text) : IdNumbers.Mask(text));
+                    field.Accessor.SetValue(message, field.Name == PhoneField ? Phone.Mask(text) : field.Name == IdNumberField ? IdNumbers.Mask(text) : HiddenCode);
                 }
             }
             else if (field.FieldType == FieldType.Message && !field.IsMap)
@@ -74,7 +79,7 @@ public static class PersonalData
         }
     }
 
-    private static bool IsMasked(string fieldName) => fieldName is PhoneField or IdNumberField;
+    private static bool IsMasked(FieldDescriptor field) => field.Name is PhoneField or IdNumberField || field.FullName == CodeField;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Known = new(StringComparer.Ordinal);
 
@@ -97,7 +102,7 @@ public static class PersonalData
         }
 
         var has = descriptor.Fields.InDeclarationOrder().Any(f =>
-            (f.FieldType == FieldType.String && IsMasked(f.Name))
+            (f.FieldType == FieldType.String && IsMasked(f))
             || (f.FieldType == FieldType.Message && !f.IsMap && HasPhones(f.MessageType, visiting)));
         if (visiting.Count == 1)
         {

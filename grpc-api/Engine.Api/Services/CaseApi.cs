@@ -13,7 +13,7 @@ namespace Engine.Api.Services;
 
 /// <summary>What the case-management system pushes, and the parties' password look-up.</summary>
 [BindServiceMethod(typeof(StrictParsing<V1.CaseService.CaseServiceBase>), nameof(StrictParsing<V1.CaseService.CaseServiceBase>.BindService))]
-public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, CallLimits limits) : V1.CaseService.CaseServiceBase
+public sealed partial class CaseApi(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, CallLimits limits) : V1.CaseService.CaseServiceBase
 {
     public const int MaxParties = 100;
     public const int MaxRelatedCases = 100;
@@ -220,10 +220,22 @@ public sealed class CaseApi(IClusterClient grains, [FromKeyedServices(EngineCloc
     public override async Task<V1.LiftLookupLockoutResponse> LiftLookupLockout(V1.LiftLookupLockoutRequest request, ServerCallContext context)
     {
         var v = new RequestValidator();
-        CheckCaseNumber(v, "case_number", request.CaseNumber);
+        if (request.CaseNumber.Length > 0)
+        {
+            CheckCaseNumber(v, "case_number", request.CaseNumber);
+        }
+
         CheckPhone(v, "phone", request.Phone);
         v.OptionalText("reason", request.Reason, MaxReasonLength);
         v.ThrowIfInvalid();
+        if (request.CaseNumber.Length == 0)
+        {
+            // The phone's one-time-code lockout belongs to no court: for keys that reach every court.
+            Scopes.RequireCourt(context, null, "case_number");
+            var code = await grains.GetGrain<ICallerLookupGrain>(0).LiftAsync(Phone.Canonical(request.Phone)!);
+            return new V1.LiftLookupLockoutResponse { WasLocked = code.WasLocked, Failures = code.Failures, RefusedWhileLocked = code.RefusedWhileLocked };
+        }
+
         var number = CaseNumber.Normalize(request.CaseNumber);
         var stored = await Case(number).GetAsync() ?? throw Errors.NotFound($"case {request.CaseNumber} is not known");
         Scopes.RequireCourt(context, stored.CourtId, "case_number");

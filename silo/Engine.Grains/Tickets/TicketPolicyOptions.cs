@@ -35,6 +35,19 @@ public sealed class TicketPolicyOptions
     /// would lock nothing).</summary>
     public TimeSpan LookupLockout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a one-time code of CaseService.RequestLookupCode lives. Default 10 minutes. Allowed: 00:00:01 to
+    /// 1.00:00:00. A wrong code counts toward the phone's lock as a wrong password does (LookupMaxFailures,
+    /// LookupLockout).</summary>
+    public TimeSpan LookupCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A phone gets at most one code per this interval (a flood of requests sends it one text). Default 1 minute.
+    /// Allowed: 00:00:00 to 01:00:00.</summary>
+    public TimeSpan LookupCodeResendInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The courts whose tickets name their handler (the judge's or division's name) to the caller in
+    /// CaseService.LookupMyTickets; "*" for every court. Default none: the handler by role only.</summary>
+    public List<string> LookupNamesHandlersAt { get; set; } = [];
+
     public double CallbackShareFor(TicketKind kind, TicketSubKind subKind) =>
         kind == TicketKind.Callback ? 0
         : subKind == TicketSubKind.SuggestionComplaint ? ComplaintCallbackShare

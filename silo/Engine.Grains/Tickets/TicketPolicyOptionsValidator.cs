@@ -42,6 +42,8 @@ public sealed class TicketPolicyOptionsValidator : IValidateOptions<TicketPolicy
         // 0 or less would lock a pair at its first failure, as 1 does, while saying something else.
         check.AtLeast(nameof(options.LookupMaxFailures), options.LookupMaxFailures, 1);
         check.Between(nameof(options.LookupLockout), options.LookupLockout, ShortestLookupLockout, LongestLookupLockout);
+        check.Between(nameof(options.LookupCodeLifetime), options.LookupCodeLifetime, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        check.Between(nameof(options.LookupCodeResendInterval), options.LookupCodeResendInterval, TimeSpan.Zero, TimeSpan.FromHours(1));
         return check.Failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(check.Failures);
     }
 }

@@ -129,6 +129,18 @@ public static class EventPayloads
         return (EncodedEvent.Of(EventTypes.CaseLookupLocked, locked), JsonFormatter.Default.Format(locked));
     }
 
+    /// <summary>A one-time code for the SMS sender: the phone and the code (masked and hidden at the gRPC edge for keys
+    /// without the personal-data scope).</summary>
+    public static EncodedEvent CodeIssued(string phone, string code, DateTimeOffset expiresAt, string? courtId, string? caseNumber) =>
+        EncodedEvent.Of(EventTypes.CallerCodeIssued, new V1.CallerCodeIssued
+        {
+            Phone = phone,
+            Code = code,
+            ExpiresAt = Timestamp.FromDateTimeOffset(expiresAt),
+            CourtId = courtId ?? string.Empty,
+            CaseNumber = caseNumber ?? string.Empty,
+        });
+
     private static EncodedEvent NodeRecorded(V1.Case @case, CaseNodeInfo node, NodeTypeText type) =>
         EncodedEvent.Of("case.node_recorded", new V1.CaseNodeRecorded { Case = @case, Node = Mapping.ToProto(node), NodeName = type.Name, TemplateKey = type.Template });
 }

@@ -26,6 +26,11 @@ public interface ITicketStore
 
     TicketPage List(TicketQuery query);
 
+    /// <summary>One page of the tickets whose caller's phone is <paramref name="callerPhone"/> (on
+    /// <paramref name="caseNumber"/> only, when given), newest first, before <paramref name="beforeTicketId"/>: a seek on
+    /// the caller index (or the case index), never a scan.</summary>
+    TicketPage ListByCaller(string callerPhone, string? caseNumber, string? beforeTicketId, int pageSize);
+
     /// <summary>The oldest open ticket of this caller on this case and kind created since <paramref name="since"/>.</summary>
     string? FindOpenDuplicate(string caseNumber, TicketKind kind, string callerPhone, DateTimeOffset since);
 

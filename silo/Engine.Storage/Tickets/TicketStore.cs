@@ -119,14 +119,20 @@ public sealed class TicketStore : ITicketStore, IDisposable
         sql.Append(" LIMIT @limit;");
         command.Add("@limit", query.PageSize + 1);
         command.CommandText = sql.ToString();
+        return ReadPage(command, query.PageSize);
+    }
 
-        var tickets = ImmutableArray.CreateBuilder<TicketRecord>(query.PageSize);
+    /// <summary>Reads up to <paramref name="pageSize"/> tickets of a query that asked for one more, which says whether
+    /// another page follows.</summary>
+    private TicketPage ReadPage(DbCommand command, int pageSize)
+    {
+        var tickets = ImmutableArray.CreateBuilder<TicketRecord>(pageSize);
         var more = false;
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                if (tickets.Count == query.PageSize)
+                if (tickets.Count == pageSize)
                 {
                     more = true;
                     break;
@@ -137,6 +143,25 @@ public sealed class TicketStore : ITicketStore, IDisposable
         }
 
         return new TicketPage(tickets.ToImmutable(), more ? tickets[^1].TicketId : null);
+    }
+
+    public TicketPage ListByCaller(string callerPhone, string? caseNumber, string? beforeTicketId, int pageSize)
+    {
+        using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT ticket_id, payload FROM tickets WHERE caller_phone = @phone");
+        command.Add("@phone", callerPhone);
+        AddFilter(command, sql, "case_number", "@case", caseNumber);
+        if (beforeTicketId is not null)
+        {
+            sql.Append(" AND ticket_id < @before");
+            command.Add("@before", beforeTicketId);
+        }
+
+        sql.Append(" ORDER BY ticket_id DESC LIMIT @limit;");
+        command.Add("@limit", pageSize + 1);
+        command.CommandText = sql.ToString();
+        return ReadPage(command, pageSize);
     }
 
     public string? FindOpenDuplicate(string caseNumber, TicketKind kind, string callerPhone, DateTimeOffset since)

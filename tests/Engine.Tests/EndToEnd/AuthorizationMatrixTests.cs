@@ -44,6 +44,8 @@ public sealed class AuthorizationMatrixTests(AuthorizedEngine fixture) : IClassF
         ["CaseService/ListCaseTickets"] = [A, K, S, V],
         ["CaseService/LookupCase"] = [A, C],
         ["CaseService/LiftLookupLockout"] = [A, S],
+        ["CaseService/RequestLookupCode"] = [A, C],
+        ["CaseService/LookupMyTickets"] = [A, C],
         ["DirectoryService/UpsertCourt"] = [A],
         ["DirectoryService/UpsertDivision"] = [A],
         ["DirectoryService/UpsertJudge"] = [A],
