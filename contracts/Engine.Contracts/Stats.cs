@@ -60,7 +60,8 @@ public enum StatsCounter
 
 /// <summary>Which figures: a scope (court, division, judge; null = any), a period from <paramref name="From"/> up to
 /// <paramref name="To"/> (null = open) rounded out to whole days in the engine's time zone, grouped by
-/// <paramref name="GroupBy"/> in that order.</summary>
+/// <paramref name="GroupBy"/> in that order. <paramref name="IncludeSubordinate"/>: the court and every court beneath it
+/// (<see cref="CourtTree"/>), summed as one.</summary>
 [GenerateSerializer, Immutable]
 public sealed record StatsQuery(
     string? CourtId,
@@ -68,7 +69,8 @@ public sealed record StatsQuery(
     string? JudgeId,
     DateTimeOffset? From,
     DateTimeOffset? To,
-    ImmutableArray<StatsDimension> GroupBy);
+    ImmutableArray<StatsDimension> GroupBy,
+    bool IncludeSubordinate = false);
 
 /// <summary>One group's figures: its keys (one per dimension asked), the counters (indexed by
 /// <see cref="StatsCounter"/>), the tickets overdue now, and the 90th percentile of the time to reply.</summary>

@@ -99,7 +99,8 @@ public sealed class CommandLineTests
     [InlineData("--target http://127.0.0.1:50051 --year 2026 --out reports", null, "2026-01-01", "2027-01-01", "reports")]
     [InlineData("--from 2026-01-01 --to 2026-07-01 --court sh-pudong --out reports", "sh-pudong", "2026-01-01", "2026-07-01", "reports")]
     [InlineData("--year 2025", null, "2025-01-01", "2026-01-01", "reports")]
-    public async Task The_report_commands_the_documentation_quotes_still_parse(string line, string? court, string from, string to, string output)
+    [InlineData("--year 2026 --court sh-high --with-subordinate", "sh-high", "2026-01-01", "2027-01-01", "reports", true)]
+    public async Task The_report_commands_the_documentation_quotes_still_parse(string line, string? court, string from, string to, string output, bool subordinate = false)
     {
         ReportSettings? seen = null;
         var root = ReportCommandLine.Build(settings =>
@@ -110,7 +111,7 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, await CommandLineStyle.InvokeAsync(root, line.Split(' ')));
 
-        Assert.Equal(new ReportScope(court, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture)), seen!.Scope);
+        Assert.Equal(new ReportScope(court, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture), subordinate), seen!.Scope);
         Assert.Equal(("http://127.0.0.1:50051", output), (seen.Target, seen.OutputDirectory));
     }
 
@@ -120,6 +121,7 @@ public sealed class CommandLineTests
     [InlineData("--from 2026-02-30 --to 2026-03-01", "--from must be a date written yyyy-MM-dd (it is '2026-02-30')")]
     [InlineData("--from 2026-03-01 --to 2026-03-01", "--to must be after --from (2026-03-01)")]
     [InlineData("--year 2026 --to 2026-03-01", "give either --year or --from and --to, not both")]
+    [InlineData("--year 2026 --with-subordinate", "--with-subordinate needs --court")]
     public async Task A_bad_report_command_line_is_refused_naming_the_option(string line, string expected)
     {
         var error = new StringWriter();

@@ -5,10 +5,14 @@ using V1 = Engine.V1;
 
 namespace Engine.Report;
 
-/// <summary>What a period report is about: a court (null: every court) and the days from <see cref="From"/> up to
-/// <see cref="To"/> (exclusive), in the engine's time zone (China Standard Time).</summary>
-public sealed record ReportScope(string? CourtId, DateOnly From, DateOnly To)
+/// <summary>What a period report is about: a court (null: every court; with <see cref="IncludeSubordinate"/>, the court
+/// and every court beneath it, summed as one) and the days from <see cref="From"/> up to <see cref="To"/> (exclusive),
+/// in the engine's time zone (China Standard Time).</summary>
+public sealed record ReportScope(string? CourtId, DateOnly From, DateOnly To, bool IncludeSubordinate = false)
 {
+    /// <summary>The circulated report's steps listed one by one (the counts cover them all).</summary>
+    public const int MaxCirculatedSteps = 500;
+
     public static readonly TimeSpan Zone = TimeSpan.FromHours(8);
 
     /// <summary>The same days a year earlier, for year-on-year growth.</summary>
@@ -16,7 +20,9 @@ public sealed record ReportScope(string? CourtId, DateOnly From, DateOnly To)
 
     public V1.Period Period => new() { From = Time(From), To = Time(To) };
 
-    public string Title => $"{CourtId ?? "全部法院 all courts"} · {From:yyyy-MM-dd} – {To.AddDays(-1):yyyy-MM-dd}";
+    public string Title => $"{CourtId ?? "全部法院 all courts"}{(CourtId is not null && IncludeSubordinate ? " 及下辖法院 with the courts under it" : string.Empty)} · {From:yyyy-MM-dd} – {To.AddDays(-1):yyyy-MM-dd}";
+
+    public V1.StatsScope StatsScope => new() { CourtId = CourtId ?? string.Empty, IncludeSubordinate = IncludeSubordinate };
 
     private static Timestamp Time(DateOnly day) => Timestamp.FromDateTimeOffset(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), Zone));
 }
@@ -46,6 +52,10 @@ public sealed record PeriodReport(
     /// <summary>Online filings still waiting for the filing division's decision, now.</summary>
     public long PendingFilings { get; init; }
 
+    /// <summary>The circulated report (通报) of the period: the counts per court, division and judge, and the first
+    /// <see cref="ReportScope.MaxCirculatedSteps"/> steps.</summary>
+    public V1.GetCirculatedReportResponse Circulated { get; init; } = new();
+
     /// <summary>The knowledge base's figures for the period (the 10 most used entries, never-used entries and gaps).</summary>
     public V1.GetKnowledgeFiguresResponse Knowledge { get; init; } = new();
 
@@ -56,7 +66,7 @@ public sealed record PeriodReport(
         var stats = new V1.StatsService.StatsServiceClient(channel);
 
         async Task<V1.GetStatsResponse> Get(ReportScope s, params V1.StatsGroupBy[] by) =>
-            await stats.GetStatsAsync(new V1.GetStatsRequest { Scope = new V1.StatsScope { CourtId = s.CourtId ?? string.Empty }, Period = s.Period, GroupBy = { by } }, cancellationToken: cancellationToken);
+            await stats.GetStatsAsync(new V1.GetStatsRequest { Scope = s.StatsScope, Period = s.Period, GroupBy = { by } }, cancellationToken: cancellationToken);
 
         async Task<List<ReportLine>> Lines(V1.StatsGroupBy by)
         {
@@ -76,7 +86,7 @@ public sealed record PeriodReport(
         {
             var rows = await stats.GetSatisfactionAsync(new V1.GetSatisfactionRequest
             {
-                CourtId = scope.CourtId ?? string.Empty, Period = scope.Period, Subject = subject, Limit = 20,
+                CourtId = scope.CourtId ?? string.Empty, IncludeSubordinate = scope.IncludeSubordinate, Period = scope.Period, Subject = subject, Limit = 20,
             }, cancellationToken: cancellationToken);
             satisfaction.Add((subject, [.. rows.Rows]));
         }
@@ -85,6 +95,7 @@ public sealed record PeriodReport(
         {
             CourtId = scope.CourtId ?? string.Empty, Period = scope.Period, Limit = 10,
         }, cancellationToken: cancellationToken);
+        var circulated = await CirculatedAsync(stats, scope, cancellationToken);
         var pending = await stats.ListPendingFilingsAsync(new V1.ListPendingFilingsRequest { CourtId = scope.CourtId ?? string.Empty, PageSize = 1 }, cancellationToken: cancellationToken);
         return new PeriodReport(
             scope, total.Total, totalBefore.Total,
@@ -95,8 +106,18 @@ public sealed record PeriodReport(
             Satisfaction = satisfaction,
             PendingFilings = pending.Total,
             Knowledge = knowledge,
+            Circulated = circulated,
         };
     }
+
+    /// <summary>The circulated report's counts and its first steps; none for a period beyond the call's year.</summary>
+    private static async Task<V1.GetCirculatedReportResponse> CirculatedAsync(V1.StatsService.StatsServiceClient stats, ReportScope scope, CancellationToken cancellationToken) =>
+        scope.To.DayNumber - scope.From.DayNumber > 366
+            ? new V1.GetCirculatedReportResponse()
+            : await stats.GetCirculatedReportAsync(new V1.GetCirculatedReportRequest
+            {
+                CourtId = scope.CourtId ?? string.Empty, IncludeSubordinate = scope.IncludeSubordinate, Period = scope.Period, PageSize = ReportScope.MaxCirculatedSteps,
+            }, cancellationToken: cancellationToken);
 
     public static string Percent(double? share) => share is { } s ? s.ToString("0.00%", CultureInfo.InvariantCulture) : "–";
 

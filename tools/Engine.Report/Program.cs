@@ -22,7 +22,7 @@ static async Task<int> WriteAsync(ReportSettings settings)
             });
         var report = await PeriodReport.ReadAsync(channel, scope);
         Directory.CreateDirectory(settings.OutputDirectory);
-        var name = Path.Combine(settings.OutputDirectory, $"report-{scope.CourtId ?? "all"}-{scope.From:yyyyMMdd}-{scope.To:yyyyMMdd}");
+        var name = Path.Combine(settings.OutputDirectory, $"report-{scope.CourtId ?? "all"}{(scope.IncludeSubordinate ? "-with-subordinate" : string.Empty)}-{scope.From:yyyyMMdd}-{scope.To:yyyyMMdd}");
         await File.WriteAllTextAsync(name + ".md", ReportWriters.Markdown(report));
         await File.WriteAllTextAsync(name + ".html", ReportWriters.Html(report));
         Console.WriteLine($"wrote {name}.md and {name}.html ({report.Total.Received:N0} tickets received)");

@@ -17,12 +17,13 @@ public static class ReportCommandLine
         var from = new Option<DateOnly?>("--from") { Description = "the first day reported, yyyy-MM-dd (with --to)", CustomParser = ParseDay };
         var to = new Option<DateOnly?>("--to") { Description = "the day after the last reported, yyyy-MM-dd (exclusive)", CustomParser = ParseDay };
         var court = CommandLineStyle.Optional("--court", "one court's report (a court id, e.g. sh-pudong); default: every court");
+        var subordinate = new Option<bool>("--with-subordinate") { Description = "with --court: the court and every court beneath it, summed as one (a high court's three levels)" };
         var output = CommandLineStyle.Text("--out", "reports", "the directory the Markdown and HTML files are written to");
         var apiKey = CommandLineStyle.ApiKey("a supervisor's");
         var root = new RootCommand("Writes the period report a court publishes (Markdown and HTML with charts) from a running engine's statistics (docs/statistics.md). " +
             "Exit status: 0 written; 1 the engine could not be read or the files not written; 64 a bad command line.")
         {
-            target, year, from, to, court, output, apiKey,
+            target, year, from, to, court, subordinate, output, apiKey,
         };
         root.Validators.Add(result =>
         {
@@ -43,13 +44,19 @@ public static class ReportCommandLine
             {
                 result.AddError($"--to must be after --from ({f:yyyy-MM-dd})");
             }
+
+            if (result.GetValue(subordinate) && result.GetValue(court) is null)
+            {
+                result.AddError("--with-subordinate needs --court (every court is already all of them)");
+            }
         });
         root.SetAction(result =>
         {
             var scope = result.GetValue(year) is { } y
                 ? new ReportScope(null, new DateOnly(y, 1, 1), new DateOnly(y + 1, 1, 1))
                 : new ReportScope(null, result.GetValue(from)!.Value, result.GetValue(to)!.Value);
-            return run(new ReportSettings(result.GetValue(target)!, scope with { CourtId = result.GetValue(court) }, result.GetValue(output)!, result.GetValue(apiKey)));
+            scope = scope with { CourtId = result.GetValue(court), IncludeSubordinate = result.GetValue(subordinate) };
+            return run(new ReportSettings(result.GetValue(target)!, scope, result.GetValue(output)!, result.GetValue(apiKey)));
         });
         return root;
     }

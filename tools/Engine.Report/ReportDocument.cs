@@ -56,8 +56,54 @@ public static class ReportDocument
             Topics("热点事项 Hot sub-kinds", report.HotTopics.SubKinds),
             Topics("热点词 Hot terms in callers' words", report.HotTopics.Terms),
             .. Knowledge(report.Knowledge),
+            .. Circulated(report.Circulated),
         ];
     }
+
+    /// <summary>The circulated report (通报): the supervised and specially supervised tickets per court, division and
+    /// judge with the reply delay (each court and division with its subtotal), then the tickets themselves.</summary>
+    private static ReportTable[] Circulated(Engine.V1.GetCirculatedReportResponse c)
+    {
+        string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+        string[] Counts(string court, string division, string judge, Engine.V1.CirculatedCounts k) =>
+            [court, division, judge, N(k.Supervised), N(k.SpeciallySupervised), N(k.Replied), N(k.NotReplied), Duration(k.MeanDelaySeconds), Duration(k.MaxDelaySeconds)];
+        var groups = new List<string[]>();
+        foreach (var court in c.Courts)
+        {
+            groups.Add(Counts(court.CourtId, "（合计 all）", string.Empty, court.Counts));
+            foreach (var division in court.Divisions)
+            {
+                groups.Add(Counts(string.Empty, Blank(division.DivisionId), "（合计 all）", division.Counts));
+                groups.AddRange(division.Judges.Select(j => Counts(string.Empty, string.Empty, Blank(j.JudgeId), j.Counts)));
+            }
+        }
+
+        if (c.Total is { } total)
+        {
+            groups.Add(Counts("合计 total", string.Empty, string.Empty, total));
+        }
+
+        var listed = c.Steps.Count < (c.Total?.Supervised ?? 0) + (c.Total?.SpeciallySupervised ?? 0) ? $" (the first {c.Steps.Count:N0})" : string.Empty;
+        return
+        [
+            new("通报：督办与专项督办 Circulated report: supervised tickets per court, division and judge",
+                ["法院 court", "庭室 division", "法官 judge", "督办 supervised", "专项督办 specially supervised", "已答复 replied", "未答复 not replied", "平均延迟 mean delay", "最长延迟 longest delay"],
+                groups),
+            new($"通报清单 Circulated tickets{listed}",
+                ["工单 ticket", "法院 court", "庭室 division", "法官 judge", "督办 step", "时间 when", "答复期限 reply deadline", "答复 replied", "延迟 delay"],
+                [.. c.Steps.Select(s => new[]
+                {
+                    s.TicketId, s.CourtId, Blank(s.DivisionId), Blank(s.JudgeId),
+                    s.Step == Engine.V1.DeadlineKind.SpecialSupervision ? "专项督办 special" : "督办 supervision", Time(s.FiredAt), Time(s.DueAt),
+                    s.Replied ? Time(s.RepliedAt) : "未答复 not yet", Duration(s.DelaySeconds),
+                })]),
+        ];
+    }
+
+    private static string Blank(string id) => id.Length == 0 ? "–" : id;
+
+    private static string Time(Google.Protobuf.WellKnownTypes.Timestamp? at) =>
+        at is null ? "–" : at.ToDateTimeOffset().ToOffset(ReportScope.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     /// <summary>The knowledge base's section: its figures, hit rates per court and kind, the most used and never used
     /// entries, and the gaps (words of the questions that found no good entry).</summary>

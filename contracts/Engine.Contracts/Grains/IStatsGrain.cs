@@ -13,16 +13,27 @@ public interface IStatsGrain : IGrainWithIntegerKey
     /// <paramref name="from"/> up to <paramref name="until"/>, with the counts of the same number of days before.</summary>
     Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit);
 
-    /// <summary>The tickets overdue now in a scope, longest overdue first.</summary>
-    Task<OverdueList> ListOverdueAsync(string? courtId, string? divisionId, string? judgeId, int limit);
+    /// <summary>The tickets overdue now in a scope (with <paramref name="includeSubordinate"/>, the court's and those of
+    /// every court beneath it), longest overdue first.</summary>
+    Task<OverdueList> ListOverdueAsync(string? courtId, string? divisionId, string? judgeId, int limit, bool includeSubordinate = false);
 
     /// <summary>A page of the supervision page's lists (overdue tickets, urging and supervision steps), filtered,
     /// sorted and paged on the server.</summary>
     Task<SupervisionListPage> ListSupervisionAsync(SupervisionQuery query);
 
     /// <summary>On-the-spot ratings per staff member, platform agent or counter/window (<paramref name="subject"/>) of a
-    /// court (null: all) in a period, the most rated first.</summary>
-    Task<SatisfactionAnswer> GetSatisfactionAsync(string? courtId, DateTimeOffset? from, DateTimeOffset? until, RatedSubject subject, int limit);
+    /// court (null: all; with <paramref name="includeSubordinate"/>, with every court beneath it) in a period, the most
+    /// rated first.</summary>
+    Task<SatisfactionAnswer> GetSatisfactionAsync(string? courtId, DateTimeOffset? from, DateTimeOffset? until, RatedSubject subject, int limit, bool includeSubordinate = false);
+
+    /// <summary>The circulated report (通报): the supervision and special supervision steps of a court (null: all; with
+    /// <paramref name="includeSubordinate"/>, with every court beneath it) fired in the days from <paramref name="from"/>
+    /// up to <paramref name="until"/>, counted per court, division and judge with the reply delay, and a page of them
+    /// after <paramref name="after"/>.</summary>
+    Task<CirculatedReport> GetCirculatedReportAsync(string? courtId, bool includeSubordinate, DateTimeOffset from, DateTimeOffset until, string? after, int limit);
+
+    /// <summary>The directory's courts and the court each is under, as the statistics have counted them.</summary>
+    Task<CourtTree> GetCourtTreeAsync();
 
     /// <summary>Online filings still waiting for the filing division's decision, the longest waiting first.</summary>
     Task<PendingFilingList> ListPendingFilingsAsync(string? courtId, int limit);

@@ -104,7 +104,7 @@ public static class AccessPolicy
         }
 
         var stats = V1.StatsService.Descriptor;
-        foreach (var read in new[] { "GetStats", "GetHotTopics", "ListOverdue", "GetSatisfaction", "ListPendingFilings", "GetKnowledgeFigures" })
+        foreach (var read in new[] { "GetStats", "GetHotTopics", "ListOverdue", "GetSatisfaction", "ListPendingFilings", "GetKnowledgeFigures", "GetCirculatedReport" })
         {
             Allow(stats, read, false, Staff, Supervisor);
         }

@@ -19,6 +19,10 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
     public const int MaxTopics = 100;
     public const int DefaultOverdue = 100;
     public const int MaxOverdue = 1000;
+    public const int MaxPageToken = 1024;
+
+    /// <summary>The longest circulated report: a year (a leap year's 366 days).</summary>
+    public static readonly TimeSpan MaxReportPeriod = TimeSpan.FromDays(366);
 
     /// <summary>Every dimension once.</summary>
     public static readonly int MaxGroupBy = System.Enum.GetValues<V1.StatsGroupBy>().Length - 1;
@@ -50,9 +54,10 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         v.ThrowIfInvalid();
         var dimensions = groupBy.ToImmutable();
         var scope = request.Scope ?? new V1.StatsScope();
-        Security.Scopes.RequireCourt(context, scope.CourtId, "scope.court_id");
+        await RequireCourtAsync(context, scope.CourtId, "scope.court_id");
         var answer = await Stats().GetStatsAsync(new StatsQuery(
-            Mapping.NullIfEmpty(scope.CourtId), Mapping.NullIfEmpty(scope.DivisionId), Mapping.NullIfEmpty(scope.JudgeId), from, to, dimensions));
+            Mapping.NullIfEmpty(scope.CourtId), Mapping.NullIfEmpty(scope.DivisionId), Mapping.NullIfEmpty(scope.JudgeId), from, to, dimensions,
+            scope.IncludeSubordinate));
         var response = new V1.GetStatsResponse { Total = Row(answer.Total, []), AsOfSequence = answer.AsOfSequence };
         response.Rows.AddRange(answer.Rows.Select(r => Row(r, dimensions)));
         return response;
@@ -60,7 +65,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
 
     public override async Task<V1.GetHotTopicsResponse> GetHotTopics(V1.GetHotTopicsRequest request, ServerCallContext context)
     {
-        var (court, from, to, limit) = CourtPeriodLimit(context, request.CourtId, request.Period, request.Limit);
+        var (court, from, to, limit) = await CourtPeriodLimitAsync(context, request.CourtId, request.Period, request.Limit);
         var topics = await Stats().GetHotTopicsAsync(court, from, to, limit);
         var response = new V1.GetHotTopicsResponse();
         response.SubKinds.AddRange(topics.SubKinds.Select(t => Topic(t, Name(StatsDimension.SubKind, t.Term))));
@@ -76,10 +81,10 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
 
         v.ThrowIfInvalid();
         var scope = request.Scope ?? new V1.StatsScope();
-        Security.Scopes.RequireCourt(context, scope.CourtId, "scope.court_id");
+        await RequireCourtAsync(context, scope.CourtId, "scope.court_id");
         var list = await Stats().ListOverdueAsync(
             Mapping.NullIfEmpty(scope.CourtId), Mapping.NullIfEmpty(scope.DivisionId), Mapping.NullIfEmpty(scope.JudgeId),
-            request.PageSize == 0 ? DefaultOverdue : request.PageSize);
+            request.PageSize == 0 ? DefaultOverdue : request.PageSize, scope.IncludeSubordinate);
         var response = new V1.ListOverdueResponse { Total = list.Total };
         response.Tickets.AddRange(list.Tickets.Select(t => new V1.OverdueTicket
         {
@@ -98,9 +103,10 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         v.RequireEnum("subject", request.Subject);
         CheckLimit(v, "limit", request.Limit);
         v.ThrowIfInvalid();
-        Security.Scopes.RequireCourt(context, request.CourtId, "court_id");
+        await RequireCourtAsync(context, request.CourtId, "court_id");
         var answer = await Stats().GetSatisfactionAsync(
-            Mapping.NullIfEmpty(request.CourtId), from, to, (Domain.RatedSubject)request.Subject, request.Limit == 0 ? DefaultOverdue : request.Limit);
+            Mapping.NullIfEmpty(request.CourtId), from, to, (Domain.RatedSubject)request.Subject, request.Limit == 0 ? DefaultOverdue : request.Limit,
+            request.IncludeSubordinate);
         var response = new V1.GetSatisfactionResponse { AsOfSequence = answer.AsOfSequence };
         response.Rows.AddRange(answer.Rows.Select(r => new V1.SatisfactionRow
         {
@@ -118,7 +124,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         v.OptionalId("court_id", request.CourtId);
         CheckLimit(v, "page_size", request.PageSize);
         v.ThrowIfInvalid();
-        Security.Scopes.RequireCourt(context, request.CourtId, "court_id");
+        await RequireCourtAsync(context, request.CourtId, "court_id");
         var list = await Stats().ListPendingFilingsAsync(Mapping.NullIfEmpty(request.CourtId), request.PageSize == 0 ? DefaultOverdue : request.PageSize);
         var response = new V1.ListPendingFilingsResponse { Total = list.Total };
         response.Filings.AddRange(list.Filings.Select(f => new V1.PendingFiling
@@ -131,7 +137,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
 
     public override async Task<V1.GetKnowledgeFiguresResponse> GetKnowledgeFigures(V1.GetKnowledgeFiguresRequest request, ServerCallContext context)
     {
-        var (court, from, to, limit) = CourtPeriodLimit(context, request.CourtId, request.Period, request.Limit);
+        var (court, from, to, limit) = await CourtPeriodLimitAsync(context, request.CourtId, request.Period, request.Limit);
         if (court is not null && await grains.GetGrain<ICourtGrain>(court).GetAsync() is null)
         {
             throw Errors.NotFound($"court {court} is not in the directory");
@@ -151,6 +157,30 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         response.NeverUsed.AddRange(f.NeverUsed.Select(Use));
         response.Gaps.AddRange(f.Gaps.Select(g => new V1.KnowledgeGap { Word = g.Word, Questions = g.Questions, Example = g.Example }));
         return response;
+    }
+
+    public override async Task<V1.GetCirculatedReportResponse> GetCirculatedReport(V1.GetCirculatedReportRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        v.OptionalId("court_id", request.CourtId);
+        var (from, to) = ValidatePeriod(v, "period", request.Period, required: true);
+        if (from is { } f && to is { } t && t - f > MaxReportPeriod)
+        {
+            v.Add("period", $"covers at most {MaxReportPeriod.TotalDays:0} days");
+        }
+
+        CheckLimit(v, "page_size", request.PageSize);
+        if (request.PageToken.Length > MaxPageToken)
+        {
+            v.Add("page_token", $"is at most {MaxPageToken} characters (pass back next_page_token)");
+        }
+
+        v.ThrowIfInvalid();
+        await RequireCourtAsync(context, request.CourtId, "court_id");
+        var report = await Stats().GetCirculatedReportAsync(
+            Mapping.NullIfEmpty(request.CourtId), request.IncludeSubordinate, from!.Value, to!.Value, Mapping.NullIfEmpty(request.PageToken),
+            request.PageSize == 0 ? DefaultOverdue : request.PageSize);
+        return CirculatedMapping.Response(report);
     }
 
     public override async Task<V1.RebuildStatsResponse> RebuildStats(V1.RebuildStatsRequest request, ServerCallContext context) =>
@@ -223,7 +253,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
 
     /// <summary>A court (empty: all, else in the caller's scope), a required period and a limit of 1 to
     /// <see cref="MaxTopics"/> (0: <see cref="DefaultTopics"/>), each refused naming its field.</summary>
-    private static (string? Court, DateTimeOffset From, DateTimeOffset To, int Limit) CourtPeriodLimit(ServerCallContext context, string courtId, V1.Period? period, int limit)
+    private async Task<(string? Court, DateTimeOffset From, DateTimeOffset To, int Limit)> CourtPeriodLimitAsync(ServerCallContext context, string courtId, V1.Period? period, int limit)
     {
         var v = new RequestValidator();
         v.OptionalId("court_id", courtId);
@@ -234,7 +264,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         }
 
         v.ThrowIfInvalid();
-        Security.Scopes.RequireCourt(context, courtId, "court_id");
+        await RequireCourtAsync(context, courtId, "court_id");
         return (Mapping.NullIfEmpty(courtId), from!.Value, to!.Value, limit == 0 ? DefaultTopics : limit);
     }
 
@@ -289,6 +319,24 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         }
 
         return (from, to);
+    }
+
+    /// <summary>A key limited to courts reads the figures of those courts and of every court beneath them in the
+    /// directory (a high court's key reads its intermediate and basic courts; decision 59); the tree is the one the
+    /// figures are counted with, so a court moved under another is reachable from its new parent at once.</summary>
+    private async Task RequireCourtAsync(ServerCallContext context, string? courtId, string field)
+    {
+        var scope = Security.Principal.Of(context).Scope;
+        if (!string.IsNullOrEmpty(courtId) && Security.Scopes.Limited(scope) && !scope.ReachesCourt(courtId))
+        {
+            var tree = await Stats().GetCourtTreeAsync();
+            if (scope.CourtIds.Any(ancestor => tree.IsWithin(courtId, ancestor)))
+            {
+                return;
+            }
+        }
+
+        Security.Scopes.RequireCourt(context, courtId, field);
     }
 
     private IStatsGrain Stats() => grains.GetGrain<IStatsGrain>(0);

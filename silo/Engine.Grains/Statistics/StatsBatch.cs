@@ -32,6 +32,9 @@ internal sealed class StatsBatch
 
     public HashSet<string> ChangedJudges { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>court id → the court it is under (empty: none), as the batch's directory events set them.</summary>
+    public Dictionary<string, string> Courts { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Steps fired and replies made, in the order of the events (a reply marks the steps before it).</summary>
     public List<StepChange> Steps { get; } = [];
 

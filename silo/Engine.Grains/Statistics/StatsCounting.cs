@@ -58,6 +58,11 @@ internal sealed class StatsCounting(TimeZoneInfo zone)
         if (counted.Ticket is not { } ticket)
         {
             Directory(batch, counted.Judges);
+            foreach (var (court, parent) in counted.Courts)
+            {
+                batch.Courts[court] = parent;
+            }
+
             return;
         }
 

@@ -10,10 +10,14 @@ using V1 = Engine.V1;
 namespace Engine.Grains.Statistics;
 
 /// <summary>What statistics count of an event: for a ticket event the ticket after it (the fields counted by); for a
-/// directory event the judges' divisions it sets. Other events (cases, calendars) give neither.</summary>
+/// directory event the judges' divisions and the courts' parents it sets. Other events (cases, calendars) give neither.</summary>
 internal sealed record CountedEvent(CountedTicket? Ticket, ImmutableArray<(string JudgeId, string DivisionId)> Judges)
 {
     public static CountedEvent None { get; } = new(null, []);
+
+    /// <summary>On directory.court_upserted and directory.court_imported: the court and the court it is under (empty:
+    /// none).</summary>
+    public ImmutableArray<(string CourtId, string ParentCourtId)> Courts { get; init; } = [];
 }
 
 /// <summary>The fields of a ticket that statistics count by, as an event leaves it. Strings are empty when absent.</summary>
@@ -58,7 +62,8 @@ internal static class StatsEvents
     {
         if (e.Type.StartsWith("directory.", StringComparison.Ordinal))
         {
-            return new CountedEvent(null, Judges(Any.Parser.ParseFrom(e.Payload).Unpack(Directory)));
+            var payload = Any.Parser.ParseFrom(e.Payload).Unpack(Directory);
+            return new CountedEvent(null, Judges(payload)) { Courts = Courts(payload) };
         }
 
         if (!IsTicketEvent(e.Type))
@@ -116,6 +121,17 @@ internal static class StatsEvents
     private static CountedClock? Clock(V1.ReplyClock? c) => c is null
         ? null
         : new CountedClock(c.ReplyDueAt?.ToDateTimeOffset(), c.PausedAt?.ToDateTimeOffset(), c.StoppedAt?.ToDateTimeOffset(), c.TimeLeft?.ToTimeSpan());
+
+    private static ImmutableArray<(string CourtId, string ParentCourtId)> Courts(IMessage payload)
+    {
+        var court = payload switch
+        {
+            V1.DirectoryCourtUpserted upserted => upserted.Court,
+            V1.DirectoryCourtImported imported => imported.Court,
+            _ => null,
+        };
+        return court is null || court.CourtId.Length == 0 ? [] : [(court.CourtId, court.ParentCourtId)];
+    }
 
     private static ImmutableArray<(string JudgeId, string DivisionId)> Judges(IMessage payload)
     {

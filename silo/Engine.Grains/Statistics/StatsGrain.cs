@@ -2,6 +2,7 @@ using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
 using Engine.Storage.Events;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 
 namespace Engine.Grains.Statistics;
@@ -9,7 +10,8 @@ namespace Engine.Grains.Statistics;
 // Reentrant: no state; the projector serializes its own steps and the database its transactions.
 [StatelessWorker]
 [Reentrant]
-internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, KnowledgeFiguresReader knowledge, IEventLog log) : Grain, IStatsGrain
+internal sealed class StatsGrain(
+    StatsProjector projector, StatsReader reader, KnowledgeFiguresReader knowledge, IEventLog log, [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, IStatsGrain
 {
     public async Task<StatsAnswer> GetStatsAsync(StatsQuery query)
     {
@@ -23,10 +25,10 @@ internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, K
         return reader.GetHotTopics(courtId, from, until, limit);
     }
 
-    public async Task<OverdueList> ListOverdueAsync(string? courtId, string? divisionId, string? judgeId, int limit)
+    public async Task<OverdueList> ListOverdueAsync(string? courtId, string? divisionId, string? judgeId, int limit, bool includeSubordinate)
     {
         await projector.CatchUpAsync(log.Head());
-        return reader.ListOverdue(courtId, divisionId, judgeId, limit);
+        return reader.ListOverdue(courtId, divisionId, judgeId, limit, includeSubordinate);
     }
 
     public async Task<SupervisionListPage> ListSupervisionAsync(SupervisionQuery query)
@@ -35,10 +37,22 @@ internal sealed class StatsGrain(StatsProjector projector, StatsReader reader, K
         return reader.ListSupervision(query);
     }
 
-    public async Task<SatisfactionAnswer> GetSatisfactionAsync(string? courtId, DateTimeOffset? from, DateTimeOffset? until, RatedSubject subject, int limit)
+    public async Task<SatisfactionAnswer> GetSatisfactionAsync(string? courtId, DateTimeOffset? from, DateTimeOffset? until, RatedSubject subject, int limit, bool includeSubordinate)
     {
         var asOf = await projector.CatchUpAsync(log.Head());
-        return reader.GetSatisfaction(courtId, from, until, subject, limit, asOf);
+        return reader.GetSatisfaction(courtId, includeSubordinate, from, until, subject, limit, asOf);
+    }
+
+    public async Task<CirculatedReport> GetCirculatedReportAsync(string? courtId, bool includeSubordinate, DateTimeOffset from, DateTimeOffset until, string? after, int limit)
+    {
+        var asOf = await projector.CatchUpAsync(log.Head());
+        return reader.GetCirculatedReport(new CirculatedQuery(courtId, includeSubordinate, from, until, time.GetUtcNow(), after, limit), asOf);
+    }
+
+    public async Task<CourtTree> GetCourtTreeAsync()
+    {
+        await projector.CatchUpAsync(log.Head());
+        return reader.GetCourtTree();
     }
 
     public async Task<PendingFilingList> ListPendingFilingsAsync(string? courtId, int limit)

@@ -66,7 +66,9 @@ public sealed partial class StatsProjector(
         }
     }
 
-    /// <summary>Forgets every figure; the next steps count the whole log again.</summary>
+    /// <summary>Forgets every figure; the next steps count the whole log again. The court tree (stats_courts) is the
+    /// directory, not a figure: it stays, and the directory events the log still holds are counted over it again, so
+    /// retention cannot take a court out of its parent's figures (decision 59).</summary>
     public async Task ResetAsync()
     {
         await _gate.WaitAsync();
@@ -285,6 +287,16 @@ public sealed partial class StatsProjector(
             judges.Parameters[0].Value = judge;
             judges.Parameters[1].Value = batch.Judges[judge];
             judges.ExecuteNonQuery();
+        }
+
+        using (var courts = Upsert(connection, transaction, "stats_courts", ["court_id", "parent_court_id"], ["court_id"], [], replace: ["parent_court_id"]))
+        {
+            foreach (var (court, parent) in batch.Courts)
+            {
+                courts.Parameters[0].Value = court;
+                courts.Parameters[1].Value = parent.Length == 0 ? DBNull.Value : parent;
+                courts.ExecuteNonQuery();
+            }
         }
 
         foreach (var command in new[] { daily, times, judges })

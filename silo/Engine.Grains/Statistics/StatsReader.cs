@@ -19,12 +19,13 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         using var connection = database.Open();
         using var snapshot = database.BeginSnapshot(connection);
         var dims = query.GroupBy.Select(Column).ToArray();
+        var courts = Courts(connection, snapshot, query.CourtId, query.IncludeSubordinate);
         var rows = new Dictionary<string, Accumulated>(StringComparer.Ordinal);
         var total = new Accumulated([]);
 
         using (var command = connection.Command(string.Empty, snapshot))
         {
-            var where = Where(command, query, projector.Counting.DaysOf(query.From, query.To));
+            var where = Where(command, query, projector.Counting.DaysOf(query.From, query.To), courts);
             command.CommandText = $"""
                 SELECT {Select(dims)}{string.Join(", ", StatsColumns.Counters.Select(c => $"SUM({c})"))}
                 FROM stats_daily {where} {GroupBy(dims)};
@@ -41,7 +42,7 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
 
         using (var command = connection.Command(string.Empty, snapshot))
         {
-            var where = Where(command, query, projector.Counting.DaysOf(query.From, query.To));
+            var where = Where(command, query, projector.Counting.DaysOf(query.From, query.To), courts);
             command.CommandText = $"""
                 SELECT {Select(dims)}bucket, SUM(count) FROM stats_reply_times {where} {GroupBy([.. dims, "bucket"])};
                 """;
@@ -59,7 +60,7 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         // only the days of the period have rows.
         var (firstDay, lastDay) = projector.Counting.DaysOf(query.From, query.To);
         var dayAt = query.GroupBy.IndexOf(StatsDimension.Day);
-        foreach (var (keys, overdue) in OverdueNow(connection, snapshot, query))
+        foreach (var (keys, overdue) in OverdueNow(connection, snapshot, query, courts))
         {
             total.OverdueNow += overdue;
             var day = dayAt < 0 ? (int?)null : int.Parse(keys[dayAt].Replace("-", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture);
@@ -131,17 +132,18 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         return new HotTopics(Top(subKinds, previousSubKinds, limit), Top(terms, previousTerms, limit));
     }
 
-    public OverdueList ListOverdue(string? courtId, string? divisionId, string? judgeId, int limit)
+    public OverdueList ListOverdue(string? courtId, string? divisionId, string? judgeId, int limit, bool includeSubordinate = false)
     {
         using var connection = database.Open();
         using var snapshot = database.BeginSnapshot(connection);
         var scope = new StatsQuery(courtId, divisionId, judgeId, null, null, []);
-        var total = CountTickets(connection, snapshot, scope, "overdue_since_ms IS NOT NULL");
+        var courts = Courts(connection, snapshot, courtId, includeSubordinate);
+        var total = CountTickets(connection, snapshot, scope, "overdue_since_ms IS NOT NULL", courts);
 
         using var command = connection.Command(string.Empty, snapshot);
         command.CommandText = $"""
             SELECT ticket_id, court_id, division_id, judge_id, kind, sub_kind, channel, overdue_since_ms FROM stats_tickets
-            {Where(command, scope, days: null)} AND overdue_since_ms IS NOT NULL
+            {Where(command, scope, days: null, courts)} AND overdue_since_ms IS NOT NULL
             ORDER BY overdue_since_ms, ticket_id LIMIT @limit;
             """;
         command.Add("@limit", limit);
@@ -165,13 +167,24 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         return SupervisionLists.Read(connection, snapshot, query);
     }
 
+    /// <summary>The circulated report (<see cref="CirculatedReports"/>) of the whole days the query's period covers.</summary>
+    public CirculatedReport GetCirculatedReport(CirculatedQuery query, long asOf)
+    {
+        var (first, last) = projector.Counting.DaysOf(query.From, query.To);
+        var from = projector.Counting.StartOf(StatsCounting.Date(first!.Value)).ToUnixTimeMilliseconds();
+        var to = projector.Counting.StartOf(StatsCounting.Date(last!.Value).AddDays(1)).ToUnixTimeMilliseconds();
+        using var connection = database.Open();
+        using var snapshot = database.BeginSnapshot(connection);
+        return CirculatedReports.Read(connection, snapshot, query, (from, to), asOf);
+    }
+
     /// <summary>Ratings per person or window of one kind, the most rated first (then by court and id).</summary>
-    public SatisfactionAnswer GetSatisfaction(string? courtId, DateTimeOffset? from, DateTimeOffset? until, RatedSubject subject, int limit, long asOf)
+    public SatisfactionAnswer GetSatisfaction(string? courtId, bool includeSubordinate, DateTimeOffset? from, DateTimeOffset? until, RatedSubject subject, int limit, long asOf)
     {
         using var connection = database.Open();
         using var snapshot = database.BeginSnapshot(connection);
         using var command = connection.Command(string.Empty, snapshot);
-        var where = Where(command, new StatsQuery(courtId, null, null, null, null, []), projector.Counting.DaysOf(from, until));
+        var where = Where(command, new StatsQuery(courtId, null, null, null, null, []), projector.Counting.DaysOf(from, until), Courts(connection, snapshot, courtId, includeSubordinate));
         command.CommandText = $"""
             SELECT court_id, subject_id, SUM(ratings), SUM(service_satisfied), SUM(result_satisfied), SUM(dissatisfied) FROM stats_ratings
             {where} AND subject_type = @subject GROUP BY court_id, subject_id
@@ -218,20 +231,20 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
     }
 
     /// <summary>How many remembered tickets of a scope meet <paramref name="condition"/> (SQL of stats_tickets' columns).</summary>
-    private static long CountTickets(DbConnection connection, DbTransaction snapshot, StatsQuery scope, string condition)
+    private static long CountTickets(DbConnection connection, DbTransaction snapshot, StatsQuery scope, string condition, ImmutableArray<string> courts = default)
     {
         using var count = connection.Command(string.Empty, snapshot);
-        count.CommandText = $"SELECT COUNT(*) FROM stats_tickets {Where(count, scope, days: null)} AND {condition};";
+        count.CommandText = $"SELECT COUNT(*) FROM stats_tickets {Where(count, scope, days: null, courts)} AND {condition};";
         return Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private List<(string[] Keys, long Count)> OverdueNow(DbConnection connection, DbTransaction snapshot, StatsQuery query)
+    private List<(string[] Keys, long Count)> OverdueNow(DbConnection connection, DbTransaction snapshot, StatsQuery query, ImmutableArray<string> courts)
     {
         // stats_tickets has no day column: by day, the day a ticket fell overdue, worked out here.
         var dims = query.GroupBy.Select(d => d == StatsDimension.Day ? "overdue_since_ms" : Column(d)).ToArray();
         using var command = connection.Command(string.Empty, snapshot);
         command.CommandText = $"""
-            SELECT {Select(dims)}COUNT(*) FROM stats_tickets {Where(command, query, days: null)}
+            SELECT {Select(dims)}COUNT(*) FROM stats_tickets {Where(command, query, days: null, courts)}
             AND overdue_since_ms IS NOT NULL {GroupBy(dims)};
             """;
         var found = new List<(string[] Keys, long Count)>();
@@ -268,7 +281,34 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         return pairs;
     }
 
-    private static string Where(DbCommand command, StatsQuery query, (int? From, int? To)? days)
+    /// <summary>The directory's court tree as counted (stats_courts).</summary>
+    public CourtTree GetCourtTree()
+    {
+        using var connection = database.Open();
+        using var snapshot = database.BeginSnapshot(connection);
+        return ReadTree(connection, snapshot);
+    }
+
+    internal static CourtTree ReadTree(DbConnection connection, DbTransaction snapshot)
+    {
+        using var command = connection.Command("SELECT court_id, parent_court_id FROM stats_courts;", snapshot);
+        using var reader = command.ExecuteReader();
+        var parents = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            parents[reader.GetString(0)] = reader.IsDBNull(1) ? string.Empty : reader.GetString(1);
+        }
+
+        return new CourtTree(parents.ToImmutable());
+    }
+
+    /// <summary>The courts a court's figures sum: with the courts under it, the whole subtree; otherwise none (the
+    /// query's court alone, or every court).</summary>
+    internal static ImmutableArray<string> Courts(DbConnection connection, DbTransaction snapshot, string? courtId, bool includeSubordinate) =>
+        courtId is not null && includeSubordinate ? ReadTree(connection, snapshot).Subtree(courtId) : [];
+
+    /// <summary>SQL conditions of a scope; <paramref name="courts"/>, when given, replaces the query's one court.</summary>
+    private static string Where(DbCommand command, StatsQuery query, (int? From, int? To)? days, ImmutableArray<string> courts = default)
     {
         var where = new StringBuilder("WHERE 1 = 1");
         void Equal(string column, string? value)
@@ -280,7 +320,15 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
             }
         }
 
-        Equal("court_id", query.CourtId);
+        if (courts.IsDefaultOrEmpty)
+        {
+            Equal("court_id", query.CourtId);
+        }
+        else
+        {
+            where.Append(" AND ").Append(CourtIn(command, courts));
+        }
+
         Equal("division_id", query.DivisionId);
         Equal("judge_id", query.JudgeId);
         if (days?.From is { } from)
@@ -297,6 +345,14 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
 
         return where.ToString();
     }
+
+    /// <summary>"court_id IN (@court0, …)".</summary>
+    internal static string CourtIn(DbCommand command, ImmutableArray<string> courts) =>
+        "court_id IN (" + string.Join(", ", courts.Select((court, i) =>
+        {
+            command.Add($"@court{i}", court);
+            return $"@court{i}";
+        })) + ")";
 
     private static string Select(string[] dims) => dims.Length == 0 ? string.Empty : string.Join(", ", dims) + ", ";
 

@@ -130,11 +130,7 @@ public static class SupervisionLists
         }
         else if (query.CourtIds.Length > 1)
         {
-            where.Append(" AND court_id IN (").AppendJoin(", ", query.CourtIds.Select((court, i) =>
-            {
-                command.Add($"@court{i}", court);
-                return $"@court{i}";
-            })).Append(')');
+            where.Append(" AND ").Append(StatsReader.CourtIn(command, query.CourtIds));
         }
 
         void Add(string condition, string name, object? value)
@@ -173,11 +169,11 @@ public static class SupervisionLists
     private static DateTimeOffset? Time(DbDataReader reader, int i) =>
         reader.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture));
 
-    private static string Token(IEnumerable<string> values) =>
+    internal static string Token(IEnumerable<string> values) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Join(Separator, values))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>The values of a token, typed as the order's columns: text for ids, numbers for times and steps.</summary>
-    private static object[] Parse(string token, string[] order)
+    internal static object[] Parse(string token, string[] order)
     {
         string text;
         try
@@ -196,7 +192,7 @@ public static class SupervisionLists
             throw new FormatException("a page token of another list or order");
         }
 
-        return [.. order.Select((column, i) => column is "court_id" or "judge_id" or "ticket_id"
+        return [.. order.Select((column, i) => column is "court_id" or "division_id" or "judge_id" or "ticket_id"
             ? (object)parts[i]
             : long.Parse(parts[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))];
     }

@@ -44,6 +44,7 @@ internal static class SupervisionApi
         api.MapGet("/notices", Notices);
         api.MapGet("/knowledge", KnowledgeAsync);
         SupervisionFigures.Map(api);
+        SupervisionRollup.Map(api);
     }
 
     /// <summary>The banner: a year without a working calendar, from the day operators are told ahead.</summary>
@@ -53,16 +54,19 @@ internal static class SupervisionApi
     /// <summary>The courts that have figures, with the names of their divisions and people for labels.</summary>
     private static async Task<IResult> CourtsAsync(IClusterClient grains)
     {
-        var byCourt = await grains.GetGrain<IStatsGrain>(0).GetStatsAsync(new StatsQuery(null, null, null, null, null, [StatsDimension.Court]));
-        var ids = byCourt.Rows.Select(r => r.Keys[0]).Where(id => id.Length > 0).Order(StringComparer.Ordinal).ToList();
+        var stats = grains.GetGrain<IStatsGrain>(0);
+        var byCourt = await stats.GetStatsAsync(new StatsQuery(null, null, null, null, null, [StatsDimension.Court]));
+        var tree = await stats.GetCourtTreeAsync();
+        var ids = byCourt.Rows.Select(r => r.Keys[0]).Concat(tree.Parents.Keys).Where(id => id.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
         var snapshots = await Task.WhenAll(ids.Select(id => grains.GetGrain<ICourtGrain>(id).GetAsync()));
         var courts = ids.Zip(snapshots, (id, snapshot) => snapshot is null
-            ? new CourtView(id, id, [], [])
+            ? new CourtView(id, id, [], [], Blank(tree.Parents.GetValueOrDefault(id)))
             : new CourtView(
                 id,
                 snapshot.Court.ShortName is { Length: > 0 } shortName ? shortName : snapshot.Court.Name,
                 [.. snapshot.Divisions.Select(d => new NamedView(d.DivisionId, d.Name))],
-                [.. snapshot.Judges.Select(j => new NamedView(j.JudgeId, j.Name))]));
+                [.. snapshot.Judges.Select(j => new NamedView(j.JudgeId, j.Name))],
+                Blank(tree.Parents.GetValueOrDefault(id))));
         return Json(new CourtsView([.. courts]), SupervisionJson.Default.CourtsView);
     }
 
@@ -135,7 +139,8 @@ internal static class SupervisionApi
         return Json(new StepsView(nextAfter, [.. recent.Select(Step).OfType<StepRow>()]), SupervisionJson.Default.StepsView);
     }
 
-    private static async Task<IResult> StatsAsync(IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<DeadlineOptions> deadlines, string? court, int? days)
+    private static async Task<IResult> StatsAsync(
+        IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<DeadlineOptions> deadlines, string? court, int? days, bool? sub)
     {
         if (BadCourt(court) is { } bad)
         {
@@ -155,12 +160,14 @@ internal static class SupervisionApi
         var start = first.ToDateTime(TimeOnly.MinValue);
         var from = new DateTimeOffset(start, zone.GetUtcOffset(start));
 
+        // With the courts under it, a court's rates are theirs together, per day and per court.
         var scope = Blank(court);
-        var groupBy = scope is null ? StatsDimension.Court : StatsDimension.Division;
+        var subordinate = scope is not null && sub == true;
+        var groupBy = scope is null || subordinate ? StatsDimension.Court : StatsDimension.Division;
         var stats = grains.GetGrain<IStatsGrain>(0);
         var answers = await Task.WhenAll(
-            stats.GetStatsAsync(new StatsQuery(scope, null, null, from, null, [StatsDimension.Day])),
-            stats.GetStatsAsync(new StatsQuery(scope, null, null, from, null, [groupBy])));
+            stats.GetStatsAsync(new StatsQuery(scope, null, null, from, null, [StatsDimension.Day], subordinate)),
+            stats.GetStatsAsync(new StatsQuery(scope, null, null, from, null, [groupBy], subordinate)));
         var (daily, groups) = (answers[0], answers[1]);
 
         var view = new StatsView(
@@ -178,6 +185,20 @@ internal static class SupervisionApi
     private static async Task<IResult> KnowledgeAsync(
         IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<DeadlineOptions> deadlines, string? court, int? days)
     {
+        if (ChosenDays(time, deadlines, court, days, out var chosen) is { } bad)
+        {
+            return bad;
+        }
+
+        var figures = await grains.GetGrain<IStatsGrain>(0).GetKnowledgeFiguresAsync(Blank(court), chosen.From, chosen.Until, KnowledgeRows);
+        return Json(new KnowledgeView(chosen.Now, Blank(court), chosen.Days, figures), SupervisionJson.Default.KnowledgeView);
+    }
+
+    /// <summary>The chosen court and days, checked (an error to answer, or null): the days up to today in the engine's
+    /// time zone, as instants and as the page shows them.</summary>
+    internal static JsonHttpResult<ErrorView>? ChosenDays(TimeProvider time, IOptions<DeadlineOptions> deadlines, string? court, int? days, out ChosenPeriod chosen)
+    {
+        chosen = default;
         if (BadCourt(court) is { } bad)
         {
             return bad;
@@ -192,10 +213,8 @@ internal static class SupervisionApi
         var periods = new SupervisionPeriods(TimeZoneInfo.FindSystemTimeZoneById(deadlines.Value.TimeZone), now, days ?? DefaultDays);
         var (from, until) = periods.Instants(SupervisionPeriods.Days);
         var (first, last) = periods.Ranges[SupervisionPeriods.Days];
-        var figures = await grains.GetGrain<IStatsGrain>(0).GetKnowledgeFiguresAsync(Blank(court), from, until, KnowledgeRows);
-        return Json(
-            new KnowledgeView(now, Blank(court), new PeriodView(SupervisionPeriods.Text(first), SupervisionPeriods.Text(last)), figures),
-            SupervisionJson.Default.KnowledgeView);
+        chosen = new ChosenPeriod(now, from, until, new PeriodView(SupervisionPeriods.Text(first), SupervisionPeriods.Text(last)));
+        return null;
     }
 
     private static async Task<IResult> TicketAsync(IClusterClient grains, string ticketId)

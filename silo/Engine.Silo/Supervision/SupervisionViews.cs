@@ -10,7 +10,8 @@ namespace Engine.Silo.Supervision;
 
 internal sealed record NamedView(string Id, string Name);
 
-internal sealed record CourtView(string Id, string Name, IReadOnlyList<NamedView> Divisions, IReadOnlyList<NamedView> Judges);
+/// <summary>A court of the selector: its divisions and people for labels, and the court it is under (null: none).</summary>
+internal sealed record CourtView(string Id, string Name, IReadOnlyList<NamedView> Divisions, IReadOnlyList<NamedView> Judges, string? Parent);
 
 internal sealed record CourtsView(IReadOnlyList<CourtView> Courts);
 
@@ -93,6 +94,19 @@ internal sealed record ListView(DateTimeOffset Now, long Total, string? Next, IR
 /// <summary>The knowledge base's panel: its figures over the chosen days (<see cref="IStatsGrain.GetKnowledgeFiguresAsync"/>).</summary>
 internal sealed record KnowledgeView(DateTimeOffset Now, string? CourtId, PeriodView Days, KnowledgeFigures Figures);
 
+/// <summary>The chosen days up to today: now, the days as instants (<see cref="Until"/> exclusive) and as text.</summary>
+internal readonly record struct ChosenPeriod(DateTimeOffset Now, DateTimeOffset From, DateTimeOffset Until, PeriodView Days);
+
+/// <summary>The circulated report (通报) of the chosen court (with the courts under it when <see cref="WithSubordinate"/>)
+/// and days: the counts per judge and its first steps (<see cref="IStatsGrain.GetCirculatedReportAsync"/>).</summary>
+internal sealed record CirculatedView(DateTimeOffset Now, string? CourtId, bool WithSubordinate, PeriodView Days, CirculatedReport Report);
+
+/// <summary>On-the-spot satisfaction of the chosen court and days per staff member, platform agent and counter/window,
+/// the most rated first (<see cref="IStatsGrain.GetSatisfactionAsync"/>).</summary>
+internal sealed record SatisfactionView(
+    DateTimeOffset Now, string? CourtId, bool WithSubordinate, PeriodView Days,
+    IReadOnlyList<SatisfactionFigures> Staff, IReadOnlyList<SatisfactionFigures> PlatformAgents, IReadOnlyList<SatisfactionFigures> Windows);
+
 internal sealed record ErrorView(string Error);
 
 /// <summary>What the page shows above everything else: things an operator must fix (a missing working calendar).</summary>
@@ -111,4 +125,6 @@ internal sealed record NoticesView(IReadOnlyList<string> Notices);
 [JsonSerializable(typeof(FiguresView))]
 [JsonSerializable(typeof(ListView))]
 [JsonSerializable(typeof(KnowledgeView))]
+[JsonSerializable(typeof(CirculatedView))]
+[JsonSerializable(typeof(SatisfactionView))]
 internal sealed partial class SupervisionJson : JsonSerializerContext;

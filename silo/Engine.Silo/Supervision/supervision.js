@@ -49,8 +49,11 @@
     { field: 'on_time_rate', css: 'on-time', label: '按期答复率', part: 'replied_on_time', whole: 'replied' },
   ];
 
+  const STEP_NUMBERS = { 2: 'SUPERVISION', 3: 'SPECIAL_SUPERVISION' };
+
   const state = {
     court: '',
+    subordinate: false,
     days: 30,
     generation: 0,
     polls: 0,
@@ -323,6 +326,95 @@
     byId('figures').tBodies[0].replaceChildren(...rows);
     const totalScope = view.court_id ? { court: view.court_id } : {};
     byId('figures').tFoot.replaceChildren(figureRow(view, view.total, totalScope, el('th', { scope: 'row' }, '合计 Total')));
+  }
+
+  // ---- the circulated report (通报): supervised tickets per court, division and judge, with the reply delay
+
+  /** The chosen court, with "and the courts under it" when the toggle is on. */
+  function scopeText(view) {
+    const court = view.court_id ? courtName(view.court_id) : '全部法院 All courts';
+    return `${court}${view.with_subordinate ? ' 及下辖法院 with the courts under it' : ''} · ${view.days.first} – ${view.days.last}`;
+  }
+
+  const delay = (seconds) => formatOverdue(seconds * 1000);
+
+  function circulatedRow(kind, court, division, judge, c) {
+    return el('tr', { class: kind, 'data-court': court || null, 'data-division': division === null ? null : division, 'data-judge': judge === null ? null : judge },
+      el('td', null, kind === 'court' ? named(courtName(court), court) : ''),
+      el('td', null, kind === 'division' ? named(divisionName(court, division), division) : ''),
+      el('td', null, kind === 'judge' ? named(personName(judge), judge) : kind === 'division' ? '小计 subtotal' : ''),
+      el('td', null, String(c.supervised)), el('td', null, String(c.specially_supervised)),
+      el('td', null, String(c.replied)), el('td', { class: c.not_replied > 0 ? 'late' : null }, String(c.not_replied)),
+      el('td', null, c.steps > 0 ? delay(c.mean_delay_seconds) : '—'), el('td', null, c.steps > 0 ? delay(c.max_delay_seconds) : '—'));
+  }
+
+  /** Sums the counts of the judges' groups (the report's rows) into a court's or a division's. */
+  function sumCounts(groups) {
+    const sum = { supervised: 0, specially_supervised: 0, replied: 0, not_replied: 0, delay_seconds: 0, max_delay_seconds: 0, steps: 0 };
+    for (const g of groups) {
+      for (const key of ['supervised', 'specially_supervised', 'replied', 'not_replied', 'delay_seconds', 'steps']) {
+        sum[key] += g[key];
+      }
+      sum.max_delay_seconds = Math.max(sum.max_delay_seconds, g.max_delay_seconds);
+    }
+    sum.mean_delay_seconds = sum.steps > 0 ? sum.delay_seconds / sum.steps : null;
+    return sum;
+  }
+
+  async function loadCirculated(generation) {
+    const view = await getJson('/supervision/api/circulated', { court: state.court, days: state.days, sub: state.subordinate ? 'true' : '' });
+    if (generation !== state.generation) {
+      return;
+    }
+    noticeCourts(view.report.judges.map((j) => j.court_id));
+    if (!changed('circulated', view)) {
+      return;
+    }
+    const report = view.report;
+    byId('circulated-scope').textContent = scopeText(view);
+    byId('circulated-count').textContent = String(report.total.steps);
+    const rows = [];
+    const byCourt = Map.groupBy(report.judges, (j) => j.court_id);
+    for (const [court, judges] of byCourt) {
+      rows.push(circulatedRow('court', court, null, null, sumCounts(judges)));
+      for (const [division, inDivision] of Map.groupBy(judges, (j) => j.division_id)) {
+        rows.push(circulatedRow('division', court, division, null, sumCounts(inDivision)));
+        rows.push(...inDivision.map((j) => circulatedRow('judge', court, division, j.judge_id, j)));
+      }
+    }
+    byId('circulated-groups').tBodies[0].replaceChildren(...rows);
+    byId('circulated-groups').tFoot.replaceChildren(circulatedRow('total', '', null, null, report.total));
+    byId('circulated-groups').tFoot.rows[0].cells[0].textContent = '合计 Total';
+    byId('circulated-steps-caption').textContent = report.entries.length < report.total.steps
+      ? `督办工单 Supervised tickets (前 ${report.entries.length} 条 the first ${report.entries.length} of ${report.total.steps})`
+      : '督办工单 Supervised tickets';
+    byId('circulated-steps').tBodies[0].replaceChildren(...report.entries.map((e) => el('tr', { 'data-ticket-id': e.ticket_id },
+      el('td', null, ticketLink(e.ticket_id)), el('td', null, named(courtName(e.court_id), e.court_id)),
+      el('td', null, named(divisionName(e.court_id, e.division_id), e.division_id)), el('td', null, named(personName(e.judge_id), e.judge_id)),
+      el('td', null, stepBadge(STEP_NUMBERS[e.step] || String(e.step))), el('td', null, formatTime(e.fired_at)), el('td', null, formatTime(e.due_at)),
+      el('td', { class: e.replied_at ? null : 'late' }, e.replied_at ? formatTime(e.replied_at) : '未答复 Not replied'),
+      el('td', null, delay(e.delay_seconds)))));
+    setEmpty('circulated-empty', report.total.steps === 0);
+  }
+
+  // ---- satisfaction per staff member, platform agent and counter/window (on-the-spot ratings)
+
+  function satisfactionRows(rows, name) {
+    return rows.map((r) => el('tr', { 'data-subject-id': r.subject_id },
+      el('td', null, named(name(r.subject_id), r.subject_id)), el('td', null, named(courtName(r.court_id), r.court_id)),
+      el('td', null, String(r.ratings)), el('td', null, percent(r.ratings ? r.service_satisfied / r.ratings : null)),
+      el('td', null, percent(r.ratings ? r.result_satisfied / r.ratings : null)), el('td', { class: r.dissatisfied > 0 ? 'late' : null }, String(r.dissatisfied))));
+  }
+
+  async function loadSatisfaction(generation) {
+    const view = await getJson('/supervision/api/satisfaction', { court: state.court, days: state.days, sub: state.subordinate ? 'true' : '' });
+    if (generation !== state.generation || !changed('satisfaction', view)) {
+      return;
+    }
+    byId('satisfaction-scope').textContent = scopeText(view);
+    byId('satisfaction-staff').tBodies[0].replaceChildren(...satisfactionRows(view.staff, personName));
+    byId('satisfaction-agents').tBodies[0].replaceChildren(...satisfactionRows(view.platform_agents, personName));
+    byId('satisfaction-windows').tBodies[0].replaceChildren(...satisfactionRows(view.windows, (id) => id));
   }
 
   // ---- the knowledge base's panel: hit rates, self-service searches, most and never used entries, gaps
@@ -623,7 +715,7 @@
   }
 
   async function loadStats(generation) {
-    const view = await getJson('/supervision/api/stats', { court: state.court, days: state.days });
+    const view = await getJson('/supervision/api/stats', { court: state.court, days: state.days, sub: state.subordinate ? 'true' : '' });
     if (generation !== state.generation) {
       return;
     }
@@ -633,7 +725,7 @@
     if (!changed('stats', view)) {
       return;
     }
-    const scope = state.court ? courtName(state.court) : '全部法院 all courts';
+    const scope = state.court ? `${courtName(state.court)}${state.subordinate ? ' 及下辖法院 with the courts under it' : ''}` : '全部法院 all courts';
     byId('daily-caption').textContent = `每日 Per day · ${scope} · ${view.days[0]} – ${view.days[view.days.length - 1]} (${view.time_zone})`;
     byId('group-caption').textContent = view.group_by === 'COURT' ? '按法院 Per court (period total)' : `按部门 Per division · ${scope} (period total)`;
     drawDaily(view);
@@ -766,7 +858,8 @@
       });
     }
     state.polls += 1;
-    const results = await Promise.allSettled([loadNotices(), loadFigures(generation), loadList(generation), loadStats(generation), loadKnowledge(generation), loadTimeline()]);
+    const results = await Promise.allSettled([loadNotices(), loadFigures(generation), loadList(generation), loadStats(generation), loadKnowledge(generation),
+      loadCirculated(generation), loadSatisfaction(generation), loadTimeline()]);
     const failed = results.find((r) => r.status === 'rejected');
     showStatus(failed ? failed.reason : null);
   }
@@ -781,6 +874,7 @@
 
   function rescope() {
     state.court = byId('court').value;
+    state.subordinate = byId('subordinate').checked;
     state.days = Number(byId('days').value) || 30;
     state.generation += 1;
     state.drawn = {};
@@ -794,6 +888,7 @@
   function start() {
     byId('court').addEventListener('change', rescope);
     byId('days').addEventListener('change', rescope);
+    byId('subordinate').addEventListener('change', rescope);
     byId('ticket-form').addEventListener('submit', (event) => {
       event.preventDefault();
       const ticketId = byId('ticket-input').value.trim();

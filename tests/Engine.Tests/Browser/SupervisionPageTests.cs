@@ -110,6 +110,33 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_high_court_with_the_courts_under_it_shows_their_circulated_report_and_satisfaction()
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        var late = await SubmitAsync(Judge(1));
+        await page.GotoAsync(PageUrl);
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("live", new() { Timeout = Patience });
+
+        // The high court has no ticket of its own: with the courts under it, Pudong's supervised ticket is its 通报.
+        await Assertions.Expect(page.Locator("#court option[value='sh-high']")).ToHaveCountAsync(1, new() { Timeout = Patience });
+        await page.SelectOptionAsync("#court", "sh-high");
+        await page.CheckAsync("#subordinate");
+        var steps = page.Locator($"#circulated-steps tbody tr[data-ticket-id='{late.TicketId}']");
+        await Assertions.Expect(steps).ToHaveCountAsync(2, new() { Timeout = Patience });
+        await Assertions.Expect(steps.Locator("span.step.SPECIAL_SUPERVISION")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($"#circulated-groups tbody tr.court[data-court='{Court}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator($"#circulated-groups tbody tr.judge[data-judge='{Judge(1)}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#circulated-scope")).ToContainTextAsync("及下辖法院", new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#satisfaction-scope")).ToContainTextAsync("及下辖法院", new() { Timeout = Patience });
+        await page.Locator("#circulated-section").ScreenshotAsync(new() { Path = Screenshot("circulated") });
+
+        await page.UncheckAsync("#subordinate");
+        await Assertions.Expect(steps).ToHaveCountAsync(0, new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#circulated-empty")).ToBeVisibleAsync(new() { Timeout = Patience });
+    }
+
+    [Fact]
     public async Task A_drill_down_list_is_paged_and_sorted_by_the_engine()
     {
         // 51 tickets of one judge fall overdue (with those of the other tests, still less than two pages).

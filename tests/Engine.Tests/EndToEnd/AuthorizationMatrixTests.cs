@@ -62,6 +62,7 @@ public sealed class AuthorizationMatrixTests(AuthorizedEngine fixture) : IClassF
         ["StatsService/GetSatisfaction"] = [A, S, V],
         ["StatsService/ListPendingFilings"] = [A, S, V],
         ["StatsService/GetKnowledgeFigures"] = [A, S, V],
+        ["StatsService/GetCirculatedReport"] = [A, S, V],
         ["StatsService/RebuildStats"] = [A],
         ["AccessService/CreateApiKey"] = [A],
         ["AccessService/RevokeApiKey"] = [A],
@@ -126,6 +127,36 @@ public sealed class AuthorizationMatrixTests(AuthorizedEngine fixture) : IClassF
             Assert.False(admitted, $"{method.FullName} answered {status} without a key");
             Assert.Equal(StatusCode.Unauthenticated, status);
         }
+    }
+
+    [Fact]
+    public async Task A_key_limited_to_a_higher_court_reads_the_figures_of_every_court_under_it_and_of_no_other()
+    {
+        var key = await fixture.Instance.CreateKeyAsync(V1.AccessRole.Supervisor, new V1.AccessScope { CourtIds = { "sh-1st-int" } });
+        var stats = new V1.StatsService.StatsServiceClient(fixture.Instance.As(key));
+        var period = new V1.Period
+        {
+            From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-7)),
+            To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)),
+        };
+        Task<V1.GetCirculatedReportResponse> ReportAsync(string court) =>
+            stats.GetCirculatedReportAsync(new V1.GetCirculatedReportRequest { CourtId = court, IncludeSubordinate = true, Period = period }).ResponseAsync;
+
+        await stats.GetStatsAsync(new V1.GetStatsRequest { Scope = new V1.StatsScope { CourtId = "sh-1st-int", IncludeSubordinate = true } });
+        await stats.GetStatsAsync(new V1.GetStatsRequest { Scope = new V1.StatsScope { CourtId = AuthorizedEngine.Court } });
+        Assert.Contains(AuthorizedEngine.Court, (await ReportAsync("sh-1st-int")).CoveredCourtIds);
+        var denied = await Assert.ThrowsAsync<RpcException>(() => ReportAsync("sh-chongming"));
+        Assert.Equal((StatusCode.PermissionDenied, "court_id: this key reaches only court(s) sh-1st-int"), (denied.StatusCode, denied.Status.Detail));
+        await Assert.ThrowsAsync<RpcException>(async () => await stats.GetStatsAsync(new V1.GetStatsRequest { Scope = new V1.StatsScope { CourtId = "sh-high" } }));
+        await Assert.ThrowsAsync<RpcException>(async () => await stats.GetStatsAsync(new V1.GetStatsRequest()));
+
+        // Moved under the intermediate court, a basic court is within the key's reach at once (the tree is the log's).
+        var directory = new V1.DirectoryService.DirectoryServiceClient(fixture.Instance.As(fixture[A]));
+        var moved = (await directory.GetCourtAsync(new V1.GetCourtRequest { CourtId = "sh-chongming" })).Court;
+        moved.ParentCourtId = "sh-1st-int";
+        await directory.UpsertCourtAsync(new V1.UpsertCourtRequest { Court = moved });
+        Assert.Contains("sh-chongming", (await ReportAsync("sh-chongming")).CoveredCourtIds);
+        Assert.Contains("sh-chongming", (await ReportAsync("sh-1st-int")).CoveredCourtIds);
     }
 
     /// <summary>Calls the method with an empty request (valid protobuf for any message); answers whether the call got

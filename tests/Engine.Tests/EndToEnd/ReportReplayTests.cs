@@ -98,6 +98,34 @@ public sealed class ReportReplayTests
         Assert.Contains("<svg class=\"bars\"", html, StringComparison.Ordinal);
         Assert.Contains("<polyline", html, StringComparison.Ordinal);
         Assert.Equal("CONTACT_INFORMATION", made.ContactSubKinds[0].Key);
+
+        // The circulated report (通报) counts what the figures count (read as of the same event: steps owed at the end
+        // of the replay may still be firing), and lists its steps under its own heading.
+        V1.GetCirculatedReportResponse report2026;
+        V1.GetStatsResponse figures2026;
+        var reads = 0;
+        do
+        {
+            report2026 = await stats.GetCirculatedReportAsync(new V1.GetCirculatedReportRequest { Period = period, PageSize = 1 });
+            figures2026 = await stats.GetStatsAsync(new V1.GetStatsRequest { Period = period });
+            Assert.True(++reads < 100, "the log kept moving: no report and figures as of the same event");
+        }
+        while (report2026.AsOfSequence != figures2026.AsOfSequence);
+
+        Assert.Equal((figures2026.Total.Supervised, figures2026.Total.SpeciallySupervised), (report2026.Total.Supervised, report2026.Total.SpeciallySupervised));
+        Assert.Equal(report2026.Total.Supervised, report2026.Courts.Sum(c => c.Counts.Supervised));
+        var circulated = made.Circulated.Total;
+        Assert.Contains("## 通报：督办与专项督办 Circulated report", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| 合计 total |  |  | {circulated.Supervised:N0} | {circulated.SpeciallySupervised:N0} |", markdown, StringComparison.Ordinal);
+
+        // Three levels, one number: the high court with the courts under it (every sample court) is the year's total,
+        // and its own line in the report by court is only its own tickets.
+        var high = await PeriodReport.ReadAsync(engine.Channel, new ReportScope("sh-high", new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1), IncludeSubordinate: true));
+        Assert.Equal(ReportYearTickets, high.Total.Received);
+        Assert.Equal(ReportYearTickets, high.Courts.Sum(c => c.Now.Received));
+        Assert.Equal(byCourt["sh-high"].Received, Assert.Single(high.Courts, c => c.Key == "sh-high").Now.Received);
+        Assert.Equal(report.Count(r => r.Court).Count, high.Courts.Count);
+        Assert.Contains("sh-high 及下辖法院 with the courts under it", ReportWriters.Markdown(high), StringComparison.Ordinal);
     }
 
     /// <summary>CONTACT_JUDGE for TicketKind.ContactJudge, as the statistics name it.</summary>
