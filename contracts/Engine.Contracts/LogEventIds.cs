@@ -31,6 +31,10 @@ public static class LogEventIds
     public const int LeaveBegan = 1201;
     public const int LeavePollFailed = 1202;
     public const int LookupLocked = 1203;
+    public const int TimerFireFailed = 1204;
+    public const int TimerShardFailed = 1205;
+    public const int MorningListPublished = 1206;
+    public const int LeaveEnded = 1207;
 
     // 1300–1399 events
     public const int EventsTrimmed = 1300;
