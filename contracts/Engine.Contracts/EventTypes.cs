@@ -63,6 +63,11 @@ public static class EventTypes
     public const string DirectoryCourtImported = "directory.court_imported";
     public const string DirectoryRoutingRulesSet = "directory.routing_rules_set";
 
+    // A person's own timers (aggregate: "judge/" and the judge id; court: the person's).
+    public const string JudgeDigest = "judge.digest";
+    public const string JudgeLeaveStarted = "judge.leave_started";
+    public const string JudgeLeaveEnded = "judge.leave_ended";
+
     // Working calendars (aggregate: "calendar/" and the year).
     public const string CalendarYearSet = "calendar.year_set";
 
@@ -97,5 +102,6 @@ public static class EventTypes
         DirectoryCourtUpserted, DirectoryDivisionUpserted, DirectoryJudgeUpserted, DirectoryJudgeRemoved,
         DirectoryAvailabilitySet, DirectoryCourtImported, DirectoryRoutingRulesSet, CalendarYearSet,
         KnowledgeEntryCreated, KnowledgeEntryUpdated, KnowledgeEntryRetired,
+        JudgeDigest, JudgeLeaveStarted, JudgeLeaveEnded,
     };
 }

@@ -32,6 +32,10 @@ public static class LogEventIds
     public const int LeavePollFailed = 1202;
     public const int LookupLocked = 1203;
     public const int LookupCodeLocked = 1204;
+    public const int TimerFireFailed = 1205;
+    public const int TimerShardFailed = 1206;
+    public const int MorningListPublished = 1207;
+    public const int LeaveEnded = 1208;
 
     // 1300–1399 events
     public const int EventsTrimmed = 1300;

@@ -249,6 +249,20 @@ public static class Mapping
     public static JudgeFields Absent(V1.ImportJudge j) =>
         (j.HasDivisionId ? 0 : JudgeFields.DivisionId) | (j.HasRole ? 0 : JudgeFields.Role);
 
+    public static V1.GetJudgeResponse ToProto(JudgeView view) => new()
+    {
+        Judge = ToProto(view.Judge, view.Workload.Open),
+        Workload = new V1.JudgeWorkload
+        {
+            OpenTickets = view.Workload.Open, DueToday = view.Workload.DueToday, Overdue = view.Workload.Overdue,
+            Urged = view.Workload.Urged, RepliedThisWeek = view.Workload.RepliedThisWeek,
+        },
+        OnLeave = view.OnLeave,
+        NextListAt = ToTimestamp(view.NextListAt),
+        LastListDay = view.LastListDay ?? string.Empty,
+        NextWakeAt = ToTimestamp(view.NextWakeAt),
+    };
+
     public static V1.Judge ToProto(JudgeInfo j, int openTickets = 0) => new()
     {
         JudgeId = j.JudgeId,

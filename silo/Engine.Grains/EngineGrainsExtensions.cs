@@ -4,6 +4,7 @@ using Engine.Grains.Cases;
 using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Engine.Grains.Hosting;
+using Engine.Grains.Judges;
 using Engine.Grains.Knowledge;
 using Engine.Search;
 using Engine.Grains.Routing;
@@ -50,7 +51,6 @@ public static class EngineGrainsExtensions
         silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         silo.Services.AddHostedService<OutboxSweepService>();
         silo.Services.AddSingleton<LookupLockoutRecorder>();
-        silo.Services.AddHostedService<LeaveStartService>();
         // Two clocks: the engine's (ticket times, deadlines, statistics) and the one that paces polling loops, which
         // is the runtime's. A replay moves the first without the loops firing once per interval it skipped.
         silo.Services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
@@ -61,6 +61,8 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton(sp => new TicketIds(sp.GetRequiredKeyedService<TimeProvider>(EngineClock.Key)));
         silo.Services.AddOptions<TicketPolicyOptions>().ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<TicketPolicyOptions>, TicketPolicyOptionsValidator>();
+        silo.Services.AddOptions<JudgeOptions>().ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<JudgeOptions>, JudgeOptionsValidator>();
         silo.Services.AddOptions<CaseOptions>().ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<CaseOptions>, CaseOptionsValidator>();
         silo.Services.AddSingleton(sp => ProgressNodeCatalogue.Load(sp.GetRequiredService<IOptions<CaseOptions>>().Value.ProgressNodesFile));

@@ -108,6 +108,7 @@ public static class EngineHost
         builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Engine:Deadlines"));
         builder.Services.Configure<Engine.Grains.Knowledge.KnowledgeOptions>(builder.Configuration.GetSection("Engine:Knowledge"));
         builder.Services.Configure<CaseOptions>(builder.Configuration.GetSection(CaseOptionsValidator.Section));
+        builder.Services.Configure<Engine.Grains.Judges.JudgeOptions>(builder.Configuration.GetSection(Engine.Grains.Judges.JudgeOptionsValidator.Section));
         builder.Services.Configure<EventStreamOptions>(builder.Configuration.GetSection("Engine:Events"));
         builder.Services.Configure<CallWaitOptions>(builder.Configuration.GetSection("Engine:Calls"));
         builder.Services.Configure<EventRetentionOptions>(builder.Configuration.GetSection("Engine:Events:Retention"));

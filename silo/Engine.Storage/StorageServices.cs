@@ -20,7 +20,7 @@ public static class StorageServices
     /// Opens the engine's database as <paramref name="options"/> say and brings its schema, and that of the statistics'
     /// file, up to date: a wrong, damaged or unreachable database stops start-up here, with one line naming it. Then
     /// registers the database (and the statistics' one under <see cref="StatsDatabaseKey"/>) and the stores: tickets,
-    /// the event log and its outbox, keys and audit, calendars, judges' courts and leave starts; and, as hosted
+    /// the event log and its outbox, keys and audit, calendars, judges' courts and the timers of grains that carry their own (due_timers); and, as hosted
     /// services, event retention and (PostgreSQL) the listener that hears other silos' events. Answers the engine's
     /// database, which the host also gives the Orleans providers.
     /// </summary>
@@ -51,7 +51,7 @@ public static class StorageServices
         services.AddSingleton<TicketStore>();
         services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<TicketStore>());
         services.AddSingleton<IJudgeLocator, JudgeLocator>();
-        services.AddSingleton<ILeaveSchedule, LeaveSchedule>();
+        services.AddSingleton<Timers.IDueTimers, Timers.DueTimers>();
         services.AddSingleton<ICalendarStore, CalendarStore>();
         services.AddSingleton<Knowledge.KnowledgeStore>();
         services.AddSingleton<ICasePartyIndex, CasePartyIndex>();

@@ -34,6 +34,9 @@ public interface ICourtGrain : IGrainWithStringKey
     /// <summary>The court's directory, or null when the court is unknown.</summary>
     Task<CourtSnapshot?> GetAsync();
 
+    /// <summary>One person of the court, or null when they are not of it (their judge grain reads them here).</summary>
+    Task<JudgeInfo?> GetJudgeAsync(string judgeId);
+
     /// <summary>Routes a ticket in this court; with <paramref name="reserve"/>, counts it against the chosen member's load.</summary>
     Task<RoutedTarget> RouteAsync(RoutingRequest request, bool reserve);
 

@@ -96,6 +96,8 @@ public static class AccessPolicy
 
         Allow(directory, "SetAvailability", true, Staff);
         Allow(directory, "GetCourt", false, Everyone);
+        // A judge reads their own workload and timers (the service checks the id); staff and supervisors those of their courts.
+        Allow(directory, "GetJudge", false, Judge, Staff, Supervisor);
 
         var events = V1.EventService.Descriptor;
         foreach (var read in new[] { "Subscribe", "CommitCursor", "GetCursor" })

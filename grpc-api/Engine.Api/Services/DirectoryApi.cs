@@ -95,6 +95,22 @@ public sealed class DirectoryApi(IClusterClient grains) : V1.DirectoryService.Di
         return response;
     }
 
+    public override async Task<V1.GetJudgeResponse> GetJudge(V1.GetJudgeRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        v.RequireId("judge_id", request.JudgeId);
+        v.ThrowIfInvalid();
+        var caller = Security.Principal.Of(context);
+        if (caller.Role == AccessRole.Judge && !string.Equals(caller.Scope.JudgeId, request.JudgeId, StringComparison.Ordinal))
+        {
+            throw Security.Scopes.Denied("judge_id", "a judge's key reads only that judge");
+        }
+
+        var view = await grains.GetGrain<IJudgeGrain>(request.JudgeId).GetAsync();
+        Security.Scopes.RequireCourt(context, view.Judge.CourtId, "judge_id");
+        return Mapping.ToProto(view);
+    }
+
     public override async Task<V1.SetRoutingRulesResponse> SetRoutingRules(V1.SetRoutingRulesRequest request, ServerCallContext context)
     {
         var v = new RequestValidator();

@@ -7,7 +7,7 @@ using Engine.Storage.Tickets;
 namespace Engine.Grains.Deadlines;
 
 /// <summary>
-/// Keeps every deadline shard (and the calendar sweep) active: at start (retrying each second until the silo answers)
+/// Keeps every deadline shard, every timer shard (decision 60) and the calendar sweep active: at start (retrying each second until the silo answers)
 /// and then every <see cref="Interval"/>. One runs in every silo, so a shard lost with a dead silo is activated again
 /// on a live one within that interval of the death being declared. It also follows the cluster's membership: when a
 /// silo is declared dead it starts the shards at once and has every shard retry at once the tickets it had put off
@@ -32,6 +32,8 @@ internal sealed partial class DeadlineKeeperService(IClusterClient cluster, IClu
             {
                 await Task.WhenAll(Enumerable.Range(0, DeadlineShards.Count)
                     .Select(s => retry ? cluster.GetGrain<IDeadlineShardGrain>(s).RetryPutOffAsync() : cluster.GetGrain<IDeadlineShardGrain>(s).EnsureRunningAsync())
+                    .Concat(Enumerable.Range(0, DeadlineShards.Count)
+                        .Select(s => retry ? cluster.GetGrain<IDueTimerShardGrain>(s).RetryPutOffAsync() : cluster.GetGrain<IDueTimerShardGrain>(s).EnsureRunningAsync()))
                     .Append(cluster.GetGrain<ICalendarSweepGrain>(0).EnsureRunningAsync()));
                 if (!started)
                 {

@@ -200,6 +200,8 @@ internal sealed class CourtGrain(
             state.State.ReturnsByRule.ToImmutableDictionary(StringComparer.Ordinal))
         : null);
 
+    public Task<JudgeInfo?> GetJudgeAsync(string judgeId) => Task.FromResult(state.State.Judges.GetValueOrDefault(judgeId));
+
     public Task<RoutedTarget> RouteAsync(RoutingRequest request, bool reserve)
     {
         if (_directory is null)

@@ -3,14 +3,25 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
+using Engine.Domain.Calendar;
+using Engine.Grains.Deadlines;
+using Engine.Grains.Judges;
 using Engine.Storage.Judges;
+using Engine.Storage.Timers;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace Engine.Grains.Directory;
 
 [StatelessWorker]
-internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leaves, [FromKeyedServices(EngineClock.Key)] TimeProvider time, ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
+internal sealed class DirectoryGrain(
+    IJudgeLocator locator,
+    IDueTimers timers,
+    DeadlinePlanner planner,
+    IOptionsMonitor<JudgeOptions> judgeOptions,
+    [FromKeyedServices(EngineClock.Key)] TimeProvider time,
+    ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
 {
     private const int Parallelism = 16;
 
@@ -32,8 +43,11 @@ internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leave
 
     public async Task<JudgeInfo> UpsertJudgeAsync(JudgeInfo judge)
     {
+        // An upsert carries the availability: the person's timers are woken before the write and planned after it.
+        timers.PullEarlier([(DueTimerShardGrain.JudgeKey(judge.JudgeId), time.GetUtcNow())]);
         var stored = await GrainFactory.GetGrain<ICourtGrain>(judge.CourtId).UpsertJudgeAsync(judge);
         await LocateAsync([judge]);
+        await GrainFactory.GetGrain<IJudgeGrain>(judge.JudgeId).ChangedAsync();
         return stored;
     }
 
@@ -45,27 +59,13 @@ internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leave
             throw EngineException.NotFound(expectedCourtId is null ? $"judge {judgeId} is not in the directory" : $"judge {judgeId} is not in court {expectedCourtId}");
         }
 
+        // The leave's edges are the judge grain's timers (decision 60). Its row is pulled to now before the court's
+        // write, so that a crash between the two still wakes it; once the write is stored the grain acts on an edge
+        // already past (a leave that has begun: the open tickets go to the delegate, else the division head) and
+        // sets its next wake.
+        timers.PullEarlier([(DueTimerShardGrain.JudgeKey(judgeId), time.GetUtcNow())]);
         var judge = await GrainFactory.GetGrain<ICourtGrain>(courtId).SetAvailabilityAsync(judgeId, availability);
-        var now = time.GetUtcNow();
-        if (availability is { LeaveFrom: { } from, LeaveTo: { } to } && to > now)
-        {
-            if (from <= now)
-            {
-                // The leave has begun: the judge's open tickets go to the delegate (or the division head), and stay
-                // visible to the judge.
-                leaves.Cancel(judgeId);
-                await GrainFactory.GetGrain<IReroutingGrain>(0).RerouteJudgeAsync(courtId, judgeId, "engine", $"judge {judgeId} is on leave");
-            }
-            else
-            {
-                leaves.Schedule(judgeId, courtId, from);
-            }
-        }
-        else
-        {
-            leaves.Cancel(judgeId);
-        }
-
+        await GrainFactory.GetGrain<IJudgeGrain>(judgeId).ChangedAsync();
         return judge;
     }
 
@@ -133,6 +133,10 @@ internal sealed class DirectoryGrain(IJudgeLocator locator, ILeaveSchedule leave
         if (placed.Count > 0)
         {
             locator.SetCourts([.. placed.Select(j => (j.JudgeId, j.CourtId))]);
+            // Each new or moved person's first wake is their court's next morning list; they plan the rest themselves.
+            var now = time.GetUtcNow();
+            var at = judgeOptions.CurrentValue.ListTime;
+            timers.PullEarlier([.. placed.Select(j => (DueTimerShardGrain.JudgeKey(j.JudgeId), MorningList.NextAt(planner.PlanFor(j.CourtId, TicketKind.ContactJudge).Calendar, at, now)))]);
         }
     }
 }

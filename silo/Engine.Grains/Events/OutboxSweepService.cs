@@ -34,6 +34,9 @@ internal sealed partial class OutboxSweepService(IOutbox outbox, IClusterClient 
                         case CourtGrain.OutboxType:
                             await cluster.GetGrain<ICourtGrain>(key).EnsureEventsLoggedAsync();
                             break;
+                        case Judges.JudgeGrain.OutboxType:
+                            await cluster.GetGrain<IJudgeGrain>(key).EnsureEventsLoggedAsync();
+                            break;
                         default:
                             outbox.Clear(type, key);
                             break;

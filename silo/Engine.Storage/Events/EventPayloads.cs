@@ -47,6 +47,21 @@ public static class EventPayloads
     public static EncodedEvent AvailabilitySet(JudgeInfo judge) =>
         EncodedEvent.Of("directory.availability_set", new V1.DirectoryAvailabilitySet { Judge = Mapping.ToProto(judge) });
 
+    /// <summary>A person's morning list of <paramref name="day"/> (court time).</summary>
+    public static EncodedEvent JudgeDigest(JudgeInfo judge, DateOnly day, MorningListItems items, int openTickets) =>
+        EncodedEvent.Of(EventTypes.JudgeDigest, new V1.JudgeDigest
+        {
+            JudgeId = judge.JudgeId, CourtId = judge.CourtId, Day = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            DueToday = { items.DueToday }, Overdue = { items.Overdue }, Urged = { items.Urged },
+            DueTodayCount = items.DueTodayCount, OverdueCount = items.OverdueCount, UrgedCount = items.UrgedCount, OpenTickets = openTickets,
+        });
+
+    public static EncodedEvent JudgeLeaveStarted(JudgeInfo judge, int moved) =>
+        EncodedEvent.Of(EventTypes.JudgeLeaveStarted, new V1.JudgeLeaveStarted { Judge = Mapping.ToProto(judge), TicketsMoved = moved });
+
+    public static EncodedEvent JudgeLeaveEnded(JudgeInfo judge) =>
+        EncodedEvent.Of(EventTypes.JudgeLeaveEnded, new V1.JudgeLeaveEnded { Judge = Mapping.ToProto(judge) });
+
     /// <summary>A court new to the directory, with everything it came with.</summary>
     public static EncodedEvent CourtImported(CourtInfo court, IEnumerable<DivisionInfo> divisions, IEnumerable<JudgeInfo> judges)
     {

@@ -53,6 +53,7 @@ public sealed class AuthorizationMatrixTests(AuthorizedEngine fixture) : IClassF
         ["DirectoryService/SetRoutingRules"] = [A],
         ["DirectoryService/SetAvailability"] = [A, S],
         ["DirectoryService/GetCourt"] = [A, C, J, S, K, U, V],
+        ["DirectoryService/GetJudge"] = [A, J, S, V],
         ["EventService/Subscribe"] = [A, U, V],
         ["EventService/CommitCursor"] = [A, U, V],
         ["EventService/GetCursor"] = [A, U, V],

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace Engine.Grains.Deadlines;
+
+/// <summary>
+/// What a deadline shard and a timer shard share: a KeepAlive grain timer that reads the due rows of the shard,
+/// earliest first, and wakes each owner (a ticket, a judge), which decides what is due and records it taken in the same
+/// write as its events, so waking an owner twice fires nothing twice. The shard keeps nothing but the timer and the
+/// owners it put off after a failed wake.
+/// </summary>
+internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineOptions> options) : Grain
+{
+    /// <summary>A tick drains a storm for at most this long before letting other work and the next tick in.</summary>
+    private static readonly TimeSpan TickBudget = TimeSpan.FromSeconds(5);
+
+    /// <summary>An owner whose wake failed is put off this long the first time, twice as long each time after, up to
+    /// <see cref="LongestBackoff"/>: an owner whose silo was lost is tried again within a second or two of the loss
+    /// being declared, and one that keeps failing is not retried a few times a second. The longest wait is what a step
+    /// can lose after its database or silo comes back (a PostgreSQL restart fails every wake for its length), so it
+    /// stays well under the 10 s promised after a loss.</summary>
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(0.5);
+
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(4);
+
+    /// <summary>A wake not answered in this long is given up (the call goes on; a later wake is harmless: the owner
+    /// records each step taken in the write that takes it). Without it one owner whose silo froze held up every other
+    /// owner of the shard until the silo was declared dead.</summary>
+    private static readonly TimeSpan WakeTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<string, PutOff> _putOff = new(StringComparer.Ordinal);
+    private IGrainTimer? _timer;
+
+    protected int Shard => (int)this.GetPrimaryKeyLong();
+
+    /// <summary>The owners of the shard due at <paramref name="now"/>, earliest first.</summary>
+    protected abstract IReadOnlyList<string> ReadDue(DateTimeOffset now, int limit);
+
+    /// <summary>Has the owner fire what is due; answers how many fired (0: nothing was due yet).</summary>
+    protected abstract Task<int> FireAsync(string owner);
+
+    /// <summary>Logs a failed wake; called at the 1st, 2nd, 4th, 8th… failure in a row, so an owner that keeps failing
+    /// is not logged every few seconds.</summary>
+    protected abstract void WakeFailed(string owner, int failures, double seconds, Exception exception);
+
+    protected abstract void TickFailed(Exception exception);
+
+    public Task EnsureRunningAsync()
+    {
+        // KeepAlive: the ticks keep the shard activated; only a silo's end (or its death) stops it.
+        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, options.CurrentValue.PollInterval) { KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    public Task RetryPutOffAsync()
+    {
+        // Failures keep their count (an owner that fails again is put off longer), only the wait ends now.
+        foreach (var (owner, putOff) in _putOff.ToList())
+        {
+            _putOff[owner] = putOff with { Until = DateTimeOffset.MinValue };
+        }
+
+        return EnsureRunningAsync();
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        // Up to FireBatchSize wakes are in flight at once, and each one that ends makes room for the next: a slow owner
+        // (its silo frozen, its activation loading) holds up only its own slot, not a whole batch. The due rows are read
+        // again, earliest first, when half the slots are free. Every continuation runs on this activation, one at a
+        // time, so the counts and sets need no lock.
+        var budget = Stopwatch.StartNew();
+        var slots = Math.Max(1, options.CurrentValue.FireBatchSize);
+        var waking = new HashSet<string>(StringComparer.Ordinal);
+        var freed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mayBeMore = true;
+        try
+        {
+            while (true)
+            {
+                if (mayBeMore && waking.Count <= slots / 2 && budget.Elapsed <= TickBudget && !cancellationToken.IsCancellationRequested)
+                {
+                    var now = time.GetUtcNow();
+                    ForgetExpiredSkips(now);
+                    var limit = slots + _putOff.Count + waking.Count;
+                    var due = ReadDue(now, limit);
+                    mayBeMore = due.Count == limit;
+                    foreach (var owner in due)
+                    {
+                        if (waking.Count >= slots)
+                        {
+                            break;
+                        }
+
+                        if (!waking.Contains(owner) && !(_putOff.TryGetValue(owner, out var putOff) && putOff.Until > now))
+                        {
+                            waking.Add(owner);
+                            _ = WakeInSlotAsync(owner, now);
+                        }
+                    }
+                }
+
+                if (waking.Count == 0)
+                {
+                    if (mayBeMore && budget.Elapsed <= TickBudget && !cancellationToken.IsCancellationRequested)
+                    {
+                        continue;
+                    }
+
+                    return;
+                }
+
+                await freed.Task;
+                freed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database may be busy or the silo stopping: the rows stay, the next tick tries again (the wakes in
+            // flight end on their own, within WakeTimeout).
+            TickFailed(ex);
+        }
+
+        async Task WakeInSlotAsync(string owner, DateTimeOffset now)
+        {
+            try
+            {
+                await WakeAsync(owner, now);
+            }
+            finally
+            {
+                waking.Remove(owner);
+                freed.TrySetResult();
+            }
+        }
+    }
+
+    private async Task WakeAsync(string owner, DateTimeOffset now)
+    {
+        try
+        {
+            if (await FireAsync(owner).WaitAsync(WakeTimeout) == 0)
+            {
+                // Its row said due but the owner had nothing to fire: a write of it is in flight (the row will change
+                // with it). Look again shortly rather than at once.
+                _putOff[owner] = new PutOff(now + TimeSpan.FromSeconds(1), Failures: 0);
+            }
+            else
+            {
+                _putOff.Remove(owner);
+            }
+        }
+        catch (Exception ex)
+        {
+            var failures = _putOff.TryGetValue(owner, out var before) ? before.Failures + 1 : 1;
+            var wait = TimeSpan.FromTicks(Math.Min(LongestBackoff.Ticks, FirstBackoff.Ticks << Math.Min(failures - 1, 8)));
+            _putOff[owner] = new PutOff(now + wait, failures);
+            if ((failures & (failures - 1)) == 0)
+            {
+                WakeFailed(owner, failures, wait.TotalSeconds, ex);
+            }
+        }
+    }
+
+    private void ForgetExpiredSkips(DateTimeOffset now)
+    {
+        foreach (var (owner, putOff) in _putOff.ToList())
+        {
+            // A failed owner's count is kept a while after its wait (failing again soon, it waits longer); an owner no
+            // longer due (fired or closed elsewhere) is forgotten then too.
+            if (putOff.Until + (putOff.Failures == 0 ? TimeSpan.Zero : LongestBackoff) <= now)
+            {
+                _putOff.Remove(owner);
+            }
+        }
+    }
+
+    /// <summary>An owner not to wake before <paramref name="Until"/>, after <paramref name="Failures"/> failed wakes in
+    /// a row (0: it had nothing due yet).</summary>
+    private readonly record struct PutOff(DateTimeOffset Until, int Failures);
+}

@@ -1,0 +1,81 @@
+using Engine.Storage.Databases;
+using Engine.Storage.Tickets;
+
+namespace Engine.Storage.Timers;
+
+public sealed class DueTimers(Database database) : IDueTimers
+{
+    /// <summary>The shard of an owner (the deadline shards' hash and count).</summary>
+    public static int ShardOf(string ownerKey) => DeadlineShards.Of(ownerKey);
+
+    public void Schedule(string ownerKey, DateTimeOffset? dueAt)
+    {
+        if (dueAt is { } at)
+        {
+            database.Execute(
+                "INSERT INTO due_timers (owner_key, due_at_ms, due_shard) VALUES (@o, @t, @s) ON CONFLICT (owner_key) DO UPDATE SET due_at_ms = excluded.due_at_ms, due_shard = excluded.due_shard;",
+                ("@o", ownerKey), ("@t", at.ToUnixTimeMilliseconds()), ("@s", ShardOf(ownerKey)));
+        }
+        else
+        {
+            database.Execute("DELETE FROM due_timers WHERE owner_key = @o;", ("@o", ownerKey));
+        }
+    }
+
+    public void PullEarlier(IReadOnlyCollection<(string OwnerKey, DateTimeOffset DueAt)> wakes)
+    {
+        if (wakes.Count == 0)
+        {
+            return;
+        }
+
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // CASE rather than MIN/LEAST: the one spelling both databases read.
+        command.CommandText = """
+            INSERT INTO due_timers (owner_key, due_at_ms, due_shard) VALUES (@o, @t, @s)
+            ON CONFLICT (owner_key) DO UPDATE SET due_at_ms = CASE WHEN excluded.due_at_ms < due_timers.due_at_ms THEN excluded.due_at_ms ELSE due_timers.due_at_ms END;
+            """;
+        var owner = command.Add("@o", null);
+        var due = command.Add("@t", null);
+        var shard = command.Add("@s", null);
+        foreach (var (ownerKey, dueAt) in wakes)
+        {
+            owner.Value = ownerKey;
+            due.Value = dueAt.ToUnixTimeMilliseconds();
+            shard.Value = ShardOf(ownerKey);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    public DateTimeOffset? Find(string ownerKey)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT due_at_ms FROM due_timers WHERE owner_key = @o;";
+        command.Add("@o", ownerKey);
+        return command.ExecuteScalar() is { } ms and not DBNull ? DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(ms, System.Globalization.CultureInfo.InvariantCulture)) : null;
+    }
+
+    public IReadOnlyList<string> Due(int shard, DateTimeOffset now, int limit)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT owner_key FROM due_timers WHERE due_shard = @s AND due_at_ms <= @now ORDER BY due_at_ms LIMIT @limit;";
+        command.Add("@s", shard);
+        command.Add("@now", now.ToUnixTimeMilliseconds());
+        command.Add("@limit", limit);
+        var due = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            due.Add(reader.GetString(0));
+        }
+
+        return due;
+    }
+}

@@ -1,0 +1,23 @@
+namespace Engine.Storage.Timers;
+
+/// <summary>
+/// The next due moment of each grain that carries its own timers (a judge; decision 60), one row per owner, read by
+/// the timer shards. The row may only be early, never late: an owner pulls it earlier before writing a change that adds
+/// a timer (<see cref="PullEarlier"/>), and sets it to its exact next moment after the write (<see cref="Schedule"/>). A wake
+/// that finds nothing due just sets the row again. Every call is synchronous.
+/// </summary>
+public interface IDueTimers
+{
+    /// <summary>Sets the owner's next wake (or forgets the owner when <paramref name="dueAt"/> is null).</summary>
+    void Schedule(string ownerKey, DateTimeOffset? dueAt);
+
+    /// <summary>Makes the owners' next wake no later than the moment given (adding the owners that have none), in one
+    /// transaction.</summary>
+    void PullEarlier(IReadOnlyCollection<(string OwnerKey, DateTimeOffset DueAt)> wakes);
+
+    /// <summary>The owner's next wake, if any.</summary>
+    DateTimeOffset? Find(string ownerKey);
+
+    /// <summary>The owners of shard <paramref name="shard"/> due at <paramref name="now"/>, earliest first.</summary>
+    IReadOnlyList<string> Due(int shard, DateTimeOffset now, int limit);
+}
