@@ -78,7 +78,7 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
 
         await Assertions.Expect(page.Locator("#list tbody tr[data-step='URGING']")).ToHaveCountAsync(0);
         await page.Locator("#figures-section").ScreenshotAsync(new() { Path = Screenshot("figures") });
-        await page.ScreenshotAsync(new() { Path = Screenshot("page"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), $"supervision-page-{Guid.NewGuid():N}.png"), FullPage = true });
 
         foreach (var series in new[] { "effective_reply_rate", "on_time_rate" })
         {
@@ -129,7 +129,7 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
         await Assertions.Expect(page.Locator($"#circulated-groups tbody tr.judge[data-judge='{Judge(1)}']")).ToHaveCountAsync(1, new() { Timeout = Patience });
         await Assertions.Expect(page.Locator("#circulated-scope")).ToContainTextAsync("及下辖法院", new() { Timeout = Patience });
         await Assertions.Expect(page.Locator("#satisfaction-scope")).ToContainTextAsync("及下辖法院", new() { Timeout = Patience });
-        await page.Locator("#circulated-section").ScreenshotAsync(new() { Path = Screenshot("circulated") });
+        await ScreenshotTopAsync(page, "#circulated-section", "circulated");
 
         await page.UncheckAsync("#subordinate");
         await Assertions.Expect(steps).ToHaveCountAsync(0, new() { Timeout = Patience });
@@ -306,6 +306,7 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
         await Assertions.Expect(page.Locator("#knowledge-gaps tbody tr").First).ToHaveAttributeAsync("data-word", "离婚");
         await Assertions.Expect(page.Locator("#knowledge-gaps tbody tr[data-word='离婚'] td").First).ToHaveTextAsync("2");
         await Assertions.Expect(page.Locator("#sections a[href='#knowledge-section']")).ToHaveCountAsync(1);
+        await ScreenshotTopAsync(page, "#knowledge-section", "knowledge");
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_engine.DashboardPort}") };
         using var bad = await http.GetAsync("/supervision/api/knowledge?days=0");
@@ -324,6 +325,22 @@ public sealed class SupervisionPageTests(ContactJudgeDrill drill) : IClassFixtur
 
     private static string[] Ids(JsonDocument page) =>
         [.. page.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("ticket_id").GetString()!)];
+
+    /// <summary>Screenshots a section, at most its first 1,400 pixels (a long table would make a picture too tall to
+    /// read in the docs).</summary>
+    private static async Task ScreenshotTopAsync(IPage page, string selector, string name)
+    {
+        var section = page.Locator(selector);
+        await section.ScrollIntoViewIfNeededAsync();
+        var box = await section.BoundingBoxAsync() ?? throw new InvalidOperationException(selector + " is not on the page");
+        var scrollY = await page.EvaluateAsync<float>("() => window.scrollY");
+        await page.ScreenshotAsync(new()
+        {
+            Path = Screenshot(name),
+            FullPage = true,
+            Clip = new() { X = box.X, Y = box.Y + scrollY, Width = box.Width, Height = Math.Min(box.Height, 1400) },
+        });
+    }
 
     /// <summary>Where a screenshot goes: docs/images of the repository when ENGINE_SCREENSHOTS=1 (how the pictures in
     /// docs/supervision.md are made), else the test's temporary directory.</summary>
