@@ -217,7 +217,34 @@ public sealed class EngineClient : IDisposable
     /// <returns>The case's status and public nodes.</returns>
     /// <exception cref="EngineCallException">Refused, locked, or failed on every try.</exception>
     public Task<LookupCaseResponse> LookupCaseAsync(LookupCaseRequest request, string? endUser = null, CancellationToken cancellationToken = default) =>
-        CallAsync("CaseService/LookupCase", o => Cases.LookupCaseAsync(request, endUser is { Length: > 0 } ? o.WithHeaders(WithEndUser(o.Headers, endUser)) : o), cancellationToken);
+        CallAsync("CaseService/LookupCase", o => Cases.LookupCaseAsync(request, ForEndUser(o, endUser)), cancellationToken);
+
+    /// <summary>A caller asks for a one-time code to see their own tickets; the engine texts it through the SMS sender
+    /// (the event <c>caller.code_issued</c>), at most once a minute per phone and none while the phone is locked. The
+    /// answer is the same whether or not the phone has tickets or a code was made, so it says nothing about a phone.</summary>
+    /// <param name="request">The caller's phone; optionally the court and case number the request came from.</param>
+    /// <param name="endUser">The end user's address as the adapter sees it (sent as <c>x-end-user</c>), counted by the
+    /// engine's per-source throttle as for <see cref="LookupCaseAsync"/>. None: the adapter's own address counts.</param>
+    /// <param name="cancellationToken">Ends the call, retries included.</param>
+    /// <returns>How long a code lives.</returns>
+    /// <exception cref="EngineCallException"><c>INVALID_ARGUMENT</c> names the field; <c>RESOURCE_EXHAUSTED</c> past the
+    /// throttle on every try; or another failure.</exception>
+    public Task<RequestLookupCodeResponse> RequestLookupCodeAsync(RequestLookupCodeRequest request, string? endUser = null, CancellationToken cancellationToken = default) =>
+        CallAsync("CaseService/RequestLookupCode", o => Cases.RequestLookupCodeAsync(request, ForEndUser(o, endUser)), cancellationToken);
+
+    /// <summary>A caller's own tickets, newest first: by a case's service password (that case's tickets) or by the
+    /// one-time code of <see cref="RequestLookupCodeAsync"/> (every ticket of the phone; pass the answer's
+    /// <c>next_page_token</c>, with the phone, for the next page: it stands in for the spent code). Every refusal is the
+    /// same <c>NOT_FOUND</c>; wrong codes lock the phone, wrong passwords the (case, phone) pair.</summary>
+    /// <param name="request">The phone and the proof (or a page token); the page size (0: 20).</param>
+    /// <param name="endUser">The end user's address as the adapter sees it (sent as <c>x-end-user</c>), as for
+    /// <see cref="LookupCaseAsync"/>.</param>
+    /// <param name="cancellationToken">Ends the call, retries included.</param>
+    /// <returns>A page of the caller's tickets and the token of the next.</returns>
+    /// <exception cref="EngineCallException">Refused (<c>NOT_FOUND</c>; with <see cref="EngineCallException.OutcomeUnknown"/>
+    /// an earlier try may have spent the code, so ask for a new one), locked, or failed on every try.</exception>
+    public Task<LookupMyTicketsResponse> LookupMyTicketsAsync(LookupMyTicketsRequest request, string? endUser = null, CancellationToken cancellationToken = default) =>
+        CallAsync("CaseService/LookupMyTickets", o => Cases.LookupMyTicketsAsync(request, ForEndUser(o, endUser)), cancellationToken);
 
     /// <summary>Staff at the platform: the best knowledge-base entries for a ticket (its court, kind and text) or for a
     /// text, recorded for the figures. Cite the hit's entry and version on <see cref="AnswerOnSpotAsync"/>
@@ -247,7 +274,7 @@ public sealed class EngineClient : IDisposable
     /// <param name="cancellationToken">Ends the call, retries included.</param>
     /// <exception cref="EngineCallException">Refused, limited on every try, or failed.</exception>
     public Task<PublicSearchResponse> PublicSearchAsync(PublicSearchRequest request, string? endUser = null, CancellationToken cancellationToken = default) =>
-        CallAsync("KnowledgeService/PublicSearch", o => Knowledge.PublicSearchAsync(request, endUser is { Length: > 0 } ? o.WithHeaders(WithEndUser(o.Headers, endUser)) : o), cancellationToken);
+        CallAsync("KnowledgeService/PublicSearch", o => Knowledge.PublicSearchAsync(request, ForEndUser(o, endUser)), cancellationToken);
 
     /// <summary>Reads a case as the engine holds it (for staff, the case system, the presiding judge).</summary>
     /// <param name="caseNumber">The case number, e.g. <c>(2025)沪0115民初12345号</c>.</param>
@@ -345,11 +372,17 @@ public sealed class EngineClient : IDisposable
     private Metadata? Headers() =>
         string.IsNullOrEmpty(_options.ApiKey) ? null : new Metadata { { "authorization", "Bearer " + _options.ApiKey } };
 
-    private static Metadata WithEndUser(Metadata? headers, string endUser)
+    /// <summary>The attempt's options with the end user's address as <c>x-end-user</c> (none: as they are).</summary>
+    private static CallOptions ForEndUser(CallOptions options, string? endUser)
     {
-        var all = headers ?? [];
+        if (endUser is not { Length: > 0 })
+        {
+            return options;
+        }
+
+        var all = options.Headers ?? [];
         all.Add("x-end-user", endUser);
-        return all;
+        return options.WithHeaders(all);
     }
 
     private async Task<Ticket> TicketCommandAsync(string method, Func<CallOptions, AsyncUnaryCall<TicketResponse>> call, CancellationToken cancellationToken) =>

@@ -80,7 +80,10 @@ public sealed record PeriodReport(
         var totalBefore = await Get(scope.YearBefore);
         var days = await Get(scope, V1.StatsGroupBy.Day);
         var months = days.Rows.GroupBy(r => r.Key[..7]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(r => r.Received))).ToList();
-        var topics = await stats.GetHotTopicsAsync(new V1.GetHotTopicsRequest { CourtId = scope.CourtId ?? string.Empty, Period = scope.Period, Limit = 10 }, cancellationToken: cancellationToken);
+        var topics = await stats.GetHotTopicsAsync(new V1.GetHotTopicsRequest
+        {
+            CourtId = scope.CourtId ?? string.Empty, IncludeSubordinate = scope.IncludeSubordinate, Period = scope.Period, Limit = 10,
+        }, cancellationToken: cancellationToken);
         var satisfaction = new List<(V1.RatedSubject, IReadOnlyList<V1.SatisfactionRow>)>();
         foreach (var subject in new[] { V1.RatedSubject.Staff, V1.RatedSubject.PlatformAgent, V1.RatedSubject.Window })
         {
@@ -93,10 +96,13 @@ public sealed record PeriodReport(
 
         var knowledge = await stats.GetKnowledgeFiguresAsync(new V1.GetKnowledgeFiguresRequest
         {
-            CourtId = scope.CourtId ?? string.Empty, Period = scope.Period, Limit = 10,
+            CourtId = scope.CourtId ?? string.Empty, IncludeSubordinate = scope.IncludeSubordinate, Period = scope.Period, Limit = 10,
         }, cancellationToken: cancellationToken);
         var circulated = await CirculatedAsync(stats, scope, cancellationToken);
-        var pending = await stats.ListPendingFilingsAsync(new V1.ListPendingFilingsRequest { CourtId = scope.CourtId ?? string.Empty, PageSize = 1 }, cancellationToken: cancellationToken);
+        var pending = await stats.ListPendingFilingsAsync(new V1.ListPendingFilingsRequest
+        {
+            CourtId = scope.CourtId ?? string.Empty, IncludeSubordinate = scope.IncludeSubordinate, PageSize = 1,
+        }, cancellationToken: cancellationToken);
         return new PeriodReport(
             scope, total.Total, totalBefore.Total,
             await Lines(V1.StatsGroupBy.Kind), await Lines(V1.StatsGroupBy.Channel), await Lines(V1.StatsGroupBy.Court),

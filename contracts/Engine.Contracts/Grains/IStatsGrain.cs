@@ -9,9 +9,10 @@ public interface IStatsGrain : IGrainWithIntegerKey
     /// <summary>The figures of a scope and period, in total and per group.</summary>
     Task<StatsAnswer> GetStatsAsync(StatsQuery query);
 
-    /// <summary>The most frequent sub-kinds and terms of a court (null: all courts) in the days from
-    /// <paramref name="from"/> up to <paramref name="until"/>, with the counts of the same number of days before.</summary>
-    Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit);
+    /// <summary>The most frequent sub-kinds and terms of a court (null: all courts; with <paramref name="includeSubordinate"/>,
+    /// with every court beneath it) in the days from <paramref name="from"/> up to <paramref name="until"/>, with the counts
+    /// of the same number of days before.</summary>
+    Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit, bool includeSubordinate = false);
 
     /// <summary>The tickets overdue now in a scope (with <paramref name="includeSubordinate"/>, the court's and those of
     /// every court beneath it), longest overdue first.</summary>
@@ -35,13 +36,15 @@ public interface IStatsGrain : IGrainWithIntegerKey
     /// <summary>The directory's courts and the court each is under, as the statistics have counted them.</summary>
     Task<CourtTree> GetCourtTreeAsync();
 
-    /// <summary>Online filings still waiting for the filing division's decision, the longest waiting first.</summary>
-    Task<PendingFilingList> ListPendingFilingsAsync(string? courtId, int limit);
+    /// <summary>Online filings of a court (null: all; with <paramref name="includeSubordinate"/>, with every court beneath
+    /// it) still waiting for the filing division's decision, the longest waiting first.</summary>
+    Task<PendingFilingList> ListPendingFilingsAsync(string? courtId, int limit, bool includeSubordinate = false);
 
-    /// <summary>The knowledge base's figures of a court (null: all) in the days from <paramref name="from"/> up to
+    /// <summary>The knowledge base's figures of a court (null: all; with <paramref name="includeSubordinate"/>, with every
+    /// court beneath it) in the days from <paramref name="from"/> up to
     /// <paramref name="until"/>: hit rates, self-service searches, the on-the-spot rate, the <paramref name="limit"/> most
     /// used entries, the entries never used, and the words of the questions that found no good entry.</summary>
-    Task<KnowledgeFigures> GetKnowledgeFiguresAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit);
+    Task<KnowledgeFigures> GetKnowledgeFiguresAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit, bool includeSubordinate = false);
 
     /// <summary>Forgets every figure and counts them again from the event log; answers the sequence they now include.</summary>
     Task<long> RebuildAsync();

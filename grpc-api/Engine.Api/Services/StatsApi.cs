@@ -65,8 +65,8 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
 
     public override async Task<V1.GetHotTopicsResponse> GetHotTopics(V1.GetHotTopicsRequest request, ServerCallContext context)
     {
-        var (court, from, to, limit) = await CourtPeriodLimitAsync(context, request.CourtId, request.Period, request.Limit);
-        var topics = await Stats().GetHotTopicsAsync(court, from, to, limit);
+        var (court, from, to, limit) = await CourtPeriodLimitAsync(context, request.CourtId, request.IncludeSubordinate, request.Period, request.Limit);
+        var topics = await Stats().GetHotTopicsAsync(court, from, to, limit, request.IncludeSubordinate);
         var response = new V1.GetHotTopicsResponse();
         response.SubKinds.AddRange(topics.SubKinds.Select(t => Topic(t, Name(StatsDimension.SubKind, t.Term))));
         response.Terms.AddRange(topics.Terms.Select(t => Topic(t, t.Term)));
@@ -99,6 +99,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
     {
         var v = new RequestValidator();
         v.OptionalId("court_id", request.CourtId);
+        CheckSubordinate(v, "include_subordinate", request.CourtId, request.IncludeSubordinate);
         var (from, to) = ValidatePeriod(v, "period", request.Period, required: false);
         v.RequireEnum("subject", request.Subject);
         CheckLimit(v, "limit", request.Limit);
@@ -122,10 +123,12 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
     {
         var v = new RequestValidator();
         v.OptionalId("court_id", request.CourtId);
+        CheckSubordinate(v, "include_subordinate", request.CourtId, request.IncludeSubordinate);
         CheckLimit(v, "page_size", request.PageSize);
         v.ThrowIfInvalid();
         await RequireCourtAsync(context, request.CourtId, "court_id");
-        var list = await Stats().ListPendingFilingsAsync(Mapping.NullIfEmpty(request.CourtId), request.PageSize == 0 ? DefaultOverdue : request.PageSize);
+        var list = await Stats().ListPendingFilingsAsync(
+            Mapping.NullIfEmpty(request.CourtId), request.PageSize == 0 ? DefaultOverdue : request.PageSize, request.IncludeSubordinate);
         var response = new V1.ListPendingFilingsResponse { Total = list.Total };
         response.Filings.AddRange(list.Filings.Select(f => new V1.PendingFiling
         {
@@ -137,13 +140,13 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
 
     public override async Task<V1.GetKnowledgeFiguresResponse> GetKnowledgeFigures(V1.GetKnowledgeFiguresRequest request, ServerCallContext context)
     {
-        var (court, from, to, limit) = await CourtPeriodLimitAsync(context, request.CourtId, request.Period, request.Limit);
+        var (court, from, to, limit) = await CourtPeriodLimitAsync(context, request.CourtId, request.IncludeSubordinate, request.Period, request.Limit);
         if (court is not null && await grains.GetGrain<ICourtGrain>(court).GetAsync() is null)
         {
             throw Errors.NotFound($"court {court} is not in the directory");
         }
 
-        var f = await Stats().GetKnowledgeFiguresAsync(court, from, to, limit);
+        var f = await Stats().GetKnowledgeFiguresAsync(court, from, to, limit, request.IncludeSubordinate);
         var response = new V1.GetKnowledgeFiguresResponse
         {
             Total = Rate(f.All), SelfService = f.SelfService, SelfServiceOpenedTicket = f.SelfServiceOpenedTicket, Received = f.Received,
@@ -163,6 +166,7 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
     {
         var v = new RequestValidator();
         v.OptionalId("court_id", request.CourtId);
+        CheckSubordinate(v, "include_subordinate", request.CourtId, request.IncludeSubordinate);
         var (from, to) = ValidatePeriod(v, "period", request.Period, required: true);
         if (from is { } f && to is { } t && t - f > MaxReportPeriod)
         {
@@ -251,12 +255,14 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
 
     private static V1.HotTopic Topic(HotTopicCount topic, string term) => new() { Term = term, Count = topic.Count, PreviousCount = topic.PreviousCount };
 
-    /// <summary>A court (empty: all, else in the caller's scope), a required period and a limit of 1 to
+    /// <summary>A court (empty: all, else in the caller's scope; with the courts under it only when named), a required period and a limit of 1 to
     /// <see cref="MaxTopics"/> (0: <see cref="DefaultTopics"/>), each refused naming its field.</summary>
-    private async Task<(string? Court, DateTimeOffset From, DateTimeOffset To, int Limit)> CourtPeriodLimitAsync(ServerCallContext context, string courtId, V1.Period? period, int limit)
+    private async Task<(string? Court, DateTimeOffset From, DateTimeOffset To, int Limit)> CourtPeriodLimitAsync(
+        ServerCallContext context, string courtId, bool includeSubordinate, V1.Period? period, int limit)
     {
         var v = new RequestValidator();
         v.OptionalId("court_id", courtId);
+        CheckSubordinate(v, "include_subordinate", courtId, includeSubordinate);
         var (from, to) = ValidatePeriod(v, "period", period, required: true);
         if (limit is < 0 or > MaxTopics)
         {
@@ -282,6 +288,17 @@ public sealed class StatsApi(IClusterClient grains) : V1.StatsService.StatsServi
         v.OptionalId("scope.court_id", scope?.CourtId);
         v.OptionalId("scope.division_id", scope?.DivisionId);
         v.OptionalId("scope.judge_id", scope?.JudgeId);
+        CheckSubordinate(v, "scope.include_subordinate", scope?.CourtId, scope?.IncludeSubordinate == true);
+    }
+
+    /// <summary>The courts under a court need the court: with every court the figures hold them all already, and a
+    /// caller who asked for a rolled-up figure without naming the court most likely forgot it.</summary>
+    private static void CheckSubordinate(RequestValidator v, string field, string? courtId, bool includeSubordinate)
+    {
+        if (includeSubordinate && string.IsNullOrEmpty(courtId))
+        {
+            v.Add(field, "needs a court_id (without one every court is counted already)");
+        }
     }
 
     private static (DateTimeOffset? From, DateTimeOffset? To) ValidatePeriod(RequestValidator v, string field, V1.Period? period, bool required)

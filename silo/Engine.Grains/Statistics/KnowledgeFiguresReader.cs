@@ -22,17 +22,18 @@ public sealed class KnowledgeFiguresReader([FromKeyedServices(StatsProjector.Dat
     /// the gaps: a bound on the cost of one read. <see cref="KnowledgeFigures.GapQuestions"/> says how many there were.</summary>
     public const int MaxGapQuestions = 50_000;
 
-    public KnowledgeFigures Read(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit, long asOf)
+    /// <summary>The figures of <paramref name="courts"/> (null: every court) summed as one.</summary>
+    public KnowledgeFigures Read(ImmutableArray<string>? courts, DateTimeOffset from, DateTimeOffset until, int limit, long asOf)
     {
         var (firstDay, lastDay) = projector.Counting.DaysOf(from, until);
         var (first, last) = (firstDay!.Value, lastDay!.Value);
         var (start, end) = (projector.Counting.StartOf(StatsCounting.Date(first)), projector.Counting.StartOf(StatsCounting.Date(last).AddDays(1)));
 
-        var searches = new Searches(engine, courtId, start, end);
+        var searches = new Searches(engine, courts, start, end);
         var groups = searches.Groups();
-        var hits = searches.GoodHits(courtId);
-        var citations = Citations(courtId, first, last);
-        var (received, onSpot) = OnSpot(courtId, first, last);
+        var hits = searches.GoodHits(courts);
+        var citations = Citations(courts, first, last);
+        var (received, onSpot) = OnSpot(courts, first, last);
         var entries = Entries();
 
         KnowledgeHitRate Rate(string key, IEnumerable<SearchGroup> of) => new(key, of.Sum(g => g.Searches), of.Sum(g => g.Good));
@@ -45,11 +46,11 @@ public sealed class KnowledgeFiguresReader([FromKeyedServices(StatsProjector.Dat
 
         // Never used: an entry of the scope, in use and effective on some day of the period, that no search anywhere
         // found as its good best entry and no answer on the spot anywhere cited.
-        var usedAnywhere = courtId is null ? hits.Keys.Union(citations.Keys, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal)
+        var usedAnywhere = courts is null ? hits.Keys.Union(citations.Keys, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal)
             : searches.GoodHits(null).Keys.Union(Citations(null, first, last).Keys, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         var (firstDate, lastDate) = (StatsCounting.Date(first), StatsCounting.Date(last));
         var never = entries.Values
-            .Where(e => !e.Retired && (courtId is null || e.CourtId == courtId) && (e.From is null || e.From <= lastDate) && (e.To is null || e.To >= firstDate))
+            .Where(e => !e.Retired && (courts is null || (e.CourtId is not null && courts.Value.Contains(e.CourtId))) && (e.From is null || e.From <= lastDate) && (e.To is null || e.To >= firstDate))
             .Where(e => !usedAnywhere.Contains(e.EntryId))
             .OrderBy(e => e.EntryId, StringComparer.Ordinal)
             .ToList();
@@ -82,41 +83,35 @@ public sealed class KnowledgeFiguresReader([FromKeyedServices(StatsProjector.Dat
         _ => "STAFF",
     };
 
-    private Dictionary<string, long> Citations(string? courtId, int first, int last)
+    private Dictionary<string, long> Citations(ImmutableArray<string>? courts, int first, int last)
     {
         using var connection = stats.Open();
         using var command = connection.Command(string.Empty);
-        command.CommandText = $"""
-            SELECT entry_id, SUM(count) FROM stats_citations WHERE day >= @first AND day <= @last{(courtId is null ? string.Empty : " AND court_id = @court")}
-            GROUP BY entry_id;
-            """;
-        command.Add("@first", first);
-        command.Add("@last", last);
-        if (courtId is not null)
-        {
-            command.Add("@court", courtId);
-        }
-
+        command.CommandText = $"SELECT entry_id, SUM(count) FROM stats_citations WHERE {Days(command, courts, first, last)} GROUP BY entry_id;";
         return Counts(command);
     }
 
-    private (long Received, long AnsweredOnSpot) OnSpot(string? courtId, int first, int last)
+    private (long Received, long AnsweredOnSpot) OnSpot(ImmutableArray<string>? courts, int first, int last)
     {
         using var connection = stats.Open();
         using var command = connection.Command(string.Empty);
-        command.CommandText = $"""
-            SELECT SUM(received), SUM(answered_on_spot) FROM stats_daily WHERE day >= @first AND day <= @last{(courtId is null ? string.Empty : " AND court_id = @court")};
-            """;
-        command.Add("@first", first);
-        command.Add("@last", last);
-        if (courtId is not null)
-        {
-            command.Add("@court", courtId);
-        }
-
+        command.CommandText = $"SELECT SUM(received), SUM(answered_on_spot) FROM stats_daily WHERE {Days(command, courts, first, last)};";
         using var reader = command.ExecuteReader();
         return reader.Read() ? (Long(reader, 0), Long(reader, 1)) : (0, 0);
     }
+
+    /// <summary>The days from <paramref name="first"/> to <paramref name="last"/> of <paramref name="courts"/> (null: every
+    /// court), as SQL conditions on a daily table.</summary>
+    private static string Days(DbCommand command, ImmutableArray<string>? courts, int first, int last)
+    {
+        command.Add("@first", first);
+        command.Add("@last", last);
+        return "day >= @first AND day <= @last" + InCourts(command, courts);
+    }
+
+    /// <summary>" AND court_id IN (…)", or nothing for every court.</summary>
+    private static string InCourts(DbCommand command, ImmutableArray<string>? courts) =>
+        courts is { } some ? " AND " + StatsReader.CourtIn(command, some) : string.Empty;
 
     /// <summary>Every entry's current version (retired ones too: a retired entry may have been used in the period).</summary>
     private Dictionary<string, EntryRow> Entries()
@@ -157,14 +152,14 @@ public sealed class KnowledgeFiguresReader([FromKeyedServices(StatsProjector.Dat
 
     private sealed record SearchGroup(KnowledgeQuerySource Source, string Court, TicketKind Kind, long Searches, long Good, long OpenedTicket);
 
-    /// <summary>The recorded searches of a period [start, end), and of a court when one is given.</summary>
-    private sealed class Searches(Database engine, string? courtId, DateTimeOffset start, DateTimeOffset end)
+    /// <summary>The recorded searches of a period [start, end), and of some courts when they are given.</summary>
+    private sealed class Searches(Database engine, ImmutableArray<string>? courts, DateTimeOffset start, DateTimeOffset end)
     {
         /// <summary>Searches, good ones and those followed by a ticket, per source, court (empty: none) and kind.</summary>
         public List<SearchGroup> Groups()
         {
             using var connection = engine.Open();
-            using var command = Where(connection, courtId, """
+            using var command = Where(connection, courts, """
                 SELECT source, COALESCE(court_id, ''), kind, COUNT(*), SUM(good), SUM(CASE WHEN ticket_id IS NULL THEN 0 ELSE 1 END)
                 FROM knowledge_searches
                 """, "GROUP BY source, COALESCE(court_id, ''), kind");
@@ -179,11 +174,11 @@ public sealed class KnowledgeFiguresReader([FromKeyedServices(StatsProjector.Dat
             return groups;
         }
 
-        /// <summary>Per entry, the searches (of <paramref name="court"/>; null: every court) whose good best entry it was.</summary>
-        public Dictionary<string, long> GoodHits(string? court)
+        /// <summary>Per entry, the searches (of <paramref name="of"/>; null: every court) whose good best entry it was.</summary>
+        public Dictionary<string, long> GoodHits(ImmutableArray<string>? of)
         {
             using var connection = engine.Open();
-            using var command = Where(connection, court, "SELECT best_entry_id, COUNT(*) FROM knowledge_searches", "AND good = 1 AND best_entry_id IS NOT NULL GROUP BY best_entry_id");
+            using var command = Where(connection, of, "SELECT best_entry_id, COUNT(*) FROM knowledge_searches", "AND good = 1 AND best_entry_id IS NOT NULL GROUP BY best_entry_id");
             return Counts(command);
         }
 
@@ -191,7 +186,7 @@ public sealed class KnowledgeFiguresReader([FromKeyedServices(StatsProjector.Dat
         public List<string> TextsWithoutGoodEntry(int max)
         {
             using var connection = engine.Open();
-            using var command = Where(connection, courtId, "SELECT text FROM knowledge_searches", "AND good = 0 ORDER BY at_ms DESC, search_id LIMIT @max");
+            using var command = Where(connection, courts, "SELECT text FROM knowledge_searches", "AND good = 0 ORDER BY at_ms DESC, search_id LIMIT @max");
             command.Add("@max", max);
             var texts = new List<string>();
             using var reader = command.ExecuteReader();
@@ -203,16 +198,12 @@ public sealed class KnowledgeFiguresReader([FromKeyedServices(StatsProjector.Dat
             return texts;
         }
 
-        private DbCommand Where(DbConnection connection, string? court, string select, string rest)
+        private DbCommand Where(DbConnection connection, ImmutableArray<string>? of, string select, string rest)
         {
-            var command = connection.Command($"{select} WHERE at_ms >= @start AND at_ms < @end{(court is null ? string.Empty : " AND court_id = @court")} {rest};");
+            var command = connection.Command(string.Empty);
+            command.CommandText = $"{select} WHERE at_ms >= @start AND at_ms < @end{InCourts(command, of)} {rest};";
             command.Add("@start", start.ToUnixTimeMilliseconds());
             command.Add("@end", end.ToUnixTimeMilliseconds());
-            if (court is not null)
-            {
-                command.Add("@court", court);
-            }
-
             return command;
         }
     }

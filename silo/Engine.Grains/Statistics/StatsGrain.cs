@@ -19,10 +19,10 @@ internal sealed class StatsGrain(
         return reader.GetStats(query, asOf);
     }
 
-    public async Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit)
+    public async Task<HotTopics> GetHotTopicsAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit, bool includeSubordinate)
     {
         await projector.CatchUpAsync(log.Head());
-        return reader.GetHotTopics(courtId, from, until, limit);
+        return reader.GetHotTopics(courtId, includeSubordinate, from, until, limit);
     }
 
     public async Task<OverdueList> ListOverdueAsync(string? courtId, string? divisionId, string? judgeId, int limit, bool includeSubordinate)
@@ -55,16 +55,16 @@ internal sealed class StatsGrain(
         return reader.GetCourtTree();
     }
 
-    public async Task<PendingFilingList> ListPendingFilingsAsync(string? courtId, int limit)
+    public async Task<PendingFilingList> ListPendingFilingsAsync(string? courtId, int limit, bool includeSubordinate)
     {
         await projector.CatchUpAsync(log.Head());
-        return reader.ListPendingFilings(courtId, limit);
+        return reader.ListPendingFilings(courtId, includeSubordinate, limit);
     }
 
-    public async Task<KnowledgeFigures> GetKnowledgeFiguresAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit)
+    public async Task<KnowledgeFigures> GetKnowledgeFiguresAsync(string? courtId, DateTimeOffset from, DateTimeOffset until, int limit, bool includeSubordinate)
     {
         var asOf = await projector.CatchUpAsync(log.Head());
-        return knowledge.Read(courtId, from, until, limit, asOf);
+        return knowledge.Read(courtId is null ? null : reader.CourtsOf(courtId, includeSubordinate), from, until, limit, asOf);
     }
 
     public async Task<long> RebuildAsync()

@@ -76,7 +76,7 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
             asOf);
     }
 
-    public HotTopics GetHotTopics(string? courtId, DateTimeOffset start, DateTimeOffset end, int limit)
+    public HotTopics GetHotTopics(string? courtId, bool includeSubordinate, DateTimeOffset start, DateTimeOffset end, int limit)
     {
         var (first, last) = projector.Counting.DaysOf(start, end);
         var (from, to) = (StatsCounting.Date(first!.Value), StatsCounting.Date(last!.Value));
@@ -84,11 +84,13 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         var (previousFrom, previousTo) = (from.AddDays(-days), from.AddDays(-1));
         using var connection = database.Open();
         using var snapshot = database.BeginSnapshot(connection);
+        var scope = new StatsQuery(courtId, null, null, null, null, []);
+        var courts = Courts(connection, snapshot, courtId, includeSubordinate);
 
         Dictionary<string, long> SubKinds(DateOnly f, DateOnly t)
         {
             using var command = connection.Command(string.Empty, snapshot);
-            var where = Where(command, new StatsQuery(courtId, null, null, null, null, []), (StatsCounting.Number(f), StatsCounting.Number(t)));
+            var where = Where(command, scope, (StatsCounting.Number(f), StatsCounting.Number(t)), courts);
             command.CommandText = $"SELECT sub_kind, SUM(received) FROM stats_daily {where} GROUP BY sub_kind;";
             return Pairs(command, r => r.GetInt32(0).ToString(CultureInfo.InvariantCulture));
         }
@@ -96,14 +98,7 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
         Dictionary<string, long> Terms(DateOnly f, DateOnly t, IReadOnlyCollection<string>? only)
         {
             using var command = connection.Command(string.Empty, snapshot);
-            var sql = new StringBuilder("SELECT term, SUM(count) FROM stats_terms WHERE day >= @from AND day <= @to");
-            command.Add("@from", StatsCounting.Number(f));
-            command.Add("@to", StatsCounting.Number(t));
-            if (courtId is not null)
-            {
-                sql.Append(" AND court_id = @court");
-                command.Add("@court", courtId);
-            }
+            var sql = new StringBuilder($"SELECT term, SUM(count) FROM stats_terms {Where(command, scope, (StatsCounting.Number(f), StatsCounting.Number(t)), courts)}");
 
             if (only is not null)
             {
@@ -204,17 +199,18 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
     }
 
     /// <summary>Online filings with no decision yet, the longest waiting first.</summary>
-    public PendingFilingList ListPendingFilings(string? courtId, int limit)
+    public PendingFilingList ListPendingFilings(string? courtId, bool includeSubordinate, int limit)
     {
         using var connection = database.Open();
         using var snapshot = database.BeginSnapshot(connection);
         var scope = new StatsQuery(courtId, null, null, null, null, []);
-        var total = CountTickets(connection, snapshot, scope, "filing_pending_since_ms IS NOT NULL");
+        var courts = Courts(connection, snapshot, courtId, includeSubordinate);
+        var total = CountTickets(connection, snapshot, scope, "filing_pending_since_ms IS NOT NULL", courts);
 
         using var command = connection.Command(string.Empty, snapshot);
         command.CommandText = $"""
             SELECT ticket_id, court_id, channel, filing_pending_since_ms, filing_due_ms FROM stats_tickets
-            {Where(command, scope, days: null)} AND filing_pending_since_ms IS NOT NULL
+            {Where(command, scope, days: null, courts)} AND filing_pending_since_ms IS NOT NULL
             ORDER BY filing_pending_since_ms, ticket_id LIMIT @limit;
             """;
         command.Add("@limit", limit);
@@ -301,6 +297,11 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
 
         return new CourtTree(parents.ToImmutable());
     }
+
+    /// <summary>The courts a court's figures sum, for readers of other tables: the court alone, or with the courts under
+    /// it its whole subtree (the court first).</summary>
+    public ImmutableArray<string> CourtsOf(string courtId, bool includeSubordinate) =>
+        includeSubordinate ? GetCourtTree().Subtree(courtId) : [courtId];
 
     /// <summary>The courts a court's figures sum: with the courts under it, the whole subtree; otherwise none (the
     /// query's court alone, or every court).</summary>

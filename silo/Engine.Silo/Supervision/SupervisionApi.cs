@@ -181,17 +181,20 @@ internal static class SupervisionApi
         return Json(view, SupervisionJson.Default.StatsView);
     }
 
-    /// <summary>The knowledge base's figures of the chosen court (or all) over the chosen days up to today.</summary>
+    /// <summary>The knowledge base's figures of the chosen court (or all; with <paramref name="sub"/>, with the courts
+    /// under it) over the chosen days up to today.</summary>
     private static async Task<IResult> KnowledgeAsync(
-        IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<DeadlineOptions> deadlines, string? court, int? days)
+        IClusterClient grains, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<DeadlineOptions> deadlines, string? court, int? days, bool? sub)
     {
         if (ChosenDays(time, deadlines, court, days, out var chosen) is { } bad)
         {
             return bad;
         }
 
-        var figures = await grains.GetGrain<IStatsGrain>(0).GetKnowledgeFiguresAsync(Blank(court), chosen.From, chosen.Until, KnowledgeRows);
-        return Json(new KnowledgeView(chosen.Now, Blank(court), chosen.Days, figures), SupervisionJson.Default.KnowledgeView);
+        var scope = Blank(court);
+        var subordinate = scope is not null && sub == true;
+        var figures = await grains.GetGrain<IStatsGrain>(0).GetKnowledgeFiguresAsync(scope, chosen.From, chosen.Until, KnowledgeRows, subordinate);
+        return Json(new KnowledgeView(chosen.Now, scope, subordinate, chosen.Days, figures), SupervisionJson.Default.KnowledgeView);
     }
 
     /// <summary>The chosen court and days, checked (an error to answer, or null): the days up to today in the engine's

@@ -92,7 +92,7 @@ internal sealed record ListRow(
 internal sealed record ListView(DateTimeOffset Now, long Total, string? Next, IReadOnlyList<ListRow> Rows);
 
 /// <summary>The knowledge base's panel: its figures over the chosen days (<see cref="IStatsGrain.GetKnowledgeFiguresAsync"/>).</summary>
-internal sealed record KnowledgeView(DateTimeOffset Now, string? CourtId, PeriodView Days, KnowledgeFigures Figures);
+internal sealed record KnowledgeView(DateTimeOffset Now, string? CourtId, bool WithSubordinate, PeriodView Days, KnowledgeFigures Figures);
 
 /// <summary>The chosen days up to today: now, the days as instants (<see cref="Until"/> exclusive) and as text.</summary>
 internal readonly record struct ChosenPeriod(DateTimeOffset Now, DateTimeOffset From, DateTimeOffset Until, PeriodView Days);

@@ -432,7 +432,7 @@
     if (!state.knowledgeStale && (state.polls - 1) % KNOWLEDGE_EVERY !== 0) {
       return;
     }
-    const view = await getJson('/supervision/api/knowledge', { court: state.court, days: state.days });
+    const view = await getJson('/supervision/api/knowledge', { court: state.court, days: state.days, sub: state.subordinate ? 'true' : '' });
     if (generation !== state.generation) {
       return;
     }
@@ -441,7 +441,7 @@
       return;
     }
     const f = view.figures;
-    byId('knowledge-scope').textContent = `${state.court ? courtName(state.court) : '全部法院 All courts'} · ${view.days.first} – ${view.days.last}`;
+    byId('knowledge-scope').textContent = scopeText(view);
     byId('knowledge-figures').replaceChildren(
       knowledgeFigure('hit_rate', '命中率 Hit rate', percent(f.all.rate), `${f.all.good}/${f.all.searches}`),
       knowledgeFigure('self_service', '自助查询 Self-service', f.self_service),

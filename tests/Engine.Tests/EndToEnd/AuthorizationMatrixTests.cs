@@ -151,6 +151,15 @@ public sealed class AuthorizationMatrixTests(AuthorizedEngine fixture) : IClassF
         await Assert.ThrowsAsync<RpcException>(async () => await stats.GetStatsAsync(new V1.GetStatsRequest { Scope = new V1.StatsScope { CourtId = "sh-high" } }));
         await Assert.ThrowsAsync<RpcException>(async () => await stats.GetStatsAsync(new V1.GetStatsRequest()));
 
+        // The figures that roll up since (pending filings, hot topics, the knowledge base's) follow the same rule.
+        await stats.ListPendingFilingsAsync(new V1.ListPendingFilingsRequest { CourtId = "sh-1st-int", IncludeSubordinate = true });
+        await stats.GetHotTopicsAsync(new V1.GetHotTopicsRequest { CourtId = "sh-1st-int", IncludeSubordinate = true, Period = period });
+        await stats.GetKnowledgeFiguresAsync(new V1.GetKnowledgeFiguresRequest { CourtId = AuthorizedEngine.Court, Period = period });
+        var elsewhere = await Assert.ThrowsAsync<RpcException>(async () =>
+            await stats.GetKnowledgeFiguresAsync(new V1.GetKnowledgeFiguresRequest { CourtId = "sh-high", IncludeSubordinate = true, Period = period }));
+        Assert.Equal(StatusCode.PermissionDenied, elsewhere.StatusCode);
+        await Assert.ThrowsAsync<RpcException>(async () => await stats.ListPendingFilingsAsync(new V1.ListPendingFilingsRequest { CourtId = "sh-chongming" }));
+
         // Moved under the intermediate court, a basic court is within the key's reach at once (the tree is the log's).
         var directory = new V1.DirectoryService.DirectoryServiceClient(fixture.Instance.As(fixture[A]));
         var moved = (await directory.GetCourtAsync(new V1.GetCourtRequest { CourtId = "sh-chongming" })).Court;

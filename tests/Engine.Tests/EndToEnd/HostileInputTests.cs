@@ -232,7 +232,8 @@ public sealed class HostileInputTests(HostileInputTests.Engine engine, ITestOutp
             var field = current.FindFieldByName(name);
             if (field is null)
             {
-                return false;
+                // A oneof names the choice none of whose fields was given ("proof": a password or a code).
+                return current.Oneofs.Any(o => o.Name == name) && segment == path.Split('.')[^1];
             }
 
             current = field.FieldType == FieldType.Message ? field.MessageType : null;

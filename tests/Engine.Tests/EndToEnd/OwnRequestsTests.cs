@@ -304,6 +304,6 @@ public sealed class OwnRequestsTests
 
     private static long CodesIssued(EngineInstance engine) => TicketLifecycleTests.CountRows(engine, "events", "event_type = 'caller.code_issued'");
 
-    private static async Task AssertRefusedAsync(Func<Task> call) =>
+    internal static async Task AssertRefusedAsync(Func<Task> call) =>
         Assert.Equal(CaseApi.NoTicketsMatch, (await RpcAssert.StatusAsync(StatusCode.NotFound, call)).Status.Detail);
 }

@@ -36,6 +36,7 @@ public sealed class PersonalDataInLogsTests
     private const string Note = "NOTE-MARKER-0c6e 问题未解决";
     private const string RejectedPhone = "1770011223x";
     private const string RejectedText = "REJECTED-MARKER-3d8f";
+    private const string WrongCode = "CODE-MARKER-8b1e-";
 
     [Fact]
     public async Task A_full_run_at_trace_level_logs_no_phone_password_key_or_caller_text()
@@ -47,9 +48,10 @@ public sealed class PersonalDataInLogsTests
         // Keys are secrets too: the run goes through the admin key, and makes and uses another.
         var admin = (await File.ReadAllTextAsync(Path.Combine(data.Path, "admin.key"))).Trim();
         var keys = new List<string> { admin[17..] };
+        string code;
         using (var channel = WithKey(grpc, admin))
         {
-            await RunAsync(channel);
+            code = await RunAsync(channel);
             var created = await new V1.AccessService.AccessServiceClient(channel).CreateApiKeyAsync(new V1.CreateApiKeyRequest { Name = "log-test", Role = V1.AccessRole.Subscriber });
             keys.Add(created.Secret[17..]);
             using var subscriber = WithKey(grpc, created.Secret);
@@ -68,7 +70,13 @@ public sealed class PersonalDataInLogsTests
         Assert.Contains("/engine.v1.CaseService/LookupCase", log, StringComparison.Ordinal);
         Assert.Contains("/engine.v1.EventService/Subscribe", log, StringComparison.Ordinal);
         Assert.Contains("are locked for one phone", log, StringComparison.Ordinal);
+        Assert.Contains("/engine.v1.CaseService/LookupMyTickets", log, StringComparison.Ordinal);
+        Assert.Contains("One-time-code look-ups of one phone are locked", log, StringComparison.Ordinal);
         var lines = log.Split('\n');
+
+        // The code the engine texted: six digits, so searched for as a number standing alone.
+        var standalone = new System.Text.RegularExpressions.Regex($"(?<![0-9]){code}(?![0-9])");
+        Assert.DoesNotContain(lines, l => standalone.IsMatch(l));
         var leaks = Secrets().Concat(keys).Distinct().Select(secret => (Secret: secret, Lines: lines.Where(l => l.Contains(secret, StringComparison.Ordinal)).ToList()))
             .Where(leak => leak.Lines.Count > 0).ToList();
         Assert.True(leaks.Count == 0, "personal data in the log:\n" + string.Join('\n', leaks.Select(leak =>
@@ -131,6 +139,7 @@ public sealed class PersonalDataInLogsTests
         yield return GuessPrefix;
         yield return RejectedPhone;
         yield return RejectedText;
+        yield return WrongCode;
         yield return Reason;
 
         // Each part of the texts alone, in case a log cut a text or escaped its Chinese half.
@@ -150,8 +159,9 @@ public sealed class PersonalDataInLogsTests
     private static string Cut(string line) => line.Length > 300 ? line[..300] + "…" : line;
 
     /// <summary>Everything the engine does with personal data: intake, handling, callbacks, the password look-up with
-    /// its lockout, rejected input, an event subscription and statistics.</summary>
-    private static async Task RunAsync(GrpcChannel channel)
+    /// its lockout, a caller's own tickets by password and by code with the code's lockout, rejected input, an event
+    /// subscription and statistics. Answers the one-time code the engine issued.</summary>
+    private static async Task<string> RunAsync(GrpcChannel channel)
     {
         var directory = new V1.DirectoryService.DirectoryServiceClient(channel);
         var cases = new V1.CaseService.CaseServiceClient(channel);
@@ -191,8 +201,35 @@ public sealed class PersonalDataInLogsTests
 
         await HandleComplaintAndItsCallbackAsync(intake, tickets);
         await LookUpAsync(cases, caseNumber);
+        var code = await LookUpOwnTicketsAsync(channel, cases, caseNumber);
         await SendRejectedInputAsync(cases, intake, caseNumber);
         await ReadEventsAndStatisticsAsync(channel, subscription);
+        return code;
+    }
+
+    /// <summary>The caller's tickets by a code the event carries, then wrong codes until the phone is locked; the
+    /// party's by the case's password.</summary>
+    private static async Task<string> LookUpOwnTicketsAsync(GrpcChannel channel, V1.CaseService.CaseServiceClient cases, string caseNumber)
+    {
+        using var issued = new V1.EventService.EventServiceClient(channel).Subscribe(new V1.SubscribeRequest
+        {
+            Filter = new V1.EventFilter { EventTypes = { "caller.code_issued" } },
+        });
+        await cases.RequestLookupCodeAsync(new V1.RequestLookupCodeRequest { Phone = CallerPhone, CourtId = Court });
+        var code = (await EventStreams.ReadEventsAsync(issued, e => e.Count >= 1))[0].Payload.Unpack<V1.CallerCodeIssued>().Code;
+        Assert.NotEmpty((await cases.LookupMyTicketsAsync(new V1.LookupMyTicketsRequest { Phone = CallerPhone, Code = code, PageSize = 1 })).Tickets);
+        for (var i = 0; i < 6; i++)
+        {
+            await RpcAssert.StatusAsync(StatusCode.NotFound, async () =>
+                await cases.LookupMyTicketsAsync(new V1.LookupMyTicketsRequest { Phone = CallerPhone, Code = WrongCode + i }));
+        }
+
+        await cases.LiftLookupLockoutAsync(new V1.LiftLookupLockoutRequest { Phone = CallerPhone, Reason = Reason });
+        await cases.LookupMyTicketsAsync(new V1.LookupMyTicketsRequest
+        {
+            Phone = PartyPhone, CasePassword = new V1.CasePasswordProof { CaseNumber = caseNumber, ServicePassword = Password },
+        });
+        return code;
     }
 
     private static async Task HandleComplaintAndItsCallbackAsync(V1.IntakeService.IntakeServiceClient intake, V1.TicketService.TicketServiceClient tickets)

@@ -86,6 +86,11 @@ public static class FuzzSeeds
         ["engine.v1.CaseService.LookupCase"] = w => new V1.LookupCaseRequest { CaseNumber = w.CaseNumber, Phone = Requests.FakePhone, ServicePassword = "test-password-1" },
         ["engine.v1.CaseService.LiftLookupLockout"] = w => new V1.LiftLookupLockoutRequest { CaseNumber = w.CaseNumber, Phone = Requests.FakePhone, Reason = "当事人来电，已核实身份" },
         ["engine.v1.CaseService.ListCaseTickets"] = w => new V1.ListCaseTicketsRequest { CaseNumber = w.CaseNumber, PageSize = 10 },
+        ["engine.v1.CaseService.RequestLookupCode"] = w => new V1.RequestLookupCodeRequest { Phone = Requests.FakePhone, CourtId = w.Court, CaseNumber = w.CaseNumber },
+        ["engine.v1.CaseService.LookupMyTickets"] = w => new V1.LookupMyTicketsRequest
+        {
+            Phone = Requests.FakePhone, CasePassword = new V1.CasePasswordProof { CaseNumber = w.CaseNumber, ServicePassword = "test-password-1" }, PageSize = 5,
+        },
 
         ["engine.v1.DirectoryService.UpsertCourt"] = w => new V1.UpsertCourtRequest
         {
@@ -122,6 +127,7 @@ public static class FuzzSeeds
             },
         },
         ["engine.v1.DirectoryService.GetCourt"] = w => new V1.GetCourtRequest { CourtId = w.Court },
+        ["engine.v1.DirectoryService.GetJudge"] = w => new V1.GetJudgeRequest { JudgeId = w.Judge },
         ["engine.v1.DirectoryService.SetRoutingRules"] = w => new V1.SetRoutingRulesRequest
         {
             CourtId = "fuzz-court",
@@ -148,15 +154,19 @@ public static class FuzzSeeds
         {
             Scope = Scope(w), Period = Period(w), GroupBy = { V1.StatsGroupBy.Court, V1.StatsGroupBy.Day },
         },
-        ["engine.v1.StatsService.GetHotTopics"] = w => new V1.GetHotTopicsRequest { CourtId = w.Court, Period = Period(w), Limit = 5 },
+        ["engine.v1.StatsService.GetHotTopics"] = w => new V1.GetHotTopicsRequest { CourtId = w.Court, Period = Period(w), Limit = 5, IncludeSubordinate = true },
         ["engine.v1.StatsService.ListOverdue"] = w => new V1.ListOverdueRequest { Scope = Scope(w), PageSize = 10 },
         ["engine.v1.StatsService.RebuildStats"] = w => new V1.RebuildStatsRequest(),
         ["engine.v1.StatsService.GetSatisfaction"] = w => new V1.GetSatisfactionRequest
         {
             CourtId = w.Court, Period = Period(w), Subject = V1.RatedSubject.PlatformAgent, Limit = 10,
         },
-        ["engine.v1.StatsService.ListPendingFilings"] = w => new V1.ListPendingFilingsRequest { CourtId = w.Court, PageSize = 10 },
-        ["engine.v1.StatsService.GetKnowledgeFigures"] = w => new V1.GetKnowledgeFiguresRequest { CourtId = w.Court, Period = Period(w), Limit = 5 },
+        ["engine.v1.StatsService.ListPendingFilings"] = w => new V1.ListPendingFilingsRequest { CourtId = w.Court, PageSize = 10, IncludeSubordinate = true },
+        ["engine.v1.StatsService.GetKnowledgeFigures"] = w => new V1.GetKnowledgeFiguresRequest { CourtId = w.Court, Period = Period(w), Limit = 5, IncludeSubordinate = true },
+        ["engine.v1.StatsService.GetCirculatedReport"] = w => new V1.GetCirculatedReportRequest
+        {
+            CourtId = w.Court, IncludeSubordinate = true, Period = Period(w), PageSize = 10,
+        },
 
         ["engine.v1.AccessService.CreateApiKey"] = w => new V1.CreateApiKeyRequest
         {
