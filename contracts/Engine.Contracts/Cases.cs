@@ -12,9 +12,10 @@ public sealed record PartyInfo(string Name, PartyRole Role, string? Phone, strin
 
 /// <summary>A progress node. <see cref="NodeType"/> is its id in the node catalogue (null when stored by a build
 /// before the catalogue: <see cref="Type"/> names it then); <see cref="Type"/> is the enum of the first builds, Other for
-/// a catalogue type it lacks.</summary>
+/// a catalogue type it lacks.
+/// <see cref="Hearing"/> is the hearing a node of a hearing type schedules, moves or calls off (docs/decisions.md, 62).</summary>
 [GenerateSerializer, Immutable]
-public sealed record CaseNodeInfo(CaseNodeType Type, DateTimeOffset At, string? Detail, bool Public, string? NodeType = null)
+public sealed record CaseNodeInfo(CaseNodeType Type, DateTimeOffset At, string? Detail, bool Public, string? NodeType = null, HearingInfo? Hearing = null)
 {
     /// <summary>The catalogue id, whichever build stored the node.</summary>
     public string TypeId => NodeType ?? ProgressNodeIds.Of(Type);
@@ -23,6 +24,11 @@ public sealed record CaseNodeInfo(CaseNodeType Type, DateTimeOffset At, string? 
     /// node when their canonical forms are equal.</summary>
     public CaseNodeInfo Canonical() => this with { NodeType = TypeId, Type = ProgressNodeIds.Legacy(TypeId) };
 }
+
+/// <summary>A hearing as a node gives it: when it begins (null on a cancellation, or a postponement without a new
+/// time), where, and which hearing of the case (null: the case's hearing).</summary>
+[GenerateSerializer, Immutable]
+public sealed record HearingInfo(DateTimeOffset? At, string? Place, string? HearingId);
 
 /// <summary>A node as a party sees it: with the name its court gives its type, and the message template key.</summary>
 [GenerateSerializer, Immutable]

@@ -50,6 +50,10 @@ public static class EventTypes
     /// <summary>To one party of a related case (aggregate: the case that changed; court: the related case's).</summary>
     public const string CaseRelatedNotice = "case.related_notice";
 
+    /// <summary>To one party or agent of a case before a hearing, once per party per hearing and time (aggregate: the
+    /// case; docs/decisions.md, 62).</summary>
+    public const string CaseHearingReminder = "case.hearing_reminder";
+
     /// <summary>A one-time code for a caller's own tickets, for the SMS sender (aggregate: "lookup-code/" and a random
     /// id, never the phone; court: the one the caller named, if any).</summary>
     public const string CallerCodeIssued = "caller.code_issued";
@@ -98,7 +102,7 @@ public static class EventTypes
         TicketCancelled, TicketMergedIn, TicketCallbackRecorded, TicketRated, TicketFilingDecided, CallbackScheduled,
         ClockPaused, ClockResumed, DeadlineExtended, DeadlineReplanned,
         DeadlineWarning, DeadlineUrging, DeadlineSupervision, DeadlineSpecialSupervision,
-        CaseUpserted, CaseJudgeAssigned, CaseMoved, CaseNodeRecorded, CaseLookupLocked, CaseRelatedNotice, CallerCodeIssued,
+        CaseUpserted, CaseJudgeAssigned, CaseMoved, CaseNodeRecorded, CaseLookupLocked, CaseRelatedNotice, CaseHearingReminder, CallerCodeIssued,
         DirectoryCourtUpserted, DirectoryDivisionUpserted, DirectoryJudgeUpserted, DirectoryJudgeRemoved,
         DirectoryAvailabilitySet, DirectoryCourtImported, DirectoryRoutingRulesSet, CalendarYearSet,
         KnowledgeEntryCreated, KnowledgeEntryUpdated, KnowledgeEntryRetired,

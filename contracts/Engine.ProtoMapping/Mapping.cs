@@ -317,12 +317,23 @@ public static class Mapping
         Detail = n.Detail ?? string.Empty,
         Public = n.Public,
         NodeType = n.TypeId,
+        Hearing = n.Hearing is { } h ? ToProto(h) : null,
     };
+
+    public static V1.Hearing ToProto(HearingInfo h) => new()
+    {
+        At = h.At is { } at ? Timestamp.FromDateTimeOffset(at) : null,
+        Place = h.Place ?? string.Empty,
+        HearingId = h.HearingId ?? string.Empty,
+    };
+
+    public static HearingInfo? FromProto(V1.Hearing? h) =>
+        h is null ? null : new HearingInfo(h.At?.ToDateTimeOffset(), NullIfEmpty(h.Place), NullIfEmpty(h.HearingId));
 
     /// <summary>A request's node: its catalogue id is node_type, or the id of its enum type when it gives none.</summary>
     public static CaseNodeInfo FromProto(V1.CaseNode n) => n.NodeType.Length > 0
-        ? new CaseNodeInfo(D.ProgressNodeIds.Legacy(n.NodeType), n.At.ToDateTimeOffset(), NullIfEmpty(n.Detail), n.Public, n.NodeType)
-        : new CaseNodeInfo((D.CaseNodeType)n.Type, n.At.ToDateTimeOffset(), NullIfEmpty(n.Detail), n.Public).Canonical();
+        ? new CaseNodeInfo(D.ProgressNodeIds.Legacy(n.NodeType), n.At.ToDateTimeOffset(), NullIfEmpty(n.Detail), n.Public, n.NodeType, FromProto(n.Hearing))
+        : new CaseNodeInfo((D.CaseNodeType)n.Type, n.At.ToDateTimeOffset(), NullIfEmpty(n.Detail), n.Public, null, FromProto(n.Hearing)).Canonical();
 
     public static V1.RoutingRule ToProto(Domain.Routing.RoutingRuleEntry r) => new()
     {

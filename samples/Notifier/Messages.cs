@@ -20,8 +20,9 @@ public sealed partial class Messages(IReadOnlyDictionary<string, string> templat
     public const string RelatedNotice = "case.related_notice";
     public const string TicketReplied = "ticket.replied";
     public const string CodeIssued = "caller.code_issued";
+    public const string HearingReminder = "case.hearing_reminder";
 
-    public static IReadOnlySet<string> Types { get; } = new HashSet<string>(StringComparer.Ordinal) { NodeRecorded, RelatedNotice, TicketReplied, CodeIssued };
+    public static IReadOnlySet<string> Types { get; } = new HashSet<string>(StringComparer.Ordinal) { NodeRecorded, RelatedNotice, TicketReplied, CodeIssued, HearingReminder };
 
     private static readonly TypeRegistry Registry = TypeRegistry.FromFiles([.. typeof(Event).Assembly.GetTypes()
         .Where(t => t.Namespace == "Engine.V1" && t.Name.EndsWith("Reflection", StringComparison.Ordinal))
@@ -70,6 +71,10 @@ public sealed partial class Messages(IReadOnlyDictionary<string, string> templat
                 break;
             case CodeIssued:
                 Add(fields, null, CodeIssued, Phone(fields));
+                break;
+            case HearingReminder:
+                // A hearing with no place given has its own text rather than a sentence with a hole in it.
+                Add(fields, "party", fields.ContainsKey("place") ? HearingReminder : HearingReminder + ".no_place");
                 break;
         }
 

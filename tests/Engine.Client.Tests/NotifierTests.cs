@@ -97,6 +97,28 @@ public sealed class NotifierTests
         Assert.Empty(await messages.MakeAsync(other, _ => Task.FromResult<string?>(null)));
     }
 
+    [Fact]
+    public async Task A_hearing_reminder_goes_to_the_party_it_names_with_the_court_time_and_place_and_without_a_place_says_none()
+    {
+        var messages = Messages.Load(Path.Combine(Path.GetDirectoryName(typeof(Messages).Assembly.Location)!, "templates.json"));
+        var reminder = new CaseHearingReminder
+        {
+            CaseNumber = "(2026)沪0115民初8300号", CourtId = "sh-pudong", CourtName = "上海市浦东新区人民法院",
+            HearingAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 10, 8, 2, 0, 0, TimeSpan.Zero)), HearingLocalTime = "2026-10-08 10:00",
+            Place = "第三法庭", Party = new Party { Name = "代理人甲", Role = PartyRole.Agent, Phone = "13900000077" },
+            ReminderKey = "(2026)沪0115民初8300号||1791425600000|1",
+        };
+        var e = new Event { Sequence = 50, EventType = Messages.HearingReminder, Payload = Any.Pack(reminder) };
+
+        var made = Assert.Single(await messages.MakeAsync(e, _ => Task.FromResult<string?>(null)));
+        Assert.Equal(new OutgoingMessage(50, 0, "case.hearing_reminder", "13900000077", "case.hearing_reminder",
+            "【上海市浦东新区人民法院】代理人甲您好：您的案件(2026)沪0115民初8300号定于2026-10-08 10:00在第三法庭开庭，请携带身份证件按时到庭。"), made);
+
+        reminder.Place = string.Empty;
+        var noPlace = Assert.Single(await messages.MakeAsync(new Event { Sequence = 51, EventType = Messages.HearingReminder, Payload = Any.Pack(reminder) }, _ => Task.FromResult<string?>(null)));
+        Assert.Equal("【上海市浦东新区人民法院】代理人甲您好：您的案件(2026)沪0115民初8300号定于2026-10-08 10:00开庭，请携带身份证件按时到庭。", noPlace.Body);
+    }
+
     private static Party Party(string name, string phone) => new() { Name = name, Phone = phone, Role = PartyRole.Plaintiff };
 
     private static async Task UpsertAsync(EngineClient client, string number, Party[] parties, string? related = null)

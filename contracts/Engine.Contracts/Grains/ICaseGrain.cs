@@ -43,4 +43,9 @@ public interface ICaseGrain : IGrainWithStringKey
 
     /// <summary>What routing needs, or null when the case is unknown.</summary>
     Task<CaseRoutingFacts?> GetRoutingFactsAsync();
+
+    /// <summary>Sends the hearing reminders that are due (case.hearing_reminder, once per party per hearing and time) and
+    /// sets the case's next wake; answers how many were sent (at least 1 when the wake was set again). Woken by a timer
+    /// shard; firing twice sends nothing twice.</summary>
+    Task<int> FireDueAsync();
 }

@@ -23,6 +23,9 @@ public sealed partial class CaseApi(IClusterClient grains, [FromKeyedServices(En
     /// <summary>Nodes in one UpsertCase: a system that sends the whole case each time sends every node it has.</summary>
     public const int MaxNodes = 1000;
 
+    /// <summary>A hearing's place: a court room or an address.</summary>
+    public const int MaxHearingPlaceLength = 200;
+
     public override async Task<V1.UpsertCaseResponse> UpsertCase(V1.UpsertCaseRequest request, ServerCallContext context)
     {
         var v = new RequestValidator();
@@ -351,6 +354,22 @@ public sealed partial class CaseApi(IClusterClient grains, [FromKeyedServices(En
         if (node.Name.Length > 0)
         {
             v.Add($"{field}.name", "is output only: the court's catalogue names the node");
+        }
+
+        if (node.Hearing is { } hearing)
+        {
+            // Whether the type schedules or calls off a hearing (and so needs or refuses a time) is the case's to say,
+            // from its court's catalogue (CaseGrain), naming {field}.hearing or {field}.hearing.at.
+            if (hearing.At is not null)
+            {
+                v.RequireTime($"{field}.hearing.at", hearing.At);
+            }
+
+            v.OptionalText($"{field}.hearing.place", hearing.Place, MaxHearingPlaceLength);
+            if (hearing.HearingId.Length > 0 && !ProgressNodeIds.IsWellFormed(hearing.HearingId))
+            {
+                v.Add($"{field}.hearing.hearing_id", $"is not a hearing id (upper-case letters, digits and underscores, at most {ProgressNodeIds.MaxLength})");
+            }
         }
     }
 

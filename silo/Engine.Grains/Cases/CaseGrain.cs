@@ -6,7 +6,11 @@ using System.Text;
 using Engine.Contracts;
 using Engine.Contracts.Grains;
 using Engine.Domain;
+using Engine.Domain.Calendar;
+using Engine.Domain.Hearings;
+using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
+using Engine.Storage.Timers;
 using Engine.Storage.Cases;
 using Engine.Storage.Events;
 using Microsoft.Extensions.Options;
@@ -33,6 +37,11 @@ internal sealed class CaseState : IOutboxState
     /// <summary>Whether the party index (ICasePartyIndex) holds this case's keys; false on cases stored before it.</summary>
     [Id(4)]
     public bool PartiesIndexed { get; set; }
+
+    /// <summary>The hearings still to come that want reminders, with who was reminded (decision 62); its next moment
+    /// is the case's row of <c>due_timers</c>.</summary>
+    [Id(5)]
+    public ImmutableArray<PlannedHearing> Hearings { get; set; } = [];
 }
 
 /// <summary>One case, as the case-management system describes it; grain state through the ADO.NET provider.</summary>
@@ -43,6 +52,8 @@ internal sealed class CaseGrain(
     ProgressNodeCatalogue catalogue,
     ICasePartyIndex partyIndex,
     IOptions<CaseOptions> caseOptions,
+    IDueTimers timers,
+    DeadlinePlanner planner,
     [FromKeyedServices(EngineClock.Key)] TimeProvider time) : Grain, ICaseGrain
 {
     public const string OutboxType = "case";
@@ -86,7 +97,7 @@ internal sealed class CaseGrain(
         {
             if (!known.Contains(given[i]))
             {
-                RequireType(types, given[i], $"case.nodes[{i}].node_type", update.CourtId);
+                RequireHearing(RequireType(types, given[i], $"case.nodes[{i}].node_type", update.CourtId), given[i], $"case.nodes[{i}]");
             }
         }
 
@@ -112,6 +123,7 @@ internal sealed class CaseGrain(
         }
 
         state.State.PartiesIndexed = true;
+        var hearings = PlanHearings(next, added, types);
         state.State.Case = next;
         state.State.GuardKey ??= RandomNumberGenerator.GetBytes(32);
         if (!string.IsNullOrEmpty(update.ServicePassword))
@@ -119,7 +131,7 @@ internal sealed class CaseGrain(
             state.State.PasswordHash = ServicePassword.Hash(update.ServicePassword);
         }
 
-        await CommitAsync(update.Actor, EventPayloads.CaseUpserted(next, added.Select(n => (n, Describe(types, n)))), notices);
+        await CommitAsync(update.Actor, EventPayloads.CaseUpserted(next, added.Select(n => (n, Describe(types, n)))), notices, hearings);
         return next;
     }
 
@@ -141,7 +153,7 @@ internal sealed class CaseGrain(
         var current = state.State.Case ?? throw EngineException.NotFound($"case {CaseNumber} is not known");
         var notices = await NoticesAsync(current, [new RelatedNoticeCause($"{CaseNumber}@{current.Version + 1}#0", null, null, toCourtId, toCaseNumber)]);
         return await ChangeAsync(c => c with { MovedToCourtId = toCourtId, MovedToCaseNumber = toCaseNumber, Status = CaseStatus.Moved }, actor,
-            c => EventPayloads.CaseMoved(c, toCourtId, toCaseNumber, reason), notices);
+            c => EventPayloads.CaseMoved(c, toCourtId, toCaseNumber, reason), notices, hearings: []);
     }
 
     public async Task<CaseRecord> RecordNodeAsync(CaseNodeInfo node, string actor)
@@ -150,8 +162,10 @@ internal sealed class CaseGrain(
         var canonical = node.Canonical();
         var types = catalogue.For(current.CourtId);
         var type = RequireType(types, canonical, "node.node_type", current.CourtId);
+        RequireHearing(type, canonical, "node");
         var notices = await NoticesAsync(current, [.. new[] { NodeCause(canonical, types, current.Version + 1, 0) }.OfType<RelatedNoticeCause>()]);
-        return await ChangeAsync(c => c with { Nodes = c.Nodes.Add(canonical) }, actor, c => EventPayloads.CaseNodeRecorded(c, canonical, Describe(type)), notices);
+        return await ChangeAsync(c => c with { Nodes = c.Nodes.Add(canonical) }, actor, c => EventPayloads.CaseNodeRecorded(c, canonical, Describe(type)), notices,
+            PlanHearings(current, [canonical], types));
     }
 
     /// <summary>The cause of notices a node is: only a public node of a public type that the configuration names.</summary>
@@ -252,12 +266,13 @@ internal sealed class CaseGrain(
         : null);
 
     private async Task<CaseRecord> ChangeAsync(
-        Func<CaseRecord, CaseRecord> change, string actor, Func<CaseRecord, EncodedEvent> happened, IReadOnlyList<(EncodedEvent Event, string CourtId)>? notices = null)
+        Func<CaseRecord, CaseRecord> change, string actor, Func<CaseRecord, EncodedEvent> happened, IReadOnlyList<(EncodedEvent Event, string CourtId)>? notices = null,
+        ImmutableArray<PlannedHearing>? hearings = null)
     {
         var current = state.State.Case ?? throw EngineException.NotFound($"case {CaseNumber} is not known");
         var next = change(current) with { Version = current.Version + 1 };
         state.State.Case = next;
-        await CommitAsync(actor, [happened(next)], notices);
+        await CommitAsync(actor, [happened(next)], notices, hearings);
         return next;
     }
 
@@ -265,21 +280,129 @@ internal sealed class CaseGrain(
     /// When any step fails the activation goes: its memory may be ahead of what was stored, and the next call reads
     /// storage.</summary>
     /// <param name="notices">Related-case notices, after the events, each in its related case's court.</param>
-    private async Task CommitAsync(string actor, IReadOnlyList<EncodedEvent> events, IReadOnlyList<(EncodedEvent Event, string CourtId)>? notices = null)
+    /// <param name="hearings">The hearings after the change, when it may change them (null: as they are).</param>
+    private async Task CommitAsync(
+        string actor, IReadOnlyList<EncodedEvent> events, IReadOnlyList<(EncodedEvent Event, string CourtId)>? notices = null, ImmutableArray<PlannedHearing>? hearings = null)
     {
         try
         {
             var c = state.State.Case!;
             var at = time.GetUtcNow();
+            var before = StoredHearings;
+            var after = HearingPlan.Pending(c.Status == CaseStatus.Open ? hearings ?? before : [], at);
+            // The wake is pulled earlier before the write and set exactly after it, so a crash between the two leaves
+            // it early (a wake that finds nothing due and sets it again), never late (decision 62).
+            var wake = HearingPlan.NextAt(after, PartyKeys(c), at);
+            var timed = !before.IsEmpty || !after.IsEmpty;
+            if (wake is { } early)
+            {
+                timers.PullEarlier([(TimerKey, early)]);
+            }
+
+            state.State.Hearings = after;
             var rows = events.Select(e => (Event: e, CourtId: c.CourtId)).Concat(notices ?? []);
             await outbox.CommitAsync(OutboxType, CaseNumber, state,
                 [.. rows.Select((e, ordinal) => e.Event.Row(CaseNumber, c.Version, ordinal, at, actor, e.CourtId))]);
+            if (timed)
+            {
+                timers.Schedule(TimerKey, wake);
+            }
         }
         catch
         {
             DeactivateOnIdle();
             throw;
         }
+    }
+
+    private string TimerKey => DueTimerShardGrain.CaseKey(CaseNumber);
+
+    /// <summary>The hearings of the state (none on a case stored before them, whose state read leaves the array unset).</summary>
+    private ImmutableArray<PlannedHearing> StoredHearings => state.State.Hearings.IsDefault ? [] : state.State.Hearings;
+
+    /// <summary>Each party's key for "reminded once" (<see cref="HearingPlan.PartyKey"/>), in the case's order.</summary>
+    private static List<string> PartyKeys(CaseRecord c) => [.. c.Parties.Select(p => HearingPlan.PartyKey(p.Role, p.Name, p.Phone))];
+
+    /// <summary>The hearings after <paramref name="nodes"/> are recorded on <paramref name="c"/>, in order, each by its
+    /// type's effect at the case's court; the reminders planned on the court's calendar.</summary>
+    private ImmutableArray<PlannedHearing> PlanHearings(CaseRecord c, IEnumerable<CaseNodeInfo> nodes, CourtNodeTypes types)
+    {
+        var hearings = StoredHearings;
+        var options = caseOptions.Value;
+        BusinessCalendar? calendar = null;
+        foreach (var node in nodes)
+        {
+            var effect = types.Find(node.TypeId)?.Hearing ?? HearingEffect.None;
+            // A scheduling node without a hearing (a client of an earlier build) plans nothing; a call-off without one
+            // calls off every hearing of the case.
+            if (effect == HearingEffect.None || (effect.NeedsTime() && node.Hearing is null))
+            {
+                continue;
+            }
+
+            hearings = HearingPlan.Apply(hearings, effect, node.Hearing?.HearingId, node.Hearing?.At, node.Hearing?.Place, at =>
+                HearingReminder.Planned(calendar ??= planner.PlanFor(c.CourtId, TicketKind.ContactJudge).Calendar, at,
+                    options.HearingReminderWorkingDays, options.HearingReminderTime, options.HearingReminderLead));
+        }
+
+        return hearings;
+    }
+
+    /// <summary>A node's hearing, checked against its type: a type with nothing to do with hearings has none, a type
+    /// that schedules needs its time when it gives one, a cancellation gives no time.</summary>
+    private static void RequireHearing(ProgressNodeType type, CaseNodeInfo node, string field)
+    {
+        if (node.Hearing is not { } hearing)
+        {
+            return;
+        }
+
+        switch (type.Hearing)
+        {
+            case HearingEffect.None:
+                throw EngineException.Invalid($"{field}.hearing", $"a node of type {type.Id} has nothing to do with a hearing; leave hearing out");
+            case HearingEffect.Scheduled or HearingEffect.Rescheduled when hearing.At is null:
+                throw EngineException.Invalid($"{field}.hearing.at", $"is required: a node of type {type.Id} schedules the hearing");
+            case HearingEffect.Cancelled when hearing.At is not null:
+                throw EngineException.Invalid($"{field}.hearing.at", $"a node of type {type.Id} cancels the hearing; leave its time out");
+        }
+    }
+
+    public async Task<int> FireDueAsync()
+    {
+        var now = time.GetUtcNow();
+        if (state.State.Case is not { } c)
+        {
+            timers.Schedule(TimerKey, null);
+            return 1;
+        }
+
+        var parties = PartyKeys(c);
+        var hearings = HearingPlan.Pending(StoredHearings, now);
+        var due = HearingPlan.Due(hearings, parties, now).ToList();
+        var sent = 0;
+        if (due.Count > 0)
+        {
+            var courtName = (await GrainFactory.GetGrain<ICourtGrain>(c.CourtId).GetAsync())?.Court.Name;
+            var zone = planner.PlanFor(c.CourtId, TicketKind.ContactJudge).Calendar.Zone;
+            var events = new List<EncodedEvent>();
+            foreach (var (hearing, todo) in due)
+            {
+                events.AddRange(todo.Select(i => EventPayloads.CaseHearingReminder(c, courtName, hearing, i, zone)));
+                hearings = hearings.Replace(hearing, hearing with { Reminded = hearing.Reminded.AddRange(todo.Select(i => parties[i])) });
+            }
+
+            // What was sent is recorded in the same write as the events: a second wake finds them sent.
+            state.State.Case = c with { Version = c.Version + 1 };
+            await CommitAsync("engine", events, hearings: hearings);
+            sent = events.Count;
+        }
+        else
+        {
+            timers.Schedule(TimerKey, HearingPlan.NextAt(hearings, parties, now));
+        }
+
+        return Math.Max(1, sent);
     }
 
     private async Task RequireCourtAsync(string courtId, string field)

@@ -1,4 +1,5 @@
 using Engine.Domain;
+using Engine.Domain.Hearings;
 using Microsoft.Extensions.Options;
 
 namespace Engine.Grains.Cases;
@@ -29,6 +30,21 @@ public sealed class CaseOptions
     /// besides those the case lists as related: a bank or a lawyer is a party to thousands. Default 200. Allowed: 0
     /// (match only listed cases) to 10,000.</summary>
     public int RelatedNoticeMaxSharedCases { get; set; } = 200;
+
+    /// <summary>A hearing's reminder (case.hearing_reminder) goes out on this working day before the hearing's day, on
+    /// the court's calendar (holidays skipped, make-up working days counted). Default 1 (the working day before).
+    /// Allowed: 1 to 10.</summary>
+    public int HearingReminderWorkingDays { get; set; } = 1;
+
+    /// <summary>The time of day (court time, HH:mm) of a hearing reminder. Default 09:00.</summary>
+    public string HearingReminderAt { get; set; } = "09:00";
+
+    /// <summary>When set, a hearing reminder goes out this long before the hearing instead (for drills, demos and
+    /// tests). Default none. Allowed: 1 second to 30 days.</summary>
+    public TimeSpan? HearingReminderLead { get; set; }
+
+    /// <summary>What <see cref="HearingReminderAt"/> says (the default when it is unreadable; start-up refuses that).</summary>
+    public TimeOnly HearingReminderTime => Judges.JudgeOptions.TryParse(HearingReminderAt, out var at) ? at : HearingReminder.DefaultAt;
 }
 
 /// <summary>The checks of <see cref="CaseOptions"/> at start.</summary>
@@ -58,6 +74,17 @@ public sealed class CaseOptionsValidator : IValidateOptions<CaseOptions>
         }
 
         check.Between(nameof(options.RelatedNoticeMaxSharedCases), options.RelatedNoticeMaxSharedCases, 0, 10_000);
+        check.Between(nameof(options.HearingReminderWorkingDays), options.HearingReminderWorkingDays, 1, 10);
+        if (!Judges.JudgeOptions.TryParse(options.HearingReminderAt, out _))
+        {
+            check.Fail(nameof(options.HearingReminderAt), $"must be a time of day written HH:mm, e.g. 09:00 (it is '{options.HearingReminderAt}')");
+        }
+
+        if (options.HearingReminderLead is { } lead)
+        {
+            check.Between(nameof(options.HearingReminderLead), lead, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));
+        }
+
         return check.Failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(check.Failures);
     }
 }

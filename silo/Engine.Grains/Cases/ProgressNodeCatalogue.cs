@@ -1,13 +1,14 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Engine.Domain;
+using Engine.Domain.Hearings;
 
 namespace Engine.Grains.Cases;
 
 /// <summary>One type of progress node: its catalogue id, the name parties see, whether they may see it at all, the key
-/// of the message template a sender uses, and the procedure it belongs to (all, civil, criminal, administrative,
-/// execution).</summary>
-public sealed record ProgressNodeType(string Id, string Name, bool Public, string Template, string Procedure);
+/// of the message template a sender uses, the procedure it belongs to (all, civil, criminal, administrative,
+/// execution), and what a node of it does to the case's hearings and their reminders (decision 62).</summary>
+public sealed record ProgressNodeType(string Id, string Name, bool Public, string Template, string Procedure, HearingEffect Hearing = HearingEffect.None);
 
 /// <summary>The node types one court uses: the catalogue with that court's overrides.</summary>
 public sealed class CourtNodeTypes
@@ -160,6 +161,13 @@ public sealed class ProgressNodeCatalogue
             var name = Text(entry, "name", at) ?? known?.Name ?? throw new FormatException($"{at}.name: is required for the new type {id}");
             var template = Text(entry, "template", at) ?? known?.Template ?? throw new FormatException($"{at}.template: is required for the new type {id}");
             var procedure = Text(entry, "procedure", at) ?? known?.Procedure ?? "all";
+            var hearingText = Text(entry, "hearing", at);
+            var hearing = known?.Hearing ?? HearingEffect.None;
+            if (hearingText is not null && !HearingEffects.TryParse(hearingText, out hearing))
+            {
+                throw new FormatException($"{at}.hearing: '{hearingText}' is not scheduled, rescheduled, postponed, cancelled or none");
+            }
+
             var isPublic = entry.TryGetProperty("public", out var p)
                 ? p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : throw new FormatException($"{at}.public: is not true or false")
                 : known?.Public ?? true;
@@ -173,7 +181,7 @@ public sealed class ProgressNodeCatalogue
                 throw new FormatException($"{at}.template: '{template}' is not letters, digits, '.', '_' and '-' (at most 128)");
             }
 
-            var type = new ProgressNodeType(id, name, isPublic, template, procedure);
+            var type = new ProgressNodeType(id, name, isPublic, template, procedure, hearing);
             if (known is null)
             {
                 merged.Add(type);

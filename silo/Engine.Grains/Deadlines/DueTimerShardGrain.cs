@@ -11,7 +11,7 @@ namespace Engine.Grains.Deadlines;
 /// <summary>
 /// Wakes the owners of one shard of <c>due_timers</c> whose next timer is due (decision 60): the deadline shards'
 /// design (<see cref="WakingShard"/>) over a row per owner instead of a column of the ticket row. An owner key is
-/// "judge:&lt;judge id&gt;"; a key of a kind this build does not know is dropped, as nothing could fire it.
+/// "judge:&lt;judge id&gt;" or "case:&lt;case number&gt;"; a key of a kind this build does not know is dropped, as nothing could fire it.
 /// </summary>
 internal sealed partial class DueTimerShardGrain(
     IDueTimers timers, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptionsMonitor<DeadlineOptions> options, ILogger<DueTimerShardGrain> logger)
@@ -19,7 +19,12 @@ internal sealed partial class DueTimerShardGrain(
 {
     public const string JudgePrefix = "judge:";
 
+    public const string CasePrefix = "case:";
+
     public static string JudgeKey(string judgeId) => JudgePrefix + judgeId;
+
+    /// <summary>A case's hearing reminders (decision 62): "case:" and the normalized case number.</summary>
+    public static string CaseKey(string caseNumber) => CasePrefix + caseNumber;
 
     protected override IReadOnlyList<string> ReadDue(DateTimeOffset now, int limit) => timers.Due(Shard, now, limit);
 
@@ -28,6 +33,11 @@ internal sealed partial class DueTimerShardGrain(
         if (owner.StartsWith(JudgePrefix, StringComparison.Ordinal))
         {
             return GrainFactory.GetGrain<IJudgeGrain>(owner[JudgePrefix.Length..]).FireDueAsync();
+        }
+
+        if (owner.StartsWith(CasePrefix, StringComparison.Ordinal))
+        {
+            return GrainFactory.GetGrain<ICaseGrain>(owner[CasePrefix.Length..]).FireDueAsync();
         }
 
         timers.Schedule(owner, null);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Engine.Contracts;
 using Engine.Domain;
+using Engine.Domain.Hearings;
 using Engine.Domain.Routing;
 using Engine.ProtoMapping;
 using Google.Protobuf;
@@ -114,6 +115,22 @@ public static class EventPayloads
                 NoticeKey = $"{cause.Key}|{related.CaseNumber}|{i}",
             };
             return (EncodedEvent.Of(EventTypes.CaseRelatedNotice, notice), related.CourtId);
+        });
+
+    /// <summary>One case.hearing_reminder to the party at <paramref name="partyIndex"/> of <paramref name="c"/>, of
+    /// <paramref name="hearing"/>; the local time in <paramref name="zone"/> (the court's).</summary>
+    public static EncodedEvent CaseHearingReminder(CaseRecord c, string? courtName, PlannedHearing hearing, int partyIndex, TimeZoneInfo zone) =>
+        EncodedEvent.Of(EventTypes.CaseHearingReminder, new V1.CaseHearingReminder
+        {
+            CaseNumber = c.CaseNumber,
+            CourtId = c.CourtId,
+            CourtName = courtName ?? string.Empty,
+            HearingId = hearing.Id,
+            HearingAt = Timestamp.FromDateTimeOffset(hearing.At),
+            HearingLocalTime = TimeZoneInfo.ConvertTime(hearing.At, zone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            Place = hearing.Place ?? string.Empty,
+            Party = Mapping.ToProto(c.Parties[partyIndex]),
+            ReminderKey = $"{c.CaseNumber}|{hearing.Id}|{hearing.At.ToUnixTimeMilliseconds()}|{partyIndex}",
         });
 
     public static EncodedEvent CalendarYearSet(StoredCalendar stored) =>
