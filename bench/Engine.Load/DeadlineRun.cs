@@ -1,17 +1,11 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Engine.Contracts;
 using Engine.Domain;
 using Engine.Domain.Calendar;
 using Engine.Storage.Databases;
-using Engine.Storage.Events;
 using Engine.Storage.Tickets;
 using Grpc.Net.Client;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Orleans.Serialization;
 using V1 = Engine.V1;
 
 namespace Engine.Load;
@@ -94,15 +88,15 @@ internal static class DeadlineRun
 
         // Steady steps due while the storm was being drained wait behind it; the others show the engine under intake load.
         var (stormFrom, stormTo) = stormSteps.Count > 0 ? (stormSteps.Min(s => s.DueAt), stormSteps.Max(s => s.DueAt.AddMilliseconds(s.LateMs))) : (DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
-        report["steadyOutsideStormLatenessMs"] = Percentiles([.. steadySteps.Where(s => s.DueAt < stormFrom || s.DueAt > stormTo).Select(s => s.LateMs).Order()]);
-        report["steadyDuringStormLatenessMs"] = Percentiles([.. steadySteps.Where(s => s.DueAt >= stormFrom && s.DueAt <= stormTo).Select(s => s.LateMs).Order()]);
+        report["steadyOutsideStormLatenessMs"] = RunOptions.Percentiles([.. steadySteps.Where(s => s.DueAt < stormFrom || s.DueAt > stormTo).Select(s => s.LateMs).Order()]);
+        report["steadyDuringStormLatenessMs"] = RunOptions.Percentiles([.. steadySteps.Where(s => s.DueAt >= stormFrom && s.DueAt <= stormTo).Select(s => s.LateMs).Order()]);
         var duplicates = steps.GroupBy(s => (s.TicketId, s.Type, s.Clock)).Count(g => g.Count() > 1);
         var expected = ((long)report["submitted"] * 4) + storm;
         report["stepsFired"] = steps.Count;
         report["stepsExpected"] = expected;
         report["duplicateSteps"] = duplicates;
-        report["steadyLatenessMs"] = Percentiles(steadyLateness);
-        report["stormLatenessMs"] = Percentiles(stormLateness);
+        report["steadyLatenessMs"] = RunOptions.Percentiles(steadyLateness);
+        report["stormLatenessMs"] = RunOptions.Percentiles(stormLateness);
         report["stormDrainSeconds"] = stormLateness.Length > 0 ? stormLateness[^1] / 1000.0 : 0;
 
         // 4. Start-up again on the full file.
@@ -135,14 +129,10 @@ internal static class DeadlineRun
         var storage = new StorageOptions { DataDirectory = data };
         var database = Database.Create(storage);
         Schema.Apply(database);
-        await using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-        using var store = new TicketStore(database, Options.Create(storage), services.GetRequiredService<Serializer<TicketRecord>>(), new EventNotifier(TimeProvider.System), NullLogger<TicketStore>.Instance);
-        var ids = new TicketIds(TimeProvider.System);
-        var stormIds = new ConcurrentDictionary<string, bool>();
+        await using var seed = new SeedTickets(database, storage);
+        var stormIds = new HashSet<string>(StringComparer.Ordinal);
         var background = DateTimeOffset.UtcNow.AddDays(30);
         DateTimeOffset? stormAt = null;
-        using var gate = new SemaphoreSlim(2000);
-        var writes = new List<Task>(tickets);
         for (var i = 0; i < tickets; i++)
         {
             var isStorm = i >= tickets - storm;
@@ -151,62 +141,25 @@ internal static class DeadlineRun
                 stormAt ??= DateTimeOffset.UtcNow + stormDelay;
             }
 
-            var ticket = Ticket(ids.Next(), courts[i % courts.Length], i, isStorm ? stormAt!.Value : background);
+            var now = DateTimeOffset.UtcNow;
+            var due = isStorm ? stormAt!.Value : background;
+            var court = courts[i % courts.Length];
+            var ticket = SeedTickets.Dispatched(seed.Ids.Next(), $"{court}/civil-1/{(i % 20) + 1}", court, i, now,
+                new DeadlineClock(1, ClockCause.Received, now, due, false, [new PendingStep(DeadlineStep.Urging, due)]));
             if (isStorm)
             {
-                stormIds[ticket.TicketId] = true;
+                stormIds.Add(ticket.TicketId);
             }
 
-            await gate.WaitAsync();
-            writes.Add(Write(store, ticket, gate));
+            await seed.AddAsync(ticket);
             if (i % 100_000 == 0 && i > 0)
             {
                 Console.WriteLine($"  seeded {i:N0}");
             }
         }
 
-        await Task.WhenAll(writes);
-        return [.. stormIds.Keys];
-
-        static async Task Write(TicketStore store, TicketRecord ticket, SemaphoreSlim gate)
-        {
-            try
-            {
-                await store.CreateAsync(ticket, []);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
-    }
-
-    private static TicketRecord Ticket(string id, string court, int n, DateTimeOffset due)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var judge = new Assignee(AssigneeType.Judge, $"{court}/civil-1/{(n % 20) + 1}", court);
-        var clock = new DeadlineClock(1, ClockCause.Received, now, due, false, [new PendingStep(DeadlineStep.Urging, due)]);
-        return new TicketRecord
-        {
-            TicketId = id,
-            Version = 1,
-            IdempotencyKey = "seed-" + id,
-            Channel = Channel.Hotline,
-            Kind = TicketKind.ContactJudge,
-            SubKind = TicketSubKind.ContactProgressInquiry,
-            CourtId = court,
-            CaseNumber = null,
-            Caller = new CallerInfo("测试当事人", $"138{n % 100_000_000:D8}", CallerRole.Party),
-            Content = "请问案件进展如何？",
-            State = TicketState.Dispatched,
-            Mode = TicketMode.Dispatched,
-            Assignee = judge,
-            Routing = new RoutingInfo("seed", "seeded by the load tool"),
-            CreatedAt = now,
-            UpdatedAt = now,
-            History = [new HistoryEntry(now, "seed", "dispatched", TicketState.Received, TicketState.Dispatched, null, judge)],
-            Deadlines = new TicketDeadlines(clock, [], []),
-        };
+        await seed.FlushAsync();
+        return stormIds;
     }
 
     /// <summary>Consultations to the sample courts, open loop at <paramref name="rate"/> per second.</summary>
@@ -248,15 +201,4 @@ internal static class DeadlineRun
 
         return steps;
     }
-
-    private static Dictionary<string, double> Percentiles(double[] sorted) => sorted.Length == 0
-        ? []
-        : new()
-        {
-            ["count"] = sorted.Length,
-            ["p50"] = sorted[(int)(sorted.Length * 0.50)],
-            ["p90"] = sorted[(int)(sorted.Length * 0.90)],
-            ["p99"] = sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))],
-            ["max"] = sorted[^1],
-        };
 }

@@ -11,7 +11,9 @@ internal sealed class EngineChild : IDisposable
     private readonly TaskCompletionSource _shardsRunning = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _sinceLaunch = Stopwatch.StartNew();
 
-    public EngineChild(string dataDirectory, IEnumerable<string> extraArgs)
+    /// <param name="environment">More of the engine's environment (e.g. Engine__Storage__Provider): a connection string
+    /// goes there, never on the command line.</param>
+    public EngineChild(string dataDirectory, IEnumerable<string> extraArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
         GrpcPort = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -24,6 +26,11 @@ internal sealed class EngineChild : IDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Engine.Grains.Deadlines"] = "Information";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) =>
         {

@@ -12,15 +12,21 @@ internal sealed record IntakeSettings(
 /// <summary>What a deadline run does.</summary>
 internal sealed record DeadlineSettings(int Tickets, int Storm, int IntakeRate, int DurationSeconds, string? Data, string Report);
 
+/// <summary>What a morning-list burst run does.</summary>
+internal sealed record TimerSettings(
+    int ExtraCourts, int JudgesPerDivision, double PendingShare, int LeadSeconds, int PatienceSeconds, string? Postgres, string? Data, string Report,
+    IReadOnlyList<string> EngineSettings);
+
 /// <summary>What a password look-up timing run does.</summary>
 internal sealed record LookupSettings(int Attempts, int MaxFailures, string? Data, string Report);
 
-/// <summary>Engine.Load's command line: <c>intake</c>, <c>flow</c>, <c>deadlines</c>, <c>lookup</c>, each with its
+/// <summary>Engine.Load's command line: <c>intake</c>, <c>flow</c>, <c>deadlines</c>, <c>lookup</c>, <c>timers</c>, each with its
 /// options (tools/Shared/CommandLineStyle.cs: the style every tool shares).</summary>
 internal static class LoadCommandLine
 {
     public static RootCommand Build(
-        Func<IntakeSettings, bool, Task<int>> intake, Func<DeadlineSettings, Task<int>> deadlines, Func<LookupSettings, Task<int>> lookup)
+        Func<IntakeSettings, bool, Task<int>> intake, Func<DeadlineSettings, Task<int>> deadlines, Func<LookupSettings, Task<int>> lookup,
+        Func<TimerSettings, Task<int>> timers)
     {
         var root = new RootCommand("Whole-engine load runs against a real engine process (README.md, \"Benchmarks\"; results in docs/benchmarks.md). " +
             "Exit status: 0 passed; 2 a ticket lost, a key that made two tickets, a failed submission, or look-up refusals that differ; 3 look-up failures told apart by time; 64 a bad command line.");
@@ -28,6 +34,7 @@ internal static class LoadCommandLine
         root.Subcommands.Add(IntakeCommand("flow", "As intake, and handles every ticket to its close, records callbacks, and keeps event subscribers reading (their lag is reported).", flow: true, intake));
         root.Subcommands.Add(DeadlinesCommand(deadlines));
         root.Subcommands.Add(LookupCommand(lookup));
+        root.Subcommands.Add(TimersCommand(timers));
         return root;
     }
 
@@ -84,6 +91,27 @@ internal static class LoadCommandLine
         });
         command.SetAction(result => run(new DeadlineSettings(
             result.GetValue(tickets), result.GetValue(storm), result.GetValue(intakeRate), result.GetValue(duration), result.GetValue(data), result.GetValue(report)!)));
+        return command;
+    }
+
+    private static Command TimersCommand(Func<TimerSettings, Task<int>> run)
+    {
+        var extraCourts = CommandLineStyle.Int("--extra-courts", 3_975, "generated courts beside the sample's 25 (five trial divisions each)", min: 0, max: Workload.MaxGeneratedCourts);
+        var judges = CommandLineStyle.Int("--judges-per-division", 6, "made-up judges per trial division (the defaults make 120,000 judges)", min: 1, max: 1000);
+        var pendingShare = CommandLineStyle.Number("--pending-share", 1, "share of the judges given an overdue ticket, so that their list is published (0: every wake finds nothing to list)", 0, 1);
+        var lead = CommandLineStyle.Int("--lead", 40, "seconds at least between the engine's second start and the burst (the moment is the next whole minute after)", min: 5, max: 3600);
+        var patience = CommandLineStyle.Int("--patience", 1200, "seconds after the moment before the run gives up on the burst", min: 10);
+        var postgres = CommandLineStyle.Optional("--postgres", "a PostgreSQL connection string (an empty database): one silo on it instead of the SQLite file");
+        var data = CommandLineStyle.Optional("--data", "the data directory; default: a new one under the temporary directory");
+        var report = CommandLineStyle.Text("--report", "timers-report.json", "where the JSON report is written");
+        var set = new Option<string[]>("--set") { Description = "an engine setting for the burst, KEY=VALUE (e.g. Engine:Deadlines:FireBatchSize=16); repeatable", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("timers", "Imports a national-size directory, gives judges an overdue ticket, makes every judge's morning list due at one moment, and reports how the burst drains: lateness, lists published against expected, duplicates, engine CPU.")
+        {
+            extraCourts, judges, pendingShare, lead, patience, postgres, data, report, set,
+        };
+        command.SetAction(result => run(new TimerSettings(
+            result.GetValue(extraCourts), result.GetValue(judges), result.GetValue(pendingShare), result.GetValue(lead), result.GetValue(patience),
+            result.GetValue(postgres), result.GetValue(data), result.GetValue(report)!, result.GetValue(set) ?? [])));
         return command;
     }
 

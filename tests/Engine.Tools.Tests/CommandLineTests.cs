@@ -54,6 +54,11 @@ public sealed class CommandLineTests
 
         var (_, lookupRun) = await LoadAsync("lookup", "--max-failures", "1");
         Assert.Equal(new LookupSettings(400, 1, null, "lookup-report.json"), lookupRun);
+
+        var (_, timerRun) = await LoadAsync("timers", "--pending-share", "0", "--set", "Engine:Deadlines:FireBatchSize=16", "--set", "Engine:Deadlines:PollInterval=00:00:00.1");
+        var timers = Assert.IsType<TimerSettings>(timerRun);
+        Assert.Equal((3975, 6, 0.0, 40, null as string), (timers.ExtraCourts, timers.JudgesPerDivision, timers.PendingShare, timers.LeadSeconds, timers.Postgres));
+        Assert.Equal(["Engine:Deadlines:FireBatchSize=16", "Engine:Deadlines:PollInterval=00:00:00.1"], timers.EngineSettings);
     }
 
     [Theory]
@@ -65,12 +70,14 @@ public sealed class CommandLineTests
     [InlineData("intake --subscribers 2", "--subscribers")]
     [InlineData("deadlines --tickets 10 --storm 20", "--storm must be at most --tickets (10)")]
     [InlineData("lookup --attempts", "--attempts")]
+    [InlineData("timers --pending-share 2", "--pending-share must be between 0 and 1 (it is 2)")]
+    [InlineData("timers --lead 1", "--lead must be between 5 and 3600 (it is 1)")]
     [InlineData("soak", "soak")]
     public async Task A_bad_load_command_line_is_refused_naming_the_option(string line, string expected)
     {
         var error = new StringWriter();
         var ran = false;
-        var root = LoadCommandLine.Build((_, _) => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran));
+        var root = LoadCommandLine.Build((_, _) => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran));
 
         var status = await CommandLineStyle.InvokeAsync(root, line.Split(' '), error);
 
@@ -84,7 +91,7 @@ public sealed class CommandLineTests
     public void Help_lists_every_option_with_its_default()
     {
         var output = new StringWriter();
-        var root = LoadCommandLine.Build((_, _) => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0));
+        var root = LoadCommandLine.Build((_, _) => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0));
 
         var status = root.Parse(["intake", "--help"]).Invoke(new InvocationConfiguration { Output = output });
 
@@ -166,6 +173,11 @@ public sealed class CommandLineTests
             (settings, flow) =>
             {
                 run = (settings, flow);
+                return Task.FromResult(0);
+            },
+            settings =>
+            {
+                run = settings;
                 return Task.FromResult(0);
             },
             settings =>

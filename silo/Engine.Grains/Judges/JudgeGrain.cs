@@ -5,6 +5,7 @@ using Engine.Domain.Calendar;
 using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Engine.Grains.Hosting;
+using Engine.Storage.Databases;
 using Engine.Storage.Events;
 using Engine.Storage.Judges;
 using Engine.Storage.Tickets;
@@ -52,6 +53,7 @@ internal sealed partial class JudgeGrain(
     ITicketStore tickets,
     IDueTimers timers,
     IOutbox outbox,
+    Database database,
     DeadlinePlanner planner,
     IOptionsMonitor<JudgeOptions> options,
     StorageRefusals refusals,
@@ -64,6 +66,13 @@ internal sealed partial class JudgeGrain(
     public static string AggregateOf(string judgeId) => "judge/" + judgeId;
 
     private const int PageSize = 500;
+
+    /// <summary>On SQLite, one judge at a time writes what its wake did (its outbox's four statements and its timer row).
+    /// A burst (every list of a country at 08:30) otherwise has hundreds of wakes writing at once through their own
+    /// connections: SQLite has one writer, the others get SQLITE_BUSY, and Microsoft.Data.Sqlite retries each after
+    /// sleeping on its thread-pool thread, so the pool starves and the burst drained at ~35 judges/s (docs/benchmarks.md,
+    /// "Judges' morning lists at national size"). Waiting here costs no thread. PostgreSQL takes concurrent writers.</summary>
+    private static readonly SemaphoreSlim SqliteWriter = new(1, 1);
 
     private string JudgeId => this.GetPrimaryKeyString();
 
@@ -134,12 +143,26 @@ internal sealed partial class JudgeGrain(
             changed = true;
         }
 
-        if (events.Count > 0)
+        var gate = database.Provider == StorageProvider.Sqlite ? SqliteWriter : null;
+        if (gate is not null)
         {
-            await SaveAsync(judge.CourtId, events, now);
+            await gate.WaitAsync();
         }
 
-        timers.Schedule(TimerKey, NextWake(judge, calendar, now));
+        try
+        {
+            if (events.Count > 0)
+            {
+                await SaveAsync(judge.CourtId, events, now);
+            }
+
+            timers.Schedule(TimerKey, NextWake(judge, calendar, now));
+        }
+        finally
+        {
+            gate?.Release();
+        }
+
         return events.Count > 0 || changed ? Math.Max(1, events.Count) : 0;
     }
 

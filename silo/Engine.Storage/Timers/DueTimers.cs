@@ -12,6 +12,13 @@ public sealed class DueTimers(Database database) : IDueTimers
     {
         if (dueAt is { } at)
         {
+            // A row already at that moment is not written again: a wake that repeats one (the shard gave up waiting for
+            // the first, which went on) finds it so, and on SQLite a write, even of nothing, waits for the one writer.
+            if (Find(ownerKey) is { } stored && stored.ToUnixTimeMilliseconds() == at.ToUnixTimeMilliseconds())
+            {
+                return;
+            }
+
             database.Execute(
                 "INSERT INTO due_timers (owner_key, due_at_ms, due_shard) VALUES (@o, @t, @s) ON CONFLICT (owner_key) DO UPDATE SET due_at_ms = excluded.due_at_ms, due_shard = excluded.due_shard;",
                 ("@o", ownerKey), ("@t", at.ToUnixTimeMilliseconds()), ("@s", ShardOf(ownerKey)));

@@ -8,7 +8,8 @@ namespace Engine.Storage.Timers;
 /// </summary>
 public interface IDueTimers
 {
-    /// <summary>Sets the owner's next wake (or forgets the owner when <paramref name="dueAt"/> is null).</summary>
+    /// <summary>Sets the owner's next wake (or forgets the owner when <paramref name="dueAt"/> is null); a row already at
+    /// that moment is only read.</summary>
     void Schedule(string ownerKey, DateTimeOffset? dueAt);
 
     /// <summary>Makes the owners' next wake no later than the moment given (adding the owners that have none), in one
