@@ -101,7 +101,7 @@ internal static class LoadCommandLine
         var pendingShare = CommandLineStyle.Number("--pending-share", 1, "share of the judges given an overdue ticket, so that their list is published (0: every wake finds nothing to list)", 0, 1);
         var lead = CommandLineStyle.Int("--lead", 40, "seconds at least between the engine's second start and the burst (the moment is the next whole minute after)", min: 5, max: 3600);
         var patience = CommandLineStyle.Int("--patience", 1200, "seconds after the moment before the run gives up on the burst", min: 10);
-        var postgres = CommandLineStyle.Optional("--postgres", "a PostgreSQL connection string (an empty database): one silo on it instead of the SQLite file");
+        var postgres = CommandLineStyle.Optional("--postgres", "a file holding the connection string of an empty PostgreSQL database (scripts/postgres.sh writes DIR/connection-string; a password stays off the command line): one silo on it instead of the SQLite file");
         var data = CommandLineStyle.Optional("--data", "the data directory; default: a new one under the temporary directory");
         var report = CommandLineStyle.Text("--report", "timers-report.json", "where the JSON report is written");
         var set = new Option<string[]>("--set") { Description = "an engine setting for the burst, KEY=VALUE (e.g. Engine:Deadlines:FireBatchSize=16); repeatable", AllowMultipleArgumentsPerToken = false };

@@ -37,7 +37,8 @@ internal static class TimerRun
             ["courts"] = workload.Courts.Count, ["pendingShare"] = settings.PendingShare, ["engineSettings"] = settings.EngineSettings, ["loadAverageBefore"] = LoadAverage(),
         };
         var environment = new Dictionary<string, string>();
-        if (settings.Postgres is { } connection)
+        var postgres = settings.Postgres is { } file ? (await File.ReadAllTextAsync(file)).Trim() : null;
+        if (postgres is { } connection)
         {
             environment["Engine__Storage__Provider"] = "postgres";
             environment["Engine__Storage__ConnectionString"] = connection;
@@ -59,7 +60,7 @@ internal static class TimerRun
         Console.WriteLine($"imported {workload.Courts.Count:N0} courts, {judges.Count:N0} judges in {clock.Elapsed.TotalSeconds:F0} s");
 
         // 2. An overdue ticket for every judge of the share (deterministic: every n-th), and every judge's row at the moment.
-        var storage = settings.Postgres is { } pg ? new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = pg } : new StorageOptions { DataDirectory = data };
+        var storage = postgres is { } pg ? new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = pg } : new StorageOptions { DataDirectory = data };
         var database = Database.Create(storage);
         var pending = judges.Where((_, i) => IsPending(i, settings.PendingShare)).Select(j => j.Id).ToHashSet(StringComparer.Ordinal);
         clock.Restart();
