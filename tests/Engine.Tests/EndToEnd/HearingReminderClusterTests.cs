@@ -9,6 +9,7 @@ namespace Engine.Tests.EndToEnd;
 
 /// <summary>Hearing reminders in cluster mode: two silos on one PostgreSQL database; the hearing is recorded through one
 /// silo, that silo goes, and the other sends each reminder once at its time (decision 62).</summary>
+[Collection(nameof(Engine.Tests.Cluster.OneClusterAtATime))]
 public sealed class HearingReminderClusterTests
 {
     [Fact]

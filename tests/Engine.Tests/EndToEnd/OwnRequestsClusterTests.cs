@@ -7,6 +7,7 @@ namespace Engine.Tests.EndToEnd;
 /// <summary>A caller's own tickets (decision 58) on two silos sharing one PostgreSQL database: a code asked for through
 /// one silo is redeemed through the other, once; wrong codes tried through either lock the phone for both; a case's
 /// service password finds its tickets whichever silo answers.</summary>
+[Collection(nameof(Engine.Tests.Cluster.OneClusterAtATime))]
 public sealed class OwnRequestsClusterTests
 {
     private const string Password = "test-password-1";

@@ -14,6 +14,7 @@ namespace Engine.Tests.EndToEnd;
 /// there with its events after it, the engine takes tickets again without being restarted, and its log tells the
 /// outage in a few lines rather than one per failed batch.
 /// </summary>
+[Collection(nameof(Engine.Tests.Cluster.OneClusterAtATime))]
 public sealed class PostgresOutageTests(ITestOutputHelper output)
 {
     private const string Court = "sh-songjiang";
