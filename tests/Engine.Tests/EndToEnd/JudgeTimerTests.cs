@@ -42,7 +42,7 @@ public sealed class JudgeTimerTests
         Assert.Equal((1, 1), (after.Workload.OpenTickets, after.Workload.DueToday));
 
         // A judge with nothing pending had their wake (their row moved on) and no list.
-        await WaitAsync(async () => (await GetJudgeAsync(engine, Judge2)).NextWakeAt.ToDateTimeOffset() > Local("2026-09-30 08:30"), "judge 2's timer to move past today's list");
+        await Eventually.TrueAsync(async () => (await GetJudgeAsync(engine, Judge2)).NextWakeAt.ToDateTimeOffset() > Local("2026-09-30 08:30"), "judge 2's timer to move past today's list");
         Assert.Equal(0, DigestCount(engine, Judge2));
 
         await engine.RestartAsync();
@@ -142,16 +142,6 @@ public sealed class JudgeTimerTests
 
     private static long DigestCount(EngineInstance engine, string judgeId) =>
         EngineDatabase.Scalar(engine.DataDirectory, $"SELECT count(*) FROM events WHERE aggregate_id = 'judge/{judgeId}' AND event_type = 'judge.digest'");
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(EventStreams.Patience);
-        while (!await condition())
-        {
-            Assert.False(timeout.IsCancellationRequested, $"waited too long for {what}");
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
 
     private static DateTimeOffset Local(string text) =>
         new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None), Shanghai);
