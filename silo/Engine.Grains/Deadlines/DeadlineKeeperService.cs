@@ -11,7 +11,8 @@ namespace Engine.Grains.Deadlines;
 /// and then every <see cref="Interval"/>. One runs in every silo, so a shard lost with a dead silo is activated again
 /// on a live one within that interval of the death being declared. It also follows the cluster's membership: when a
 /// silo is declared dead it starts the shards at once and has every shard retry at once the tickets it had put off
-/// (their wakes failed on the lost silo), so that the lost silo's due steps fire within seconds of the declaration.
+/// (their wakes failed on the lost silo), so that the lost silo's due steps fire within seconds of the declaration; and
+/// the same when a silo begins to stop gracefully (a drain), and again when it is dead.
 /// </summary>
 internal sealed partial class DeadlineKeeperService(IClusterClient cluster, IClusterMembershipService membership, ILogger<DeadlineKeeperService> logger) : BackgroundService
 {
@@ -71,7 +72,7 @@ internal sealed partial class DeadlineKeeperService(IClusterClient cluster, IClu
             ClusterMembershipSnapshot? before = null;
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
             {
-                if (before is not null && snapshot.CreateUpdate(before).Changes.Any(c => c.Status == SiloStatus.Dead) && _siloLost.CurrentCount == 0)
+                if (before is not null && snapshot.CreateUpdate(before).Changes.Any(c => Leaving(c.Status)) && _siloLost.CurrentCount == 0)
                 {
                     _siloLost.Release();
                 }
@@ -83,6 +84,11 @@ internal sealed partial class DeadlineKeeperService(IClusterClient cluster, IClu
         {
         }
     }
+
+    /// <summary>A silo declared dead, and one that began a graceful stop (its shards and owners are deactivated while it
+    /// drains, before it is dead): either way the shards are started again and their put-off owners retried at once,
+    /// rather than at the next interval and the end of their backoff.</summary>
+    private static bool Leaving(SiloStatus status) => status is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping;
 
     public override void Dispose()
     {
@@ -96,7 +102,7 @@ internal static partial class KeeperLog
     [LoggerMessage(EventId = LogEventIds.DeadlineShardsStarted, Level = LogLevel.Information, Message = "Deadline shards running ({Count})")]
     public static partial void Started(ILogger logger, int count);
 
-    [LoggerMessage(EventId = LogEventIds.DeadlineSiloLost, Level = LogLevel.Information, Message = "A silo was declared dead: deadline shards started and their put-off tickets retried")]
+    [LoggerMessage(EventId = LogEventIds.DeadlineSiloLost, Level = LogLevel.Information, Message = "A silo is stopping or was declared dead: deadline and timer shards started and their put-off owners retried")]
     public static partial void SiloLost(ILogger logger);
 
     [LoggerMessage(EventId = LogEventIds.DeadlineShardsNotYet, Level = LogLevel.Debug, Message = "Deadline shards not started yet: {Reason}")]
