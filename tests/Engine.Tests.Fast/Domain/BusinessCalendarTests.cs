@@ -1,5 +1,6 @@
 using System.Globalization;
 using Engine.Domain.Calendar;
+using static Engine.Tests.Support.ShanghaiTime;
 
 namespace Engine.Tests.DomainTests;
 
@@ -109,10 +110,4 @@ public sealed class BusinessCalendarTests
 
     private static CalendarYear Load(int year) =>
         CalendarYear.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", $"calendar-cn-{year}.json")));
-
-    private static DateTimeOffset Local(string text)
-    {
-        var format = text.Length > 16 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm";
-        return new DateTimeOffset(DateTime.ParseExact(text, format, CultureInfo.InvariantCulture), TimeSpan.FromHours(8));
-    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Engine.Domain;
 using Engine.Domain.Calendar;
+using static Engine.Tests.Support.ShanghaiTime;
 
 namespace Engine.Tests.DomainTests;
 
@@ -60,11 +61,5 @@ public sealed class DeadlinePolicyTests
     public void The_defaults_are_those_of_the_design(TicketKind kind, double amount, DeadlineUnit unit)
     {
         Assert.Equal(new DeadlineSpan(amount, unit), DeadlinePolicy.DefaultFor(kind).Reply);
-    }
-
-    private static DateTimeOffset Local(string text)
-    {
-        var format = text.Length > 16 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm";
-        return new DateTimeOffset(DateTime.ParseExact(text, format, CultureInfo.InvariantCulture), TimeSpan.FromHours(8));
     }
 }

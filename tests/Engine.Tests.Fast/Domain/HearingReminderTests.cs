@@ -4,6 +4,7 @@ using Engine.Domain;
 using Engine.Domain.Calendar;
 using Engine.Domain.Hearings;
 using Engine.Grains.Cases;
+using static Engine.Tests.Support.ShanghaiTime;
 
 namespace Engine.Tests.DomainTests;
 
@@ -110,7 +111,4 @@ public sealed class HearingReminderTests
         HearingPlan.Apply(hearings, HearingEffect.Scheduled, id, Local(at), place, Plan);
 
     private static DateTimeOffset Plan(DateTimeOffset hearing) => HearingReminder.Planned(Calendar, hearing, 1, HearingReminder.DefaultAt, lead: null);
-
-    private static DateTimeOffset Local(string text) =>
-        new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None), TimeSpan.FromHours(8));
 }

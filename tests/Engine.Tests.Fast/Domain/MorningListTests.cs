@@ -1,5 +1,6 @@
 using System.Globalization;
 using Engine.Domain.Calendar;
+using static Engine.Tests.Support.ShanghaiTime;
 
 namespace Engine.Tests.DomainTests;
 
@@ -23,7 +24,4 @@ public sealed class MorningListTests
     [Fact]
     public void The_list_day_is_the_court_date_not_the_utc_date() =>
         Assert.Equal(new DateOnly(2026, 9, 30), MorningList.Day(Calendar, Local("2026-09-30 07:00")));
-
-    private static DateTimeOffset Local(string text) =>
-        new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None), TimeSpan.FromHours(8));
 }

@@ -5,6 +5,7 @@ using Engine.Contracts.Grains;
 using Engine.Contracts.Tickets;
 using Engine.Domain;
 using Engine.Domain.Calendar;
+using static Engine.Tests.Support.ShanghaiTime;
 
 namespace Engine.Tests.DomainTests;
 
@@ -657,8 +658,6 @@ public sealed class TicketAggregateTests
         "key-1", Channel.Hotline, TicketKind.ContactJudge, TicketSubKind.ContactProgressInquiry, Court, "(2025)沪0115民初501号",
         new CallerInfo("测试当事人", "13800000001", CallerRole.Party), "请问何时开庭？", Priority.Normal, []);
 
-    private static DateTimeOffset Local(string text) =>
-        new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), TimeSpan.FromHours(8));
 
     /// <summary>The default policies on the published calendars of 2025 and 2026, in Shanghai.</summary>
     private sealed class Rules(bool keepDeadlineOnTransfer, long calendarVersion = 0) : IDeadlineRules

@@ -2,6 +2,7 @@ using System.Globalization;
 using Engine.Domain;
 using Engine.Domain.Calendar;
 using Microsoft.Extensions.Time.Testing;
+using static Engine.Tests.Support.ShanghaiTime;
 
 namespace Engine.Tests.DomainTests;
 
@@ -328,10 +329,4 @@ public sealed class TicketDeadlinesTests
 
     private static CalendarYear Load(int year) =>
         CalendarYear.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", $"calendar-cn-{year}.json")));
-
-    private static DateTimeOffset Local(string text)
-    {
-        var format = text.Length > 16 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm";
-        return new DateTimeOffset(DateTime.ParseExact(text, format, CultureInfo.InvariantCulture), TimeSpan.FromHours(8));
-    }
 }

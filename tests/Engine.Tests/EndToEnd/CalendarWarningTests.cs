@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using V1 = Engine.V1;
+using static Engine.Tests.Support.ShanghaiTime;
 
 namespace Engine.Tests.EndToEnd;
 
@@ -17,7 +18,6 @@ namespace Engine.Tests.EndToEnd;
 /// </summary>
 public sealed class CalendarWarningTests
 {
-    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
     [Fact]
     public async Task A_missing_next_year_is_reported_from_the_first_of_November_until_its_calendar_is_put()
@@ -86,7 +86,6 @@ public sealed class CalendarWarningTests
     private static async Task<List<string>> NoticesAsync(HttpClient http) =>
         [.. JsonNode.Parse(await http.GetStringAsync("/supervision/api/notices"))!["notices"]!.AsArray().Select(n => n!.GetValue<string>())];
 
-    private static DateTimeOffset Local(string text) => new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Shanghai);
 
     /// <summary>The last value of engine.calendar.missing_years that one engine's silo published (other tests' engines
     /// run in this process too).</summary>

@@ -15,7 +15,7 @@ public sealed class HearingReminderClusterTests
     [Fact]
     public async Task A_reminder_planned_through_a_silo_that_went_is_sent_once_by_the_other_on_postgresql()
     {
-        var clock = new FakeTimeProvider(HearingReminderTests.Local("2026-09-29 10:00"));
+        var clock = new FakeTimeProvider(ShanghaiTime.Local("2026-09-29 10:00"));
         var connection = PostgresServer.Shared.CreateDatabase();
         // A drill's lead of five minutes: the clock's jump stays short of the next morning list, whose hundreds of judges
         // (the sample directory) falling due at once would be a storm this test is not about.
@@ -29,14 +29,14 @@ public sealed class HearingReminderClusterTests
             await first.Directory.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
             number = await HearingReminderTests.CaseAsync(first);
             await HearingReminderTests.ScheduleAsync(first, number, "HEARING_SCHEDULED", "2026-09-29 11:00", "第三法庭");
-            Assert.Equal(HearingReminderTests.Local("2026-09-29 10:55").ToUnixTimeMilliseconds(), Scalar(connection, $"SELECT due_at_ms FROM due_timers WHERE owner_key = 'case:{number}'"));
+            Assert.Equal(ShanghaiTime.Local("2026-09-29 10:55").ToUnixTimeMilliseconds(), Scalar(connection, $"SELECT due_at_ms FROM due_timers WHERE owner_key = 'case:{number}'"));
         }
         finally
         {
             await first.DisposeAsync();
         }
 
-        clock.SetUtcNow(HearingReminderTests.Local("2026-09-29 10:55"));
+        clock.SetUtcNow(ShanghaiTime.Local("2026-09-29 10:55"));
         await Eventually.TrueAsync(() => Scalar(connection, $"SELECT count(*) FROM due_timers WHERE owner_key = 'case:{number}'") == 0, "the case's timer to be done");
         Assert.Equal(3, Scalar(connection, $"SELECT count(*) FROM events WHERE aggregate_id = '{number}' AND event_type = 'case.hearing_reminder'"));
         Assert.Equal(1, Scalar(connection, $"SELECT count(DISTINCT aggregate_version) FROM events WHERE aggregate_id = '{number}' AND event_type = 'case.hearing_reminder'"));

@@ -7,6 +7,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using V1 = Engine.V1;
+using static Engine.Tests.Support.ShanghaiTime;
 
 namespace Engine.Tests.EndToEnd;
 
@@ -19,7 +20,6 @@ namespace Engine.Tests.EndToEnd;
 public sealed class YearEndTests
 {
     private const string Court = "sh-pudong";
-    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
     private static readonly string[] StepTypes = ["deadline.warning", "deadline.urging", "deadline.supervision", "deadline.special_supervision"];
 
     /// <summary>Not the published 2027 calendar: New Year's Day and a bridging Monday, 4 January, off.</summary>
@@ -210,12 +210,7 @@ public sealed class YearEndTests
 
     private static Task<EngineInstance> StartAsync(FakeTimeProvider clock) => StartWithSampleAsync(clock, "--Engine:Deadlines:CalendarRefreshInterval=00:00:00.200");
 
-    private static async Task<EngineInstance> StartWithSampleAsync(FakeTimeProvider clock, params string[] args)
-    {
-        var engine = await EngineInstance.StartWithServicesAsync(services => services.AddKeyedSingleton<TimeProvider>(EngineClock.Key, clock), args);
-        await engine.Directory.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
-        return engine;
-    }
+    private static Task<EngineInstance> StartWithSampleAsync(FakeTimeProvider clock, params string[] args) => EngineInstance.StartOnClockAsync(clock, args);
 
     private static async Task<V1.Ticket> ContactJudgeAsync(EngineInstance engine)
     {
@@ -247,7 +242,4 @@ public sealed class YearEndTests
 
     private static IEnumerable<(V1.DeadlineKind Kind, DateTimeOffset Due, bool Provisional)> Steps(V1.Ticket ticket) =>
         ticket.Deadlines.Select(d => (d.Kind, d.DueAt.ToDateTimeOffset(), d.Provisional));
-
-    private static DateTimeOffset Local(string text) =>
-        new(DateTime.ParseExact(text, ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None), Shanghai);
 }

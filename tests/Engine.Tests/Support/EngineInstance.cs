@@ -94,6 +94,15 @@ public sealed class EngineInstance : IAsyncDisposable
         return engine;
     }
 
+    /// <summary>Starts an engine on a fake clock (the engine's clock: deadlines, timers, figures) with the sample
+    /// directory imported.</summary>
+    public static async Task<EngineInstance> StartOnClockAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, params string[] extraArgs)
+    {
+        var engine = await StartWithServicesAsync(services => services.AddKeyedSingleton<TimeProvider>(Engine.Domain.EngineClock.Key, clock), extraArgs);
+        await engine.Directory.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
+        return engine;
+    }
+
     /// <summary>Starts an engine with the sample directory imported.</summary>
     public static async Task<EngineInstance> StartWithSampleDirectoryAsync(params string[] extraArgs)
     {
