@@ -25,6 +25,7 @@ public static class LogEventIds
     public const int CalendarSweepFailed = 1107;
     public const int CalendarSwept = 1108;
     public const int DeadlineSiloLost = 1109;
+    public const int CalendarTimersWoken = 1110;
 
     // 1200–1299 directory and cases
     public const int DirectoryImported = 1200;

@@ -52,6 +52,7 @@ public static class StorageServices
         services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<TicketStore>());
         services.AddSingleton<IJudgeLocator, JudgeLocator>();
         services.AddSingleton<Timers.IDueTimers, Timers.DueTimers>();
+        services.AddSingleton<IJudgeTimerStore, JudgeTimerStore>();
         services.AddSingleton<ICalendarStore, CalendarStore>();
         services.AddSingleton<Knowledge.KnowledgeStore>();
         services.AddSingleton<ICasePartyIndex, CasePartyIndex>();

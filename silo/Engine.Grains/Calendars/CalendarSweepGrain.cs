@@ -2,8 +2,11 @@ using System.Diagnostics;
 using Engine.Contracts.Grains;
 using Engine.Grains.Deadlines;
 using Engine.Contracts;
+using Engine.Domain;
 using Engine.Storage.Calendars;
 using Engine.Storage.Tickets;
+using Engine.Storage.Timers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,11 +17,18 @@ namespace Engine.Grains.Calendars;
 /// since the last finished sweep, it asks each open ticket whose clock spans that year and was counted on older
 /// calendars to count itself again (a ticket that is already up to date does nothing, so a sweep may repeat). A
 /// sweep is recorded as finished only when the change is older than a few refresh intervals, so that a ticket
-/// counted meanwhile by a silo that had not yet seen the change is found too. Nothing is held in memory that a
+/// counted meanwhile by a silo that had not yet seen the change is found too; then every owner of a <c>due_timers</c> row
+/// (judges, cases) is woken to plan its timers again. Nothing is held in memory that a
 /// restart would lose: what to count again is read from the tickets' own columns.
 /// </summary>
 internal sealed partial class CalendarSweepGrain(
-    ICalendarStore calendars, CalendarBook book, ITicketStore tickets, IOptionsMonitor<DeadlineOptions> options, ILogger<CalendarSweepGrain> logger)
+    ICalendarStore calendars,
+    CalendarBook book,
+    ITicketStore tickets,
+    IDueTimers timers,
+    [FromKeyedServices(EngineClock.Key)] TimeProvider time,
+    IOptionsMonitor<DeadlineOptions> options,
+    ILogger<CalendarSweepGrain> logger)
     : Grain, ICalendarSweepGrain
 {
     private const int Page = 256;
@@ -61,6 +71,15 @@ internal sealed partial class CalendarSweepGrain(
             var settled = _seen.TryGetValue(latest, out var since) ? since : _seen[latest] = Stopwatch.StartNew();
             if (complete && settled.Elapsed >= options.CurrentValue.CalendarRefreshInterval * 3)
             {
+                // The grains that carry their own timers (judges' lists and leaves, cases' hearing reminders) plan them
+                // when woken: every one is woken now, once every silo has the change, and plans again on it. A wake
+                // that finds its plan unchanged only sets its row back.
+                var woken = timers.PullAllEarlier(time.GetUtcNow());
+                if (woken > 0)
+                {
+                    SweepLog.TimersWoken(logger, woken, latest);
+                }
+
                 calendars.SetSwept(latest);
                 _seen.Clear();
             }
@@ -118,6 +137,9 @@ internal static partial class SweepLog
 {
     [LoggerMessage(EventId = LogEventIds.CalendarSwept, Level = LogLevel.Information, Message = "Counted {Count} open clocks again after {Years} working calendars changed (up to change {Change})")]
     public static partial void Swept(ILogger logger, int count, int years, long change);
+
+    [LoggerMessage(EventId = LogEventIds.CalendarTimersWoken, Level = LogLevel.Information, Message = "Woke {Count} judges and cases to plan their timers again after calendar change {Change}")]
+    public static partial void TimersWoken(ILogger logger, int count, long change);
 
     [LoggerMessage(EventId = LogEventIds.CalendarSweepFailed, Level = LogLevel.Warning, Message = "Could not count open clocks again after a calendar change; retrying at the next tick")]
     public static partial void Failed(ILogger logger, Exception exception);

@@ -328,7 +328,6 @@ internal sealed class CaseGrain(
     private ImmutableArray<PlannedHearing> PlanHearings(CaseRecord c, IEnumerable<CaseNodeInfo> nodes, CourtNodeTypes types)
     {
         var hearings = StoredHearings;
-        var options = caseOptions.Value;
         BusinessCalendar? calendar = null;
         foreach (var node in nodes)
         {
@@ -341,11 +340,19 @@ internal sealed class CaseGrain(
             }
 
             hearings = HearingPlan.Apply(hearings, effect, node.Hearing?.HearingId, node.Hearing?.At, node.Hearing?.Place, at =>
-                HearingReminder.Planned(calendar ??= planner.PlanFor(c.CourtId, TicketKind.ContactJudge).Calendar, at,
-                    options.HearingReminderWorkingDays, options.HearingReminderTime, options.HearingReminderLead));
+                ReminderFor(calendar ??= CalendarOf(c), at));
         }
 
         return hearings;
+    }
+
+    private BusinessCalendar CalendarOf(CaseRecord c) => planner.PlanFor(c.CourtId, TicketKind.ContactJudge).Calendar;
+
+    /// <summary>When a hearing at <paramref name="hearingAt"/> is to be reminded, on <paramref name="calendar"/>.</summary>
+    private DateTimeOffset ReminderFor(BusinessCalendar calendar, DateTimeOffset hearingAt)
+    {
+        var options = caseOptions.Value;
+        return HearingReminder.Planned(calendar, hearingAt, options.HearingReminderWorkingDays, options.HearingReminderTime, options.HearingReminderLead);
     }
 
     /// <summary>A node's hearing, checked against its type: a type with nothing to do with hearings has none, a type
@@ -378,13 +385,18 @@ internal sealed class CaseGrain(
         }
 
         var parties = PartyKeys(c);
-        var hearings = HearingPlan.Pending(StoredHearings, now);
+        // Planned again on the court's calendar as it is now: a calendar put since (a year's calendar replacing the
+        // provisional one, a make-up day) moves a reminder not yet sent; the calendar sweep wakes every owner after a
+        // change for this.
+        var calendar = CalendarOf(c);
+        var stored = HearingPlan.Pending(StoredHearings, now);
+        var hearings = stored.Select(h => h with { RemindAt = ReminderFor(calendar, h.At) }).ToImmutableArray();
         var due = HearingPlan.Due(hearings, parties, now).ToList();
         var sent = 0;
         if (due.Count > 0)
         {
             var courtName = (await GrainFactory.GetGrain<ICourtGrain>(c.CourtId).GetAsync())?.Court.Name;
-            var zone = planner.PlanFor(c.CourtId, TicketKind.ContactJudge).Calendar.Zone;
+            var zone = calendar.Zone;
             var events = new List<EncodedEvent>();
             foreach (var (hearing, todo) in due)
             {
@@ -396,6 +408,12 @@ internal sealed class CaseGrain(
             state.State.Case = c with { Version = c.Version + 1 };
             await CommitAsync("engine", events, hearings: hearings);
             sent = events.Count;
+        }
+        else if (!hearings.SequenceEqual(stored))
+        {
+            // Moved: kept with the case (and its row set by the write), so that GetCase shows when it will go.
+            await CommitAsync("engine", [], hearings: hearings);
+            return 1;
         }
         else
         {

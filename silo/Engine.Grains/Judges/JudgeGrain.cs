@@ -10,32 +10,31 @@ using Engine.Storage.Events;
 using Engine.Storage.Judges;
 using Engine.Storage.Tickets;
 using Engine.Storage.Timers;
+using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Engine.Grains.Judges;
 
+/// <summary>A judge's timer state as Orleans grain state, from before decision 63: read once by a judge that has no row in
+/// <c>judge_timers</c> yet, and never written again. Its shape and name stay as they were, so that stored states decode.</summary>
 [GenerateSerializer]
 internal sealed class JudgeState : IOutboxState
 {
-    /// <summary>The court's date (yyyy-MM-dd) of the last morning list published.</summary>
     [Id(0)]
     public string? LastListDay { get; set; }
 
-    /// <summary>The start of the leave whose start was acted on (its tickets routed again, judge.leave_started).</summary>
     [Id(1)]
     public DateTimeOffset? LeaveStarted { get; set; }
 
-    /// <summary>The end of the leave whose end was announced (judge.leave_ended).</summary>
     [Id(2)]
     public DateTimeOffset? LeaveEnded { get; set; }
 
-    /// <summary>One per change: the version of the person's events.</summary>
     [Id(3)]
     public long Version { get; set; }
 
-    /// <summary>The events of the last change, kept until they are in the log (see <see cref="GrainOutbox"/>).</summary>
+    /// <summary>The events of the last change, kept until they were in the log (see <see cref="GrainOutbox"/>).</summary>
     [Id(4)]
     public List<EventRow> Outbox { get; set; } = [];
 }
@@ -43,17 +42,16 @@ internal sealed class JudgeState : IOutboxState
 /// <summary>
 /// One person's timers and workload (decision 60). The person's entry is their court grain's, which routes with it:
 /// this grain reads it there on every call, so the two never disagree. What the grain keeps is what its timers have
-/// done (the last list's day, the leave edges acted on), written with the events they made; its next wake is its row
-/// of <c>due_timers</c>, set after each write, so a crash between the two wakes it early, never late, and the early
-/// wake finds everything done.
+/// done (the last list's day, the leave edges acted on: <see cref="JudgeTimerState"/>), written with the events they
+/// made and its next wake (its row of <c>due_timers</c>) in one group-committed transaction (decision 63), so a crash
+/// loses all three or none.
 /// </summary>
 internal sealed partial class JudgeGrain(
-    [PersistentState("judge", EngineStorage.GrainStateName)] IPersistentState<JudgeState> state,
     IJudgeLocator locator,
     ITicketStore tickets,
     IDueTimers timers,
+    IJudgeTimerStore store,
     IOutbox outbox,
-    Database database,
     DeadlinePlanner planner,
     IOptionsMonitor<JudgeOptions> options,
     StorageRefusals refusals,
@@ -67,23 +65,45 @@ internal sealed partial class JudgeGrain(
 
     private const int PageSize = 500;
 
-    /// <summary>On SQLite, one judge at a time writes what its wake did (its outbox's four statements and its timer row).
-    /// A burst (every list of a country at 08:30) otherwise has hundreds of wakes writing at once through their own
-    /// connections: SQLite has one writer, the others get SQLITE_BUSY, and Microsoft.Data.Sqlite retries each after
-    /// sleeping on its thread-pool thread, so the pool starves and the burst drained at ~35 judges/s (docs/benchmarks.md,
-    /// "Judges' morning lists at national size"). Waiting here costs no thread. PostgreSQL takes concurrent writers.</summary>
-    private static readonly SemaphoreSlim SqliteWriter = new(1, 1);
+    /// <summary>The name of the Orleans grain state judges kept before decision 63.</summary>
+    private const string LegacyStateName = "judge";
+
+    private JudgeTimerState _state = JudgeTimerState.None;
 
     private string JudgeId => this.GetPrimaryKeyString();
 
     private string TimerKey => DueTimerShardGrain.JudgeKey(JudgeId);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => refusals.Guard(EnsureEventsLoggedAsync);
-
-    public Task EnsureEventsLoggedAsync()
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => refusals.Guard(async () =>
     {
-        outbox.FinishPending(OutboxType, JudgeId, state.State.Outbox);
-        return Task.CompletedTask;
+        _state = store.Read(JudgeId) ?? await ReadLegacyStateAsync();
+    });
+
+    /// <summary>A judge's change is one transaction (decision 63): nothing can be pending but an older version's outbox,
+    /// which activation took over (<see cref="ReadLegacyStateAsync"/>).</summary>
+    public Task EnsureEventsLoggedAsync() => Task.CompletedTask;
+
+    /// <summary>A judge with no row yet: its Orleans grain state from before decision 63, if any. Events that state still
+    /// held for the log (a crash in the older version's outbox) are appended now, with the state's row, before anything
+    /// else is done; the outbox's mark is cleared after.</summary>
+    private async Task<JudgeTimerState> ReadLegacyStateAsync()
+    {
+        var legacy = new GrainState<JudgeState>(new JudgeState());
+        await ServiceProvider.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStateName).ReadStateAsync(LegacyStateName, this.GetGrainId(), legacy);
+        if (!legacy.RecordExists)
+        {
+            return JudgeTimerState.None;
+        }
+
+        var old = legacy.State ?? new JudgeState();
+        var migrated = new JudgeTimerState(old.Version, old.LastListDay, old.LeaveStarted, old.LeaveEnded);
+        if (outbox.IsPending(OutboxType, JudgeId))
+        {
+            await store.WriteAsync(new JudgeTimerWrite(JudgeId, migrated, old.Outbox, TimerKey, timers.Find(TimerKey) ?? time.GetUtcNow()));
+            outbox.Clear(OutboxType, JudgeId);
+        }
+
+        return migrated;
     }
 
     public async Task<JudgeView> GetAsync()
@@ -92,7 +112,7 @@ internal sealed partial class JudgeGrain(
         var now = time.GetUtcNow();
         var open = OpenTickets();
         var workload = JudgeWorkloads.Count(JudgeId, open, RecentTickets(JudgeWorkloads.WeekStart(calendar, now) - JudgeWorkloads.RepliedLookBack), calendar, now);
-        return new JudgeView(judge, workload, !IsAvailable(judge, now), NextListAt(calendar, now), state.State.LastListDay, timers.Find(TimerKey));
+        return new JudgeView(judge, workload, !IsAvailable(judge, now), NextListAt(_state, calendar, now), _state.LastListDay, timers.Find(TimerKey));
     }
 
     public Task ChangedAsync() => FireDueAsync();
@@ -108,62 +128,75 @@ internal sealed partial class JudgeGrain(
 
         var now = time.GetUtcNow();
         var events = new List<EncodedEvent>();
-        var changed = false;
+        var next = _state;
         if (judge.Availability is { LeaveFrom: { } from, LeaveTo: { } to })
         {
-            if (from <= now && now < to && state.State.LeaveStarted != from)
+            if (from <= now && now < to && next.LeaveStarted != from)
             {
                 // Re-routing twice moves nothing twice, so a crash before the write below only repeats harmless work.
                 var moved = await GrainFactory.GetGrain<IReroutingGrain>(0).RerouteJudgeAsync(judge.CourtId, JudgeId, "engine", $"judge {JudgeId} is on leave");
                 events.Add(EventPayloads.JudgeLeaveStarted(judge, moved));
-                state.State.LeaveStarted = from;
+                next = next with { LeaveStarted = from };
                 JudgeLog.LeaveBegan(logger, JudgeId, moved);
             }
 
-            if (to <= now && state.State.LeaveStarted == from && state.State.LeaveEnded != to)
+            if (to <= now && next.LeaveStarted == from && next.LeaveEnded != to)
             {
                 events.Add(EventPayloads.JudgeLeaveEnded(judge));
-                state.State.LeaveEnded = to;
+                next = next with { LeaveEnded = to };
                 JudgeLog.LeaveEnded(logger, JudgeId);
             }
         }
 
-        if (ListDue(calendar, now) is { } day)
+        if (ListDue(next, calendar, now) is { } day)
         {
-            // An empty list is not published, and not written: a second wake today (after a crash) counts again.
+            // An empty list is not published; its day is recorded all the same, so a second wake today does not count again.
             var open = OpenTickets();
             var items = JudgeWorkloads.List(open, calendar, now);
-            state.State.LastListDay = Text(day);
+            next = next with { LastListDay = Text(day) };
             if (!items.IsEmpty)
             {
                 events.Add(EventPayloads.JudgeDigest(judge, day, items, open.Count));
                 JudgeLog.ListPublished(logger, JudgeId, items.DueTodayCount, items.OverdueCount, items.UrgedCount);
             }
-
-            changed = true;
         }
 
-        var gate = database.Provider == StorageProvider.Sqlite ? SqliteWriter : null;
-        if (gate is not null)
+        var wake = NextWake(next, judge, calendar, now);
+        if (next == _state)
         {
-            await gate.WaitAsync();
-        }
-
-        try
-        {
-            if (events.Count > 0)
+            // Woken early (or again, or by a calendar change): only the row moves on, through the committer as a change
+            // would (a calendar change wakes every judge at once), and not at all when it is already there.
+            if (timers.Find(TimerKey) != wake)
             {
-                await SaveAsync(judge.CourtId, events, now);
+                await WriteAsync(new JudgeTimerWrite(JudgeId, next, [], TimerKey, wake));
             }
 
-            timers.Schedule(TimerKey, NextWake(judge, calendar, now));
-        }
-        finally
-        {
-            gate?.Release();
+            return 0;
         }
 
-        return events.Count > 0 || changed ? Math.Max(1, events.Count) : 0;
+        if (events.Count > 0)
+        {
+            next = next with { Version = next.Version + 1 };
+        }
+
+        await WriteAsync(new JudgeTimerWrite(JudgeId, next, [.. events.Select((e, ordinal) => e.Row(AggregateOf(JudgeId), next.Version, ordinal, now, "engine", judge.CourtId))], TimerKey, wake));
+        return Math.Max(1, events.Count);
+    }
+
+    private async Task WriteAsync(JudgeTimerWrite write)
+    {
+        try
+        {
+            await store.WriteAsync(write);
+        }
+        catch
+        {
+            // The write may or may not have committed: the next activation reads what did.
+            DeactivateOnIdle();
+            throw;
+        }
+
+        _state = write.State;
     }
 
     /// <summary>The person's entry (their court grain's) and their court's calendar; null when not in the directory.</summary>
@@ -181,35 +214,35 @@ internal sealed partial class JudgeGrain(
     private TimeOnly ListTime => options.CurrentValue.ListTime;
 
     /// <summary>Today's list day when today's list is due and not yet made.</summary>
-    private DateOnly? ListDue(BusinessCalendar calendar, DateTimeOffset now)
+    private DateOnly? ListDue(JudgeTimerState done, BusinessCalendar calendar, DateTimeOffset now)
     {
         var today = MorningList.Day(calendar, now);
-        return state.State.LastListDay != Text(today) && calendar.IsWorkingDay(today) && MorningList.Moment(calendar.Zone, today, ListTime) <= now
+        return done.LastListDay != Text(today) && calendar.IsWorkingDay(today) && MorningList.Moment(calendar.Zone, today, ListTime) <= now
             ? today
             : null;
     }
 
     /// <summary>The next list: today's when it is due and not yet made (then in the past), else the next working day's
     /// that has not had one. A day the engine missed entirely is not made up the day after.</summary>
-    private DateTimeOffset NextListAt(BusinessCalendar calendar, DateTimeOffset now)
+    private DateTimeOffset NextListAt(JudgeTimerState done, BusinessCalendar calendar, DateTimeOffset now)
     {
         var today = MorningList.Day(calendar, now);
-        if (ListDue(calendar, now) is not null)
+        if (ListDue(done, calendar, now) is not null)
         {
             return MorningList.Moment(calendar.Zone, today, ListTime);
         }
 
-        var from = state.State.LastListDay == Text(today) ? MorningList.Moment(calendar.Zone, today.AddDays(1), TimeOnly.MinValue) : now;
+        var from = done.LastListDay == Text(today) ? MorningList.Moment(calendar.Zone, today.AddDays(1), TimeOnly.MinValue) : now;
         return MorningList.NextAt(calendar, ListTime, from);
     }
 
     /// <summary>The earliest of the next list and the next edge of the person's leave still to act on.</summary>
-    private DateTimeOffset NextWake(JudgeInfo judge, BusinessCalendar calendar, DateTimeOffset now)
+    private DateTimeOffset NextWake(JudgeTimerState done, JudgeInfo judge, BusinessCalendar calendar, DateTimeOffset now)
     {
-        var next = NextListAt(calendar, now);
+        var next = NextListAt(done, calendar, now);
         if (judge.Availability is { LeaveFrom: { } from, LeaveTo: { } to } && to > now)
         {
-            var edge = state.State.LeaveStarted != from ? from : to;
+            var edge = done.LeaveStarted != from ? from : to;
             next = edge < next ? edge : next;
         }
 
@@ -250,23 +283,6 @@ internal sealed partial class JudgeGrain(
     }
 
     private static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Writes the state with the change's events through the outbox; when the write fails the activation goes,
-    /// as its memory may be ahead of what was stored.</summary>
-    private async Task SaveAsync(string courtId, IReadOnlyList<EncodedEvent> events, DateTimeOffset at)
-    {
-        try
-        {
-            state.State.Version++;
-            await outbox.CommitAsync(OutboxType, JudgeId, state,
-                [.. events.Select((e, ordinal) => e.Row(AggregateOf(JudgeId), state.State.Version, ordinal, at, "engine", courtId))]);
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 }
 
 internal static partial class JudgeLog

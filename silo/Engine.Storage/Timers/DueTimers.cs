@@ -8,6 +8,11 @@ public sealed class DueTimers(Database database) : IDueTimers
     /// <summary>The shard of an owner (the deadline shards' hash and count).</summary>
     public static int ShardOf(string ownerKey) => DeadlineShards.Of(ownerKey);
 
+    /// <summary>Sets an owner's row (@o, @t, @s): the one spelling of it, also used by writers that set the row in their
+    /// own transaction (<see cref="Judges.JudgeTimerStore"/>).</summary>
+    internal const string UpsertSql =
+        "INSERT INTO due_timers (owner_key, due_at_ms, due_shard) VALUES (@o, @t, @s) ON CONFLICT (owner_key) DO UPDATE SET due_at_ms = excluded.due_at_ms, due_shard = excluded.due_shard;";
+
     public void Schedule(string ownerKey, DateTimeOffset? dueAt)
     {
         if (dueAt is { } at)
@@ -19,9 +24,7 @@ public sealed class DueTimers(Database database) : IDueTimers
                 return;
             }
 
-            database.Execute(
-                "INSERT INTO due_timers (owner_key, due_at_ms, due_shard) VALUES (@o, @t, @s) ON CONFLICT (owner_key) DO UPDATE SET due_at_ms = excluded.due_at_ms, due_shard = excluded.due_shard;",
-                ("@o", ownerKey), ("@t", at.ToUnixTimeMilliseconds()), ("@s", ShardOf(ownerKey)));
+            database.Execute(UpsertSql, ("@o", ownerKey), ("@t", at.ToUnixTimeMilliseconds()), ("@s", ShardOf(ownerKey)));
         }
         else
         {
@@ -58,6 +61,9 @@ public sealed class DueTimers(Database database) : IDueTimers
 
         transaction.Commit();
     }
+
+    public int PullAllEarlier(DateTimeOffset now) =>
+        database.Execute("UPDATE due_timers SET due_at_ms = @now WHERE due_at_ms > @now;", ("@now", now.ToUnixTimeMilliseconds()));
 
     public DateTimeOffset? Find(string ownerKey)
     {

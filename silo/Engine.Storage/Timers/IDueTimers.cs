@@ -16,6 +16,10 @@ public interface IDueTimers
     /// transaction.</summary>
     void PullEarlier(IReadOnlyCollection<(string OwnerKey, DateTimeOffset DueAt)> wakes);
 
+    /// <summary>Makes every owner's next wake no later than <paramref name="now"/> (after a calendar change, so that each
+    /// plans again on the new calendar); answers how many rows moved.</summary>
+    int PullAllEarlier(DateTimeOffset now);
+
     /// <summary>The owner's next wake, if any.</summary>
     DateTimeOffset? Find(string ownerKey);
 

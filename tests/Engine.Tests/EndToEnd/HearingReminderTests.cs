@@ -6,6 +6,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using V1 = Engine.V1;
+using static Engine.Tests.Support.ShanghaiTime;
 
 namespace Engine.Tests.EndToEnd;
 
@@ -19,7 +20,6 @@ namespace Engine.Tests.EndToEnd;
 public sealed class HearingReminderTests
 {
     private const string Court = "sh-pudong";
-    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
     [Fact]
     public async Task A_reminder_goes_once_to_each_party_and_agent_at_nine_the_working_day_before_across_the_holiday_and_two_restarts()
@@ -94,6 +94,29 @@ public sealed class HearingReminderTests
     }
 
     [Fact]
+    public async Task A_calendar_put_after_the_hearing_was_planned_moves_its_reminder()
+    {
+        // The engine has calendars up to 2026: a hearing on Tuesday 5 January 2027 is reminded on the Monday, 2027 being
+        // counted provisionally (weekends off) until its calendar is put.
+        var clock = new FakeTimeProvider(Local("2026-12-29 10:00"));
+        await using var engine = await EngineInstance.StartOnClockAsync(clock, "--Engine:Deadlines:CalendarRefreshInterval=00:00:00.200");
+        var number = await CaseAsync(engine);
+        await ScheduleAsync(engine, number, "HEARING_SCHEDULED", "2027-01-05 10:00", "第三法庭");
+        Assert.Equal(Local("2027-01-04 09:00"), Wake(engine, number));
+
+        // 2027's calendar (made up for the test) takes 1-4 January off: the working day before is Thursday 31 December.
+        await new V1.CalendarService.CalendarServiceClient(engine.Channel).PutCalendarAsync(new V1.PutCalendarRequest
+        {
+            Calendar = new V1.WorkingCalendar { Year = 2027, About = "test calendar", Holidays = { new V1.HolidayPeriod { Name = "元旦", From = "2027-01-01", To = "2027-01-04" } } },
+        });
+        await Eventually.TrueAsync(() => Wake(engine, number) == Local("2026-12-31 09:00"), "the reminder to move to the working day before the new holiday");
+        using var reminders = Subscribe(engine);
+        clock.SetUtcNow(Local("2026-12-31 09:00"));
+        Assert.All(await ReadAsync(reminders, number, 3), r => Assert.Equal("2027-01-05 10:00", r.HearingLocalTime));
+        Assert.Equal(3, ReminderCount(engine, number));
+    }
+
+    [Fact]
     public async Task A_hearing_nearer_than_the_lead_is_reminded_at_once_one_that_has_begun_never_and_bad_input_names_the_field()
     {
         var clock = new FakeTimeProvider(Local("2026-09-30 15:00"));
@@ -126,12 +149,7 @@ public sealed class HearingReminderTests
         Assert.Equal(3, ReminderCount(engine, number));
     }
 
-    private static async Task<EngineInstance> StartAsync(FakeTimeProvider clock)
-    {
-        var engine = await EngineInstance.StartWithServicesAsync(services => services.AddKeyedSingleton<TimeProvider>(EngineClock.Key, clock));
-        await engine.Directory.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
-        return engine;
-    }
+    private static Task<EngineInstance> StartAsync(FakeTimeProvider clock) => EngineInstance.StartOnClockAsync(clock);
 
     /// <summary>A case with a plaintiff, a defendant and the plaintiff's agent.</summary>
     internal static async Task<string> CaseAsync(EngineInstance engine)
@@ -179,7 +197,4 @@ public sealed class HearingReminderTests
         EngineDatabase.Scalar(engine.DataDirectory, $"SELECT count(*) FROM events WHERE aggregate_id = '{number}' AND event_type = 'case.hearing_reminder'");
 
     private static Timestamp Time(string local) => Timestamp.FromDateTimeOffset(Local(local));
-
-    internal static DateTimeOffset Local(string text) =>
-        new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None), Shanghai);
 }

@@ -1,11 +1,18 @@
 using System.Globalization;
+using Engine.Contracts.Grains;
 using Engine.Domain;
+using Engine.Grains;
+using Engine.Grains.Judges;
+using Engine.Storage.Events;
 using Engine.Tests.Support;
 using Google.Protobuf.WellKnownTypes;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Storage;
 using V1 = Engine.V1;
+using static Engine.Tests.Support.ShanghaiTime;
 
 namespace Engine.Tests.EndToEnd;
 
@@ -18,7 +25,6 @@ namespace Engine.Tests.EndToEnd;
 public sealed class JudgeTimerTests
 {
     private const string Court = "sh-pudong";
-    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
     private static readonly string Judge1 = SampleDirectory.JudgeId(Court, "civil-1", 1);
     private static readonly string Judge2 = SampleDirectory.JudgeId(Court, "civil-1", 2);
 
@@ -104,6 +110,58 @@ public sealed class JudgeTimerTests
     }
 
     [Fact]
+    public async Task A_judge_kept_by_the_older_version_takes_over_its_grain_state_once_and_logs_what_its_outbox_still_held()
+    {
+        var clock = new FakeTimeProvider(Local("2026-09-30 09:00"));
+        await using var engine = await StartAsync(clock);
+        await ContactJudgeAsync(engine);
+        await Eventually.TrueAsync(async () => (await GetJudgeAsync(engine, Judge1)).NextWakeAt.ToDateTimeOffset() > clock.GetUtcNow(), "judge 1's first wake to be done");
+        await engine.RestartAsync();
+
+        // As the version before decision 63 left a judge that crashed between its state write and its events' append:
+        // the timer state as Orleans grain state, the change's events in it, the outbox's mark, and no judge_timers row.
+        EngineDatabase.Execute(engine.DataDirectory, $"DELETE FROM judge_timers WHERE judge_id = '{Judge1}'");
+        var grain = engine.Services.GetRequiredService<IGrainFactory>().GetGrain<IJudgeGrain>(Judge1).GetGrainId();
+        var leaveEnded = new EventRow(JudgeGrain.AggregateOf(Judge1), 5, 0, "judge.leave_ended", Local("2026-09-30 08:00"), "engine", Court, TicketKind.Unspecified,
+            new V1.JudgeLeaveEnded { Judge = new V1.Judge { JudgeId = Judge1, CourtId = Court } }.ToByteArray());
+        await engine.Services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStateName).WriteStateAsync("judge", grain,
+            new GrainState<JudgeState>(new JudgeState { LastListDay = "2026-09-30", Version = 5, Outbox = [leaveEnded] }));
+        engine.Services.GetRequiredService<IOutbox>().Mark(JudgeGrain.OutboxType, Judge1);
+
+        Assert.Equal("2026-09-30", (await GetJudgeAsync(engine, Judge1)).LastListDay);
+        Assert.Equal(1L, EngineDatabase.Scalar(engine.DataDirectory, $"SELECT count(*) FROM events WHERE aggregate_id = 'judge/{Judge1}' AND aggregate_version = 5 AND event_type = 'judge.leave_ended'"));
+        Assert.Equal(0L, EngineDatabase.Scalar(engine.DataDirectory, $"SELECT count(*) FROM outbox_pending WHERE grain_key = '{Judge1}'"));
+        Assert.Equal(5L, EngineDatabase.Scalar(engine.DataDirectory, $"SELECT version FROM judge_timers WHERE judge_id = '{Judge1}'"));
+
+        // From then on the row is the judge's: the next list is the next working day's, its events after version 5.
+        using var digests = Subscribe(engine, "judge.digest");
+        clock.SetUtcNow(Local("2026-10-08 08:30"));
+        await ReadDigestAsync(digests, "2026-10-08");
+        Assert.Equal(1L, DigestCount(engine, Judge1));
+        Assert.Equal(6L, EngineDatabase.Scalar(engine.DataDirectory, $"SELECT aggregate_version FROM events WHERE aggregate_id = 'judge/{Judge1}' AND event_type = 'judge.digest'"));
+    }
+
+    [Fact]
+    public async Task A_make_up_working_day_put_after_the_next_list_was_planned_brings_the_list_that_day()
+    {
+        // On Friday 8 January 2027 after the list, with 2027 counted provisionally (no calendar yet): next list Monday.
+        var clock = new FakeTimeProvider(Local("2027-01-08 12:00"));
+        await using var engine = await EngineInstance.StartOnClockAsync(clock, "--Engine:Deadlines:CalendarRefreshInterval=00:00:00.200");
+        await Eventually.TrueAsync(async () => (await GetJudgeAsync(engine, Judge1)).NextWakeAt.ToDateTimeOffset() == Local("2027-01-11 08:30"), "judge 1's next list to be Monday's");
+
+        // The 2027 calendar (made up for the test) makes Saturday 9 January a working day.
+        await new V1.CalendarService.CalendarServiceClient(engine.Channel).PutCalendarAsync(new V1.PutCalendarRequest
+        {
+            Calendar = new V1.WorkingCalendar { Year = 2027, About = "test calendar", Holidays = { new V1.HolidayPeriod { Name = "元旦", From = "2027-01-01", To = "2027-01-01" } }, Workdays = { "2027-01-09" } },
+        });
+        await Eventually.TrueAsync(async () => (await GetJudgeAsync(engine, Judge1)).NextWakeAt.ToDateTimeOffset() == Local("2027-01-09 08:30"), "judge 1's next list to move to the make-up Saturday");
+        await ContactJudgeAsync(engine);
+        using var digests = Subscribe(engine, "judge.digest");
+        clock.SetUtcNow(Local("2027-01-09 08:30"));
+        await ReadDigestAsync(digests, "2027-01-09");
+    }
+
+    [Fact]
     public async Task Get_judge_answers_not_found_for_someone_not_in_the_directory()
     {
         var clock = new FakeTimeProvider(Local("2026-09-29 09:00"));
@@ -112,12 +170,7 @@ public sealed class JudgeTimerTests
         await RpcAssert.InvalidFieldAsync("judge_id", async () => await engine.Directory.GetJudgeAsync(new V1.GetJudgeRequest()));
     }
 
-    private static async Task<EngineInstance> StartAsync(FakeTimeProvider clock)
-    {
-        var engine = await EngineInstance.StartWithServicesAsync(services => services.AddKeyedSingleton<TimeProvider>(EngineClock.Key, clock));
-        await engine.Directory.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
-        return engine;
-    }
+    private static Task<EngineInstance> StartAsync(FakeTimeProvider clock) => EngineInstance.StartOnClockAsync(clock);
 
     private static async Task<V1.Ticket> ContactJudgeAsync(EngineInstance engine)
     {
@@ -142,7 +195,4 @@ public sealed class JudgeTimerTests
 
     private static long DigestCount(EngineInstance engine, string judgeId) =>
         EngineDatabase.Scalar(engine.DataDirectory, $"SELECT count(*) FROM events WHERE aggregate_id = 'judge/{judgeId}' AND event_type = 'judge.digest'");
-
-    private static DateTimeOffset Local(string text) =>
-        new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None), Shanghai);
 }
