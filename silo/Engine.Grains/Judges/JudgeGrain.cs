@@ -90,14 +90,21 @@ internal sealed partial class JudgeGrain(
     {
         var legacy = new GrainState<JudgeState>(new JudgeState());
         await ServiceProvider.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStateName).ReadStateAsync(LegacyStateName, this.GetGrainId(), legacy);
+        var pending = outbox.IsPending(OutboxType, JudgeId);
         if (!legacy.RecordExists)
         {
+            // A mark without a state: the older version crashed before its state write, so nothing was done.
+            if (pending)
+            {
+                outbox.Clear(OutboxType, JudgeId);
+            }
+
             return JudgeTimerState.None;
         }
 
         var old = legacy.State ?? new JudgeState();
         var migrated = new JudgeTimerState(old.Version, old.LastListDay, old.LeaveStarted, old.LeaveEnded);
-        if (outbox.IsPending(OutboxType, JudgeId))
+        if (pending)
         {
             await store.WriteAsync(new JudgeTimerWrite(JudgeId, migrated, old.Outbox, TimerKey, timers.Find(TimerKey) ?? time.GetUtcNow()));
             outbox.Clear(OutboxType, JudgeId);
