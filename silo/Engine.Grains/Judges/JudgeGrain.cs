@@ -5,7 +5,6 @@ using Engine.Domain.Calendar;
 using Engine.Grains.Deadlines;
 using Engine.Grains.Events;
 using Engine.Grains.Hosting;
-using Engine.Storage.Databases;
 using Engine.Storage.Events;
 using Engine.Storage.Judges;
 using Engine.Storage.Tickets;

@@ -117,8 +117,6 @@ public sealed class JudgeTimerStore : IJudgeTimerStore, IDisposable
             {
                 _notifier.Advance(head);
             }
-
-            results.Clear();
         }
         catch
         {
