@@ -47,5 +47,6 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>Sends the hearing reminders that are due (case.hearing_reminder, once per party per hearing and time) and
     /// sets the case's next wake; answers how many were sent (at least 1 when the wake was set again). Woken by a timer
     /// shard; firing twice sends nothing twice.</summary>
+    [ResponseTimeout(WakeCall.ResponseTimeout)]
     Task<int> FireDueAsync();
 }

@@ -14,6 +14,7 @@ public interface IJudgeGrain : IGrainWithStringKey
 
     /// <summary>Fires what is due (the day's morning list, a leave's start or end) and sets the next wake; answers how
     /// many fired. Woken by a timer shard; firing twice fires nothing twice.</summary>
+    [ResponseTimeout(WakeCall.ResponseTimeout)]
     Task<int> FireDueAsync();
 
     /// <summary>Appends to the log any event the grain's state still holds (after a crash); the start-up sweep calls it.</summary>

@@ -60,6 +60,7 @@ public interface ITicketGrain : IGrainWithStringKey
     Task<TicketRecord> ExtendDeadlineAsync(string actor, string approver, string reason, DateTimeOffset newReplyDeadline);
 
     /// <summary>Fires the deadline steps due now (the deadline shards call it); answers how many fired.</summary>
+    [ResponseTimeout(WakeCall.ResponseTimeout)]
     Task<int> FireDueAsync();
 
     /// <summary>Counts the clock again on calendars of at least <paramref name="calendarVersion"/> (a calendar arrived

@@ -24,14 +24,15 @@ internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineO
     private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(4);
 
     /// <summary>A wake not answered in this long is given up (the call goes on; a later wake is harmless: the owner
-    /// records each step taken in the write that takes it). Without it one owner whose silo froze held up every other
-    /// owner of the shard until the silo was declared dead.</summary>
+    /// records each step taken in the write that takes it, and Orleans ends the call at
+    /// <see cref="Engine.Contracts.Grains.WakeCall.ResponseTimeout"/>). Without it one owner whose silo froze held up
+    /// every other owner of the shard until the silo was declared dead.</summary>
     private static readonly TimeSpan WakeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<string, PutOff> _putOff = new(StringComparer.Ordinal);
 
     /// <summary>Owners whose wake was given up at <see cref="WakeTimeout"/> but is still running (queued behind a busy
-    /// store, or on a frozen silo): they are not woken again until it ends, or until a silo's loss or drain says that
+    /// store, or on a frozen or cold silo): they are not woken again until it ends (within the call's 10 s), or until a silo's loss or drain says that
     /// it may never (<see cref="RetryPutOffAsync"/>). Waking them again only queued a second wake behind the first:
     /// 5,000 judges' lists took 8,500 wakes (docs/benchmarks.md, "Judges' morning lists at national size").</summary>
     private readonly HashSet<string> _stillRunning = new(StringComparer.Ordinal);

@@ -25,6 +25,7 @@ namespace Engine.Grains.Tickets;
 /// the command to the ticket (<see cref="TicketAggregate"/>, which checks the lifecycle and answers the next version
 /// and its events), awaits the write, then keeps the members' loads and makes the tickets a change owes.
 /// </summary>
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class TicketGrain(
     ITicketStore store, TicketIds ids, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptions<TicketPolicyOptions> policy, DeadlinePlanner deadlines, StorageRefusals refusals, ILogger<TicketGrain> logger)
     : Grain, ITicketGrain, IIncomingGrainCallFilter

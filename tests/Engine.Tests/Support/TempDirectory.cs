@@ -1,6 +1,7 @@
 namespace Engine.Tests.Support;
 
-/// <summary>A directory under /tmp for one test's database, removed afterwards.</summary>
+/// <summary>A directory under /tmp for one test's database, removed afterwards (kept when ENGINE_TEST_KEEP=1, to read a
+/// failed run's databases and process logs).</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
@@ -14,6 +15,11 @@ public sealed class TempDirectory : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Environment.GetEnvironmentVariable("ENGINE_TEST_KEEP") == "1")
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);
