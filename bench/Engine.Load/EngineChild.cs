@@ -3,20 +3,32 @@ using System.Diagnostics;
 namespace Engine.Load;
 
 /// <summary>The engine (Engine.Silo.dll, built with this tool) as a child process on private ports, with its start-up
-/// time and resident memory.</summary>
+/// time, resident memory, CPU time and the grain turns Orleans reported as long; optionally pinned to some CPUs.</summary>
 internal sealed class EngineChild : IDisposable
 {
     private readonly Process _process;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _shardsRunning = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _sinceLaunch = Stopwatch.StartNew();
+    private long _longTurns;
+
+    /// <summary>The category and event id of Orleans' long-turn warning, as the console logger writes its first line.</summary>
+    private const string LongTurnWarning = "Orleans.Runtime.Scheduler.WorkItemGroup[101215]";
 
     /// <param name="environment">More of the engine's environment (e.g. Engine__Storage__Provider): a connection string
     /// goes there, never on the command line.</param>
-    public EngineChild(string dataDirectory, IEnumerable<string> extraArgs, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="cpus">A CPU list as taskset takes it (e.g. "0-3"): the engine runs pinned to those CPUs.</param>
+    public EngineChild(string dataDirectory, IEnumerable<string> extraArgs, IReadOnlyDictionary<string, string>? environment = null, string? cpus = null)
     {
         GrpcPort = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (cpus is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(cpus);
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Engine.Silo.dll"));
         foreach (var arg in (string[])["--grpc", $"127.0.0.1:{GrpcPort}", "--dashboard", "", "--silo-port", $"{FreePort()}", "--gateway-port", $"{FreePort()}", "--data", dataDirectory, .. extraArgs])
         {
@@ -38,6 +50,13 @@ internal sealed class EngineChild : IDisposable
             {
                 StartedAfter = _sinceLaunch.Elapsed;
                 _started.TrySetResult();
+            }
+
+            // Orleans' warning for a turn longer than SchedulingOptions.TurnWarningLengthThreshold (the engine's
+            // Engine:Scheduling section sets it).
+            if (e.Data?.Contains(LongTurnWarning, StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref _longTurns);
             }
 
             if (e.Data?.Contains("Deadline shards running", StringComparison.Ordinal) == true)
@@ -63,6 +82,9 @@ internal sealed class EngineChild : IDisposable
     public TimeSpan StartedAfter { get; private set; }
 
     public TimeSpan ShardsRunningAfter { get; private set; }
+
+    /// <summary>Grain turns Orleans has reported longer than its threshold so far.</summary>
+    public long LongTurns => Interlocked.Read(ref _longTurns);
 
     /// <summary>The CPU time the engine has used so far, user and system.</summary>
     public TimeSpan CpuTime

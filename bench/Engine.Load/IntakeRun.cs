@@ -21,15 +21,11 @@ internal static class IntakeRun
     /// throughout (their commit-to-subscriber lag is reported).</param>
     public static async Task<int> RunAsync(IntakeSettings settings, bool flow = false)
     {
-        var (mode, rate, concurrency, connections) = (settings.Mode, settings.Rate, settings.Concurrency, settings.Connections);
-        var warmup = TimeSpan.FromSeconds(settings.WarmupSeconds);
-        var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
-        var (retryRate, repeatCallers, cases, judges, extraCourts) = (settings.RetryRate, settings.RepeatCallers, settings.Cases, settings.JudgesPerDivision, settings.ExtraCourts);
-
         var report = new Dictionary<string, object>
         {
-            ["machine"] = Machine.Facts(), ["scenario"] = flow ? "flow" : "intake", ["mode"] = mode, ["rate"] = rate, ["concurrency"] = concurrency,
-            ["connections"] = connections, ["extraCourts"] = extraCourts, ["warmupSeconds"] = warmup.TotalSeconds, ["durationSeconds"] = duration.TotalSeconds, ["retryRate"] = retryRate,
+            ["machine"] = Machine.Facts(), ["scenario"] = flow ? "flow" : "intake", ["mode"] = settings.Mode, ["rate"] = settings.Rate, ["concurrency"] = settings.Concurrency,
+            ["connections"] = settings.Connections, ["extraCourts"] = settings.ExtraCourts, ["warmupSeconds"] = settings.WarmupSeconds,
+            ["durationSeconds"] = settings.DurationSeconds, ["retryRate"] = settings.RetryRate,
         };
 
         EngineChild? own = null;
@@ -45,91 +41,12 @@ internal static class IntakeRun
 
         try
         {
-            var apiKey = V1.ApiKeyCredentials.Resolve(settings.ApiKey);
-            var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(target, new GrpcChannelOptions
-            {
-                HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-                Credentials = apiKey is null ? null : ChannelCredentials.Create(
-                    target.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? new SslCredentials() : ChannelCredentials.Insecure, V1.ApiKeyCredentials.For(apiKey)),
-                UnsafeUseInsecureChannelCallCredentials = apiKey is not null,
-            })).ToArray();
-            var workload = await PrepareAsync(channels[0], cases, judges, extraCourts, repeatCallers);
-
-            Console.WriteLine($"baseline: gRPC health check, {Describe(mode, rate, concurrency)}");
-            var baseline = await Driver.RunAsync(mode, rate, concurrency, warmup, duration / 2, channels, async channel =>
-            {
-                await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
-                return null;
-            });
-            report["baseline"] = baseline.Summary();
-
-            Console.WriteLine($"{(flow ? "flow: SubmitTicket then handled to the close" : "intake: SubmitTicket")}, {Describe(mode, rate, concurrency)}");
-            using var stopSide = new CancellationTokenSource();
-            var subscribers = flow ? Enumerable.Range(0, settings.Subscribers).Select(_ => Subscriber.Start(channels[0], stopSide.Token)).ToArray() : [];
-            var callbacks = flow ? Task.Run(() => RecordCallbacksAsync(channels[0], workload.Courts, stopSide.Token)) : Task.FromResult(0L);
-            var acknowledged = new ConcurrentDictionary<(V1.Channel, string), string>();
-            var keyConflicts = 0L;
-            var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
-            var cpuBefore = own?.CpuTime;
-            var intake = await Driver.RunAsync(mode, rate, concurrency, warmup, duration, channels, async channel =>
-            {
-                var client = new V1.IntakeService.IntakeServiceClient(channel);
-                var request = workload.Next();
-                var ticket = (await client.SubmitTicketAsync(request)).Ticket;
-                acknowledged[(request.Channel, request.IdempotencyKey)] = ticket.TicketId;
-                if (random.Value!.NextDouble() < retryRate)
-                {
-                    var again = await client.SubmitTicketAsync(request);
-                    if (again.Ticket.TicketId != ticket.TicketId || !again.Deduplicated)
-                    {
-                        Interlocked.Increment(ref keyConflicts);
-                    }
-                }
-
-                if (flow)
-                {
-                    await HandleAsync(channel, ticket);
-                }
-
-                return ticket.TicketId;
-            });
-            await stopSide.CancelAsync();
-            report["intake"] = intake.Summary();
-
-            // The engine's own CPU over the whole phase (warm-up included) per ticket it acknowledged meanwhile: what a
-            // durable ticket costs, whatever the machine's speed or the generator's share of it.
-            if (own is not null && cpuBefore is { } before && !acknowledged.IsEmpty)
-            {
-                var perTicket = (own.CpuTime - before).TotalMicroseconds / acknowledged.Count;
-                report["engineCpuMicrosecondsPerTicket"] = Math.Round(perTicket, 1);
-                Console.WriteLine($"engine CPU per acknowledged ticket: {perTicket:F0} µs");
-            }
-            if (flow)
-            {
-                report["callbacksRecorded"] = await callbacks;
-                report["subscribers"] = subscribers.Select(x => x.Summary()).ToArray();
-            }
-
-            // Open loop runs both at the set rate: then the comparison is of latencies, not of rates.
-            report["ratioToBaseline"] = mode == "open" || baseline.Throughput == 0 ? double.NaN : intake.Throughput / baseline.Throughput;
-
-            Console.WriteLine($"verifying {acknowledged.Count:N0} acknowledged tickets");
-            var lost = await VerifyAsync(channels[0], acknowledged);
-            report["acknowledged"] = acknowledged.Count;
-            report["lost"] = lost;
-            report["keyConflicts"] = keyConflicts;
-
-            PrintTable(flow ? "flow (submit to close)" : "SubmitTicket", baseline, intake, (double)report["ratioToBaseline"], acknowledged.Count, lost, keyConflicts);
+            var measured = await MeasureAsync(settings, flow, target, own, report);
+            PrintTable(flow ? "flow (submit to close)" : "SubmitTicket", measured);
             var file = settings.Report;
             await File.WriteAllTextAsync(file, RunOptions.Report(report));
             Console.WriteLine($"report: {Path.GetFullPath(file)}");
-            if (lost > 0 || keyConflicts > 0)
-            {
-                Console.Error.WriteLine($"FAILED: {lost} acknowledged tickets cannot be read back, {keyConflicts} retries got another ticket");
-                return 2;
-            }
-
-            return 0;
+            return measured.Failed ? 2 : 0;
         }
         finally
         {
@@ -139,6 +56,117 @@ internal static class IntakeRun
                 own.Dispose();
             }
         }
+    }
+
+    /// <summary>What one intake phase measured: the baseline and the intake, the engine's CPU per acknowledged ticket
+    /// (when it is the run's own child), and whether every acknowledged ticket was read back.</summary>
+    internal sealed record Measurement(
+        Driver.Result Baseline, Driver.Result Intake, double Ratio, double? EngineCpuMicrosecondsPerTicket, int Acknowledged, long Lost, long KeyConflicts, long? LongTurns)
+    {
+        public bool Failed => Lost > 0 || KeyConflicts > 0;
+    }
+
+    /// <summary>Prepares the directory and cases, runs the baseline and the intake phase against <paramref name="target"/>,
+    /// reads every acknowledged ticket back, and adds what it measured to <paramref name="report"/>.</summary>
+    internal static async Task<Measurement> MeasureAsync(IntakeSettings settings, bool flow, string target, EngineChild? own, Dictionary<string, object> report)
+    {
+        var (mode, rate, concurrency, connections) = (settings.Mode, settings.Rate, settings.Concurrency, settings.Connections);
+        var warmup = TimeSpan.FromSeconds(settings.WarmupSeconds);
+        var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
+        var apiKey = V1.ApiKeyCredentials.Resolve(settings.ApiKey);
+        var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(target, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            Credentials = apiKey is null ? null : ChannelCredentials.Create(
+                target.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? new SslCredentials() : ChannelCredentials.Insecure, V1.ApiKeyCredentials.For(apiKey)),
+            UnsafeUseInsecureChannelCallCredentials = apiKey is not null,
+        })).ToArray();
+        var workload = await PrepareAsync(channels[0], settings.Cases, settings.JudgesPerDivision, settings.ExtraCourts, settings.RepeatCallers);
+
+        Console.WriteLine($"baseline: gRPC health check, {Describe(mode, rate, concurrency)}");
+        var baseline = await Driver.RunAsync(mode, rate, concurrency, warmup, duration / 2, channels, async channel =>
+        {
+            await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+            return null;
+        });
+        report["baseline"] = baseline.Summary();
+
+        Console.WriteLine($"{(flow ? "flow: SubmitTicket then handled to the close" : "intake: SubmitTicket")}, {Describe(mode, rate, concurrency)}");
+        using var stopSide = new CancellationTokenSource();
+        var subscribers = flow ? Enumerable.Range(0, settings.Subscribers).Select(_ => Subscriber.Start(channels[0], stopSide.Token)).ToArray() : [];
+        var callbacks = flow ? Task.Run(() => RecordCallbacksAsync(channels[0], workload.Courts, stopSide.Token)) : Task.FromResult(0L);
+        var acknowledged = new ConcurrentDictionary<(V1.Channel, string), string>();
+        var keyConflicts = 0L;
+        var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
+        var cpuBefore = own?.CpuTime;
+        var turnsBefore = own?.LongTurns;
+        var intake = await Driver.RunAsync(mode, rate, concurrency, warmup, duration, channels, async channel =>
+        {
+            var client = new V1.IntakeService.IntakeServiceClient(channel);
+            var request = workload.Next();
+            var ticket = (await client.SubmitTicketAsync(request)).Ticket;
+            acknowledged[(request.Channel, request.IdempotencyKey)] = ticket.TicketId;
+            if (random.Value!.NextDouble() < settings.RetryRate)
+            {
+                var again = await client.SubmitTicketAsync(request);
+                if (again.Ticket.TicketId != ticket.TicketId || !again.Deduplicated)
+                {
+                    Interlocked.Increment(ref keyConflicts);
+                }
+            }
+
+            if (flow)
+            {
+                await HandleAsync(channel, ticket);
+            }
+
+            return ticket.TicketId;
+        });
+        await stopSide.CancelAsync();
+        report["intake"] = intake.Summary();
+
+        // The engine's own CPU over the whole phase (warm-up included) per ticket it acknowledged meanwhile: what a
+        // durable ticket costs, whatever the machine's speed or the generator's share of it.
+        double? perTicket = null;
+        if (own is not null && cpuBefore is { } before && !acknowledged.IsEmpty)
+        {
+            perTicket = Math.Round((own.CpuTime - before).TotalMicroseconds / acknowledged.Count, 1);
+            report["engineCpuMicrosecondsPerTicket"] = perTicket;
+            Console.WriteLine($"engine CPU per acknowledged ticket: {perTicket:F0} µs");
+        }
+
+        long? longTurns = own is not null && turnsBefore is { } turns ? own.LongTurns - turns : null;
+        if (longTurns is { } counted)
+        {
+            report["longGrainTurns"] = counted;
+        }
+
+        if (flow)
+        {
+            report["callbacksRecorded"] = await callbacks;
+            report["subscribers"] = subscribers.Select(x => x.Summary()).ToArray();
+        }
+
+        // Open loop runs both at the set rate: then the comparison is of latencies, not of rates.
+        var ratio = mode == "open" || baseline.Throughput == 0 ? double.NaN : intake.Throughput / baseline.Throughput;
+        report["ratioToBaseline"] = ratio;
+
+        Console.WriteLine($"verifying {acknowledged.Count:N0} acknowledged tickets");
+        var lost = await VerifyAsync(channels[0], acknowledged);
+        report["acknowledged"] = acknowledged.Count;
+        report["lost"] = lost;
+        report["keyConflicts"] = keyConflicts;
+        if (lost > 0 || keyConflicts > 0)
+        {
+            Console.Error.WriteLine($"FAILED: {lost} acknowledged tickets cannot be read back, {keyConflicts} retries got another ticket");
+        }
+
+        foreach (var channel in channels)
+        {
+            channel.Dispose();
+        }
+
+        return new Measurement(baseline, intake, ratio, perTicket, acknowledged.Count, lost, keyConflicts, longTurns);
     }
 
     /// <summary>Handles a new ticket to its close as the platform and the judge would.</summary>
@@ -236,16 +264,16 @@ internal static class IntakeRun
         return lost;
     }
 
-    private static void PrintTable(string measured, Driver.Result baseline, Driver.Result intake, double ratio, int acknowledged, long lost, long conflicts)
+    private static void PrintTable(string measured, Measurement m)
     {
         Console.WriteLine();
         Console.WriteLine("| call | calls/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        foreach (var (name, r) in new[] { ("health check (baseline)", baseline), (measured, intake) })
+        foreach (var (name, r) in new[] { ("health check (baseline)", m.Baseline), (measured, m.Intake) })
         {
             Console.WriteLine($"| {name} | {r.Throughput:F0} | {r.Ms(50):F2} | {r.Ms(90):F2} | {r.Ms(99):F2} | {r.Ms(99.9):F2} | {r.Ms(100):F2} | {r.ErrorCount} |");
         }
 
-        Console.WriteLine($"\nintake / baseline: {(double.IsNaN(ratio) ? "n/a (open loop)" : ratio.ToString("P1", System.Globalization.CultureInfo.InvariantCulture))}; acknowledged {acknowledged:N0}, lost {lost}, retries answered with another ticket {conflicts}");
+        Console.WriteLine($"\nintake / baseline: {(double.IsNaN(m.Ratio) ? "n/a (open loop)" : m.Ratio.ToString("P1", System.Globalization.CultureInfo.InvariantCulture))}; acknowledged {m.Acknowledged:N0}, lost {m.Lost}, retries answered with another ticket {m.KeyConflicts}");
     }
 }

@@ -17,16 +17,21 @@ internal sealed record TimerSettings(
     int ExtraCourts, int JudgesPerDivision, double PendingShare, int LeadSeconds, int PatienceSeconds, string? Postgres, string? Data, string Report,
     IReadOnlyList<string> EngineSettings);
 
+/// <summary>What a sizing run does: the intake run at each engine core count.</summary>
+internal sealed record ScaleSettings(
+    IReadOnlyList<int> Cores, int GeneratorCores, string Mode, int Rate, int Concurrency, int Connections, double WarmupSeconds, double DurationSeconds,
+    int Cases, string Report, string Markdown);
+
 /// <summary>What a password look-up timing run does.</summary>
 internal sealed record LookupSettings(int Attempts, int MaxFailures, string? Data, string Report);
 
-/// <summary>Engine.Load's command line: <c>intake</c>, <c>flow</c>, <c>deadlines</c>, <c>lookup</c>, <c>timers</c>, each with its
+/// <summary>Engine.Load's command line: <c>intake</c>, <c>flow</c>, <c>deadlines</c>, <c>lookup</c>, <c>timers</c>, <c>scale</c>, each with its
 /// options (tools/Shared/CommandLineStyle.cs: the style every tool shares).</summary>
 internal static class LoadCommandLine
 {
     public static RootCommand Build(
         Func<IntakeSettings, bool, Task<int>> intake, Func<DeadlineSettings, Task<int>> deadlines, Func<LookupSettings, Task<int>> lookup,
-        Func<TimerSettings, Task<int>> timers)
+        Func<TimerSettings, Task<int>> timers, Func<ScaleSettings, Task<int>> scale)
     {
         var root = new RootCommand("Whole-engine load runs against a real engine process (README.md, \"Benchmarks\"; results in docs/benchmarks.md). " +
             "Exit status: 0 passed; 2 a ticket lost, a key that made two tickets, a failed submission, or look-up refusals that differ; 3 look-up failures told apart by time; 64 a bad command line.");
@@ -35,7 +40,56 @@ internal static class LoadCommandLine
         root.Subcommands.Add(DeadlinesCommand(deadlines));
         root.Subcommands.Add(LookupCommand(lookup));
         root.Subcommands.Add(TimersCommand(timers));
+        root.Subcommands.Add(ScaleCommand(scale));
         return root;
+    }
+
+    private static Command ScaleCommand(Func<ScaleSettings, Task<int>> run)
+    {
+        var cores = new Option<string>("--cores") { Description = "engine core counts to run, comma-separated (each needs one more CPU for the generator; larger ones are skipped)", DefaultValueFactory = _ => "1,2,4,8" };
+        cores.Validators.Add(result =>
+        {
+            if (ParseCores(result.GetValueOrDefault<string>()) is null)
+            {
+                result.AddError($"--cores must be whole numbers of at least 1, comma-separated (it is '{result.GetValueOrDefault<string>()}')");
+            }
+        });
+        var generatorCores = CommandLineStyle.Int("--generator-cores", 8, "CPUs for the generator, after the engine's (fewer when the machine has fewer left)", min: 1);
+        var mode = CommandLineStyle.OneOf("--mode", "closed", "closed: a fixed number of calls in flight (--concurrency); open: a fixed arrival rate (--rate)", "closed", "open");
+        var rate = CommandLineStyle.Int("--rate", 5000, "open loop: calls a second", min: 1);
+        var concurrency = CommandLineStyle.Int("--concurrency", 256, "closed loop: calls in flight", min: 1);
+        var connections = CommandLineStyle.Int("--connections", 8, "HTTP/2 connections to the engine", min: 1, max: 1024);
+        var warmup = CommandLineStyle.Number("--warmup", 5, "seconds of warm-up before measuring, at each step", 0, 3600);
+        var duration = CommandLineStyle.Number("--duration", 30, "seconds measured at each step", 0.1, 86400);
+        var cases = CommandLineStyle.Int("--cases", 5000, "cases generated (and stored) before each step", min: 1);
+        var report = CommandLineStyle.Text("--report", "scale-report.json", "where the JSON report is written");
+        var markdown = CommandLineStyle.Text("--markdown", "scale-report.md", "where the Markdown table is written");
+        var command = new Command("scale", "Runs the intake measurement with the engine pinned to 1, 2, 4, 8 … CPUs and the generator on the CPUs after them (Linux, taskset), each step on a new engine, and prints the table: tickets/s, engine CPU per ticket, p50/p99, ratio to the gRPC health check, grain turns over 100 ms.")
+        {
+            cores, generatorCores, mode, rate, concurrency, connections, warmup, duration, cases, report, markdown,
+        };
+        command.SetAction(result => run(new ScaleSettings(
+            ParseCores(result.GetValue(cores))!, result.GetValue(generatorCores), result.GetValue(mode)!, result.GetValue(rate), result.GetValue(concurrency),
+            result.GetValue(connections), result.GetValue(warmup), result.GetValue(duration), result.GetValue(cases), result.GetValue(report)!, result.GetValue(markdown)!)));
+        return command;
+    }
+
+    /// <summary>"1,2,4" as [1, 2, 4]; null when any part is not a whole number of at least 1.</summary>
+    internal static IReadOnlyList<int>? ParseCores(string? text)
+    {
+        var parts = (text ?? string.Empty).Split(',', StringSplitOptions.TrimEntries);
+        var cores = new List<int>();
+        foreach (var part in parts)
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                return null;
+            }
+
+            cores.Add(n);
+        }
+
+        return cores;
     }
 
     private static Command IntakeCommand(string name, string description, bool flow, Func<IntakeSettings, bool, Task<int>> run)

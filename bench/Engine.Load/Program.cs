@@ -1,5 +1,5 @@
 using Engine.Load;
 using Engine.Tools;
 
-// Engine.Load intake|flow|deadlines|lookup|timers [options]; --help lists them with their defaults. See README.md, "Benchmarks".
-return await CommandLineStyle.InvokeAsync(LoadCommandLine.Build(IntakeRun.RunAsync, DeadlineRun.RunAsync, LookupRun.RunAsync, TimerRun.RunAsync), args);
+// Engine.Load intake|flow|deadlines|lookup|timers|scale [options]; --help lists them with their defaults. See README.md, "Benchmarks".
+return await CommandLineStyle.InvokeAsync(LoadCommandLine.Build(IntakeRun.RunAsync, DeadlineRun.RunAsync, LookupRun.RunAsync, TimerRun.RunAsync, ScaleRun.RunAsync), args);

@@ -96,6 +96,9 @@ public static class EngineHost
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
             }
 
+            // Orleans' scheduling options by their names (e.g. Engine:Scheduling:TurnWarningLengthThreshold, the grain
+            // turn past which Orleans logs a warning: 1 s by default; the sizing run sets 100 ms to count long turns).
+            silo.Services.Configure<Orleans.Configuration.SchedulingOptions>(builder.Configuration.GetSection("Engine:Scheduling"));
             silo.AddActivityPropagation();
             silo.AddEngineStorage(storage);
             if (dashboard is not null)

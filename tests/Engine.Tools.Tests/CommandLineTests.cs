@@ -31,6 +31,8 @@ public sealed class CommandLineTests
     [InlineData("deadlines --tickets 1000000 --storm 50000 --intake-rate 200 --duration 120")]
     [InlineData("lookup --attempts 500")]
     [InlineData("lookup --attempts 300 --max-failures 1")]
+    [InlineData("scale --cores 1,2,4,8 --duration 30")]
+    [InlineData("scale --cores 4 --mode open --rate 5000")]
     public async Task Every_load_command_the_documentation_quotes_still_parses(string line)
     {
         var (status, run) = await LoadAsync(line.Split(' '));
@@ -59,6 +61,15 @@ public sealed class CommandLineTests
         var timers = Assert.IsType<TimerSettings>(timerRun);
         Assert.Equal((3975, 6, 0.0, 40, null as string), (timers.ExtraCourts, timers.JudgesPerDivision, timers.PendingShare, timers.LeadSeconds, timers.Postgres));
         Assert.Equal(["Engine:Deadlines:FireBatchSize=16", "Engine:Deadlines:PollInterval=00:00:00.1"], timers.EngineSettings);
+
+        var (_, scaleRun) = await LoadAsync("scale");
+        var scale = Assert.IsType<ScaleSettings>(scaleRun);
+        Assert.Equal([1, 2, 4, 8], scale.Cores);
+        Assert.Equal((8, "closed", 256, 8, 30.0, "scale-report.json", "scale-report.md"),
+            (scale.GeneratorCores, scale.Mode, scale.Concurrency, scale.Connections, scale.DurationSeconds, scale.Report, scale.Markdown));
+        var (_, oneStep) = await LoadAsync("scale", "--cores", " 2 ", "--generator-cores", "1");
+        Assert.Equal([2], Assert.IsType<ScaleSettings>(oneStep).Cores);
+        Assert.Equal(1, ((ScaleSettings)oneStep!).GeneratorCores);
     }
 
     [Theory]
@@ -72,12 +83,15 @@ public sealed class CommandLineTests
     [InlineData("lookup --attempts", "--attempts")]
     [InlineData("timers --pending-share 2", "--pending-share must be between 0 and 1 (it is 2)")]
     [InlineData("timers --lead 1", "--lead must be between 5 and 3600 (it is 1)")]
+    [InlineData("scale --cores 1,two", "--cores must be whole numbers of at least 1, comma-separated (it is '1,two')")]
+    [InlineData("scale --cores 0,2", "--cores must be whole numbers of at least 1, comma-separated (it is '0,2')")]
+    [InlineData("scale --generator-cores 0", "--generator-cores must be at least 1 (it is 0)")]
     [InlineData("soak", "soak")]
     public async Task A_bad_load_command_line_is_refused_naming_the_option(string line, string expected)
     {
         var error = new StringWriter();
         var ran = false;
-        var root = LoadCommandLine.Build((_, _) => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran));
+        var root = LoadCommandLine.Build((_, _) => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran));
 
         var status = await CommandLineStyle.InvokeAsync(root, line.Split(' '), error);
 
@@ -91,7 +105,7 @@ public sealed class CommandLineTests
     public void Help_lists_every_option_with_its_default()
     {
         var output = new StringWriter();
-        var root = LoadCommandLine.Build((_, _) => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0));
+        var root = LoadCommandLine.Build((_, _) => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0));
 
         var status = root.Parse(["intake", "--help"]).Invoke(new InvocationConfiguration { Output = output });
 
@@ -173,6 +187,11 @@ public sealed class CommandLineTests
             (settings, flow) =>
             {
                 run = (settings, flow);
+                return Task.FromResult(0);
+            },
+            settings =>
+            {
+                run = settings;
                 return Task.FromResult(0);
             },
             settings =>

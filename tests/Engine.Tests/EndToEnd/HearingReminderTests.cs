@@ -14,8 +14,9 @@ namespace Engine.Tests.EndToEnd;
 /// A case's hearing reminders (case.hearing_reminder, decision 62) on a fake clock, through the gRPC API of a running
 /// engine on a SQLite file, on the 2026 calendar: once to each party and agent at 09:00 the working day before (over the
 /// National Day holiday, on the make-up Saturday), moved by a reschedule, called off by a postponement or a cancellation,
-/// at once when the hearing is nearer than that, none for a hearing that has begun; once across a restart before it is
-/// due and a restart right after it fired; bad input names the field.
+/// at once when the hearing is nearer than that, none for a hearing that has begun; at once and alone for a party who
+/// joins after the others were reminded; none for a case moved to another court or closed; once across a restart
+/// before it is due and a restart right after it fired; bad input names the field.
 /// </summary>
 public sealed class HearingReminderTests
 {
@@ -114,6 +115,53 @@ public sealed class HearingReminderTests
         clock.SetUtcNow(Local("2026-12-31 09:00"));
         Assert.All(await ReadAsync(reminders, number, 3), r => Assert.Equal("2027-01-05 10:00", r.HearingLocalTime));
         Assert.Equal(3, ReminderCount(engine, number));
+    }
+
+    [Fact]
+    public async Task A_party_who_joins_after_the_reminders_is_reminded_once_alone_and_a_moved_or_closed_case_reminds_no_one()
+    {
+        var clock = new FakeTimeProvider(Local("2026-09-29 10:00"));
+        await using var engine = await StartAsync(clock);
+        var number = await CaseAsync(engine);
+        var moved = await CaseAsync(engine);
+        var closed = await CaseAsync(engine);
+        foreach (var each in new[] { number, moved, closed })
+        {
+            await ScheduleAsync(engine, each, "HEARING_SCHEDULED", "2026-10-08 10:00", "第一法庭");
+            Assert.Equal(Local("2026-09-30 09:00"), Wake(engine, each));
+        }
+
+        await engine.Cases.MoveCaseAsync(new V1.MoveCaseRequest { CaseNumber = moved, ToCourtId = "sh-1st-int", Reason = "上诉" });
+        var close = Parties(Requests.Case(closed, Court, "civil-1", SampleDirectory.JudgeId(Court, "civil-1", 1)));
+        close.Case.Status = V1.CaseStatus.Closed;
+        await engine.Cases.UpsertCaseAsync(close);
+        Assert.Null(Wake(engine, moved));
+        Assert.Null(Wake(engine, closed));
+
+        using (var reminders = Subscribe(engine))
+        {
+            clock.SetUtcNow(Local("2026-09-30 09:00"));
+            await ReadAsync(reminders, number, 3);
+        }
+
+        await Eventually.TrueAsync(() => Wake(engine, number) is null, "the case's timer to be done once everyone was reminded");
+
+        // A third party joins during the holiday, before the hearing: they hear of it at once, and only they do.
+        clock.SetUtcNow(Local("2026-10-02 11:00"));
+        var joined = Parties(Requests.Case(number, Court, "civil-1", SampleDirectory.JudgeId(Court, "civil-1", 1)));
+        joined.Case.Parties.Add(new V1.Party { Name = "第三人", Role = V1.PartyRole.ThirdParty, Phone = "13900000104" });
+        await engine.Cases.UpsertCaseAsync(joined);
+        using (var reminders = Subscribe(engine))
+        {
+            var late = Assert.Single(await ReadAsync(reminders, number, 1, r => r.Party.Name == "第三人"));
+            Assert.Equal("2026-10-08 10:00", late.HearingLocalTime);
+        }
+
+        await Eventually.TrueAsync(() => Wake(engine, number) is null, "the case's timer to be done once the new party was reminded");
+        await engine.RestartAsync();
+        Assert.Equal(4, ReminderCount(engine, number));
+        Assert.Equal(0, ReminderCount(engine, moved));
+        Assert.Equal(0, ReminderCount(engine, closed));
     }
 
     [Fact]
