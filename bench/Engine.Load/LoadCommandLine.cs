@@ -55,22 +55,17 @@ internal static class LoadCommandLine
             }
         });
         var generatorCores = CommandLineStyle.Int("--generator-cores", 8, "CPUs for the generator, after the engine's (fewer when the machine has fewer left)", min: 1);
-        var mode = CommandLineStyle.OneOf("--mode", "closed", "closed: a fixed number of calls in flight (--concurrency); open: a fixed arrival rate (--rate)", "closed", "open");
-        var rate = CommandLineStyle.Int("--rate", 5000, "open loop: calls a second", min: 1);
-        var concurrency = CommandLineStyle.Int("--concurrency", 256, "closed loop: calls in flight", min: 1);
-        var connections = CommandLineStyle.Int("--connections", 8, "HTTP/2 connections to the engine", min: 1, max: 1024);
-        var warmup = CommandLineStyle.Number("--warmup", 5, "seconds of warm-up before measuring, at each step", 0, 3600);
-        var duration = CommandLineStyle.Number("--duration", 30, "seconds measured at each step", 0.1, 86400);
+        var load = LoadShape.Create(rate: 5000, concurrency: 256, connections: 8, " at each step");
         var cases = CommandLineStyle.Int("--cases", 5000, "cases generated (and stored) before each step", min: 1);
         var report = CommandLineStyle.Text("--report", "scale-report.json", "where the JSON report is written");
         var markdown = CommandLineStyle.Text("--markdown", "scale-report.md", "where the Markdown table is written");
         var command = new Command("scale", "Runs the intake measurement with the engine pinned to 1, 2, 4, 8 … CPUs and the generator on the CPUs after them (Linux, taskset), each step on a new engine, and prints the table: tickets/s, engine CPU per ticket, p50/p99, ratio to the gRPC health check, grain turns over 100 ms.")
         {
-            cores, generatorCores, mode, rate, concurrency, connections, warmup, duration, cases, report, markdown,
+            cores, generatorCores, load.Mode, load.Rate, load.Concurrency, load.Connections, load.Warmup, load.Duration, cases, report, markdown,
         };
         command.SetAction(result => run(new ScaleSettings(
-            ParseCores(result.GetValue(cores))!, result.GetValue(generatorCores), result.GetValue(mode)!, result.GetValue(rate), result.GetValue(concurrency),
-            result.GetValue(connections), result.GetValue(warmup), result.GetValue(duration), result.GetValue(cases), result.GetValue(report)!, result.GetValue(markdown)!)));
+            ParseCores(result.GetValue(cores))!, result.GetValue(generatorCores), result.GetValue(load.Mode)!, result.GetValue(load.Rate), result.GetValue(load.Concurrency),
+            result.GetValue(load.Connections), result.GetValue(load.Warmup), result.GetValue(load.Duration), result.GetValue(cases), result.GetValue(report)!, result.GetValue(markdown)!)));
         return command;
     }
 
@@ -95,12 +90,7 @@ internal static class LoadCommandLine
     private static Command IntakeCommand(string name, string description, bool flow, Func<IntakeSettings, bool, Task<int>> run)
     {
         var target = CommandLineStyle.Optional("--target", "the engine's gRPC address (e.g. http://127.0.0.1:50051); default: start an engine of its own");
-        var mode = CommandLineStyle.OneOf("--mode", "closed", "closed: a fixed number of calls in flight (--concurrency); open: a fixed arrival rate (--rate), latency counted from when each call was due", "closed", "open");
-        var rate = CommandLineStyle.Int("--rate", 2000, "open loop: calls a second", min: 1);
-        var concurrency = CommandLineStyle.Int("--concurrency", 64, "closed loop: calls in flight", min: 1);
-        var connections = CommandLineStyle.Int("--connections", 4, "HTTP/2 connections to the engine", min: 1, max: 1024);
-        var warmup = CommandLineStyle.Number("--warmup", 5, "seconds of warm-up before measuring", 0, 3600);
-        var duration = CommandLineStyle.Number("--duration", 30, "seconds measured", 0.1, 86400);
+        var load = LoadShape.Create(rate: 2000, concurrency: 64, connections: 4, string.Empty);
         var retryRate = CommandLineStyle.Number("--retry-rate", 0.01, "share of submissions sent again with the same idempotency key", 0, 1);
         var repeatCallers = CommandLineStyle.Number("--repeat-callers", 0.05, "share of submissions by a caller seen before", 0, 1);
         var cases = CommandLineStyle.Int("--cases", 5000, "cases generated (and stored) before the run", min: 1);
@@ -110,18 +100,34 @@ internal static class LoadCommandLine
         var report = CommandLineStyle.Text("--report", "intake-report.json", "where the JSON report is written");
         var apiKey = CommandLineStyle.ApiKey("an admin's (the run imports a directory)");
         var subscribers = CommandLineStyle.Int("--subscribers", 2, "event subscribers reading the whole stream", min: 0, max: 256);
-        var command = new Command(name, description) { target, mode, rate, concurrency, connections, warmup, duration, retryRate, repeatCallers, cases, judges, extraCourts, data, report, apiKey };
+        var command = new Command(name, description)
+        {
+            target, load.Mode, load.Rate, load.Concurrency, load.Connections, load.Warmup, load.Duration, retryRate, repeatCallers, cases, judges, extraCourts, data, report, apiKey,
+        };
         if (flow)
         {
             command.Options.Add(subscribers);
         }
 
         command.SetAction(result => run(new IntakeSettings(
-            result.GetValue(target), result.GetValue(mode)!, result.GetValue(rate), result.GetValue(concurrency), result.GetValue(connections),
-            result.GetValue(warmup), result.GetValue(duration), result.GetValue(retryRate), result.GetValue(repeatCallers), result.GetValue(cases),
+            result.GetValue(target), result.GetValue(load.Mode)!, result.GetValue(load.Rate), result.GetValue(load.Concurrency), result.GetValue(load.Connections),
+            result.GetValue(load.Warmup), result.GetValue(load.Duration), result.GetValue(retryRate), result.GetValue(repeatCallers), result.GetValue(cases),
             result.GetValue(judges), result.GetValue(extraCourts), result.GetValue(data), result.GetValue(report)!, result.GetValue(apiKey),
             flow ? result.GetValue(subscribers) : 0), flow));
         return command;
+    }
+
+    /// <summary>The options that shape an intake measurement, shared by <c>intake</c>, <c>flow</c> and <c>scale</c> with
+    /// defaults of their own.</summary>
+    private sealed record LoadShape(Option<string> Mode, Option<int> Rate, Option<int> Concurrency, Option<int> Connections, Option<double> Warmup, Option<double> Duration)
+    {
+        public static LoadShape Create(int rate, int concurrency, int connections, string measured) => new(
+            CommandLineStyle.OneOf("--mode", "closed", "closed: a fixed number of calls in flight (--concurrency); open: a fixed arrival rate (--rate), latency counted from when each call was due", "closed", "open"),
+            CommandLineStyle.Int("--rate", rate, "open loop: calls a second", min: 1),
+            CommandLineStyle.Int("--concurrency", concurrency, "closed loop: calls in flight", min: 1),
+            CommandLineStyle.Int("--connections", connections, "HTTP/2 connections to the engine", min: 1, max: 1024),
+            CommandLineStyle.Number("--warmup", 5, "seconds of warm-up before measuring" + measured, 0, 3600),
+            CommandLineStyle.Number("--duration", 30, "seconds measured" + measured, 0.1, 86400));
     }
 
     private static Command DeadlinesCommand(Func<DeadlineSettings, Task<int>> run)
