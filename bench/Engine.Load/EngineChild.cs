@@ -11,6 +11,7 @@ internal sealed class EngineChild : IDisposable
     private readonly TaskCompletionSource _shardsRunning = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _sinceLaunch = Stopwatch.StartNew();
     private long _longTurns;
+    private bool _echoNext;
 
     /// <summary>The category and event id of Orleans' long-turn warning, as the console logger writes its first line.</summary>
     private const string LongTurnWarning = "Orleans.Runtime.Scheduler.WorkItemGroup[101215]";
@@ -57,6 +58,14 @@ internal sealed class EngineChild : IDisposable
             if (e.Data?.Contains(LongTurnWarning, StringComparison.Ordinal) == true)
             {
                 Interlocked.Increment(ref _longTurns);
+            }
+
+            // Each error the engine logs (the console logger's category line and the message after it), so that a
+            // failed run shows what the engine saw.
+            if (e.Data is { } line && (_echoNext || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)))
+            {
+                Console.Error.WriteLine("engine: " + line.Trim());
+                _echoNext = !_echoNext;
             }
 
             if (e.Data?.Contains("Deadline shards running", StringComparison.Ordinal) == true)

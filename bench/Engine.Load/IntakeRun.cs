@@ -228,16 +228,19 @@ internal static class IntakeRun
     {
         var sample = await File.ReadAllTextAsync(Samples.File("shanghai-courts.json"));
         var workload = new Workload(Samples.Courts(), judges, cases, repeatCallers, extraCourts);
-        await new V1.DirectoryService.DirectoryServiceClient(channel).ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = workload.DirectoryJson(sample) });
+        var directory = new V1.DirectoryService.DirectoryServiceClient(channel);
+        await Retry.UnavailableAsync(async () => await directory.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = workload.DirectoryJson(sample) }), "the directory import");
         var caseService = new V1.CaseService.CaseServiceClient(channel);
         await Parallel.ForEachAsync(workload.Cases, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (c, cancel) =>
-            await caseService.UpsertCaseAsync(
-                new V1.UpsertCaseRequest
-                {
-                    Case = new V1.Case { CaseNumber = c.Number, CourtId = c.Court, DivisionId = "civil-1", PresidingJudgeId = c.Judge },
-                    Actor = "load",
-                },
-                cancellationToken: cancel));
+            await Retry.UnavailableAsync(
+                async () => await caseService.UpsertCaseAsync(
+                    new V1.UpsertCaseRequest
+                    {
+                        Case = new V1.Case { CaseNumber = c.Number, CourtId = c.Court, DivisionId = "civil-1", PresidingJudgeId = c.Judge },
+                        Actor = "load",
+                    },
+                    cancellationToken: cancel),
+                $"case {c.Number}"));
         Console.WriteLine($"prepared {workload.Courts.Count} courts ({extraCourts} generated), {judges} judges per trial division, {cases:N0} cases");
         return workload;
     }

@@ -165,18 +165,7 @@ internal static class TimerRun
             var file = root.DeepClone().AsObject();
             file["courts"] = new JsonArray([.. part]);
             file["judges"] = new JsonArray([.. part.SelectMany(c => judges[c!["id"]!.GetValue<string>()]).Select(j => j.DeepClone())]);
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await client.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = file.ToJsonString() });
-                    break;
-                }
-                catch (Grpc.Core.RpcException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Unavailable && attempt < 10)
-                {
-                    Console.WriteLine($"  import of {part.Length} courts answered UNAVAILABLE ({ex.Status.Detail}); again");
-                }
-            }
+            await Retry.UnavailableAsync(async () => await client.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = file.ToJsonString() }), $"import of {part.Length} courts");
         }
     }
 
