@@ -194,7 +194,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
     /// entry point, which cannot answer until it wakes.</param>
     private async Task VerifyAsync(NemesisWorkload workload, GrpcChannel entry, IEventLogReader log, IReadOnlyList<Outage> outages, Func<double, double, bool>? frozenEntry = null)
     {
-        output.WriteLine($"acknowledged {workload.Acknowledged.Count} tickets; answers: {string.Join(", ", workload.Answers.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}"))}; longest stretch without an acknowledgment {workload.LongestGap():F1} s");
+        output.WriteLine($"acknowledged {workload.Acknowledged.Count} tickets; answers: {string.Join(", ", workload.Answers.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}"))}; longest stretch without an acknowledgment {workload.LongestGap().Length:F1} s, from {workload.LongestGap().From:F0} s");
         var refused = workload.RefusedAfter.Select(r => r.Seconds).Order().ToList();
         output.WriteLine($"{refused.Count} calls refused; answered after p50 {Percentile(refused, 0.5):F2} s, p99 {Percentile(refused, 0.99):F2} s, max {(refused.Count == 0 ? 0 : refused[^1]):F2} s");
         Assert.True(workload.Acknowledged.Count > 50, "the workload made too little progress to prove anything");

@@ -94,10 +94,12 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
     }
 
     /// <summary>The longest stretch, in seconds, with no write acknowledged.</summary>
-    public double LongestGap()
+    /// <summary>The longest stretch (seconds) without an acknowledgment, and when it began (seconds of the run), so
+    /// that it can be set beside the fault schedule.</summary>
+    public (double Length, double From) LongestGap()
     {
         var times = AcknowledgedAt.Order().ToList();
-        return times.Count < 2 ? 0 : times.Zip(times.Skip(1), (a, b) => b - a).Max();
+        return times.Count < 2 ? (0, 0) : times.Zip(times.Skip(1), (a, b) => (b - a, a)).Max();
     }
 
     private async Task SubmitLoopAsync(GrpcChannel entry, CancellationToken stop)
