@@ -6,7 +6,8 @@ public interface IEventReaderGrain : IGrainWithIntegerKey
     /// <summary>Up to <paramref name="max"/> matching events with sequence above <paramref name="after"/>, in order.</summary>
     Task<EventBatch> ReadAsync(long after, EventFilter filter, int max);
 
-    /// <summary>Waits until the log holds an event above <paramref name="after"/>; false when the wait timed out.</summary>
+    /// <summary>Waits until the log holds an event above <paramref name="after"/>; false when the wait timed out or the
+    /// silo began to stop (a silo deactivates its grains only once their calls have ended).</summary>
     Task<bool> WaitAsync(long after, TimeSpan timeout);
 
     /// <summary>The highest sequence in the log (0 when empty).</summary>

@@ -75,14 +75,19 @@ public sealed class EventApi(
         // instead of why. So a write already in flight when the key ends (its message was checked before the end was
         // known) may finish for WriteGrace, and the subscriber that reads hears UNAUTHENTICATED from the next check;
         // one that does not read (HTTP/2 flow control full) is cut then, inside the 2 s docs/security.md promises.
-        // A stopping engine ends the stream between writes, and a write to a subscriber that reads holds the stop for
-        // microseconds.
+        // A stopping engine ends the stream between writes: a write to a subscriber that reads holds the stop for
+        // microseconds, and one stuck on a subscriber that does not read is cut after WriteGrace too (it held the stop
+        // for the host's whole shutdown timeout, 30 s).
         using var stuck = new CancellationTokenSource();
         using var onEnded = access.Ended.Register(() => stuck.CancelAfter(WriteGrace));
         using var writes = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stuck.Token);
         var cancel = writes.Token;
         var stopping = new TaskCompletionSource();
-        using var onStopping = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        using var onStopping = lifetime.ApplicationStopping.Register(() =>
+        {
+            stopping.TrySetResult();
+            stuck.CancelAfter(WriteGrace);
+        });
         try
         {
             while (true)

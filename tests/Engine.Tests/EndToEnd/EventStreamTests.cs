@@ -147,6 +147,34 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
     }
 
     [Fact]
+    public async Task A_stop_waits_neither_for_heartbeats_nor_for_a_subscriber_that_stopped_reading()
+    {
+        // The longest interval allowed, with a host that waits 30 s for open requests: a stop that waited for a
+        // grain's wait to time out, or for a write to a subscriber that does not read, would take 25 s or 30 s.
+        await using var engine = await EngineInstance.StartWithSampleDirectoryAsync("--Engine:Events:HeartbeatInterval=00:00:25");
+        var caseNumber = SharedEngine.NewCaseNumber("沪0106");
+        await engine.Intake.SubmitTicketAsync(Requests.ContactJudge(caseNumber));
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{engine.GrpcPort}");
+        var events = new V1.EventService.EventServiceClient(channel);
+        var oneCourt = new V1.SubscribeRequest { Filter = new V1.EventFilter { CourtIds = { "sh-jingan" } } };
+        // Caught up and waiting for more: its court's events were all sent.
+        using var waiting = events.Subscribe(oneCourt);
+        await EventStreams.ReadEventsAsync(waiting, e => e.Count > 0);
+        // Waiting too when it went away.
+        using (var gone = events.Subscribe(oneCourt))
+        {
+            await EventStreams.ReadEventsAsync(gone, e => e.Count > 0);
+        }
+
+        // From the start of the log (the directory's import is thousands of events), reading one and no more: its
+        // stream's flow-control window fills and the engine's write waits.
+        using var stalled = events.Subscribe(new V1.SubscribeRequest());
+        await EventStreams.ReadEventsAsync(stalled, e => e.Count > 0);
+
+        await engine.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Bad_subscriptions_are_refused_with_the_reason()
     {
         await ExpectAsync(StatusCode.InvalidArgument, new V1.SubscribeRequest { Filter = new V1.EventFilter { EventTypes = { "ticket.exploded" } } }, "filter.event_types[0]");
