@@ -65,9 +65,17 @@ public sealed class StorageOptions
         DefaultTimeout = 30,
     }.ToString();
 
+    /// <summary>How long PostgreSQL lets a session sit inside a transaction without sending its next statement before it
+    /// ends the session and rolls the transaction back. The engine's transactions send their statements back to back
+    /// (milliseconds); a silo frozen inside one (SIGSTOP, a paused VM, a stalled disk) held the lock that orders event
+    /// appends, and every silo's writes waited for as long as it stayed frozen (decision 66).</summary>
+    public const string IdleInTransactionTimeout = "5s";
+
     /// <summary>The PostgreSQL connection string with the engine's defaults where the operator set none: a short
     /// connect timeout (a database that is down answers UNAVAILABLE quickly instead of holding calls), statements
-    /// prepared automatically, and an application name that shows in pg_stat_activity.</summary>
+    /// prepared automatically, an application name that shows in pg_stat_activity, and a session inside a transaction
+    /// that stops sending statements ended after <see cref="IdleInTransactionTimeout"/> (an <c>Options</c> that sets
+    /// <c>idle_in_transaction_session_timeout</c> itself is kept).</summary>
     public string PostgresConnectionString
     {
         get
@@ -107,6 +115,11 @@ public sealed class StorageOptions
             if (!keys.Contains("APPLICATIONNAME"))
             {
                 builder.ApplicationName = "court-engine";
+            }
+
+            if (builder.Options?.Contains("idle_in_transaction_session_timeout", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout={IdleInTransactionTimeout}".TrimStart();
             }
 
             return builder.ConnectionString;
