@@ -284,6 +284,9 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
     public override void AnnounceEvents(DbTransaction transaction, long head) =>
         Run(transaction, $"SELECT pg_notify('{EventChannel}', '{head}');");
 
+    /// <summary>idle_in_transaction_session_timeout: the server ended a session that sat inside a transaction.</summary>
+    private const string IdleInTransactionTimedOut = "25P03";
+
     /// <summary>disk_full: the server could not extend a file.</summary>
     private const string DiskFull = "53100";
 
@@ -299,9 +302,11 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
                     return true;
                 case PostgresException pg:
                     // Class 08 connection exceptions, 57P01–57P03 shutting down / cannot connect now, 53 resources
-                    // (but a full disk is told apart: IsFull).
+                    // (but a full disk is told apart: IsFull), 25P03 a session ended for idling inside its
+                    // transaction (decision 66: a stalled silo's write, retried with its key).
                     return pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
-                        || (pg.SqlState.StartsWith("53", StringComparison.Ordinal) && pg.SqlState != DiskFull);
+                        || (pg.SqlState.StartsWith("53", StringComparison.Ordinal) && pg.SqlState != DiskFull)
+                        || pg.SqlState == IdleInTransactionTimedOut;
                 case NpgsqlException:
                 case System.Net.Sockets.SocketException:
                 case TimeoutException:
