@@ -47,9 +47,13 @@ public sealed class TelemetryTests
         await engine.Directory.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
         await SubmitAsync(engine, "(2025)沪0115民初70002号");
 
-        // The server span ends once the answer is sent; the exporter takes each span as it ends.
+        // The server span ends once the answer is sent; the exporter takes each span as it ends. Activity listeners are
+        // the process's: the exporter also gets the spans of engines other tests run meanwhile, so this engine's call
+        // is told by its port.
+        var port = engine.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var call = await Eventually.ValueAsync(
-            () => Snapshot(spans).FirstOrDefault(s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore" && s.DisplayName.Contains(SubmitMethod, StringComparison.Ordinal)),
+            () => Snapshot(spans).FirstOrDefault(s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore" && s.DisplayName.Contains(SubmitMethod, StringComparison.Ordinal)
+                && Convert.ToString(s.GetTagItem("server.port"), System.Globalization.CultureInfo.InvariantCulture) == port),
             span => span is not null, "the SubmitTicket call's span is exported");
         var trace = Snapshot(spans).Where(s => s.TraceId == call!.TraceId).ToList();
 
