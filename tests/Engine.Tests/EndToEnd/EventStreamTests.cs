@@ -166,8 +166,8 @@ public sealed class EventStreamTests : IClassFixture<EventStreamTests.Engine>
             await EventStreams.ReadEventsAsync(gone, e => e.Count > 0);
         }
 
-        // From the start of the log (the directory's import is thousands of events), reading one and no more: its
-        // stream's flow-control window fills and the engine's write waits.
+        // From the start of the log (the directory's import: more events than a stream's flow-control window holds),
+        // reading one and no more: the window fills and the engine's write waits.
         using var stalled = events.Subscribe(new V1.SubscribeRequest());
         await EventStreams.ReadEventsAsync(stalled, e => e.Count > 0);
 

@@ -1,7 +1,7 @@
 using Engine.Contracts.Tickets;
 using Engine.Grains.Events;
-using Engine.Storage.Events;
 using Engine.Storage.Databases;
+using Engine.Storage.Events;
 
 namespace Engine.Tests.StorageTests;
 
