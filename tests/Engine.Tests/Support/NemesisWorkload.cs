@@ -93,7 +93,6 @@ public sealed class NemesisWorkload(IReadOnlyList<GrpcChannel> entries, IReadOnl
         return Task.WhenAll(tasks);
     }
 
-    /// <summary>The longest stretch, in seconds, with no write acknowledged.</summary>
     /// <summary>The longest stretch (seconds) without an acknowledgment, and when it began (seconds of the run), so
     /// that it can be set beside the fault schedule.</summary>
     public (double Length, double From) LongestGap()
