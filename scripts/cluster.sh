@@ -16,7 +16,8 @@
 # up, so that no outgoing connection holds one when a process binds it): PostgreSQL B; silo N: silo-to-silo B+10+N,
 # gateway B+20+N, gRPC B+30+N, dashboard B+40+N; front-end N: gRPC B+50+N.
 # Binaries: $ENGINE_BIN (a directory holding Engine.Silo.dll and Engine.Frontend.dll), or else a Release build of
-# this repository made on first use. Logs and pid files: DIR/silo-N.log, DIR/frontend-N.log, DIR/*.pid.
+# this repository made on first use. Logs and pid files: DIR/silo-N.log, DIR/frontend-N.log (an earlier start's log kept as
+# .log.1, .log.2 …; each entry starts with its UTC time), DIR/*.pid.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -69,8 +70,17 @@ wait_started() {
 launch() { # name dll args...
   local name="$1" dll="$2"; shift 2
   if running "$dir/$name.pid"; then echo "cluster.sh: $name already runs (pid $(cat "$dir/$name.pid"))"; return 0; fi
+  # A log from an earlier start is kept as NAME.log.1, .2, …: a process started again after a crash or a drain keeps
+  # what its earlier self said. Every entry starts with its time (UTC), so that the processes' logs can be read side by
+  # side; LOG_TIMESTAMPS= (empty) leaves it out.
+  if [ -s "$dir/$name.log" ]; then
+    local kept=1
+    while [ -e "$dir/$name.log.$kept" ]; do kept=$((kept + 1)); done
+    mv "$dir/$name.log" "$dir/$name.log.$kept"
+  fi
   : > "$dir/$name.log"
-  (cd "$dir" && exec setsid dotnet "$dll" "$@" >>"$dir/$name.log" 2>&1 < /dev/null) &
+  (cd "$dir" && Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__TimestampFormat="${LOG_TIMESTAMPS-HH:mm:ss.fff }" \
+    Logging__Console__FormatterOptions__UseUtcTimestamp=true exec setsid dotnet "$dll" "$@" >>"$dir/$name.log" 2>&1 < /dev/null) &
   echo $! > "$dir/$name.pid"
 }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using Npgsql;
 
@@ -7,7 +8,7 @@ namespace Engine.Tests.Support;
 /// A real cluster on loopback, started and stopped by scripts/cluster.sh (the operator's script) from the binaries
 /// next to the tests: a private PostgreSQL, silos and standalone front-ends, each its own process.
 /// </summary>
-public sealed class ClusterUnderTest : IAsyncDisposable
+public sealed partial class ClusterUnderTest : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly Dictionary<string, string> _environment;
@@ -128,8 +129,7 @@ public sealed class ClusterUnderTest : IAsyncDisposable
             var found = 0;
             for (var i = 0; i < lines.Length && found < perProcess; i++)
             {
-                if ((lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
-                    && !(i + 1 < lines.Length && lines[i + 1].EndsWith("failed with Unavailable", StringComparison.Ordinal)))
+                if (ErrorEntry().IsMatch(lines[i]) && !(i + 1 < lines.Length && lines[i + 1].EndsWith("failed with Unavailable", StringComparison.Ordinal)))
                 {
                     found++;
                     excerpts.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}:{i + 1}");
@@ -143,6 +143,10 @@ public sealed class ClusterUnderTest : IAsyncDisposable
 
         return excerpts.ToString();
     }
+
+    /// <summary>A "fail:" or "crit:" entry, after the time cluster.sh has each entry start with.</summary>
+    [GeneratedRegex(@"^([0-9:.]+ )?(fail|crit):")]
+    private static partial Regex ErrorEntry();
 
     public async ValueTask DisposeAsync()
     {
