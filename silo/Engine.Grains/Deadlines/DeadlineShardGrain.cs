@@ -15,6 +15,7 @@ namespace Engine.Grains.Deadlines;
 /// ticket decides what is due and records it taken in the same write as the events, so waking a ticket twice
 /// fires nothing twice (<see cref="WakingShard"/>).
 /// </summary>
+[Orleans.Placement.RandomPlacement] // decision 67: spread, not all on the newest silo
 internal sealed partial class DeadlineShardGrain(
     ITicketStore store, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptionsMonitor<DeadlineOptions> options, ILogger<DeadlineShardGrain> logger)
     : WakingShard(time, options), IDeadlineShardGrain

@@ -13,6 +13,7 @@ namespace Engine.Grains.Deadlines;
 /// design (<see cref="WakingShard"/>) over a row per owner instead of a column of the ticket row. An owner key is
 /// "judge:&lt;judge id&gt;" or "case:&lt;case number&gt;"; a key of a kind this build does not know is dropped, as nothing could fire it.
 /// </summary>
+[Orleans.Placement.RandomPlacement] // decision 67: spread, not all on the newest silo
 internal sealed partial class DueTimerShardGrain(
     IDueTimers timers, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptionsMonitor<DeadlineOptions> options, ILogger<DueTimerShardGrain> logger)
     : WakingShard(time, options), IDueTimerShardGrain

@@ -41,8 +41,14 @@ public sealed class NemesisTests(ITestOutputHelper output)
 
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
-    /// <summary>The longest the workload may go without an acknowledgment: the bound on declaring a silo dead.</summary>
-    private static readonly TimeSpan GapBound = TimeSpan.FromSeconds(15);
+    /// <summary>The longest a frozen silo may take to be declared dead (docs/deployment.md).</summary>
+    private static readonly TimeSpan DetectionBound = TimeSpan.FromSeconds(15);
+
+    /// <summary>The longest the workload may go without an acknowledgment: a silo declared dead within
+    /// <see cref="DetectionBound"/>, and a call sent to it just before that answered UNAVAILABLE only after
+    /// <c>Engine:Calls:ClusterWait</c> (5 s), before its retry reaches the grain's new activation. When the run's one court
+    /// grain is on the frozen silo, every submission waits for both (15.4 s once in a 600 s run).</summary>
+    private static readonly TimeSpan GapBound = DetectionBound + TimeSpan.FromSeconds(5);
 
     /// <summary>The order of faults the suite runs by default, so that CI and the README's command run the same test;
     /// ENGINE_NEMESIS_SEED=random runs a new order, ENGINE_NEMESIS_SEED=n a given one (docs/benchmarks.md, "Failover",
@@ -144,7 +150,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
             throw;
         }
 
-        Assert.All(detections, d => Assert.True(d <= 15, $"a frozen silo was declared dead after {d:F1} s (bound 15 s)"));
+        Assert.All(detections, d => Assert.True(d <= DetectionBound.TotalSeconds, $"a frozen silo was declared dead after {d:F1} s (bound {DetectionBound.TotalSeconds:F0} s)"));
 
         // Only the frozen front-end left calls to run out their own 10 s deadline.
         Assert.All(workload.DeadlineExceededAt, at => Assert.True(frontendFrozen.Any(f => at >= f.From && at <= f.To + 12),
@@ -199,9 +205,9 @@ public sealed class NemesisTests(ITestOutputHelper output)
     {
         var gap = workload.LongestGap();
         output.WriteLine($"acknowledged {workload.Acknowledged.Count} tickets; answers: {string.Join(", ", workload.Answers.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}"))}; longest stretch without an acknowledgment {gap.Length:F1} s, from {gap.From:F0} s");
-        // No fault stops every write for longer than the cluster takes to declare a silo dead: before decision 66, a
-        // silo frozen inside a transaction held the event-order lock, and nothing was acknowledged for as long as it
-        // stayed frozen (25 s).
+        // No fault stops every write for longer than the cluster takes to declare a silo dead and a waiting call to give
+        // up on it: before decision 66, a silo frozen inside a transaction held the event-order lock, and nothing was
+        // acknowledged for as long as it stayed frozen (25 s).
         Assert.True(gap.Length <= GapBound.TotalSeconds, $"nothing was acknowledged for {gap.Length:F1} s from {gap.From:F0} s (bound {GapBound.TotalSeconds:F0} s)");
         var refused = workload.RefusedAfter.Select(r => r.Seconds).Order().ToList();
         output.WriteLine($"{refused.Count} calls refused; answered after p50 {Percentile(refused, 0.5):F2} s, p99 {Percentile(refused, 0.99):F2} s, max {(refused.Count == 0 ? 0 : refused[^1]):F2} s");
