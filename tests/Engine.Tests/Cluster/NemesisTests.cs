@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Engine.Api;
 using Engine.Tests.Support;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -46,9 +47,9 @@ public sealed class NemesisTests(ITestOutputHelper output)
 
     /// <summary>The longest the workload may go without an acknowledgment: a silo declared dead within
     /// <see cref="DetectionBound"/>, and a call sent to it just before that answered UNAVAILABLE only after
-    /// <c>Engine:Calls:ClusterWait</c> (5 s), before its retry reaches the grain's new activation. When the run's one court
-    /// grain is on the frozen silo, every submission waits for both (15.4 s once in a 600 s run).</summary>
-    private static readonly TimeSpan GapBound = DetectionBound + TimeSpan.FromSeconds(5);
+    /// <c>Engine:Calls:ClusterWait</c> (the engine's default, 5 s), before its retry reaches the grain's new activation. When
+    /// the run's one court grain is on the frozen silo, every submission waits for both (15.4 s once in a 600 s run).</summary>
+    private static readonly TimeSpan GapBound = DetectionBound + new CallWaitOptions().ClusterWait;
 
     /// <summary>The order of faults the suite runs by default, so that CI and the README's command run the same test;
     /// ENGINE_NEMESIS_SEED=random runs a new order, ENGINE_NEMESIS_SEED=n a given one (docs/benchmarks.md, "Failover",
