@@ -199,7 +199,8 @@ public sealed class NemesisTests(ITestOutputHelper output)
 
     /// <summary>The checks every run ends with, once the workload has stopped and the engine has settled.</summary>
     /// <param name="outages">When the engine could not fire steps (a silo lost until declared dead, the database down,
-    /// the one process restarting): a step due then fires within 10 s of the outage's end.</param>
+    /// the one process restarting): a step due then fires within 10 s of the outage's end, not counting time inside a
+    /// later one.</param>
     /// <param name="frozenEntry">Whether a call made from and answered at these times (seconds of the run) met a frozen
     /// entry point, which cannot answer until it wakes.</param>
     private async Task VerifyAsync(NemesisWorkload workload, GrpcChannel entry, IEventLogReader log, IReadOnlyList<Outage> outages, Func<double, double, bool>? frozenEntry = null)
@@ -254,13 +255,16 @@ public sealed class NemesisTests(ITestOutputHelper output)
                 var (due, firedAt) = (step.DueAt.ToDateTimeOffset(), step.FiredAt.ToDateTimeOffset());
                 lateness.Add((firedAt - due).TotalSeconds);
 
-                // Due during an outage (or just before one began), a step is owed from the outage's end.
+                // Due during an outage (or just before one began), a step is owed from the outage's end. Time inside a
+                // later outage is not counted against it: a step still waiting when the next fault began (its ticket's
+                // court on the silo killed next, the database restarted again) cannot fire until that one ends either.
                 var owed = outages.Where(o => due >= o.From - TimeSpan.FromSeconds(1) && due <= o.To).Select(o => o.To).Append(due).Max();
-                var after = firedAt - owed;
+                var during = TimeInside(owed, firedAt, outages);
+                var after = firedAt - owed - during;
                 if (after > Target)
                 {
                     var outage = outages.FirstOrDefault(o => o.To == owed);
-                    var said = $"{ticket.TicketId} {step.Kind} due {due:HH:mm:ss.f} fired {firedAt:HH:mm:ss.f}, {(firedAt - owed).TotalSeconds:F1} s after {(outage is null ? "it was due" : $"the end of \"{outage.Name}\" ({outage.From:HH:mm:ss.f}-{outage.To:HH:mm:ss.f})")}";
+                    var said = $"{ticket.TicketId} {step.Kind} due {due:HH:mm:ss.f} fired {firedAt:HH:mm:ss.f}, {after.TotalSeconds:F1} s after {(outage is null ? "it was due" : $"the end of \"{outage.Name}\" ({outage.From:HH:mm:ss.f}-{outage.To:HH:mm:ss.f})")}{(during > TimeSpan.Zero ? $", not counting {during.TotalSeconds:F1} s inside later outages" : "")}";
                     overTarget.Add(said);
                     if (after > Bound)
                     {
@@ -274,10 +278,13 @@ public sealed class NemesisTests(ITestOutputHelper output)
         output.WriteLine($"{lateness.Count} steps fired; lateness p50 {Percentile(lateness, 0.5):F2} s, p99 {Percentile(lateness, 0.99):F2} s, max {(lateness.Count == 0 ? 0 : lateness[^1]):F2} s");
         output.WriteLine($"outages: {string.Join("; ", outages.Select(o => $"{o.Name} {o.From:HH:mm:ss.f}-{o.To:HH:mm:ss.f}"))}");
 
-        // A step fires within 10 s of being due, or of the end of the outage it fell due in (the target: a silo lost is
-        // declared dead, the keeper starts its shards at once and every shard retries at once the tickets whose wakes
-        // failed on it). Runs alone met it; with a second test suite on the same two cores the backlog after a freeze
-        // took up to 14 s to drain, so the test fails only past Bound and reports how many steps missed the target.
+        // A step fires within 10 s of being due, or of the end of the outage it fell due in, time inside a later outage
+        // not counted (the target: a silo lost is declared dead, the keeper starts its shards at once and every shard
+        // retries at once the tickets whose wakes failed on it). Runs alone met it; with a second test suite on the same
+        // two cores the backlog after a freeze took up to 14 s to drain, so the test fails only past Bound and reports
+        // how many steps missed the target. Later outages were counted in full until a 600 s run (seed 1132584) failed
+        // by 0.2 s: steps owed at the end of a drain were still waiting on the cold new silo when the silo holding their
+        // court was killed 11 s later, and fired 1.4 s after that kill was declared (docs/benchmarks.md, "Failover").
         output.WriteLine($"{overTarget.Count} steps fired more than {Target.TotalSeconds:F0} s after they were owed (the target){string.Concat(overTarget.Take(10).Select(o => "\n  " + o))}");
         Assert.True(late.Count == 0, $"{late.Count} steps fired more than {Bound.TotalSeconds:F0} s after they were owed:\n{string.Join("\n", late.Take(20))}");
 
@@ -322,6 +329,26 @@ public sealed class NemesisTests(ITestOutputHelper output)
         ticket.Clock is { StoppedAt: null, PausedAt: null }
             ? ticket.Deadlines.Where(d => d.FiredAt is null && d.Clock == ticket.Clock.Number)
             : [];
+
+    /// <summary>How much of the time from <paramref name="from"/> to <paramref name="to"/> some outage was under way
+    /// (overlapping outages counted once).</summary>
+    internal static TimeSpan TimeInside(DateTimeOffset from, DateTimeOffset to, IEnumerable<Outage> outages)
+    {
+        var inside = TimeSpan.Zero;
+        var covered = from;
+        foreach (var o in outages.Where(o => o.To > from && o.From < to).OrderBy(o => o.From))
+        {
+            var start = o.From > covered ? o.From : covered;
+            var end = o.To < to ? o.To : to;
+            if (end > start)
+            {
+                inside += end - start;
+                covered = end;
+            }
+        }
+
+        return inside;
+    }
 
     private static double Percentile(List<double> sorted, double share) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(share * sorted.Count))];
 
@@ -501,5 +528,5 @@ public sealed class NemesisTests(ITestOutputHelper output)
     }
 
     /// <summary>A stretch of the run during which the engine could not take steps.</summary>
-    private sealed record Outage(string Name, DateTimeOffset From, DateTimeOffset To);
+    internal sealed record Outage(string Name, DateTimeOffset From, DateTimeOffset To);
 }
