@@ -74,6 +74,7 @@ public static class EngineGrainsExtensions
         silo.Services.AddSingleton<CalendarWatch>();
         silo.Services.AddHostedService<CalendarWatchService>();
         silo.Services.AddSingleton<DeadlinePlanner>();
+        silo.Services.AddSingleton<WakeGate>();
         silo.Services.AddHostedService<DeadlineKeeperService>();
         silo.Services.AddOptions<KnowledgeOptions>().ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<KnowledgeOptions>, KnowledgeOptionsValidator>();

@@ -20,6 +20,10 @@ public sealed class DeadlineOptions
     /// <summary>Tickets a shard wakes at once; more wait for the next round of the same tick.</summary>
     public int FireBatchSize { get; set; } = 256;
 
+    /// <summary>Wakes in flight at once on one silo, over all the deadline and timer shards it holds; more wait, without
+    /// a thread, for a place (<see cref="WakeGate"/>). Default 512. Read at start.</summary>
+    public int MaxWakesPerSilo { get; set; } = 512;
+
     /// <summary>Working calendars stored at start beside the ones built in (calendar-cn-2025/2026.json); a file for a
     /// year that is built in replaces it. A year put through CalendarService.PutCalendar is never replaced by a file.</summary>
     public string[] CalendarFiles { get; set; } = [];

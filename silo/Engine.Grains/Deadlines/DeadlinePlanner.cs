@@ -186,6 +186,11 @@ public sealed class DeadlineOptionsValidator : IValidateOptions<DeadlineOptions>
             return ValidateOptionsResult.Fail($"Engine:Deadlines:FireBatchSize must be between 1 and 100000 (it is {options.FireBatchSize})");
         }
 
+        if (options.MaxWakesPerSilo is < 1 or > 100_000)
+        {
+            return ValidateOptionsResult.Fail($"Engine:Deadlines:MaxWakesPerSilo must be between 1 and 100000 (it is {options.MaxWakesPerSilo})");
+        }
+
         if (options.CalendarRefreshInterval <= TimeSpan.Zero || options.CalendarRefreshInterval > TimeSpan.FromHours(1))
         {
             return ValidateOptionsResult.Fail($"Engine:Deadlines:CalendarRefreshInterval must be more than 0 and at most 01:00:00 (it is {options.CalendarRefreshInterval})");

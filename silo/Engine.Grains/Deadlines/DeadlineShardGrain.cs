@@ -17,8 +17,8 @@ namespace Engine.Grains.Deadlines;
 /// </summary>
 [Orleans.Placement.RandomPlacement] // decision 67: spread, not all on the newest silo
 internal sealed partial class DeadlineShardGrain(
-    ITicketStore store, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptionsMonitor<DeadlineOptions> options, ILogger<DeadlineShardGrain> logger)
-    : WakingShard(time, options), IDeadlineShardGrain
+    ITicketStore store, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptionsMonitor<DeadlineOptions> options, WakeGate gate, ILogger<DeadlineShardGrain> logger)
+    : WakingShard(time, options, gate), IDeadlineShardGrain
 {
     protected override IReadOnlyList<string> ReadDue(DateTimeOffset now, int limit) => [.. store.Due(Shard, now, limit).Select(d => d.TicketId)];
 

@@ -15,8 +15,8 @@ namespace Engine.Grains.Deadlines;
 /// </summary>
 [Orleans.Placement.RandomPlacement] // decision 67: spread, not all on the newest silo
 internal sealed partial class DueTimerShardGrain(
-    IDueTimers timers, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptionsMonitor<DeadlineOptions> options, ILogger<DueTimerShardGrain> logger)
-    : WakingShard(time, options), IDueTimerShardGrain
+    IDueTimers timers, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptionsMonitor<DeadlineOptions> options, WakeGate gate, ILogger<DueTimerShardGrain> logger)
+    : WakingShard(time, options, gate), IDueTimerShardGrain
 {
     public const string JudgePrefix = "judge:";
 

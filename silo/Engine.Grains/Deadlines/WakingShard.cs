@@ -9,7 +9,7 @@ namespace Engine.Grains.Deadlines;
 /// write as its events, so waking an owner twice fires nothing twice. The shard keeps nothing but the timer and the
 /// owners it put off after a failed wake.
 /// </summary>
-internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineOptions> options) : Grain
+internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineOptions> options, WakeGate gate) : Grain
 {
     /// <summary>A tick drains a storm for at most this long before letting other work and the next tick in.</summary>
     private static readonly TimeSpan TickBudget = TimeSpan.FromSeconds(5);
@@ -146,9 +146,11 @@ internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineO
 
     private async Task WakeAsync(string owner, DateTimeOffset now)
     {
-        var fire = FireAsync(owner);
+        Task<int>? fire = null;
         try
         {
+            // WakeTimeout counts from the start of the call, not from the wait for a place in the silo's gate.
+            fire = await gate.StartAsync(() => FireAsync(owner));
             if (await fire.WaitAsync(WakeTimeout) == 0)
             {
                 // Its row said due but the owner had nothing to fire: a write of it is in flight (the row will change
@@ -162,7 +164,7 @@ internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineO
         }
         catch (Exception ex)
         {
-            if (ex is TimeoutException && !fire.IsCompleted)
+            if (ex is TimeoutException && fire is { IsCompleted: false })
             {
                 _stillRunning.Add(owner);
                 _ = ForgetWhenEndedAsync(owner, fire);

@@ -72,6 +72,7 @@ public sealed class DeadlinePlannerTests
     [Theory]
     [InlineData("PollInterval", "00:00:00", "Engine:Deadlines:PollInterval must be more than 0")]
     [InlineData("FireBatchSize", "0", "Engine:Deadlines:FireBatchSize must be between 1 and 100000 (it is 0)")]
+    [InlineData("MaxWakesPerSilo", "0", "Engine:Deadlines:MaxWakesPerSilo must be between 1 and 100000 (it is 0)")]
     [InlineData("CalendarRefreshInterval", "-00:00:01", "Engine:Deadlines:CalendarRefreshInterval must be more than 0")]
     [InlineData("CalendarWarnFrom", "13-01", "Engine:Deadlines:CalendarWarnFrom must be a month and day written MM-dd")]
     public void The_start_up_check_refuses_a_polling_setting_out_of_range_and_names_it(string setting, string value, string expected)
