@@ -47,6 +47,6 @@ internal sealed class WakeGate(IOptions<DeadlineOptions> options) : IDisposable
         }
     }
 
-    /// <summary>Wakes waiting for a place, for tests and measurements.</summary>
+    /// <summary>Places free now, for tests and measurements.</summary>
     public int Free => _places.CurrentCount;
 }
