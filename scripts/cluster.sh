@@ -3,6 +3,8 @@
 #
 #   scripts/cluster.sh start [DIR]         PostgreSQL, $SILOS silos (default 3), $FRONTENDS front-ends (default 2)
 #   scripts/cluster.sh stop [DIR]          front-ends, then silos (SIGTERM: a graceful leave), then PostgreSQL
+#   scripts/cluster.sh kill [DIR]          SIGKILL every process and PostgreSQL at once: for a cluster thrown away
+#                                          (the tests' teardown: 1 s against 6-8 s for a graceful stop)
 #   scripts/cluster.sh status [DIR]        what runs, and where
 #   scripts/cluster.sh start-silo DIR N    start silo N (a new one joins the cluster: ports follow the scheme below)
 #   scripts/cluster.sh stop-silo DIR N     drain silo N: it leaves gracefully, its grains move to the others
@@ -132,6 +134,12 @@ case "$verb" in
     "$here/postgres.sh" stop "$dir/pg"
     echo "cluster.sh: stopped"
     ;;
+  kill)
+    for f in "$dir"/frontend-*.pid "$dir"/silo-*.pid; do [ -e "$f" ] && stop_process "$(basename "$f" .pid)" KILL & done
+    wait
+    "$here/postgres.sh" kill "$dir/pg"
+    echo "cluster.sh: killed"
+    ;;
   status)
     echo "PostgreSQL   127.0.0.1:$base   $( [ -f "$dir/pg/data/postmaster.pid" ] && echo running || echo stopped)"
     for f in "$dir"/silo-*.pid "$dir"/frontend-*.pid; do
@@ -154,5 +162,5 @@ case "$verb" in
   thaw-silo) signal_process "silo-${3:?silo number}" CONT ;;
   freeze-frontend) signal_process "frontend-${3:?front-end number}" STOP ;;
   thaw-frontend) signal_process "frontend-${3:?front-end number}" CONT ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,22p' "$0" >&2; exit 2 ;;
 esac

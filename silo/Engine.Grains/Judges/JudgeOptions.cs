@@ -9,14 +9,16 @@ namespace Engine.Grains.Judges;
 public sealed class JudgeOptions
 {
     /// <summary>When each judge's morning list (judge.digest) is published on the working days of their court, in
-    /// court time, written HH:mm. Default 08:30.</summary>
+    /// court time, written HH:mm (or HH:mm:ss, for drills that cannot wait for a whole minute). Default 08:30.</summary>
     public string MorningListAt { get; set; } = "08:30";
 
     /// <summary>What <see cref="MorningListAt"/> says (the default when it is unreadable; start-up refuses that).</summary>
     public TimeOnly ListTime => TryParse(MorningListAt, out var at) ? at : MorningList.DefaultAt;
 
+    private static readonly string[] Formats = ["HH:mm", "HH:mm:ss"];
+
     public static bool TryParse(string? text, out TimeOnly at) =>
-        TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out at);
+        TimeOnly.TryParseExact(text, Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out at);
 }
 
 /// <summary>The checks of <see cref="JudgeOptions"/> at start.</summary>
@@ -29,7 +31,7 @@ public sealed class JudgeOptionsValidator : IValidateOptions<JudgeOptions>
         var check = new SettingsCheck(Section);
         if (!JudgeOptions.TryParse(options.MorningListAt, out _))
         {
-            check.Fail(nameof(options.MorningListAt), $"must be a time of day written HH:mm, e.g. 08:30 (it is '{options.MorningListAt}')");
+            check.Fail(nameof(options.MorningListAt), $"must be a time of day written HH:mm or HH:mm:ss, e.g. 08:30 (it is '{options.MorningListAt}')");
         }
 
         return check.Failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(check.Failures);

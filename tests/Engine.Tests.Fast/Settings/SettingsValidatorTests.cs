@@ -2,6 +2,7 @@ using Engine.Grains.Cases;
 using Engine.Api;
 using Engine.Api.Security;
 using Engine.Frontend;
+using Engine.Grains.Judges;
 using Engine.Grains.Tickets;
 using Engine.Storage.Databases;
 using Engine.Storage.Events;
@@ -190,6 +191,24 @@ public sealed class SettingsValidatorTests
             File.Delete(file);
         }
     }
+
+    [Theory]
+    [InlineData("08:30", "08:30:00")]
+    [InlineData("17:05:30", "17:05:30")]
+    public void The_morning_list_time_is_read_to_the_minute_or_the_second(string setting, string time)
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine([$"--Engine:Judges:MorningListAt={setting}"]).Build();
+        Assert.Empty(Failures(new JudgeOptionsValidator(), configuration, JudgeOptionsValidator.Section));
+        Assert.Equal(TimeOnly.Parse(time, System.Globalization.CultureInfo.InvariantCulture), configuration.GetSection(JudgeOptionsValidator.Section).Get<JudgeOptions>()!.ListTime);
+    }
+
+    [Theory]
+    [InlineData("8.30")]
+    [InlineData("24:00")]
+    [InlineData("08:30 am")]
+    public void A_morning_list_time_that_is_not_a_time_of_day_is_named(string setting) =>
+        Assert.Equal($"Engine:Judges:MorningListAt must be a time of day written HH:mm or HH:mm:ss, e.g. 08:30 (it is '{setting}')",
+            Assert.Single(Failures(new JudgeOptionsValidator(), JudgeOptionsValidator.Section, $"MorningListAt={setting}")));
 
     private static List<string> Failures<T>(IValidateOptions<T> validator, string section, params string[] settings)
         where T : class, new() =>
