@@ -1,4 +1,5 @@
 using Outage = Engine.Tests.Cluster.NemesisTests.Outage;
+using OutageKind = Engine.Tests.Cluster.NemesisTests.OutageKind;
 
 namespace Engine.Tests.Cluster;
 
@@ -12,7 +13,7 @@ public sealed class NemesisAccountingTests
     [Fact]
     public void A_step_that_waited_through_no_outage_is_late_by_all_of_its_wait()
     {
-        Assert.Equal(TimeSpan.Zero, NemesisTests.TimeInside(At(0), At(20), [new Outage("earlier", At(-30), At(0))]));
+        Assert.Equal(TimeSpan.Zero, NemesisTests.TimeInside(At(0), At(20), [new Outage("earlier", At(-30), At(0), OutageKind.SiloLost)]));
     }
 
     [Fact]
@@ -20,7 +21,7 @@ public sealed class NemesisAccountingTests
     {
         // Owed at the end of a drain (0 s), the silo holding its court killed at 10.9 s and declared dead at 18.7 s,
         // fired at 20.1 s: late by 12.3 s, not 20.1 s (the 600 s run with seed 1132584).
-        var outages = new[] { new Outage("drained", At(-56), At(0)), new Outage("killed", At(10.9), At(18.7)) };
+        var outages = new[] { new Outage("drained", At(-56), At(0), OutageKind.Drain), new Outage("killed", At(10.9), At(18.7), OutageKind.SiloLost) };
         Assert.Equal(7.8, NemesisTests.TimeInside(At(0), At(20.1), outages).TotalSeconds, precision: 6);
         Assert.Equal(2.0, NemesisTests.TimeInside(At(0), At(12.9), outages).TotalSeconds, precision: 6);
     }
@@ -28,7 +29,7 @@ public sealed class NemesisAccountingTests
     [Fact]
     public void Overlapping_outages_are_counted_once()
     {
-        var outages = new[] { new Outage("database", At(2), At(8)), new Outage("frozen", At(5), At(12)), new Outage("killed", At(11), At(14)) };
+        var outages = new[] { new Outage("database", At(2), At(8), OutageKind.DatabaseRestart), new Outage("frozen", At(5), At(12), OutageKind.SiloLost), new Outage("killed", At(11), At(14), OutageKind.SiloLost) };
         Assert.Equal(12.0, NemesisTests.TimeInside(At(0), At(30), outages).TotalSeconds, precision: 6);
     }
 }
