@@ -269,7 +269,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
                     overTarget.Add(said);
                     var from = outage?.Kind.ToString() ?? "none";
                     overTargetBy[from] = overTargetBy.GetValueOrDefault(from) + 1;
-                    if (after > Bound)
+                    if (after > Bound || outage?.Kind == OutageKind.SiloLost)
                     {
                         late.Add(said);
                     }
@@ -288,8 +288,11 @@ public sealed class NemesisTests(ITestOutputHelper output)
         // how many steps missed the target. Later outages were counted in full until a 600 s run (seed 1132584) failed
         // by 0.2 s: steps owed at the end of a drain were still waiting on the cold new silo when the silo holding their
         // court was killed 11 s later, and fired 1.4 s after that kill was declared (docs/benchmarks.md, "Failover").
+        // A step owed at the end of a silo's loss (killed or frozen, until declared dead) is held to the target itself:
+        // that is the bound the engine promises after a loss (docs/deployment.md); the steps past the target in the runs
+        // so far were owed at the end of a PostgreSQL restart or a drain, or fell due just after one.
         output.WriteLine($"{overTarget.Count} steps fired more than {Target.TotalSeconds:F0} s after they were owed (the target){(overTarget.Count == 0 ? "" : $"; owed at the end of: {string.Join(", ", overTargetBy.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => $"{b.Key} {b.Value}"))}")}{string.Concat(overTarget.Take(10).Select(o => "\n  " + o))}");
-        Assert.True(late.Count == 0, $"{late.Count} steps fired more than {Bound.TotalSeconds:F0} s after they were owed:\n{string.Join("\n", late.Take(20))}");
+        Assert.True(late.Count == 0, $"{late.Count} steps fired more than {Bound.TotalSeconds:F0} s after they were owed, or more than {Target.TotalSeconds:F0} s after a lost silo was declared dead:\n{string.Join("\n", late.Take(20))}");
 
         // Every subscriber got every event, each connection in order.
         var head = log.Scalar("SELECT COALESCE(MAX(sequence), 0) FROM events");
