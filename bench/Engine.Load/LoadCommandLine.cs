@@ -17,6 +17,9 @@ internal sealed record TimerSettings(
     int ExtraCourts, int JudgesPerDivision, double PendingShare, int LeadSeconds, int PatienceSeconds, string? Postgres, string? Data, string Report,
     IReadOnlyList<string> EngineSettings);
 
+/// <summary>What a hearing-reminder burst run does.</summary>
+internal sealed record HearingSettings(int Cases, int ExtraCourts, int LeadSeconds, int PatienceSeconds, string? Postgres, string? Data, string Report, IReadOnlyList<string> EngineSettings);
+
 /// <summary>What a sizing run does: the intake run at each engine core count.</summary>
 internal sealed record ScaleSettings(
     IReadOnlyList<int> Cores, int GeneratorCores, string Mode, int Rate, int Concurrency, int Connections, double WarmupSeconds, double DurationSeconds,
@@ -25,13 +28,13 @@ internal sealed record ScaleSettings(
 /// <summary>What a password look-up timing run does.</summary>
 internal sealed record LookupSettings(int Attempts, int MaxFailures, string? Data, string Report);
 
-/// <summary>Engine.Load's command line: <c>intake</c>, <c>flow</c>, <c>deadlines</c>, <c>lookup</c>, <c>timers</c>, <c>scale</c>, each with its
+/// <summary>Engine.Load's command line: <c>intake</c>, <c>flow</c>, <c>deadlines</c>, <c>lookup</c>, <c>timers</c>, <c>hearings</c>, <c>scale</c>, each with its
 /// options (tools/Shared/CommandLineStyle.cs: the style every tool shares).</summary>
 internal static class LoadCommandLine
 {
     public static RootCommand Build(
         Func<IntakeSettings, bool, Task<int>> intake, Func<DeadlineSettings, Task<int>> deadlines, Func<LookupSettings, Task<int>> lookup,
-        Func<TimerSettings, Task<int>> timers, Func<ScaleSettings, Task<int>> scale)
+        Func<TimerSettings, Task<int>> timers, Func<HearingSettings, Task<int>> hearings, Func<ScaleSettings, Task<int>> scale)
     {
         var root = new RootCommand("Whole-engine load runs against a real engine process (README.md, \"Benchmarks\"; results in docs/benchmarks.md). " +
             "Exit status: 0 passed; 2 a ticket lost, a key that made two tickets, a failed submission, or look-up refusals that differ; 3 look-up failures told apart by time; 64 a bad command line.");
@@ -40,6 +43,7 @@ internal static class LoadCommandLine
         root.Subcommands.Add(DeadlinesCommand(deadlines));
         root.Subcommands.Add(LookupCommand(lookup));
         root.Subcommands.Add(TimersCommand(timers));
+        root.Subcommands.Add(HearingsCommand(hearings));
         root.Subcommands.Add(ScaleCommand(scale));
         return root;
     }
@@ -159,20 +163,42 @@ internal static class LoadCommandLine
         var extraCourts = CommandLineStyle.Int("--extra-courts", 3_975, "generated courts beside the sample's 25 (five trial divisions each)", min: 0, max: Workload.MaxGeneratedCourts);
         var judges = CommandLineStyle.Int("--judges-per-division", 6, "made-up judges per trial division (the defaults make 120,000 judges)", min: 1, max: 1000);
         var pendingShare = CommandLineStyle.Number("--pending-share", 1, "share of the judges given an overdue ticket, so that their list is published (0: every wake finds nothing to list)", 0, 1);
-        var lead = CommandLineStyle.Int("--lead", 40, "seconds at least between the engine's second start and the burst (the moment is the next whole minute after)", min: 5, max: 3600);
-        var patience = CommandLineStyle.Int("--patience", 1200, "seconds after the moment before the run gives up on the burst", min: 10);
-        var postgres = CommandLineStyle.Optional("--postgres", "a file holding the connection string of an empty PostgreSQL database (scripts/postgres.sh writes DIR/connection-string; a password stays off the command line): one silo on it instead of the SQLite file");
-        var data = CommandLineStyle.Optional("--data", "the data directory; default: a new one under the temporary directory");
-        var report = CommandLineStyle.Text("--report", "timers-report.json", "where the JSON report is written");
-        var set = new Option<string[]>("--set") { Description = "an engine setting for the burst, KEY=VALUE (e.g. Engine:Deadlines:FireBatchSize=16); repeatable", AllowMultipleArgumentsPerToken = false };
+        var burst = BurstShape.Create("timers-report.json", "e.g. Engine:Deadlines:FireBatchSize=16");
         var command = new Command("timers", "Imports a national-size directory, gives judges an overdue ticket, makes every judge's morning list due at one moment, and reports how the burst drains: lateness, lists published against expected, duplicates, engine CPU.")
         {
-            extraCourts, judges, pendingShare, lead, patience, postgres, data, report, set,
+            extraCourts, judges, pendingShare, burst.Lead, burst.Patience, burst.Postgres, burst.Data, burst.Report, burst.Set,
         };
         command.SetAction(result => run(new TimerSettings(
-            result.GetValue(extraCourts), result.GetValue(judges), result.GetValue(pendingShare), result.GetValue(lead), result.GetValue(patience),
-            result.GetValue(postgres), result.GetValue(data), result.GetValue(report)!, result.GetValue(set) ?? [])));
+            result.GetValue(extraCourts), result.GetValue(judges), result.GetValue(pendingShare), result.GetValue(burst.Lead), result.GetValue(burst.Patience),
+            result.GetValue(burst.Postgres), result.GetValue(burst.Data), result.GetValue(burst.Report)!, result.GetValue(burst.Set) ?? [])));
         return command;
+    }
+
+    private static Command HearingsCommand(Func<HearingSettings, Task<int>> run)
+    {
+        var cases = CommandLineStyle.Int("--cases", 100_000, "cases stored, each with a plaintiff, a defendant and an agent and a hearing tomorrow (the country has about that many a working day)", min: 1, max: 1_000_000);
+        var extraCourts = CommandLineStyle.Int("--extra-courts", 0, "generated courts beside the sample's 25, sharing the cases", min: 0, max: Workload.MaxGeneratedCourts);
+        var burst = BurstShape.Create("hearings-report.json", "e.g. Engine:Deadlines:MaxWakesPerSilo=256");
+        var command = new Command("hearings", "Stores cases with a hearing tomorrow, makes every reminder due at one moment (as at 09:00 the working day before), and reports how the burst drains: lateness, reminders sent against expected (one per party), duplicates, engine CPU.")
+        {
+            cases, extraCourts, burst.Lead, burst.Patience, burst.Postgres, burst.Data, burst.Report, burst.Set,
+        };
+        command.SetAction(result => run(new HearingSettings(
+            result.GetValue(cases), result.GetValue(extraCourts), result.GetValue(burst.Lead), result.GetValue(burst.Patience),
+            result.GetValue(burst.Postgres), result.GetValue(burst.Data), result.GetValue(burst.Report)!, result.GetValue(burst.Set) ?? [])));
+        return command;
+    }
+
+    /// <summary>The options of a timer burst (<c>timers</c>, <c>hearings</c>).</summary>
+    private sealed record BurstShape(Option<int> Lead, Option<int> Patience, Option<string?> Postgres, Option<string?> Data, Option<string> Report, Option<string[]> Set)
+    {
+        public static BurstShape Create(string report, string settingExample) => new(
+            CommandLineStyle.Int("--lead", 40, "seconds at least between the engine's second start and the burst (the moment is the next whole minute after)", min: 5, max: 3600),
+            CommandLineStyle.Int("--patience", 1200, "seconds after the moment before the run gives up on the burst", min: 10),
+            CommandLineStyle.Optional("--postgres", "a file holding the connection string of an empty PostgreSQL database (scripts/postgres.sh writes DIR/connection-string; a password stays off the command line): one silo on it instead of the SQLite file"),
+            CommandLineStyle.Optional("--data", "the data directory; default: a new one under the temporary directory"),
+            CommandLineStyle.Text("--report", report, "where the JSON report is written"),
+            new Option<string[]>("--set") { Description = $"an engine setting for the burst, KEY=VALUE ({settingExample}); repeatable", AllowMultipleArgumentsPerToken = false });
     }
 
     private static Command LookupCommand(Func<LookupSettings, Task<int>> run)

@@ -22,8 +22,6 @@ namespace Engine.Load;
 /// </summary>
 internal static class TimerRun
 {
-    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
     public static async Task<int> RunAsync(TimerSettings settings)
     {
         var data = settings.Data ?? Path.Combine(Path.GetTempPath(), "engine-timers-" + Guid.NewGuid().ToString("N")[..8]);
@@ -34,7 +32,7 @@ internal static class TimerRun
         var report = new Dictionary<string, object>
         {
             ["machine"] = Machine.Facts(), ["provider"] = settings.Postgres is null ? "sqlite" : "postgres", ["judges"] = judges.Count,
-            ["courts"] = workload.Courts.Count, ["pendingShare"] = settings.PendingShare, ["engineSettings"] = settings.EngineSettings, ["loadAverageBefore"] = LoadAverage(),
+            ["courts"] = workload.Courts.Count, ["pendingShare"] = settings.PendingShare, ["engineSettings"] = settings.EngineSettings, ["loadAverageBefore"] = Burst.LoadAverage(),
         };
         var environment = new Dictionary<string, string>();
         var postgres = settings.Postgres is { } file ? (await File.ReadAllTextAsync(file)).Trim() : null;
@@ -45,8 +43,8 @@ internal static class TimerRun
         }
 
         // 1. The directory, on an engine whose lists are hours away (no list is made while preparing).
-        var prepareAt = LocalNow().AddHours(3);
-        var calendar = WorkingDayCalendar(data, LocalNow().AddMinutes(2));
+        var prepareAt = Burst.LocalNow().AddHours(3);
+        var calendar = Burst.WorkingDayCalendar(data, Burst.LocalNow().AddMinutes(2));
         var clock = Stopwatch.StartNew();
         using (var engine = new EngineChild(data, [$"--Engine:Judges:MorningListAt={prepareAt:HH\\:mm}", $"--Engine:Deadlines:CalendarFiles:0={calendar}"], environment))
         {
@@ -68,60 +66,16 @@ internal static class TimerRun
         report["seedSeconds"] = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"seeded {pending.Count:N0} overdue tickets in {clock.Elapsed.TotalSeconds:F0} s");
 
-        var moment = NextMinute(LocalNow().AddSeconds(settings.LeadSeconds));
-        calendar = WorkingDayCalendar(data, moment);
+        (var moment, calendar, var rows) = Burst.MakeDue(database, data, "judge:", settings.LeadSeconds, report);
         var momentMs = moment.ToUnixTimeMilliseconds();
-        var rows = database.Execute("UPDATE due_timers SET due_at_ms = @t WHERE owner_key LIKE 'judge:%';", ("@t", momentMs));
-        report["timerRows"] = rows;
-        report["moment"] = moment.ToString("O", CultureInfo.InvariantCulture);
         Console.WriteLine($"{rows:N0} timer rows due at {moment:yyyy-MM-dd HH:mm:ss zzz}; starting the engine with its morning list at {moment:HH:mm}");
 
         // 3. The burst: the rows still due at the moment, each half second, until none is; the engine's CPU over it.
-        var samples = new List<(double Seconds, long Due)>();
-        double drainSeconds;
-        double cpuSeconds;
+        Burst.Drain drain;
         using (var engine = new EngineChild(data, [$"--Engine:Judges:MorningListAt={moment:HH\\:mm}", $"--Engine:Deadlines:CalendarFiles:0={calendar}", .. settings.EngineSettings.Select(s => "--" + s)], environment))
         {
             await engine.WaitUntilReadyAsync(TimeSpan.FromMinutes(5));
-            var wait = moment - DateTimeOffset.UtcNow;
-            if (wait <= TimeSpan.Zero)
-            {
-                throw new InvalidOperationException($"the engine was ready {-wait.TotalSeconds:F1} s after the moment: give it a longer --lead");
-            }
-
-            await Task.Delay(wait);
-            var cpuAtMoment = engine.CpuTime;
-            var loads = new List<double>();
-            while (true)
-            {
-                var due = Count(database, "SELECT COUNT(*) FROM due_timers WHERE due_at_ms <= @t;", momentMs);
-                var elapsed = (DateTimeOffset.UtcNow - moment).TotalSeconds;
-                samples.Add((elapsed, due));
-                loads.Add(LoadAverage());
-                if (samples.Count % 10 == 1)
-                {
-                    Console.WriteLine($"  {elapsed,6:F1} s: {due:N0} judges still to wake, engine CPU {(engine.CpuTime - cpuAtMoment).TotalSeconds:F1} s");
-                }
-
-                if (due == 0)
-                {
-                    drainSeconds = elapsed;
-                    break;
-                }
-
-                if (elapsed > settings.PatienceSeconds)
-                {
-                    drainSeconds = double.NaN;
-                    Console.WriteLine($"gave up after {settings.PatienceSeconds} s with {due:N0} judges still to wake");
-                    break;
-                }
-
-                await Task.Delay(500);
-            }
-
-            cpuSeconds = (engine.CpuTime - cpuAtMoment).TotalSeconds;
-            report["loadAverageDuring"] = loads.Count > 0 ? loads.Order().ElementAt(loads.Count / 2) : 0;
-            report["rssAfterBytes"] = engine.RssBytes;
+            drain = await Burst.WatchAsync(engine, database, "judge:", moment, settings.PatienceSeconds, "judges");
             await engine.StopAsync();
         }
 
@@ -132,30 +86,22 @@ internal static class TimerRun
         var duplicates = perJudge.Count(p => p.Value > 1);
         var missing = pending.Count(j => !perJudge.ContainsKey(j));
         var unexpected = perJudge.Keys.Count(j => !pending.Contains(j));
-        report["drainSeconds"] = drainSeconds;
-        report["wakesPerSecond"] = judges.Count / drainSeconds;
-        report["engineCpuSeconds"] = cpuSeconds;
-        report["engineCores"] = cpuSeconds / drainSeconds;
-        report["engineCpuPerWakeMicroseconds"] = cpuSeconds * 1e6 / judges.Count;
+        Burst.Report(report, drain, judges.Count);
         report["digestsExpected"] = pending.Count;
         report["digestsPublished"] = digests.Count;
         report["judgesWithTwoOrMore"] = duplicates;
         report["judgesMissing"] = missing;
         report["judgesUnexpected"] = unexpected;
-        report["latenessMs"] = RunOptions.Percentiles(lateness);
-        report["dueAfterSeconds"] = samples.Where((_, i) => i % 4 == 0).Select(s => new[] { Math.Round(s.Seconds, 1), s.Due }).ToArray();
-        var json = RunOptions.Report(report);
-        Console.WriteLine(json);
-        await File.WriteAllTextAsync(settings.Report, json);
-        Console.WriteLine($"burst of {judges.Count:N0} wakes drained in {drainSeconds:F1} s ({judges.Count / drainSeconds:F0}/s), engine CPU {cpuSeconds:F1} s; " +
+        await Burst.WriteReportAsync(report, lateness, settings.Report);
+        Console.WriteLine($"burst of {judges.Count:N0} wakes drained in {drain.Seconds:F1} s ({judges.Count / drain.Seconds:F0}/s), engine CPU {drain.CpuSeconds:F1} s; " +
             $"digests {digests.Count:N0} of {pending.Count:N0}, {duplicates} judges with two or more, {missing} missing; report: {Path.GetFullPath(settings.Report)}; data: {data}");
-        return !double.IsNaN(drainSeconds) && duplicates == 0 && missing == 0 && unexpected == 0 && digests.Count == pending.Count ? 0 : 2;
+        return !double.IsNaN(drain.Seconds) && duplicates == 0 && missing == 0 && unexpected == 0 && digests.Count == pending.Count ? 0 : 2;
     }
 
     /// <summary>Imports the directory 250 courts at a time (the sample's first: the generated courts' parent is there),
     /// each part with its people, retrying a part the engine answered UNAVAILABLE (an import is a merge: a part sent
     /// again changes nothing already stored). One file of 120,000 people was refused UNAVAILABLE on a busy machine.</summary>
-    private static async Task ImportAsync(V1.DirectoryService.DirectoryServiceClient client, string directory)
+    internal static async Task ImportAsync(V1.DirectoryService.DirectoryServiceClient client, string directory)
     {
         var root = JsonNode.Parse(directory)!.AsObject();
         var courts = root["courts"]!.AsArray().Select(c => c!.DeepClone()).ToList();
@@ -172,31 +118,6 @@ internal static class TimerRun
     /// <summary>Every n-th judge, so that the share is spread over every court and shard.</summary>
     private static bool IsPending(int index, double share) => share > 0 && Math.Floor((index + 1) * share) > Math.Floor(index * share);
 
-    private static DateTimeOffset LocalNow() => TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Shanghai);
-
-    private static DateTimeOffset NextMinute(DateTimeOffset at) =>
-        new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, at.Offset).AddMinutes(1);
-
-    /// <summary>A calendar file for the year of <paramref name="day"/> (court time) without holidays, with that day a
-    /// make-up working day when it falls on a weekend: the burst runs on real time, whatever today is.</summary>
-    private static string WorkingDayCalendar(string data, DateTimeOffset day)
-    {
-        var date = DateOnly.FromDateTime(day.DateTime);
-        var workdays = new JsonArray();
-        if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
-        {
-            workdays.Add(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        }
-
-        var file = Path.Combine(data, $"calendar-{date.Year}.json");
-        File.WriteAllText(file, new JsonObject
-        {
-            ["about"] = "Engine.Load timers: a year without holidays, the day of the burst a working day.",
-            ["year"] = date.Year, ["timeZone"] = Shanghai.Id, ["holidays"] = new JsonArray(), ["workdays"] = workdays,
-        }.ToJsonString());
-        return file;
-    }
-
     /// <summary>One open ticket per judge, its reply deadline passed yesterday and no step pending (no deadline shard
     /// has anything to fire): it is on the judge's list as overdue.</summary>
     private static async Task SeedTicketsAsync(Database database, StorageOptions storage, List<(string Id, string Court)> judges)
@@ -207,15 +128,6 @@ internal static class TimerRun
         {
             await seed.AddAsync(SeedTickets.Dispatched(seed.Ids.Next(), judge, court, i, created, new DeadlineClock(1, ClockCause.Received, created, created.AddDays(2), false, [])));
         }
-    }
-
-    private static long Count(Database database, string sql, long at)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Add("@t", at);
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>The judge.digest events of the moment's day: the judge and the event's time.</summary>
@@ -238,8 +150,4 @@ internal static class TimerRun
 
         return digests;
     }
-
-    private static double LoadAverage() => File.Exists("/proc/loadavg")
-        ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture)
-        : double.NaN;
 }

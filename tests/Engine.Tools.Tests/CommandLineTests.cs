@@ -62,6 +62,11 @@ public sealed class CommandLineTests
         Assert.Equal((3975, 6, 0.0, 40, null as string), (timers.ExtraCourts, timers.JudgesPerDivision, timers.PendingShare, timers.LeadSeconds, timers.Postgres));
         Assert.Equal(["Engine:Deadlines:FireBatchSize=16", "Engine:Deadlines:PollInterval=00:00:00.1"], timers.EngineSettings);
 
+        var (_, hearingRun) = await LoadAsync("hearings", "--cases", "2000", "--set", "Engine:Deadlines:MaxWakesPerSilo=256");
+        var hearings = Assert.IsType<HearingSettings>(hearingRun);
+        Assert.Equal((2000, 0, 40, 1200, null as string, "hearings-report.json"), (hearings.Cases, hearings.ExtraCourts, hearings.LeadSeconds, hearings.PatienceSeconds, hearings.Postgres, hearings.Report));
+        Assert.Equal(["Engine:Deadlines:MaxWakesPerSilo=256"], hearings.EngineSettings);
+
         var (_, scaleRun) = await LoadAsync("scale");
         var scale = Assert.IsType<ScaleSettings>(scaleRun);
         Assert.Equal([1, 2, 4, 8], scale.Cores);
@@ -83,6 +88,8 @@ public sealed class CommandLineTests
     [InlineData("lookup --attempts", "--attempts")]
     [InlineData("timers --pending-share 2", "--pending-share must be between 0 and 1 (it is 2)")]
     [InlineData("timers --lead 1", "--lead must be between 5 and 3600 (it is 1)")]
+    [InlineData("hearings --cases 0", "--cases must be between 1 and 1000000 (it is 0)")]
+    [InlineData("hearings --lead 4000", "--lead must be between 5 and 3600 (it is 4000)")]
     [InlineData("scale --cores 1,two", "--cores must be whole numbers of at least 1, comma-separated (it is '1,two')")]
     [InlineData("scale --cores 0,2", "--cores must be whole numbers of at least 1, comma-separated (it is '0,2')")]
     [InlineData("scale --generator-cores 0", "--generator-cores must be at least 1 (it is 0)")]
@@ -91,7 +98,7 @@ public sealed class CommandLineTests
     {
         var error = new StringWriter();
         var ran = false;
-        var root = LoadCommandLine.Build((_, _) => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran));
+        var root = LoadCommandLine.Build((_, _) => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran), _ => Ran(ref ran));
 
         var status = await CommandLineStyle.InvokeAsync(root, line.Split(' '), error);
 
@@ -105,7 +112,7 @@ public sealed class CommandLineTests
     public void Help_lists_every_option_with_its_default()
     {
         var output = new StringWriter();
-        var root = LoadCommandLine.Build((_, _) => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0));
+        var root = LoadCommandLine.Build((_, _) => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0), _ => Task.FromResult(0));
 
         var status = root.Parse(["intake", "--help"]).Invoke(new InvocationConfiguration { Output = output });
 
@@ -187,6 +194,11 @@ public sealed class CommandLineTests
             (settings, flow) =>
             {
                 run = (settings, flow);
+                return Task.FromResult(0);
+            },
+            settings =>
+            {
+                run = settings;
                 return Task.FromResult(0);
             },
             settings =>
