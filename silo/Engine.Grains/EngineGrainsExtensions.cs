@@ -38,7 +38,7 @@ public static class EngineGrainsExtensions
             options.ConnectionString = database.ConnectionString;
         });
         silo.Services.AddKeyedSingleton<IGrainStorage>(EngineStorage.GrainStateName, (services, _) =>
-            new RefusingGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.AdoNetName), services.GetRequiredService<StorageRefusals>()));
+            new RefusingGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.AdoNetName), services.GetRequiredService<StorageRefusals>(), database));
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(EngineStorage.AdoNetName)
             .Configure<IServiceProvider>((options, services) =>
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()));

@@ -63,16 +63,16 @@ internal sealed class CaseGrain(
     private string CaseNumber => this.GetPrimaryKeyString();
 
     /// <summary>Finishes the outbox; a database that is down refuses the activation as it would refuse a call.</summary>
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => refusals.Guard(() =>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => refusals.Guard(async () =>
     {
         // A case stored before the party index is indexed now (and stored as indexed with its next change).
         if (state.State.Case is { } c && !state.State.PartiesIndexed)
         {
-            partyIndex.Replace(CaseNumber, RelatedCases.Keys(c));
+            await partyIndex.ReplaceAsync(CaseNumber, RelatedCases.Keys(c));
             state.State.PartiesIndexed = true;
         }
 
-        return EnsureEventsLoggedAsync();
+        await EnsureEventsLoggedAsync();
     });
 
     public Task EnsureEventsLoggedAsync()
@@ -119,7 +119,7 @@ internal sealed class CaseGrain(
         var keys = RelatedCases.Keys(next);
         if (!state.State.PartiesIndexed || previous is null || !keys.SetEquals(RelatedCases.Keys(previous)))
         {
-            partyIndex.Replace(CaseNumber, keys);
+            await partyIndex.ReplaceAsync(CaseNumber, keys);
         }
 
         state.State.PartiesIndexed = true;
@@ -292,21 +292,12 @@ internal sealed class CaseGrain(
             var after = HearingPlan.Pending(c.Status == CaseStatus.Open ? hearings ?? before : [], at);
             // The wake is pulled earlier before the write and set exactly after it, so a crash between the two leaves
             // it early (a wake that finds nothing due and sets it again), never late (decision 62).
-            var wake = HearingPlan.NextAt(after, PartyKeys(c), at);
             var timed = !before.IsEmpty || !after.IsEmpty;
-            if (wake is { } early)
-            {
-                timers.PullEarlier([(TimerKey, early)]);
-            }
-
+            var wake = timed ? new OutboxWake(TimerKey, HearingPlan.NextAt(after, PartyKeys(c), at)) : null;
             state.State.Hearings = after;
             var rows = events.Select(e => (Event: e, CourtId: c.CourtId)).Concat(notices ?? []);
             await outbox.CommitAsync(OutboxType, CaseNumber, state,
-                [.. rows.Select((e, ordinal) => e.Event.Row(CaseNumber, c.Version, ordinal, at, actor, e.CourtId))]);
-            if (timed)
-            {
-                timers.Schedule(TimerKey, wake);
-            }
+                [.. rows.Select((e, ordinal) => e.Event.Row(CaseNumber, c.Version, ordinal, at, actor, e.CourtId))], wake);
         }
         catch
         {

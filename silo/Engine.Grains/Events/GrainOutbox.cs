@@ -12,28 +12,31 @@ internal interface IOutboxState
 
 /// <summary>
 /// The outbox protocol of an aggregate kept as Orleans grain state, the one place it is written: the grain is marked
-/// pending, its state is written with the change's events in it (one write: both or neither), the events are appended
-/// to the log (idempotent), and the mark is cleared. A crash between two steps leaves a mark, and the grain appends
-/// what its state holds when it wakes (<see cref="IOutbox.FinishPending"/>, on activation and from the
+/// pending (its next wake pulled earlier in the same transaction), its state is written with the change's events in it
+/// (one write: both or neither), then the events are appended to the log (idempotent), the mark cleared and the wake set,
+/// in one transaction. The two outbox steps are group-committed with other grains' (<see cref="IOutbox.WriteAsync"/>);
+/// the state write is the Orleans provider's own. A crash between two steps leaves a mark, and the grain appends what
+/// its state holds when it wakes (<see cref="IOutbox.FinishPending"/>, on activation and from the
 /// <see cref="OutboxSweepService"/>). The crash tests end the process around the state write
 /// (<see cref="FaultInjection"/>: <c>&lt;grain type&gt;:before-state</c>, <c>&lt;grain type&gt;:after-state</c>).
 /// </summary>
 internal static class GrainOutbox
 {
     /// <summary>Commits a change of <paramref name="state"/> with its <paramref name="events"/>; the state holds the
-    /// change already. <paramref name="afterStateWritten"/> runs once the state is stored, before the events are
-    /// appended. When a step fails the caller's activation must go: its memory may be ahead of what was stored.</summary>
+    /// change already. <paramref name="wake"/>, when given, is the grain's next wake after the change.
+    /// <paramref name="afterStateWritten"/> runs once the state is stored, before the events are appended. When a step
+    /// fails the caller's activation must go: its memory may be ahead of what was stored.</summary>
     public static async Task CommitAsync<TState>(
-        this IOutbox outbox, string grainType, string grainKey, IPersistentState<TState> state, IReadOnlyList<EventRow> events, Action? afterStateWritten = null)
+        this IOutbox outbox, string grainType, string grainKey, IPersistentState<TState> state, IReadOnlyList<EventRow> events,
+        OutboxWake? wake = null, Action? afterStateWritten = null)
         where TState : IOutboxState
     {
-        outbox.Mark(grainType, grainKey);
+        await outbox.WriteAsync(OutboxWrite.Mark(grainType, grainKey, wake));
         state.State.Outbox = [.. events];
         FaultInjection.At(grainType + ":before-state");
         await state.WriteStateAsync();
         FaultInjection.At(grainType + ":after-state");
         afterStateWritten?.Invoke();
-        outbox.Append(state.State.Outbox);
-        outbox.Clear(grainType, grainKey);
+        await outbox.WriteAsync(OutboxWrite.Finish(grainType, grainKey, state.State.Outbox, wake));
     }
 }

@@ -47,16 +47,25 @@ internal sealed class DatabaseUnavailableFilter(StorageRefusals refusals) : IInc
 /// <summary>
 /// Orleans' grain storage with the same refusals. A grain's state is read while it is being activated, before any call
 /// filter runs; a database that is down then failed the activation with the driver's own exception, which reached a
-/// front-end as INTERNAL (seen in the nemesis run while PostgreSQL restarted).
+/// front-end as INTERNAL (seen in the nemesis run while PostgreSQL restarted). A write waits for the process's turn to
+/// write on a database with one writer (<see cref="Database.EnterWriterAsync"/>, decision 69).
 /// </summary>
-internal sealed class RefusingGrainStorage(IGrainStorage inner, StorageRefusals refusals) : IGrainStorage
+internal sealed class RefusingGrainStorage(IGrainStorage inner, StorageRefusals refusals, Database database) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         refusals.Guard(() => inner.ReadStateAsync(stateName, grainId, grainState));
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        refusals.Guard(() => inner.WriteStateAsync(stateName, grainId, grainState));
+        refusals.Guard(async () =>
+        {
+            using var turn = await database.EnterWriterAsync();
+            await inner.WriteStateAsync(stateName, grainId, grainState);
+        });
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        refusals.Guard(() => inner.ClearStateAsync(stateName, grainId, grainState));
+        refusals.Guard(async () =>
+        {
+            using var turn = await database.EnterWriterAsync();
+            await inner.ClearStateAsync(stateName, grainId, grainState);
+        });
 }

@@ -3,11 +3,12 @@ using Engine.Storage.Databases;
 namespace Engine.Storage.Cases;
 
 /// <summary>The cases each party key (an identity number, a phone, a listed case) belongs to: how a case finds its
-/// related cases without reading every case. Every call is synchronous.</summary>
+/// related cases without reading every case.</summary>
 public interface ICasePartyIndex
 {
-    /// <summary>Makes <paramref name="keys"/> the keys of <paramref name="caseNumber"/>.</summary>
-    void Replace(string caseNumber, IReadOnlyCollection<string> keys);
+    /// <summary>Makes <paramref name="keys"/> the keys of <paramref name="caseNumber"/>, in the process's turn to write
+    /// (<see cref="Database.EnterWriterAsync"/>).</summary>
+    Task ReplaceAsync(string caseNumber, IReadOnlyCollection<string> keys);
 
     /// <summary>The other cases with any of <paramref name="keys"/>, in case-number order, at most
     /// <paramref name="limit"/>.</summary>
@@ -17,8 +18,9 @@ public interface ICasePartyIndex
 /// <summary>The index in the engine's database (table case_parties).</summary>
 public sealed class CasePartyIndex(Database database) : ICasePartyIndex
 {
-    public void Replace(string caseNumber, IReadOnlyCollection<string> keys)
+    public async Task ReplaceAsync(string caseNumber, IReadOnlyCollection<string> keys)
     {
+        using var turn = await database.EnterWriterAsync();
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         using (var delete = connection.Command("DELETE FROM case_parties WHERE case_number = @c;", transaction))

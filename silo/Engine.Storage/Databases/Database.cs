@@ -91,6 +91,13 @@ public abstract class Database
     {
     }
 
+    /// <summary>Waits for this process's turn to write, on a database that has one writer (SQLite); at once on one that
+    /// has many (PostgreSQL). Taken by the group committers and the grains' state writes (decision 69).</summary>
+    public virtual WriterTurn EnterWriter() => default;
+
+    /// <inheritdoc cref="EnterWriter"/>
+    public virtual ValueTask<WriterTurn> EnterWriterAsync() => default;
+
     /// <summary>Runs in a writing transaction just before it appends events, so that sequences are handed out in
     /// commit order: a reader that has seen sequence N can never later find a smaller one appear.</summary>
     public virtual void BeforeAppendingEvents(DbTransaction transaction)
@@ -147,7 +154,7 @@ public abstract class Database
 }
 
 /// <summary>The embedded default: one SQLite file in WAL mode, every commit synced (synchronous=FULL).</summary>
-public sealed class SqliteDatabase(string connectionString, string schemaFolder = SqliteDatabase.EngineSchemaFolder) : Database(connectionString)
+public sealed class SqliteDatabase(string connectionString, string schemaFolder = SqliteDatabase.EngineSchemaFolder) : Database(connectionString), IDisposable
 {
     public const string EngineSchemaFolder = "sqlite";
     public const string StatsSchemaFolder = "sqlite-stats";
@@ -186,6 +193,25 @@ public sealed class SqliteDatabase(string connectionString, string schemaFolder 
 
     // BEGIN IMMEDIATE takes the file's write lock at once: every writer holds the one lock there is, whatever the key.
     public override DbTransaction BeginExclusive(DbConnection connection, long lockKey) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    // The file's one writer taken in turn inside the process: a writer that meets the file locked gets SQLITE_BUSY, and
+    // Microsoft.Data.Sqlite retries a busy statement after sleeping on the calling thread, so a group committer that
+    // collided with a grain's state write stalled every write queued behind it (decision 69).
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    public override WriterTurn EnterWriter()
+    {
+        _writer.Wait();
+        return new WriterTurn(_writer);
+    }
+
+    public override async ValueTask<WriterTurn> EnterWriterAsync()
+    {
+        await _writer.WaitAsync().ConfigureAwait(false);
+        return new WriterTurn(_writer);
+    }
+
+    public void Dispose() => _writer.Dispose();
 
     public override void PrepareWriter(DbConnection connection)
     {
@@ -353,3 +379,9 @@ public sealed record SiloIdentity(string ClusterId, string Address, int Port, in
 /// <summary>A write refused because the cluster declared this silo dead.</summary>
 public sealed class SiloFencedException(SiloIdentity silo)
     : Exception($"this silo ({silo.Address}:{silo.Port}, generation {silo.Generation}) was declared dead by the cluster and writes nothing more");
+
+/// <summary>A writer's turn (<see cref="Database.EnterWriter"/>), given back when disposed; the default holds nothing.</summary>
+public readonly struct WriterTurn(SemaphoreSlim? turn) : IDisposable
+{
+    public void Dispose() => turn?.Release();
+}

@@ -1,24 +1,59 @@
+using Engine.Storage.Commits;
 using Engine.Storage.Databases;
+using Engine.Storage.Timers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Engine.Storage.Events;
 
 /// <summary>
 /// Events of aggregates kept as Orleans grain state. The grain marks itself pending here, writes its state with the
 /// events in it (one write: both or neither), appends them to the log (idempotent), then clears the mark. After a
-/// crash, the marks say which grains to wake so that they append what their state holds.
+/// crash, the marks say which grains to wake so that they append what their state holds. A change's two steps here (the
+/// mark; the events with the mark cleared) go through a <see cref="GroupCommitter{TWrite}"/> of their own, each with the
+/// grain's next wake: a burst of hearing reminders (every case with a hearing tomorrow, at 09:00) is a few transactions
+/// of many cases, not five synced writes per case one after another (docs/decisions.md, 69).
 /// </summary>
-public sealed class Outbox(Database database, EventNotifier notifier) : IOutbox
+public sealed class Outbox : IOutbox, IDisposable
 {
+    private readonly Database _database;
+    private readonly EventNotifier _notifier;
+    private readonly GroupCommitter<OutboxWrite> _committer;
+    private readonly BatchWriter _writer;
+
+    public Outbox(Database database, EventNotifier notifier, IOptions<StorageOptions> options, ILogger<Outbox> logger)
+    {
+        _database = database;
+        _notifier = notifier;
+        _writer = new BatchWriter(database, notifier);
+        _committer = new GroupCommitter<OutboxWrite>("outbox-commit", Commit, options.Value.MaxBatchSize, options.Value.MaxQueuedWrites, logger);
+    }
+
+    /// <summary>For tests that use the synchronous calls: the committer with the default options.</summary>
+    public Outbox(Database database, EventNotifier notifier)
+        : this(database, notifier, Options.Create(new StorageOptions()), NullLogger<Outbox>.Instance)
+    {
+    }
+
+    public Task WriteAsync(OutboxWrite write) => _committer.WriteAsync(write);
+
+    public void Dispose()
+    {
+        _committer.Dispose();
+        _writer.Dispose();
+    }
+
     public void Mark(string grainType, string grainKey) =>
-        database.Execute("INSERT INTO outbox_pending (grain_type, grain_key) VALUES (@t, @k) ON CONFLICT DO NOTHING;", ("@t", grainType), ("@k", grainKey));
+        _database.Execute("INSERT INTO outbox_pending (grain_type, grain_key) VALUES (@t, @k) ON CONFLICT DO NOTHING;", ("@t", grainType), ("@k", grainKey));
 
     public void Clear(string grainType, string grainKey) =>
-        database.Execute("DELETE FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;", ("@t", grainType), ("@k", grainKey));
+        _database.Execute("DELETE FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;", ("@t", grainType), ("@k", grainKey));
 
     /// <summary>Whether this grain's last change may not be in the log yet (one indexed read).</summary>
     public bool IsPending(string grainType, string grainKey)
     {
-        using var connection = database.Open();
+        using var connection = _database.Open();
         using var command = connection.Command("SELECT 1 FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;");
         command.Add("@t", grainType);
         command.Add("@k", grainKey);
@@ -40,7 +75,7 @@ public sealed class Outbox(Database database, EventNotifier notifier) : IOutbox
 
     public IReadOnlyList<(string GrainType, string GrainKey)> Pending()
     {
-        using var connection = database.Open();
+        using var connection = _database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT grain_type, grain_key FROM outbox_pending;";
         var pending = new List<(string, string)>();
@@ -61,13 +96,62 @@ public sealed class Outbox(Database database, EventNotifier notifier) : IOutbox
             return;
         }
 
-        using var connection = database.Open();
+        using var connection = _database.Open();
         using var transaction = connection.BeginTransaction();
-        var head = EventInsert.AppendIn(connection, transaction, database, events);
+        var head = EventInsert.AppendIn(connection, transaction, _database, events);
         transaction.Commit();
         if (head > 0)
         {
-            notifier.Advance(head);
+            _notifier.Advance(head);
         }
     }
+
+    /// <summary>Runs on the committer's thread: the whole batch in one transaction (every statement is an upsert, a
+    /// delete, or an append that leaves out an event already in the log, so nothing in it can be refused alone); a
+    /// failure fails the batch, and the connection is opened again for the next one.</summary>
+    private void Commit(IReadOnlyList<OutboxWrite> writes, Span<object?> results) => _writer.Commit((connection, transaction) =>
+    {
+        using var mark = connection.Command("INSERT INTO outbox_pending (grain_type, grain_key) VALUES (@t, @k) ON CONFLICT DO NOTHING;", transaction);
+        using var clear = connection.Command("DELETE FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;", transaction);
+        using var earlier = connection.Command(DueTimers.PullEarlierSql, transaction);
+        using var wake = connection.Command(DueTimers.UpsertSql, transaction);
+        using var forget = connection.Command("DELETE FROM due_timers WHERE owner_key = @o;", transaction);
+        var (markType, markKey) = (mark.Add("@t", null), mark.Add("@k", null));
+        var (clearType, clearKey) = (clear.Add("@t", null), clear.Add("@k", null));
+        var (earlierOwner, earlierAt, earlierShard) = (earlier.Add("@o", null), earlier.Add("@t", null), earlier.Add("@s", null));
+        var (wakeOwner, wakeAt, wakeShard) = (wake.Add("@o", null), wake.Add("@t", null), wake.Add("@s", null));
+        var gone = forget.Add("@o", null);
+        var events = new List<EventRow>();
+        foreach (var write in writes)
+        {
+            if (write.Marking)
+            {
+                (markType.Value, markKey.Value) = (write.GrainType, write.GrainKey);
+                mark.ExecuteNonQuery();
+                if (write.Wake is { At: { } at } pulled)
+                {
+                    (earlierOwner.Value, earlierAt.Value, earlierShard.Value) = (pulled.OwnerKey, at.ToUnixTimeMilliseconds(), DueTimers.ShardOf(pulled.OwnerKey));
+                    earlier.ExecuteNonQuery();
+                }
+
+                continue;
+            }
+
+            events.AddRange(write.Events);
+            (clearType.Value, clearKey.Value) = (write.GrainType, write.GrainKey);
+            clear.ExecuteNonQuery();
+            if (write.Wake is { At: { } next } set)
+            {
+                (wakeOwner.Value, wakeAt.Value, wakeShard.Value) = (set.OwnerKey, next.ToUnixTimeMilliseconds(), DueTimers.ShardOf(set.OwnerKey));
+                wake.ExecuteNonQuery();
+            }
+            else if (write.Wake is { } none)
+            {
+                gone.Value = none.OwnerKey;
+                forget.ExecuteNonQuery();
+            }
+        }
+
+        return events;
+    });
 }

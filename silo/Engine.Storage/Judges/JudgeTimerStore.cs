@@ -27,14 +27,13 @@ public sealed record JudgeTimerState(long Version, string? LastListDay, DateTime
 public sealed class JudgeTimerStore : IJudgeTimerStore, IDisposable
 {
     private readonly Database _database;
-    private readonly EventNotifier _notifier;
     private readonly GroupCommitter<JudgeTimerWrite> _committer;
-    private DbConnection? _writer;
+    private readonly BatchWriter _writer;
 
     public JudgeTimerStore(Database database, IOptions<StorageOptions> options, EventNotifier notifier, ILogger<JudgeTimerStore> logger)
     {
         _database = database;
-        _notifier = notifier;
+        _writer = new BatchWriter(database, notifier);
         _committer = new GroupCommitter<JudgeTimerWrite>("judge-commit", Commit, options.Value.MaxBatchSize, options.Value.MaxQueuedWrites, logger);
     }
 
@@ -54,7 +53,7 @@ public sealed class JudgeTimerStore : IJudgeTimerStore, IDisposable
     public void Dispose()
     {
         _committer.Dispose();
-        _writer?.Dispose();
+        _writer.Dispose();
     }
 
     private static DateTimeOffset? Moment(DbDataReader reader, int column) =>
@@ -63,68 +62,45 @@ public sealed class JudgeTimerStore : IJudgeTimerStore, IDisposable
     /// <summary>Runs on the committer's thread: the whole batch in one transaction (nothing in it can be refused alone:
     /// the rows are upserts and an event already in the log is left out), so a failure fails the batch, and the
     /// connection is opened again for the next one.</summary>
-    private void Commit(IReadOnlyList<JudgeTimerWrite> writes, Span<object?> results)
+    private void Commit(IReadOnlyList<JudgeTimerWrite> writes, Span<object?> results) => _writer.Commit((connection, transaction) =>
     {
-        try
+        using var state = connection.Command("""
+            INSERT INTO judge_timers (judge_id, version, last_list_day, leave_started_ms, leave_ended_ms) VALUES (@id, @version, @day, @started, @ended)
+            ON CONFLICT (judge_id) DO UPDATE SET version = excluded.version, last_list_day = excluded.last_list_day,
+                leave_started_ms = excluded.leave_started_ms, leave_ended_ms = excluded.leave_ended_ms;
+            """, transaction);
+        using var timer = connection.Command(DueTimers.UpsertSql, transaction);
+        using var forget = connection.Command("DELETE FROM due_timers WHERE owner_key = @o;", transaction);
+        var (id, version, day, started, ended) = (state.Add("@id", null), state.Add("@version", null), state.Add("@day", null), state.Add("@started", null), state.Add("@ended", null));
+        var (owner, due, shard) = (timer.Add("@o", null), timer.Add("@t", null), timer.Add("@s", null));
+        var gone = forget.Add("@o", null);
+        var events = new List<EventRow>();
+        foreach (var write in writes)
         {
-            if (_writer is not { State: System.Data.ConnectionState.Open })
+            id.Value = write.JudgeId;
+            version.Value = write.State.Version;
+            day.Value = (object?)write.State.LastListDay ?? DBNull.Value;
+            started.Value = (object?)write.State.LeaveStarted?.ToUnixTimeMilliseconds() ?? DBNull.Value;
+            ended.Value = (object?)write.State.LeaveEnded?.ToUnixTimeMilliseconds() ?? DBNull.Value;
+            state.ExecuteNonQuery();
+            if (write.NextWake is { } at)
             {
-                _writer?.Dispose();
-                _writer = _database.Open();
-                _database.PrepareWriter(_writer);
+                owner.Value = write.TimerKey;
+                due.Value = at.ToUnixTimeMilliseconds();
+                shard.Value = DueTimers.ShardOf(write.TimerKey);
+                timer.ExecuteNonQuery();
+            }
+            else
+            {
+                gone.Value = write.TimerKey;
+                forget.ExecuteNonQuery();
             }
 
-            using var transaction = _writer.BeginTransaction();
-            using var state = _writer.Command("""
-                INSERT INTO judge_timers (judge_id, version, last_list_day, leave_started_ms, leave_ended_ms) VALUES (@id, @version, @day, @started, @ended)
-                ON CONFLICT (judge_id) DO UPDATE SET version = excluded.version, last_list_day = excluded.last_list_day,
-                    leave_started_ms = excluded.leave_started_ms, leave_ended_ms = excluded.leave_ended_ms;
-                """);
-            using var timer = _writer.Command(DueTimers.UpsertSql);
-            using var forget = _writer.Command("DELETE FROM due_timers WHERE owner_key = @o;");
-            state.Transaction = timer.Transaction = forget.Transaction = transaction;
-            var (id, version, day, started, ended) = (state.Add("@id", null), state.Add("@version", null), state.Add("@day", null), state.Add("@started", null), state.Add("@ended", null));
-            var (owner, due, shard) = (timer.Add("@o", null), timer.Add("@t", null), timer.Add("@s", null));
-            var gone = forget.Add("@o", null);
-            var events = new List<EventRow>();
-            foreach (var write in writes)
-            {
-                id.Value = write.JudgeId;
-                version.Value = write.State.Version;
-                day.Value = (object?)write.State.LastListDay ?? DBNull.Value;
-                started.Value = (object?)write.State.LeaveStarted?.ToUnixTimeMilliseconds() ?? DBNull.Value;
-                ended.Value = (object?)write.State.LeaveEnded?.ToUnixTimeMilliseconds() ?? DBNull.Value;
-                state.ExecuteNonQuery();
-                if (write.NextWake is { } at)
-                {
-                    owner.Value = write.TimerKey;
-                    due.Value = at.ToUnixTimeMilliseconds();
-                    shard.Value = DueTimers.ShardOf(write.TimerKey);
-                    timer.ExecuteNonQuery();
-                }
-                else
-                {
-                    gone.Value = write.TimerKey;
-                    forget.ExecuteNonQuery();
-                }
-
-                events.AddRange(write.Events);
-            }
-
-            var head = events.Count > 0 ? EventInsert.AppendIn(_writer, transaction, _database, events) : 0;
-            transaction.Commit();
-            if (head > 0)
-            {
-                _notifier.Advance(head);
-            }
+            events.AddRange(write.Events);
         }
-        catch
-        {
-            _writer?.Dispose();
-            _writer = null;
-            throw;
-        }
-    }
+
+        return events;
+    });
 }
 
 /// <summary>A judge's change: its timer state, the events it made (none for a wake that only moved on) and its next

@@ -264,6 +264,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
     /// the database cannot be reached or its disk is full, the whole batch fails and the next one reconnects.</summary>
     private void Commit(IReadOnlyList<TicketWrite> writes, Span<object?> results)
     {
+        using var turn = _database.EnterWriter();
         try
         {
             CommitTogether(writes, results);

@@ -13,6 +13,13 @@ public sealed class DueTimers(Database database) : IDueTimers
     internal const string UpsertSql =
         "INSERT INTO due_timers (owner_key, due_at_ms, due_shard) VALUES (@o, @t, @s) ON CONFLICT (owner_key) DO UPDATE SET due_at_ms = excluded.due_at_ms, due_shard = excluded.due_shard;";
 
+    /// <summary>Makes one owner's wake no later than @t (adding the owner when it has none). CASE rather than MIN/LEAST:
+    /// the one spelling both databases read.</summary>
+    internal const string PullEarlierSql = """
+        INSERT INTO due_timers (owner_key, due_at_ms, due_shard) VALUES (@o, @t, @s)
+        ON CONFLICT (owner_key) DO UPDATE SET due_at_ms = CASE WHEN excluded.due_at_ms < due_timers.due_at_ms THEN excluded.due_at_ms ELSE due_timers.due_at_ms END;
+        """;
+
     public void Schedule(string ownerKey, DateTimeOffset? dueAt)
     {
         if (dueAt is { } at)
@@ -43,11 +50,7 @@ public sealed class DueTimers(Database database) : IDueTimers
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        // CASE rather than MIN/LEAST: the one spelling both databases read.
-        command.CommandText = """
-            INSERT INTO due_timers (owner_key, due_at_ms, due_shard) VALUES (@o, @t, @s)
-            ON CONFLICT (owner_key) DO UPDATE SET due_at_ms = CASE WHEN excluded.due_at_ms < due_timers.due_at_ms THEN excluded.due_at_ms ELSE due_timers.due_at_ms END;
-            """;
+        command.CommandText = PullEarlierSql;
         var owner = command.Add("@o", null);
         var due = command.Add("@t", null);
         var shard = command.Add("@s", null);
