@@ -11,9 +11,6 @@ public interface IOutbox
     /// <see cref="OutboxWrite.Finish"/> after it), durable when the task completes.</summary>
     Task WriteAsync(OutboxWrite write);
 
-    /// <summary>Marks the grain pending, before it writes its state with the change's events in it.</summary>
-    void Mark(string grainType, string grainKey);
-
     /// <summary>Clears the mark, once the events are in the log.</summary>
     void Clear(string grainType, string grainKey);
 

@@ -30,7 +30,7 @@ public sealed class Outbox : IOutbox, IDisposable
         _committer = new GroupCommitter<OutboxWrite>("outbox-commit", Commit, options.Value.MaxBatchSize, options.Value.MaxQueuedWrites, logger);
     }
 
-    /// <summary>For tests that use the synchronous calls: the committer with the default options.</summary>
+    /// <summary>With the storage's default options and no log (tests).</summary>
     public Outbox(Database database, EventNotifier notifier)
         : this(database, notifier, Options.Create(new StorageOptions()), NullLogger<Outbox>.Instance)
     {
@@ -43,9 +43,6 @@ public sealed class Outbox : IOutbox, IDisposable
         _committer.Dispose();
         _writer.Dispose();
     }
-
-    public void Mark(string grainType, string grainKey) =>
-        _database.Execute("INSERT INTO outbox_pending (grain_type, grain_key) VALUES (@t, @k) ON CONFLICT DO NOTHING;", ("@t", grainType), ("@k", grainKey));
 
     public void Clear(string grainType, string grainKey) =>
         _database.Execute("DELETE FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;", ("@t", grainType), ("@k", grainKey));

@@ -126,7 +126,7 @@ public sealed class JudgeTimerTests
             new V1.JudgeLeaveEnded { Judge = new V1.Judge { JudgeId = Judge1, CourtId = Court } }.ToByteArray());
         await engine.Services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStateName).WriteStateAsync("judge", grain,
             new GrainState<JudgeState>(new JudgeState { LastListDay = "2026-09-30", Version = 5, Outbox = [leaveEnded] }));
-        engine.Services.GetRequiredService<IOutbox>().Mark(JudgeGrain.OutboxType, Judge1);
+        await engine.Services.GetRequiredService<IOutbox>().WriteAsync(OutboxWrite.Mark(JudgeGrain.OutboxType, Judge1, null));
 
         Assert.Equal("2026-09-30", (await GetJudgeAsync(engine, Judge1)).LastListDay);
         Assert.Equal(1L, EngineDatabase.Scalar(engine.DataDirectory, $"SELECT count(*) FROM events WHERE aggregate_id = 'judge/{Judge1}' AND aggregate_version = 5 AND event_type = 'judge.leave_ended'"));

@@ -16,7 +16,7 @@ public sealed class OutboxTests
         using var store = new StoreUnderTest();
         using var outbox = new Outbox(store.Database, store.Notifier);
         var events = Events("(2025)沪0101民初1号");
-        outbox.Mark("case", "(2025)沪0101民初1号");
+        await outbox.WriteAsync(OutboxWrite.Mark("case", "(2025)沪0101民初1号", null));
 
         outbox.FinishPending("case", "(2025)沪0101民初1号", events);
         outbox.FinishPending("case", "(2025)沪0101民初1号", events);
@@ -30,7 +30,7 @@ public sealed class OutboxTests
     {
         using var store = new StoreUnderTest();
         using var outbox = new Outbox(store.Database, store.Notifier);
-        outbox.Mark("case", "(2025)沪0101民初9号");
+        await outbox.WriteAsync(OutboxWrite.Mark("case", "(2025)沪0101民初9号", null));
         using var watch = store.Database.Open();
         var versionBefore = DataVersion(watch);
 
