@@ -36,7 +36,7 @@ public sealed class CaseOptions
     /// Allowed: 1 to 10.</summary>
     public int HearingReminderWorkingDays { get; set; } = 1;
 
-    /// <summary>The time of day (court time, HH:mm) of a hearing reminder. Default 09:00.</summary>
+    /// <summary>The time of day (court time, HH:mm or HH:mm:ss) of a hearing reminder. Default 09:00.</summary>
     public string HearingReminderAt { get; set; } = "09:00";
 
     /// <summary>When set, a hearing reminder goes out this long before the hearing instead (for drills, demos and
@@ -77,7 +77,7 @@ public sealed class CaseOptionsValidator : IValidateOptions<CaseOptions>
         check.Between(nameof(options.HearingReminderWorkingDays), options.HearingReminderWorkingDays, 1, 10);
         if (!Judges.JudgeOptions.TryParse(options.HearingReminderAt, out _))
         {
-            check.Fail(nameof(options.HearingReminderAt), $"must be a time of day written HH:mm, e.g. 09:00 (it is '{options.HearingReminderAt}')");
+            check.Fail(nameof(options.HearingReminderAt), $"must be a time of day written HH:mm or HH:mm:ss, e.g. 09:00 (it is '{options.HearingReminderAt}')");
         }
 
         if (options.HearingReminderLead is { } lead)

@@ -193,13 +193,18 @@ public sealed class SettingsValidatorTests
     }
 
     [Theory]
-    [InlineData("08:30", "08:30:00")]
-    [InlineData("17:05:30", "17:05:30")]
-    public void The_morning_list_time_is_read_to_the_minute_or_the_second(string setting, string time)
+    [InlineData("Engine:Judges:MorningListAt", "08:30", "08:30:00")]
+    [InlineData("Engine:Judges:MorningListAt", "17:05:30", "17:05:30")]
+    [InlineData("Engine:Cases:HearingReminderAt", "09:00", "09:00:00")]
+    [InlineData("Engine:Cases:HearingReminderAt", "23:44:00", "23:44:00")]
+    public void A_time_of_day_setting_is_read_to_the_minute_or_the_second(string key, string setting, string time)
     {
-        var configuration = new ConfigurationBuilder().AddCommandLine([$"--Engine:Judges:MorningListAt={setting}"]).Build();
-        Assert.Empty(Failures(new JudgeOptionsValidator(), configuration, JudgeOptionsValidator.Section));
-        Assert.Equal(TimeOnly.Parse(time, System.Globalization.CultureInfo.InvariantCulture), configuration.GetSection(JudgeOptionsValidator.Section).Get<JudgeOptions>()!.ListTime);
+        var configuration = new ConfigurationBuilder().AddCommandLine([$"--{key}={setting}"]).Build();
+        var (failures, read) = key.StartsWith(JudgeOptionsValidator.Section, StringComparison.Ordinal)
+            ? (Failures(new JudgeOptionsValidator(), configuration, JudgeOptionsValidator.Section), configuration.GetSection(JudgeOptionsValidator.Section).Get<JudgeOptions>()!.ListTime)
+            : (Failures(new CaseOptionsValidator(), configuration, CaseOptionsValidator.Section), configuration.GetSection(CaseOptionsValidator.Section).Get<CaseOptions>()!.HearingReminderTime);
+        Assert.Empty(failures);
+        Assert.Equal(TimeOnly.Parse(time, System.Globalization.CultureInfo.InvariantCulture), read);
     }
 
     [Theory]
@@ -209,6 +214,11 @@ public sealed class SettingsValidatorTests
     public void A_morning_list_time_that_is_not_a_time_of_day_is_named(string setting) =>
         Assert.Equal($"Engine:Judges:MorningListAt must be a time of day written HH:mm or HH:mm:ss, e.g. 08:30 (it is '{setting}')",
             Assert.Single(Failures(new JudgeOptionsValidator(), JudgeOptionsValidator.Section, $"MorningListAt={setting}")));
+
+    [Fact]
+    public void A_hearing_reminder_time_that_is_not_a_time_of_day_is_named() =>
+        Assert.Equal("Engine:Cases:HearingReminderAt must be a time of day written HH:mm or HH:mm:ss, e.g. 09:00 (it is '9h')",
+            Assert.Single(Failures(new CaseOptionsValidator(), CaseOptionsValidator.Section, "HearingReminderAt=9h")));
 
     private static List<string> Failures<T>(IValidateOptions<T> validator, string section, params string[] settings)
         where T : class, new() =>
