@@ -232,15 +232,18 @@ public sealed class NemesisTests(ITestOutputHelper output)
 
         // Every step that came due fired, once, and the log holds one event per step taken. Only the tickets with a
         // step still to come are read again.
-        await Eventually.TrueAsync(async () =>
+        // On failure the message names what is still pending (the first ten steps), so that a run can be told apart
+        // from a lost step and a slow one.
+        await Eventually.ValueAsync(async () =>
         {
             foreach (var (id, ticket) in await ReadAllAsync(tickets, [.. shown.Values.Where(t => Pending(t).Any()).Select(t => t.TicketId)]))
             {
                 shown[id] = ticket;
             }
 
-            return shown.Values.All(t => !Pending(t).Any());
-        }, "every clock to have taken all its steps (the last comes 40 s after the last reply deadline)", patience: TimeSpan.FromSeconds(120));
+            var pending = shown.Values.SelectMany(t => Pending(t).Select(d => $"{t.TicketId} {d.Kind} due {d.DueAt.ToDateTimeOffset():HH:mm:ss.f}")).ToList();
+            return pending.Count == 0 ? string.Empty : $"{pending.Count} steps still pending at {DateTimeOffset.UtcNow:HH:mm:ss}: {string.Join("; ", pending.Take(10))}";
+        }, pending => pending.Length == 0, "every clock to have taken all its steps (the last comes 40 s after the last reply deadline)", patience: TimeSpan.FromSeconds(120));
         var stepEvents = log.StepEventsByTicket();
         var lateness = new List<double>();
         var late = new List<string>();

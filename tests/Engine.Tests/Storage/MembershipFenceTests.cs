@@ -35,7 +35,10 @@ public sealed class MembershipFenceTests
         Assert.Contains("declared dead", refused.ToString(), StringComparison.Ordinal);
         Assert.Equal(1, db.Scalar("SELECT COUNT(*) FROM tickets"));
         Assert.Equal(2, db.Scalar("SELECT COUNT(*) FROM events"));
-        Assert.Throws<SiloFencedException>(() => new Outbox(db.Database, db.Notifier).Append(
-            [new EventRow("court-x", 1, 0, "directory.court_upserted", TestTickets.Created, "directory", "court-x", TicketKind.Unspecified, [1])]));
+        using var outbox = new Outbox(db.Database, db.Notifier);
+        EventRow[] courtEvents = [new EventRow("court-x", 1, 0, "directory.court_upserted", TestTickets.Created, "directory", "court-x", TicketKind.Unspecified, [1])];
+        Assert.Throws<SiloFencedException>(() => outbox.Append(courtEvents));
+        await Assert.ThrowsAsync<SiloFencedException>(() => outbox.WriteAsync(OutboxWrite.Finish("court", "court-x", courtEvents, null)));
+        Assert.Equal(2, db.Scalar("SELECT COUNT(*) FROM events"));
     }
 }
