@@ -98,7 +98,7 @@ internal static class HearingRun
         report["casesReminded"] = casesReminded;
         await Burst.WriteReportAsync(report, lateness, settings.Report);
         Console.WriteLine($"burst of {settings.Cases:N0} case wakes drained in {drain.Seconds:F1} s ({settings.Cases / drain.Seconds:F0}/s), engine CPU {drain.CpuSeconds:F1} s; " +
-            $"reminders {reminders.Count:N0} of {expected:N0} ({perKey.Count:N0} distinct, {duplicates} sent twice), lateness p50 / p99 {Percentile(lateness, 0.5) / 1000:F1} / {Percentile(lateness, 0.99) / 1000:F1} s; " +
+            $"reminders {reminders.Count:N0} of {expected:N0} ({perKey.Count:N0} distinct, {duplicates} sent twice), lateness p50 / p99 {LatenessSeconds(lateness, "p50"):F1} / {LatenessSeconds(lateness, "p99"):F1} s; " +
             $"report: {Path.GetFullPath(settings.Report)}; data: {data}");
         return !double.IsNaN(drain.Seconds) && duplicates == 0 && perKey.Count == expected && reminders.Count == expected ? 0 : 2;
     }
@@ -151,5 +151,6 @@ internal static class HearingRun
         return reminders;
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
+    private static double LatenessSeconds(double[] sorted, string percentile) =>
+        RunOptions.Percentiles(sorted).TryGetValue(percentile, out var ms) ? ms / 1000 : double.NaN;
 }

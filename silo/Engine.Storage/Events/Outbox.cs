@@ -111,13 +111,10 @@ public sealed class Outbox : IOutbox, IDisposable
         using var mark = connection.Command("INSERT INTO outbox_pending (grain_type, grain_key) VALUES (@t, @k) ON CONFLICT DO NOTHING;", transaction);
         using var clear = connection.Command("DELETE FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;", transaction);
         using var earlier = connection.Command(DueTimers.PullEarlierSql, transaction);
-        using var wake = connection.Command(DueTimers.UpsertSql, transaction);
-        using var forget = connection.Command("DELETE FROM due_timers WHERE owner_key = @o;", transaction);
+        using var wakes = new DueTimerRows(connection, transaction);
         var (markType, markKey) = (mark.Add("@t", null), mark.Add("@k", null));
         var (clearType, clearKey) = (clear.Add("@t", null), clear.Add("@k", null));
         var (earlierOwner, earlierAt, earlierShard) = (earlier.Add("@o", null), earlier.Add("@t", null), earlier.Add("@s", null));
-        var (wakeOwner, wakeAt, wakeShard) = (wake.Add("@o", null), wake.Add("@t", null), wake.Add("@s", null));
-        var gone = forget.Add("@o", null);
         var events = new List<EventRow>();
         foreach (var write in writes)
         {
@@ -137,15 +134,9 @@ public sealed class Outbox : IOutbox, IDisposable
             events.AddRange(write.Events);
             (clearType.Value, clearKey.Value) = (write.GrainType, write.GrainKey);
             clear.ExecuteNonQuery();
-            if (write.Wake is { At: { } next } set)
+            if (write.Wake is { } wake)
             {
-                (wakeOwner.Value, wakeAt.Value, wakeShard.Value) = (set.OwnerKey, next.ToUnixTimeMilliseconds(), DueTimers.ShardOf(set.OwnerKey));
-                wake.ExecuteNonQuery();
-            }
-            else if (write.Wake is { } none)
-            {
-                gone.Value = none.OwnerKey;
-                forget.ExecuteNonQuery();
+                wakes.Set(wake.OwnerKey, wake.At);
             }
         }
 

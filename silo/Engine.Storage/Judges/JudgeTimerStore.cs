@@ -69,11 +69,8 @@ public sealed class JudgeTimerStore : IJudgeTimerStore, IDisposable
             ON CONFLICT (judge_id) DO UPDATE SET version = excluded.version, last_list_day = excluded.last_list_day,
                 leave_started_ms = excluded.leave_started_ms, leave_ended_ms = excluded.leave_ended_ms;
             """, transaction);
-        using var timer = connection.Command(DueTimers.UpsertSql, transaction);
-        using var forget = connection.Command("DELETE FROM due_timers WHERE owner_key = @o;", transaction);
+        using var wakes = new DueTimerRows(connection, transaction);
         var (id, version, day, started, ended) = (state.Add("@id", null), state.Add("@version", null), state.Add("@day", null), state.Add("@started", null), state.Add("@ended", null));
-        var (owner, due, shard) = (timer.Add("@o", null), timer.Add("@t", null), timer.Add("@s", null));
-        var gone = forget.Add("@o", null);
         var events = new List<EventRow>();
         foreach (var write in writes)
         {
@@ -83,19 +80,7 @@ public sealed class JudgeTimerStore : IJudgeTimerStore, IDisposable
             started.Value = (object?)write.State.LeaveStarted?.ToUnixTimeMilliseconds() ?? DBNull.Value;
             ended.Value = (object?)write.State.LeaveEnded?.ToUnixTimeMilliseconds() ?? DBNull.Value;
             state.ExecuteNonQuery();
-            if (write.NextWake is { } at)
-            {
-                owner.Value = write.TimerKey;
-                due.Value = at.ToUnixTimeMilliseconds();
-                shard.Value = DueTimers.ShardOf(write.TimerKey);
-                timer.ExecuteNonQuery();
-            }
-            else
-            {
-                gone.Value = write.TimerKey;
-                forget.ExecuteNonQuery();
-            }
-
+            wakes.Set(write.TimerKey, write.NextWake);
             events.AddRange(write.Events);
         }
 

@@ -20,6 +20,9 @@ public sealed class DueTimers(Database database) : IDueTimers
         ON CONFLICT (owner_key) DO UPDATE SET due_at_ms = CASE WHEN excluded.due_at_ms < due_timers.due_at_ms THEN excluded.due_at_ms ELSE due_timers.due_at_ms END;
         """;
 
+    /// <summary>Forgets an owner's row (@o).</summary>
+    internal const string ForgetSql = "DELETE FROM due_timers WHERE owner_key = @o;";
+
     public void Schedule(string ownerKey, DateTimeOffset? dueAt)
     {
         if (dueAt is { } at)
@@ -35,7 +38,7 @@ public sealed class DueTimers(Database database) : IDueTimers
         }
         else
         {
-            database.Execute("DELETE FROM due_timers WHERE owner_key = @o;", ("@o", ownerKey));
+            database.Execute(ForgetSql, ("@o", ownerKey));
         }
     }
 
@@ -95,3 +98,45 @@ public sealed class DueTimers(Database database) : IDueTimers
         return due;
     }
 }
+
+/// <summary>Owners' rows set or forgotten inside a writer's own transaction (a group committer's batch), with the one
+/// spelling of each statement: a change and the owner's next wake commit together.</summary>
+internal sealed class DueTimerRows : IDisposable
+{
+    private readonly System.Data.Common.DbCommand _set;
+    private readonly System.Data.Common.DbCommand _forget;
+
+    public DueTimerRows(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    {
+        _set = connection.Command(DueTimers.UpsertSql, transaction);
+        _forget = connection.Command(DueTimers.ForgetSql, transaction);
+        _set.Add("@o", null);
+        _set.Add("@t", null);
+        _set.Add("@s", null);
+        _forget.Add("@o", null);
+    }
+
+    /// <summary>Sets <paramref name="ownerKey"/>'s row to <paramref name="dueAt"/>, or forgets it when null.</summary>
+    public void Set(string ownerKey, DateTimeOffset? dueAt)
+    {
+        if (dueAt is { } at)
+        {
+            _set.Parameters["@o"].Value = ownerKey;
+            _set.Parameters["@t"].Value = at.ToUnixTimeMilliseconds();
+            _set.Parameters["@s"].Value = DueTimers.ShardOf(ownerKey);
+            _set.ExecuteNonQuery();
+        }
+        else
+        {
+            _forget.Parameters["@o"].Value = ownerKey;
+            _forget.ExecuteNonQuery();
+        }
+    }
+
+    public void Dispose()
+    {
+        _set.Dispose();
+        _forget.Dispose();
+    }
+}
+
