@@ -59,6 +59,33 @@ public abstract class OpenLoadTests
         Assert.Empty(db.Store.OpenLoads("court-without-tickets"));
     }
 
+    [Fact]
+    public async Task A_court_s_loads_are_read_through_the_court_s_index_not_through_every_judge_s_tickets()
+    {
+        // Without it a court's first activation read every ticket assigned to any judge in the country: SQLite chose the
+        // assignee index for its order of the GROUP BY (docs/decisions.md, entry 70).
+        using var db = NewStore();
+        await Create(db, TestTickets.New(db.Ids.Next(), assigneeId: "judge-1"));
+        using var connection = db.Database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = (Provider == StorageProvider.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + Engine.Storage.Tickets.TicketStore.OpenLoadsSql;
+        command.Add("@court", TestTickets.Court);
+        var plan = new System.Text.StringBuilder();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Append(reader.GetValue(reader.FieldCount - 1)).Append(" | ");
+            }
+        }
+
+        Assert.DoesNotContain("ix_tickets_assignee", plan.ToString(), StringComparison.Ordinal);
+        if (Provider == StorageProvider.Sqlite)
+        {
+            Assert.Contains("USING INDEX ix_tickets_court (court_id=?)", plan.ToString(), StringComparison.Ordinal);
+        }
+    }
+
     private static async Task Create(StoreUnderTest db, TicketRecord ticket) => Assert.Null(await db.Store.CreateAsync(ticket, []));
 
     private StoreUnderTest NewStore() => new(Provider);
