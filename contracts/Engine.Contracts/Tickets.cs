@@ -179,7 +179,8 @@ public sealed record FilingDecisionRecord(FilingOutcome Outcome, string? Reason,
 public sealed record SubmitResult(TicketRecord Ticket, bool Deduplicated);
 
 /// <summary>A page query. At least one filter is set; AfterTicketId is the keyset cursor. An assignee filter on a
-/// judge also finds the tickets delegated away from them during a leave.</summary>
+/// judge also finds the tickets delegated away from them during a leave, unless <c>HeldOnly</c> asks for the tickets
+/// the judge holds alone.</summary>
 [GenerateSerializer, Immutable]
 public sealed record TicketQuery(
     AssigneeType AssigneeType,
@@ -191,7 +192,8 @@ public sealed record TicketQuery(
     int PageSize,
     string? AfterTicketId,
     bool OldestFirst,
-    bool OpenOnly = false);
+    bool OpenOnly = false,
+    bool HeldOnly = false);
 
 [GenerateSerializer, Immutable]
 public sealed record TicketPage(ImmutableArray<TicketRecord> Tickets, string? NextAfterTicketId);

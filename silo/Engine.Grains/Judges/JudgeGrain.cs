@@ -269,7 +269,10 @@ internal sealed partial class JudgeGrain(
         string? after = null;
         do
         {
-            var page = tickets.List(new TicketQuery(AssigneeType.Judge, JudgeId, null, null, TicketState.Unspecified, TicketKind.Unspecified, PageSize, after, OldestFirst: openOnly, OpenOnly: openOnly));
+            // Held only: the judge's index alone answers, in the order asked, so a page stops where it is full and the
+            // newest-first walk stops at the bound (with the delegated ones too, every page sorted the judge's history).
+            var page = tickets.List(new TicketQuery(AssigneeType.Judge, JudgeId, null, null, TicketState.Unspecified, TicketKind.Unspecified, PageSize, after,
+                OldestFirst: openOnly, OpenOnly: openOnly, HeldOnly: true));
             foreach (var ticket in page.Tickets)
             {
                 if (since is { } bound && ticket.CreatedAt < bound)
@@ -277,10 +280,7 @@ internal sealed partial class JudgeGrain(
                     yield break;
                 }
 
-                if (ticket.Assignee.Type == AssigneeType.Judge && string.Equals(ticket.Assignee.Id, JudgeId, StringComparison.Ordinal))
-                {
-                    yield return ticket;
-                }
+                yield return ticket;
             }
 
             after = page.NextAfterTicketId;

@@ -332,16 +332,13 @@ public sealed class StatsReader([FromKeyedServices(StatsProjector.DatabaseKey)] 
 
         Equal("division_id", query.DivisionId);
         Equal("judge_id", query.JudgeId);
-        if (days?.From is { } from)
+        if (days is { } period)
         {
-            where.Append(" AND day >= @from");
-            command.Add("@from", from);
-        }
-
-        if (days?.To is { } to)
-        {
-            where.Append(" AND day <= @to");
-            command.Add("@to", to);
+            // Both bounds, even for a period open at one end: with one, SQLite (no statistics) read the whole history
+            // through the court index for a GROUP BY's order instead of the days' range (docs/decisions.md, entry 71).
+            where.Append(" AND day >= @from AND day <= @to");
+            command.Add("@from", period.From ?? 0);
+            command.Add("@to", period.To ?? int.MaxValue);
         }
 
         return where.ToString();

@@ -116,7 +116,7 @@ public sealed class AccessStore(Database database, EventNotifier notifier) : IAc
         using var connection = database.Open();
         using var command = connection.Command("""
             SELECT id, at_ms, actor, action, target, detail, outcome, completed_at_ms FROM audit_log
-            WHERE @before = 0 OR id < @before ORDER BY id DESC LIMIT @max;
+            WHERE id < CASE WHEN @before = 0 THEN 9223372036854775807 ELSE @before END ORDER BY id DESC LIMIT @max;
             """);
         command.Add("@before", beforeId);
         command.Add("@max", pageSize + 1);

@@ -89,6 +89,11 @@ public sealed class EventLog(Database database) : IEventLog
         return (long)command.ExecuteScalar()!;
     }
 
+    /// <summary>The last event older than @since, read through <c>ix_events_at</c> from the oldest. The unary plus keeps
+    /// SQLite, which has no statistics, from walking the primary key back from the newest event through every event kept
+    /// (docs/decisions.md, entry 71).</summary>
+    internal const string OlderThanSql = "SELECT COALESCE(MAX(+sequence), 0) FROM events WHERE at_ms < @since;";
+
     /// <summary>Removes events as the retention settings allow: older than <paramref name="keepSince"/> or beyond the
     /// newest <paramref name="keepEvents"/>, but never one a named subscription has not committed, unless that
     /// subscription lags more than <paramref name="maxSubscriptionLag"/> events (0: subscriptions always protect).
@@ -106,7 +111,7 @@ public sealed class EventLog(Database database) : IEventLog
         if (keepSince is { } since)
         {
             using var old = connection.CreateCommand();
-            old.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE at_ms < @since;";
+            old.CommandText = OlderThanSql;
             old.Add("@since", since.ToUnixTimeMilliseconds());
             cut = Math.Max(cut, (long)old.ExecuteScalar()!);
         }

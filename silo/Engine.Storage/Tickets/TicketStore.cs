@@ -89,13 +89,29 @@ public sealed class TicketStore : ITicketStore, IDisposable
     public TicketPage List(TicketQuery query)
     {
         using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        using var command = ListCommand(connection, query);
+        return ReadPage(command, query.PageSize);
+    }
+
+    /// <summary>The statement of a page of <see cref="List"/>. SQLite keeps no statistics here, so the statement says
+    /// which index leads by disqualifying the others' columns (a unary plus on an integer, <c>|| ''</c> on text; both
+    /// read the same on PostgreSQL): the case's when a case is given (a few tickets), else a judge's (a person's,
+    /// unique in the country), else the court's; a division's, an office's or a queue's id is shared by every court,
+    /// so with a court it only filters. Without this a judge's page in a court read the whole court's tickets, and a
+    /// court's page of one case as many (docs/decisions.md, entry 71).</summary>
+    internal static DbCommand ListCommand(DbConnection connection, TicketQuery query)
+    {
+        var command = connection.CreateCommand();
+        var caseLeads = query.CaseNumber is not null;
+        var judgeLeads = !caseLeads && query.AssigneeId is not null && query.AssigneeType == AssigneeType.Judge;
+        var courtLeads = !caseLeads && !judgeLeads && query.CourtId is not null;
+        var assigneeType = caseLeads || courtLeads ? "+assignee_type" : "assignee_type";
         var sql = new StringBuilder("SELECT ticket_id, payload FROM tickets WHERE 1 = 1");
         if (query.AssigneeId is not null)
         {
-            sql.Append(query.AssigneeType == AssigneeType.Judge
-                ? " AND ((assignee_type = @at AND assignee_id = @aid) OR delegated_from = @aid)"
-                : " AND assignee_type = @at AND assignee_id = @aid");
+            sql.Append(query.AssigneeType == AssigneeType.Judge && !query.HeldOnly
+                ? $" AND (({assigneeType} = @at AND assignee_id = @aid) OR delegated_from = @aid)"
+                : $" AND {assigneeType} = @at AND assignee_id = @aid");
             command.Add("@at", (int)query.AssigneeType);
             command.Add("@aid", query.AssigneeId);
         }
@@ -105,7 +121,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
             sql.Append(" AND state IN ").Append(OpenStates);
         }
 
-        AddFilter(command, sql, "court_id", "@court", query.CourtId);
+        AddFilter(command, sql, caseLeads || judgeLeads ? "(court_id || '')" : "court_id", "@court", query.CourtId);
         AddFilter(command, sql, "case_number", "@case", query.CaseNumber);
         AddFilter(command, sql, "state", "@state", query.State == TicketState.Unspecified ? null : (int)query.State);
         AddFilter(command, sql, "kind", "@kind", query.Kind == TicketKind.Unspecified ? null : (int)query.Kind);
@@ -119,7 +135,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
         sql.Append(" LIMIT @limit;");
         command.Add("@limit", query.PageSize + 1);
         command.CommandText = sql.ToString();
-        return ReadPage(command, query.PageSize);
+        return command;
     }
 
     /// <summary>Reads up to <paramref name="pageSize"/> tickets of a query that asked for one more, which says whether

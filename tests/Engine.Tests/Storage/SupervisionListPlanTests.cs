@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Engine.Contracts;
 using Engine.Domain.Calendar;
 using Engine.Grains.Statistics;
@@ -119,15 +118,7 @@ public abstract class SupervisionListPlanTests(SupervisionListSeed seed, ITestOu
     {
         using var connection = db.StatsDatabase.Open();
         using var command = SupervisionLists.PageCommand(connection, null, query);
-        command.CommandText = (Provider == StorageProvider.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + command.CommandText;
-        using var reader = command.ExecuteReader();
-        var plan = new StringBuilder();
-        while (reader.Read())
-        {
-            plan.Append(reader.GetValue(reader.FieldCount - 1)).Append(" | ");
-        }
-
-        return plan.ToString();
+        return QueryPlans.Of(command, Provider);
     }
 
 }
