@@ -11,7 +11,13 @@ internal sealed class EngineChild : IDisposable
     private readonly TaskCompletionSource _shardsRunning = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _sinceLaunch = Stopwatch.StartNew();
     private long _longTurns;
-    private bool _echoNext;
+    /// <summary>The errors echoed whole (message and exception); later ones show their category and message only.</summary>
+    private const int ErrorsEchoedWhole = 10;
+
+    private int _errors;
+
+    /// <summary>How many more indented lines of the error being logged are echoed.</summary>
+    private int _linesLeft;
 
     /// <summary>The category and event id of Orleans' long-turn warning, as the console logger writes its first line.</summary>
     private const string LongTurnWarning = "Orleans.Runtime.Scheduler.WorkItemGroup[101215]";
@@ -60,12 +66,24 @@ internal sealed class EngineChild : IDisposable
                 Interlocked.Increment(ref _longTurns);
             }
 
-            // Each error the engine logs (the console logger's category line and the message after it), so that a
-            // failed run shows what the engine saw.
-            if (e.Data is { } line && (_echoNext || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)))
+            // Each error the engine logs, so that a failed run shows what the engine saw: the console logger's category
+            // line, then its indented lines (the message, and for the first few errors the exception and its stack).
+            if (e.Data is { } line)
             {
-                Console.Error.WriteLine("engine: " + line.Trim());
-                _echoNext = !_echoNext;
+                if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+                {
+                    Console.Error.WriteLine("engine: " + line.Trim());
+                    _linesLeft = ++_errors <= ErrorsEchoedWhole ? int.MaxValue : 1;
+                }
+                else if (_linesLeft > 0 && line.StartsWith(' '))
+                {
+                    Console.Error.WriteLine("engine: " + line.Trim());
+                    _linesLeft--;
+                }
+                else
+                {
+                    _linesLeft = 0;
+                }
             }
 
             if (e.Data?.Contains("Deadline shards running", StringComparison.Ordinal) == true)

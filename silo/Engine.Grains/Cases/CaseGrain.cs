@@ -75,11 +75,7 @@ internal sealed class CaseGrain(
         await EnsureEventsLoggedAsync();
     });
 
-    public Task EnsureEventsLoggedAsync()
-    {
-        outbox.FinishPending(OutboxType, CaseNumber, state.State.Outbox);
-        return Task.CompletedTask;
-    }
+    public Task EnsureEventsLoggedAsync() => outbox.FinishPendingAsync(OutboxType, CaseNumber, state.State.Outbox);
 
     /// <summary>Replaces what the case-management system describes. Nodes are history, so they are added, never
     /// replaced: each node of the update not stored yet (same type, time, detail and public flag) is recorded, in

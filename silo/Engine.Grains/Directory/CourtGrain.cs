@@ -77,11 +77,7 @@ internal sealed class CourtGrain(
         }
     }
 
-    public Task EnsureEventsLoggedAsync()
-    {
-        outbox.FinishPending(OutboxType, CourtId, state.State.Outbox);
-        return Task.CompletedTask;
-    }
+    public Task EnsureEventsLoggedAsync() => outbox.FinishPendingAsync(OutboxType, CourtId, state.State.Outbox);
 
     public async Task<CourtInfo> UpsertCourtAsync(CourtInfo court)
     {

@@ -16,7 +16,7 @@ internal interface IOutboxState
 /// (one write: both or neither), then the events are appended to the log (idempotent), the mark cleared and the wake set,
 /// in one transaction. The two outbox steps are group-committed with other grains' (<see cref="IOutbox.WriteAsync"/>);
 /// the state write is the Orleans provider's own. A crash between two steps leaves a mark, and the grain appends what
-/// its state holds when it wakes (<see cref="IOutbox.FinishPending"/>, on activation and from the
+/// its state holds when it wakes (<see cref="IOutbox.FinishPendingAsync"/>, on activation and from the
 /// <see cref="OutboxSweepService"/>). The crash tests end the process around the state write
 /// (<see cref="FaultInjection"/>: <c>&lt;grain type&gt;:before-state</c>, <c>&lt;grain type&gt;:after-state</c>).
 /// </summary>

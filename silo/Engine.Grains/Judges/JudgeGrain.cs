@@ -89,7 +89,7 @@ internal sealed partial class JudgeGrain(
     {
         var legacy = new GrainState<JudgeState>(new JudgeState());
         await ServiceProvider.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStateName).ReadStateAsync(LegacyStateName, this.GetGrainId(), legacy);
-        var pending = outbox.IsPending(OutboxType, JudgeId);
+        var pending = await outbox.IsPendingAsync(OutboxType, JudgeId);
         if (!legacy.RecordExists)
         {
             // A mark without a state: the older version crashed before its state write, so nothing was done.

@@ -77,6 +77,24 @@ public abstract class Database
         }
     }
 
+    /// <summary>An open connection from the pool, opened without holding a thread while PostgreSQL answers (a grain's
+    /// activation reads this way: hundreds at once in a burst of wakes blocked the thread pool when they read
+    /// synchronously; on SQLite it opens as <see cref="Open"/> does).</summary>
+    public async Task<DbConnection> OpenAsync()
+    {
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync();
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     public abstract DbConnection CreateConnection();
 
     /// <summary>A read transaction in which every statement sees the same snapshot.</summary>

@@ -14,11 +14,11 @@ public interface IOutbox
     /// <summary>Clears the mark, once the events are in the log.</summary>
     void Clear(string grainType, string grainKey);
 
-    bool IsPending(string grainType, string grainKey);
+    Task<bool> IsPendingAsync(string grainType, string grainKey);
 
     /// <summary>When the grain is marked pending, appends <paramref name="events"/> (what its state holds) and clears
     /// the mark; otherwise does nothing beyond one read.</summary>
-    void FinishPending(string grainType, string grainKey, IReadOnlyList<EventRow> events);
+    Task FinishPendingAsync(string grainType, string grainKey, IReadOnlyList<EventRow> events);
 
     /// <summary>Every grain still marked, for the sweep after a crash.</summary>
     IReadOnlyList<(string GrainType, string GrainKey)> Pending();

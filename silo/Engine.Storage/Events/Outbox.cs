@@ -48,22 +48,23 @@ public sealed class Outbox : IOutbox, IDisposable
         _database.Execute("DELETE FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;", ("@t", grainType), ("@k", grainKey));
 
     /// <summary>Whether this grain's last change may not be in the log yet (one indexed read).</summary>
-    public bool IsPending(string grainType, string grainKey)
+    /// <summary>Read on every activation of a grain kept as state, so it holds no thread while the database answers.</summary>
+    public async Task<bool> IsPendingAsync(string grainType, string grainKey)
     {
-        using var connection = _database.Open();
-        using var command = connection.Command("SELECT 1 FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;");
+        await using var connection = await _database.OpenAsync();
+        await using var command = connection.Command("SELECT 1 FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;");
         command.Add("@t", grainType);
         command.Add("@k", grainKey);
-        return command.ExecuteScalar() is not null;
+        return await command.ExecuteScalarAsync() is not null;
     }
 
     /// <summary>On activation and from the sweep: when the grain is marked pending, appends the events its state holds
     /// (none when the crash came before the state write) and clears the mark. Unmarked, the events are in the log
     /// already and nothing is written: activating a grain, even one that does not exist, costs one read, the same
     /// for every grain (an unknown case must not answer faster than a known one: issue "Trust").</summary>
-    public void FinishPending(string grainType, string grainKey, IReadOnlyList<EventRow> events)
+    public async Task FinishPendingAsync(string grainType, string grainKey, IReadOnlyList<EventRow> events)
     {
-        if (IsPending(grainType, grainKey))
+        if (await IsPendingAsync(grainType, grainKey))
         {
             Append(events);
             Clear(grainType, grainKey);

@@ -18,8 +18,8 @@ public sealed class OutboxTests
         var events = Events("(2025)沪0101民初1号");
         await outbox.WriteAsync(OutboxWrite.Mark("case", "(2025)沪0101民初1号", null));
 
-        outbox.FinishPending("case", "(2025)沪0101民初1号", events);
-        outbox.FinishPending("case", "(2025)沪0101民初1号", events);
+        await outbox.FinishPendingAsync("case", "(2025)沪0101民初1号", events);
+        await outbox.FinishPendingAsync("case", "(2025)沪0101民初1号", events);
 
         Assert.Equal(1, store.Scalar("SELECT count(*) FROM events"));
         Assert.Equal(0, store.Scalar("SELECT count(*) FROM outbox_pending"));
@@ -35,8 +35,8 @@ public sealed class OutboxTests
         var versionBefore = DataVersion(watch);
 
         // A known case whose events are in the log (its state still holds them), and a case that does not exist.
-        outbox.FinishPending("case", "(2025)沪0101民初2号", Events("(2025)沪0101民初2号"));
-        outbox.FinishPending("case", "(2025)沪0101民初3号", []);
+        await outbox.FinishPendingAsync("case", "(2025)沪0101民初2号", Events("(2025)沪0101民初2号"));
+        await outbox.FinishPendingAsync("case", "(2025)沪0101民初3号", []);
 
         Assert.Equal(0, store.Scalar("SELECT count(*) FROM events"));
         Assert.Equal(1, store.Scalar("SELECT count(*) FROM outbox_pending"));
