@@ -47,8 +47,8 @@ public sealed class Outbox : IOutbox, IDisposable
     public void Clear(string grainType, string grainKey) =>
         _database.Execute("DELETE FROM outbox_pending WHERE grain_type = @t AND grain_key = @k;", ("@t", grainType), ("@k", grainKey));
 
-    /// <summary>Whether this grain's last change may not be in the log yet (one indexed read).</summary>
-    /// <summary>Read on every activation of a grain kept as state, so it holds no thread while the database answers.</summary>
+    /// <summary>Whether this grain's last change may not be in the log yet (one indexed read, made on every activation of
+    /// a grain kept as state, so it holds no thread while the database answers: decision 73).</summary>
     public async Task<bool> IsPendingAsync(string grainType, string grainKey)
     {
         await using var connection = await _database.OpenAsync();
