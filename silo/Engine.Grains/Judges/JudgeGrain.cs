@@ -75,7 +75,7 @@ internal sealed partial class JudgeGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => refusals.Guard(async () =>
     {
-        _state = await store.ReadAsync(JudgeId) ?? await ReadLegacyStateAsync();
+        _state = store.Read(JudgeId) ?? await ReadLegacyStateAsync();
     });
 
     /// <summary>A judge's change is one transaction (decision 63): nothing can be pending but an older version's outbox,

@@ -5,9 +5,8 @@ namespace Engine.Storage.Judges;
 public interface IJudgeTimerStore
 {
     /// <summary>The judge's state; null when the judge has never written one (a judge of an older version reads its
-    /// Orleans grain state instead, once). Read at the judge's activation, so it holds no thread while the database
-    /// answers (decision 73).</summary>
-    Task<JudgeTimerState?> ReadAsync(string judgeId);
+    /// Orleans grain state instead, once).</summary>
+    JudgeTimerState? Read(string judgeId);
 
     /// <summary>Writes the change durably (it is committed when the task completes): state, events and next wake,
     /// all or nothing.</summary>

@@ -37,13 +37,13 @@ public sealed class JudgeTimerStore : IJudgeTimerStore, IDisposable
         _committer = new GroupCommitter<JudgeTimerWrite>("judge-commit", Commit, options.Value.MaxBatchSize, options.Value.MaxQueuedWrites, logger);
     }
 
-    public async Task<JudgeTimerState?> ReadAsync(string judgeId)
+    public JudgeTimerState? Read(string judgeId)
     {
-        await using var connection = await _database.OpenAsync();
-        await using var command = connection.Command("SELECT version, last_list_day, leave_started_ms, leave_ended_ms FROM judge_timers WHERE judge_id = @id;");
+        using var connection = _database.Open();
+        using var command = connection.Command("SELECT version, last_list_day, leave_started_ms, leave_ended_ms FROM judge_timers WHERE judge_id = @id;");
         command.Add("@id", judgeId);
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync()
+        using var reader = command.ExecuteReader();
+        return reader.Read()
             ? new JudgeTimerState(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), Moment(reader, 2), Moment(reader, 3))
             : null;
     }
