@@ -16,7 +16,9 @@ namespace Engine.Api;
 /// Kestrel (gRPC calls are ASP.NET Core requests, tagged with their method and status) and the runtime; traces of
 /// ASP.NET Core requests, Orleans grain calls and the engine's commits. Exported over OTLP only when the standard
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a signal's own endpoint) is set, configured by the other <c>OTEL_*</c>
-/// settings; the silo adds its Prometheus scrape endpoint.
+/// settings; the silo adds its Prometheus scrape endpoint. Traces are recorded only when something exports them: with
+/// no OTLP endpoint there is no tracer provider, so no span is made for nobody (decision 74); a host that adds an
+/// exporter of its own (<c>AddOpenTelemetry().WithTracing(…)</c>) gets the same sources.
 /// </summary>
 public static class EngineTelemetry
 {
@@ -33,19 +35,20 @@ public static class EngineTelemetry
     {
         var configuration = builder.Configuration;
         var serviceName = configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } named ? named : defaultServiceName;
+        // What a trace holds, for whichever tracer provider exists; this alone does not make one (decision 74).
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
+            .AddSource(Telemetry.ActivitySourceName)
+            .AddSource([.. OrleansActivitySources])
+            .AddAspNetCoreInstrumentation());
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithMetrics(metrics => metrics
                 .AddMeter(Telemetry.StorageMeterName, Telemetry.ApiMeterName, OrleansMeterName)
                 .AddAspNetCoreInstrumentation()
-                .AddRuntimeInstrumentation())
-            .WithTracing(tracing => tracing
-                .AddSource(Telemetry.ActivitySourceName)
-                .AddSource([.. OrleansActivitySources])
-                .AddAspNetCoreInstrumentation());
+                .AddRuntimeInstrumentation());
         if (OtlpEndpoints.Any(key => !string.IsNullOrWhiteSpace(configuration[key])))
         {
-            telemetry.UseOtlpExporter();
+            telemetry.WithTracing().UseOtlpExporter();
         }
 
         return telemetry;

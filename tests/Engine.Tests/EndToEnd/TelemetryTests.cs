@@ -43,7 +43,7 @@ public sealed class TelemetryTests
     public async Task A_submitted_ticket_is_traced_from_the_grpc_call_through_the_grain_calls_to_the_commit()
     {
         var spans = new Spans();
-        await using var engine = await EngineInstance.StartWithServicesAsync(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+        await using var engine = await EngineInstance.StartWithServicesAsync(services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
         await engine.Directory.ImportDirectoryAsync(new V1.ImportDirectoryRequest { Json = SampleDirectory.Json });
         await SubmitAsync(engine, "(2025)沪0115民初70002号");
 
@@ -102,6 +102,27 @@ public sealed class TelemetryTests
         Assert.Equal(HttpStatusCode.NotFound, metrics.StatusCode);
         using var page = await http.GetAsync(SupervisionPage.Path);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_nothing_to_export_traces_to_no_span_is_recorded_and_metrics_still_are()
+    {
+        // No OTLP endpoint and no exporter of the host's own: a tracer provider would make and fill a span for every
+        // call and grain call for nobody (decision 74).
+        await using var engine = await EngineInstance.StartWithSampleDirectoryAsync();
+        await SubmitAsync(engine, "(2025)沪0115民初70003号");
+
+        Assert.Null(engine.Services.GetService<TracerProvider>());
+        Assert.NotNull(engine.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+    }
+
+    [Fact]
+    public async Task With_an_otlp_endpoint_traces_are_recorded()
+    {
+        // Nothing listens there: the exporter's sends fail quietly; what matters is that the provider exists.
+        await using var engine = await EngineInstance.StartAsync(null, "--OTEL_EXPORTER_OTLP_ENDPOINT", $"http://127.0.0.1:{FreePorts.Next()}");
+
+        Assert.NotNull(engine.Services.GetService<TracerProvider>());
     }
 
     private static async Task SubmitAsync(EngineInstance engine, string caseNumber)
