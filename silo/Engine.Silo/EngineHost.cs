@@ -80,12 +80,12 @@ public static class EngineHost
                 silo.UseAdoNetClustering(clustering =>
                 {
                     clustering.Invariant = PostgresInvariant;
-                    clustering.ConnectionString = storage.PostgresConnectionString;
+                    clustering.ConnectionString = storage.PostgresMembershipConnectionString;
                 });
                 silo.UseAdoNetReminderService(reminders =>
                 {
                     reminders.Invariant = PostgresInvariant;
-                    reminders.ConnectionString = storage.PostgresConnectionString;
+                    reminders.ConnectionString = storage.PostgresMembershipConnectionString;
                 });
                 silo.Configure<Orleans.Configuration.ClusterOptions>(cluster =>
                 {
@@ -112,6 +112,14 @@ public static class EngineHost
         });
         builder.Services.AddSingleton(options);
         builder.Services.Configure<TicketPolicyOptions>(builder.Configuration.GetSection("Engine:Tickets"));
+        if (storage.Provider == StorageProvider.Postgres)
+        {
+            // Each wake is an activation that reads the database inside its turn: on PostgreSQL no more of them at once
+            // than the pool has connections, so that none holds a thread waiting for one (decision 75). The section
+            // below may set another bound.
+            builder.Services.Configure<DeadlineOptions>(deadlines => deadlines.MaxWakesPerSilo = storage.PostgresMaxPoolSize);
+        }
+
         builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Engine:Deadlines"));
         builder.Services.Configure<Engine.Grains.Knowledge.KnowledgeOptions>(builder.Configuration.GetSection("Engine:Knowledge"));
         builder.Services.Configure<CaseOptions>(builder.Configuration.GetSection(CaseOptionsValidator.Section));

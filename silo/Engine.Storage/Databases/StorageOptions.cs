@@ -71,11 +71,25 @@ public sealed class StorageOptions
     /// appends, and every silo's writes waited for as long as it stayed frozen (decision 66).</summary>
     public const string IdleInTransactionTimeout = "5s";
 
+    /// <summary>The most connections a silo's stores and grain state keep to PostgreSQL when the operator sets no
+    /// <c>Maximum Pool Size</c> (Npgsql's own default is 100). A burst of activations (every judge woken after a
+    /// calendar change) otherwise opened a hundred new sessions per silo at once: PostgreSQL forks a process for each,
+    /// on a loaded machine they passed the connect timeout, and the turns that waited for them held the silo's threads
+    /// until it missed its membership probes. Past this bound a call waits for a pooled connection, which a statement
+    /// of milliseconds gives back, up to the connect timeout; the silo's bound on wakes in flight follows this size, so
+    /// that a burst of them waits in the wake gate, without a thread, rather than here (decision 75).</summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    /// <summary>The connections Orleans' membership and reminder tables use, in a pool of their own: a silo's probes
+    /// and liveness writes never wait behind the data's (decision 75).</summary>
+    public const int MembershipPoolSize = 4;
+
     /// <summary>The PostgreSQL connection string with the engine's defaults where the operator set none: a short
-    /// connect timeout (a database that is down answers UNAVAILABLE quickly instead of holding calls), statements
-    /// prepared automatically, an application name that shows in pg_stat_activity, and a session inside a transaction
-    /// that stops sending statements ended after <see cref="IdleInTransactionTimeout"/> (an <c>Options</c> that sets
-    /// <c>idle_in_transaction_session_timeout</c> itself is kept).</summary>
+    /// connect timeout (a database that is down answers UNAVAILABLE quickly instead of holding calls), at most
+    /// <see cref="DefaultMaxPoolSize"/> connections, statements prepared automatically, an application name that shows
+    /// in pg_stat_activity, and a session inside a transaction that stops sending statements ended after
+    /// <see cref="IdleInTransactionTimeout"/> (an <c>Options</c> that sets <c>idle_in_transaction_session_timeout</c>
+    /// itself is kept).</summary>
     public string PostgresConnectionString
     {
         get
@@ -107,6 +121,11 @@ public sealed class StorageOptions
                 builder.Timeout = 3;
             }
 
+            if (!keys.Overlaps(["MAXIMUMPOOLSIZE", "MAXPOOLSIZE"]))
+            {
+                builder.MaxPoolSize = DefaultMaxPoolSize;
+            }
+
             if (!keys.Contains("MAXAUTOPREPARE"))
             {
                 builder.MaxAutoPrepare = 32;
@@ -122,6 +141,25 @@ public sealed class StorageOptions
                 builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout={IdleInTransactionTimeout}".TrimStart();
             }
 
+            return builder.ConnectionString;
+        }
+    }
+
+    /// <summary>The most connections the silo's pool keeps to PostgreSQL: <see cref="DefaultMaxPoolSize"/>, or the
+    /// operator's <c>Maximum Pool Size</c>.</summary>
+    public int PostgresMaxPoolSize => new NpgsqlConnectionStringBuilder(PostgresConnectionString).MaxPoolSize;
+
+    /// <summary>What Orleans' membership and reminder tables connect with: <see cref="PostgresConnectionString"/> under
+    /// another application name, which makes it a pool of its own (Npgsql keeps one pool per connection string) of
+    /// <see cref="MembershipPoolSize"/> connections.</summary>
+    public string PostgresMembershipConnectionString
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString);
+            builder.ApplicationName = $"{builder.ApplicationName} membership";
+            builder.MaxPoolSize = MembershipPoolSize;
+            builder.MinPoolSize = Math.Min(builder.MinPoolSize, MembershipPoolSize);
             return builder.ConnectionString;
         }
     }
