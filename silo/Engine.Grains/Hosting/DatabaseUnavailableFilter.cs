@@ -5,7 +5,8 @@ using Engine.Storage.Databases;
 namespace Engine.Grains.Hosting;
 
 /// <summary>
-/// Turns "the database cannot be reached" into the engine's UNAVAILABLE refusal, and "its disk is full" into
+/// Turns "the database cannot be reached" (or "it ended the transaction to break a deadlock", which a retry gets past:
+/// decision 76) into the engine's UNAVAILABLE refusal, and "its disk is full" into
 /// RESOURCE_EXHAUSTED, whichever store (the engine's tables or Orleans' grain state) met it, so that callers get a
 /// status they may retry, with a sentence and no stack, instead of an internal error, and the front-ends need not know
 /// the database's exception types (a driver's exception cannot even cross to a front-end: Orleans has no codec for it).
@@ -21,7 +22,7 @@ internal sealed class StorageRefusals(Database database)
     {
         EngineException => null,
         _ when database.IsFull(ex) => new EngineException(EngineErrorKind.ResourceExhausted, FullMessage),
-        _ when database.IsUnavailable(ex) => new EngineException(EngineErrorKind.Unavailable, Message),
+        _ when database.IsUnavailable(ex) || database.IsConflict(ex) => new EngineException(EngineErrorKind.Unavailable, Message),
         _ => null,
     };
 

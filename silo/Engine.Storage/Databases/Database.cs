@@ -136,6 +136,11 @@ public abstract class Database
     /// writes succeed again once an operator frees space.</summary>
     public abstract bool IsFull(Exception ex);
 
+    /// <summary>True when <paramref name="ex"/> says the database ended the transaction to break a deadlock or a
+    /// serialization conflict with another transaction: nothing of it was written, and the same transaction run again
+    /// can succeed (never on SQLite, whose one writer waits its turn instead).</summary>
+    public virtual bool IsConflict(Exception ex) => false;
+
     /// <summary>True when a transaction that failed with <paramref name="ex"/> would fail whatever it held (the
     /// database is unreachable or full), so that committing its writes one by one would only fail each of them.</summary>
     public bool RefusesEverything(Exception ex) => IsUnavailable(ex) || IsFull(ex);
@@ -333,6 +338,11 @@ public sealed class PostgresDatabase(string connectionString) : Database(connect
 
     /// <summary>disk_full: the server could not extend a file.</summary>
     private const string DiskFull = "53100";
+
+    /// <summary>40P01 deadlock detected, 40001 serialization failure: class 40, "transaction rollback".</summary>
+    private const string DeadlockDetected = "40P01", SerializationFailure = "40001";
+
+    public override bool IsConflict(Exception ex) => Find<PostgresException>(ex) is { SqlState: DeadlockDetected or SerializationFailure };
 
     public override bool IsFull(Exception ex) => Find<PostgresException>(ex) is { SqlState: DiskFull };
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Engine.Tests.Storage;
+namespace Engine.Tests.StorageTests;
 
 /// <summary>Decision 75: what a silo on PostgreSQL connects with. A bounded pool for the data, a pool of its own for
 /// Orleans' membership, and no more wakes in flight than the data's pool has connections: a cluster's first calendar
