@@ -20,7 +20,7 @@ internal sealed partial class DeadlineShardGrain(
     ITicketStore store, [FromKeyedServices(EngineClock.Key)] TimeProvider time, IOptionsMonitor<DeadlineOptions> options, WakeGate gate, ILogger<DeadlineShardGrain> logger)
     : WakingShard(time, options, gate), IDeadlineShardGrain
 {
-    protected override IReadOnlyList<string> ReadDue(DateTimeOffset now, int limit) => [.. store.Due(Shard, now, limit).Select(d => d.TicketId)];
+    protected override IReadOnlyList<(string Owner, DateTimeOffset DueAt)> ReadDue(DateTimeOffset? after, DateTimeOffset upTo, int limit) => store.Due(Shard, upTo, limit, after);
 
     protected override Task<int> FireAsync(string owner) => GrainFactory.GetGrain<ITicketGrain>(owner).FireDueAsync();
 

@@ -27,7 +27,7 @@ internal sealed partial class DueTimerShardGrain(
     /// <summary>A case's hearing reminders (decision 62): "case:" and the normalized case number.</summary>
     public static string CaseKey(string caseNumber) => CasePrefix + caseNumber;
 
-    protected override IReadOnlyList<string> ReadDue(DateTimeOffset now, int limit) => timers.Due(Shard, now, limit);
+    protected override IReadOnlyList<(string Owner, DateTimeOffset DueAt)> ReadDue(DateTimeOffset? after, DateTimeOffset upTo, int limit) => timers.Due(Shard, upTo, limit, after);
 
     protected override Task<int> FireAsync(string owner)
     {

@@ -6,8 +6,9 @@ namespace Engine.Grains.Deadlines;
 /// <summary>
 /// What a deadline shard and a timer shard share: a KeepAlive grain timer that reads the due rows of the shard,
 /// earliest first, and wakes each owner (a ticket, a judge), which decides what is due and records it taken in the same
-/// write as its events, so waking an owner twice fires nothing twice. The shard keeps nothing but the timer and the
-/// owners it put off after a failed wake.
+/// write as its events, so waking an owner twice fires nothing twice. Owners that came due since the shard's last look
+/// go before the backlog of a storm (decision 77). The shard keeps nothing but the timer, the line between the two,
+/// and the owners it put off after a failed wake.
 /// </summary>
 internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineOptions> options, WakeGate gate) : Grain
 {
@@ -38,10 +39,16 @@ internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineO
     private readonly HashSet<string> _stillRunning = new(StringComparer.Ordinal);
     private IGrainTimer? _timer;
 
+    /// <summary>Owners due after this moment are on time; those due by it and still there are the backlog (decision 77).
+    /// It is the moment of the shard's last look, or, when more came due than a look reads (a storm), the due moment of
+    /// the last owner read. Unknown after an activation: everything due is on time.</summary>
+    private DateTimeOffset? _backlogUpTo;
+
     protected int Shard => (int)this.GetPrimaryKeyLong();
 
-    /// <summary>The owners of the shard due at <paramref name="now"/>, earliest first.</summary>
-    protected abstract IReadOnlyList<string> ReadDue(DateTimeOffset now, int limit);
+    /// <summary>The owners of the shard due after <paramref name="after"/> (null: any time) and by <paramref name="upTo"/>,
+    /// earliest first, with their due moments.</summary>
+    protected abstract IReadOnlyList<(string Owner, DateTimeOffset DueAt)> ReadDue(DateTimeOffset? after, DateTimeOffset upTo, int limit);
 
     /// <summary>Has the owner fire what is due; answers how many fired (0: nothing was due yet).</summary>
     protected abstract Task<int> FireAsync(string owner);
@@ -76,37 +83,42 @@ internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineO
     {
         // Up to FireBatchSize wakes are in flight at once, and each one that ends makes room for the next: a slow owner
         // (its silo frozen, its activation loading) holds up only its own slot, not a whole batch. The due rows are read
-        // again, earliest first, when half the slots are free. Every continuation runs on this activation, one at a
-        // time, so the counts and sets need no lock.
+        // again when half the slots are free and more may be due, and a poll interval after the last look whenever a
+        // wake ends. Each look reads the owners that came due since the last (on time), then the backlog, each earliest
+        // first (decision 77): the backlog keeps a quarter of the slots free for owners that come due while it drains,
+        // and waits behind them in the silo's gate, so a storm of steps due at one moment does not make every later
+        // step wait until it is drained. Every continuation runs on this activation, one at a time, so the counts and
+        // sets need no lock.
         var budget = Stopwatch.StartNew();
+        var poll = options.CurrentValue.PollInterval;
         var slots = Math.Max(1, options.CurrentValue.FireBatchSize);
+        var backlogSlots = Math.Max(1, slots - (slots / 4));
         var waking = new HashSet<string>(StringComparer.Ordinal);
+        var backlogWaking = 0;
+        var lastLook = Stopwatch.StartNew();
         var freed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var mayBeMore = true;
         try
         {
             while (true)
             {
-                if (mayBeMore && waking.Count <= slots / 2 && budget.Elapsed <= TickBudget && !cancellationToken.IsCancellationRequested)
+                if (((mayBeMore && waking.Count <= slots / 2) || lastLook.Elapsed >= poll) && budget.Elapsed <= TickBudget && !cancellationToken.IsCancellationRequested)
                 {
                     var now = time.GetUtcNow();
                     ForgetExpiredSkips(now);
                     var limit = slots + _putOff.Count + _stillRunning.Count + waking.Count;
-                    var due = ReadDue(now, limit);
-                    mayBeMore = due.Count == limit;
-                    foreach (var owner in due)
-                    {
-                        if (waking.Count >= slots)
-                        {
-                            break;
-                        }
-
-                        if (!waking.Contains(owner) && !_stillRunning.Contains(owner) && !(_putOff.TryGetValue(owner, out var putOff) && putOff.Until > now))
-                        {
-                            waking.Add(owner);
-                            _ = WakeInSlotAsync(owner, now);
-                        }
-                    }
+                    // A clock set back (tests) must not make an owner look due before its moment.
+                    DateTimeOffset? upTo = _backlogUpTo is { } at ? (at < now ? at : now) : null;
+                    var fresh = ReadDue(upTo, now, limit);
+                    var backlog = upTo is { } before ? ReadDue(null, before, limit) : [];
+                    lastLook.Restart();
+                    // More came due since the last look than one look reads: a storm. What was read joins the backlog
+                    // now, and what came due after it is on time at the next look.
+                    var storm = fresh.Count == limit;
+                    _backlogUpTo = storm ? fresh[^1].DueAt : now;
+                    mayBeMore = storm || backlog.Count == limit;
+                    Start(storm ? [] : fresh, isBacklog: false, now);
+                    Start(storm ? [.. backlog, .. fresh] : backlog, isBacklog: true, now);
                 }
 
                 if (waking.Count == 0)
@@ -130,27 +142,46 @@ internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineO
             TickFailed(ex);
         }
 
-        async Task WakeInSlotAsync(string owner, DateTimeOffset now)
+        void Start(IReadOnlyList<(string Owner, DateTimeOffset DueAt)> due, bool isBacklog, DateTimeOffset now)
+        {
+            foreach (var (owner, _) in due)
+            {
+                if (waking.Count >= slots || (isBacklog && backlogWaking >= backlogSlots))
+                {
+                    return;
+                }
+
+                if (!waking.Contains(owner) && !_stillRunning.Contains(owner) && !(_putOff.TryGetValue(owner, out var putOff) && putOff.Until > now))
+                {
+                    waking.Add(owner);
+                    backlogWaking += isBacklog ? 1 : 0;
+                    _ = WakeInSlotAsync(owner, isBacklog, now);
+                }
+            }
+        }
+
+        async Task WakeInSlotAsync(string owner, bool isBacklog, DateTimeOffset now)
         {
             try
             {
-                await WakeAsync(owner, now);
+                await WakeAsync(owner, isBacklog, now);
             }
             finally
             {
                 waking.Remove(owner);
+                backlogWaking -= isBacklog ? 1 : 0;
                 freed.TrySetResult();
             }
         }
     }
 
-    private async Task WakeAsync(string owner, DateTimeOffset now)
+    private async Task WakeAsync(string owner, bool isBacklog, DateTimeOffset now)
     {
         Task<int>? fire = null;
         try
         {
             // WakeTimeout counts from the start of the call, not from the wait for a place in the silo's gate.
-            fire = await gate.StartAsync(() => FireAsync(owner));
+            fire = await gate.StartAsync(() => FireAsync(owner), isBacklog);
             if (await fire.WaitAsync(WakeTimeout) == 0)
             {
                 // Its row said due but the owner had nothing to fire: a write of it is in flight (the row will change

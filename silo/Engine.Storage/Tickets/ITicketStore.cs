@@ -36,7 +36,8 @@ public interface ITicketStore
 
     /// <summary>The tickets of deadline shard <paramref name="shard"/> with a step due at <paramref name="now"/>,
     /// earliest first.</summary>
-    IReadOnlyList<(string TicketId, DateTimeOffset DueAt)> Due(int shard, DateTimeOffset now, int limit);
+    /// <param name="after">Only tickets due after this moment (a shard's last look: decision 77); null for all.</param>
+    IReadOnlyList<(string TicketId, DateTimeOffset DueAt)> Due(int shard, DateTimeOffset now, int limit, DateTimeOffset? after = null);
 
     /// <summary>Open tickets whose clock spans <paramref name="year"/> and was counted on calendars older than
     /// <paramref name="change"/>, in id order after <paramref name="afterTicketId"/>.</summary>

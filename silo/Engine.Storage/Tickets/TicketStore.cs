@@ -191,16 +191,17 @@ public sealed class TicketStore : ITicketStore, IDisposable
         return command.ExecuteScalar() as string;
     }
 
-    public IReadOnlyList<(string TicketId, DateTimeOffset DueAt)> Due(int shard, DateTimeOffset now, int limit)
+    public IReadOnlyList<(string TicketId, DateTimeOffset DueAt)> Due(int shard, DateTimeOffset now, int limit, DateTimeOffset? after = null)
     {
         using var connection = _database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT ticket_id, due_at_ms FROM tickets
-            WHERE due_shard = @shard AND due_at_ms IS NOT NULL AND due_at_ms <= @now
+            WHERE due_shard = @shard AND due_at_ms IS NOT NULL AND due_at_ms > @after AND due_at_ms <= @now
             ORDER BY due_at_ms LIMIT @limit;
             """;
         command.Add("@shard", shard);
+        command.Add("@after", after?.ToUnixTimeMilliseconds() ?? long.MinValue);
         command.Add("@now", now.ToUnixTimeMilliseconds());
         command.Add("@limit", limit);
         var due = new List<(string, DateTimeOffset)>();

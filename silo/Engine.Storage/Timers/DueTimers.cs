@@ -80,19 +80,20 @@ public sealed class DueTimers(Database database) : IDueTimers
         return command.ExecuteScalar() is { } ms and not DBNull ? DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(ms, System.Globalization.CultureInfo.InvariantCulture)) : null;
     }
 
-    public IReadOnlyList<string> Due(int shard, DateTimeOffset now, int limit)
+    public IReadOnlyList<(string OwnerKey, DateTimeOffset DueAt)> Due(int shard, DateTimeOffset now, int limit, DateTimeOffset? after = null)
     {
         using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT owner_key FROM due_timers WHERE due_shard = @s AND due_at_ms <= @now ORDER BY due_at_ms LIMIT @limit;";
+        command.CommandText = "SELECT owner_key, due_at_ms FROM due_timers WHERE due_shard = @s AND due_at_ms > @after AND due_at_ms <= @now ORDER BY due_at_ms LIMIT @limit;";
         command.Add("@s", shard);
+        command.Add("@after", after?.ToUnixTimeMilliseconds() ?? long.MinValue);
         command.Add("@now", now.ToUnixTimeMilliseconds());
         command.Add("@limit", limit);
-        var due = new List<string>();
+        var due = new List<(string, DateTimeOffset)>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            due.Add(reader.GetString(0));
+            due.Add((reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1))));
         }
 
         return due;

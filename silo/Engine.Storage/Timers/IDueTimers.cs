@@ -24,5 +24,6 @@ public interface IDueTimers
     DateTimeOffset? Find(string ownerKey);
 
     /// <summary>The owners of shard <paramref name="shard"/> due at <paramref name="now"/>, earliest first.</summary>
-    IReadOnlyList<string> Due(int shard, DateTimeOffset now, int limit);
+    /// <param name="after">Only owners due after this moment (a shard's last look: decision 77); null for all.</param>
+    IReadOnlyList<(string OwnerKey, DateTimeOffset DueAt)> Due(int shard, DateTimeOffset now, int limit, DateTimeOffset? after = null);
 }

@@ -69,6 +69,11 @@ public abstract class DueTicketTests
         Assert.Equal(3, due.Count);
         Assert.Equal(due.OrderBy(d => d.DueAt).Select(d => d.TicketId), due.Select(d => d.TicketId));
         Assert.Equal(tickets.OrderBy(t => t.Deadlines!.NextDueAt).Take(3).Select(t => t.TicketId), due.Select(d => d.TicketId));
+
+        // With a moment after which to read (a shard's backlog bound, decision 77): only those due after it.
+        var after = db.Store.Due(3, start.AddHours(1), 10, after: due[1].DueAt);
+        Assert.Equal(tickets.OrderBy(t => t.Deadlines!.NextDueAt).Skip(2).Select(t => t.TicketId), after.Select(d => d.TicketId));
+        Assert.All(after, d => Assert.True(d.DueAt > due[1].DueAt));
     }
 
     private StoreUnderTest NewStore() => new(Provider);

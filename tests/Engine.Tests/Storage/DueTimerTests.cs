@@ -27,12 +27,18 @@ public abstract class DueTimerTests
         var mine = owners.Where(o => DueTimers.ShardOf(o) == shard).ToList();
         Assert.Equal(
             mine.OrderBy(o => owners.IndexOf(o) % 7).ThenBy(o => o, StringComparer.Ordinal).Select(o => owners.IndexOf(o) % 7),
-            timers.Due(shard, Moment.AddSeconds(10), 100).Select(o => owners.IndexOf(o) % 7));
+            timers.Due(shard, Moment.AddSeconds(10), 100).Select(o => owners.IndexOf(o.OwnerKey) % 7));
+        Assert.All(timers.Due(shard, Moment.AddSeconds(10), 100), o => Assert.Equal(Moment.AddSeconds(owners.IndexOf(o.OwnerKey) % 7), o.DueAt));
         Assert.Empty(timers.Due(shard, Moment.AddSeconds(-1), 100));
+
+        // With a moment after which to read (a shard's backlog bound, decision 77): only those due after it.
+        Assert.Equal(
+            mine.Where(o => owners.IndexOf(o) % 7 > 3).OrderBy(o => owners.IndexOf(o) % 7).ThenBy(o => o, StringComparer.Ordinal),
+            timers.Due(shard, Moment.AddSeconds(10), 100, after: Moment.AddSeconds(3)).Select(o => o.OwnerKey));
 
         timers.Schedule(owners[0], null);
         Assert.Null(timers.Find(owners[0]));
-        Assert.DoesNotContain(owners[0], timers.Due(shard, Moment.AddDays(1), 100));
+        Assert.DoesNotContain(owners[0], timers.Due(shard, Moment.AddDays(1), 100).Select(o => o.OwnerKey));
     }
 
     [Fact]
