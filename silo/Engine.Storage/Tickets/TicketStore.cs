@@ -500,7 +500,7 @@ public sealed class TicketStore : ITicketStore, IDisposable
             p["@phone"].Value = string.IsNullOrEmpty(t.Caller.Phone) ? DBNull.Value : t.Caller.Phone;
             p["@delegated"].Value = (object?)t.DelegatedFrom ?? DBNull.Value;
             var due = t.Deadlines?.NextDueAt;
-            p["@due"].Value = due is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value;
+            p["@due"].Value = due is { } at ? DueColumns.Milliseconds(at) : DBNull.Value;
             p["@shard"].Value = due is null ? DBNull.Value : DeadlineShards.Of(t.TicketId);
             var plan = PlanColumns(t);
             p["@stamp"].Value = plan is { } s ? s.Stamp : DBNull.Value;

@@ -29,12 +29,12 @@ public sealed class DueTimers(Database database) : IDueTimers
         {
             // A row already at that moment is not written again: a wake that repeats one (the shard gave up waiting for
             // the first, which went on) finds it so, and on SQLite a write, even of nothing, waits for the one writer.
-            if (Find(ownerKey) is { } stored && stored.ToUnixTimeMilliseconds() == at.ToUnixTimeMilliseconds())
+            if (Find(ownerKey) is { } stored && stored.ToUnixTimeMilliseconds() == DueColumns.Milliseconds(at))
             {
                 return;
             }
 
-            database.Execute(UpsertSql, ("@o", ownerKey), ("@t", at.ToUnixTimeMilliseconds()), ("@s", ShardOf(ownerKey)));
+            database.Execute(UpsertSql, ("@o", ownerKey), ("@t", DueColumns.Milliseconds(at)), ("@s", ShardOf(ownerKey)));
         }
         else
         {
@@ -123,7 +123,7 @@ internal sealed class DueTimerRows : IDisposable
         if (dueAt is { } at)
         {
             _set.Parameters["@o"].Value = ownerKey;
-            _set.Parameters["@t"].Value = at.ToUnixTimeMilliseconds();
+            _set.Parameters["@t"].Value = DueColumns.Milliseconds(at);
             _set.Parameters["@s"].Value = DueTimers.ShardOf(ownerKey);
             _set.ExecuteNonQuery();
         }

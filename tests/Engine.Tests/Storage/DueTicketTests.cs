@@ -45,6 +45,22 @@ public abstract class DueTicketTests
     }
 
     [Fact]
+    public async Task A_ticket_due_within_a_millisecond_is_not_due_before_its_step()
+    {
+        using var db = NewStore();
+        // Created 0.4 ms into a millisecond: its warning (30 s later) is too. Rounded down, the row was due 0.4 ms
+        // before the step, the ticket found nothing to fire, and the shard put it off for a second (decision 77).
+        var start = TestTickets.Created.AddTicks(4_000);
+        var ticket = TestTickets.New(db.Ids.Next()) with { Deadlines = TicketDeadlines.None.Start(ClockCause.Received, start, Drill, Calendar) };
+        await db.Store.CreateAsync(ticket, []);
+        var shard = DeadlineShards.Of(ticket.TicketId);
+        var step = start.AddSeconds(30);
+
+        Assert.Empty(db.Store.Due(shard, DateTimeOffset.FromUnixTimeMilliseconds(step.ToUnixTimeMilliseconds()), 10));
+        Assert.Equal(ticket.TicketId, Assert.Single(db.Store.Due(shard, step.AddTicks(6_000), 10)).TicketId);
+    }
+
+    [Fact]
     public async Task Due_tickets_come_earliest_first_and_no_more_than_asked()
     {
         using var db = NewStore();

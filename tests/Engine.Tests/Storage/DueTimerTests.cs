@@ -42,6 +42,20 @@ public abstract class DueTimerTests
     }
 
     [Fact]
+    public void A_timer_set_within_a_millisecond_is_not_due_before_its_moment()
+    {
+        using var db = new StoreUnderTest(Provider);
+        var timers = new DueTimers(db.Database);
+        const string owner = "case:（2026）沪0115民初1号";
+        var moment = Moment.AddTicks(4_000);
+
+        timers.Schedule(owner, moment);
+
+        Assert.Empty(timers.Due(DueTimers.ShardOf(owner), Moment, 10));
+        Assert.Equal(owner, Assert.Single(timers.Due(DueTimers.ShardOf(owner), moment.AddTicks(6_000), 10)).OwnerKey);
+    }
+
+    [Fact]
     public void Pulling_earlier_moves_a_row_earlier_and_never_later()
     {
         using var db = new StoreUnderTest(Provider);
