@@ -110,6 +110,8 @@ internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineO
                     // A clock set back (tests) must not make an owner look due before its moment.
                     DateTimeOffset? upTo = _backlogUpTo is { } at ? (at < now ? at : now) : null;
                     var fresh = ReadDue(upTo, now, limit);
+                    // Read at every look, not only after a storm: a row may be written with a moment already behind the
+                    // line (a calendar sweep, a clock counted again), and only this read finds it.
                     var backlog = upTo is { } before ? ReadDue(null, before, limit) : [];
                     lastLook.Restart();
                     // More came due since the last look than one look reads: a storm. What was read joins the backlog
@@ -117,8 +119,16 @@ internal abstract class WakingShard(TimeProvider time, IOptionsMonitor<DeadlineO
                     var storm = fresh.Count == limit;
                     _backlogUpTo = storm ? fresh[^1].DueAt : now;
                     mayBeMore = storm || backlog.Count == limit;
-                    Start(storm ? [] : fresh, isBacklog: false, now);
-                    Start(storm ? [.. backlog, .. fresh] : backlog, isBacklog: true, now);
+                    if (!storm)
+                    {
+                        Start(fresh, isBacklog: false, now);
+                    }
+
+                    Start(backlog, isBacklog: true, now);
+                    if (storm)
+                    {
+                        Start(fresh, isBacklog: true, now);
+                    }
                 }
 
                 if (waking.Count == 0)

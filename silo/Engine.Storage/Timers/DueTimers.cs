@@ -29,12 +29,13 @@ public sealed class DueTimers(Database database) : IDueTimers
         {
             // A row already at that moment is not written again: a wake that repeats one (the shard gave up waiting for
             // the first, which went on) finds it so, and on SQLite a write, even of nothing, waits for the one writer.
-            if (Find(ownerKey) is { } stored && stored.ToUnixTimeMilliseconds() == DueColumns.Milliseconds(at))
+            var ms = DueColumns.Milliseconds(at);
+            if (Find(ownerKey) is { } stored && stored.ToUnixTimeMilliseconds() == ms)
             {
                 return;
             }
 
-            database.Execute(UpsertSql, ("@o", ownerKey), ("@t", DueColumns.Milliseconds(at)), ("@s", ShardOf(ownerKey)));
+            database.Execute(UpsertSql, ("@o", ownerKey), ("@t", ms), ("@s", ShardOf(ownerKey)));
         }
         else
         {
